@@ -1,0 +1,139 @@
+//! Key material: parsing (PEM, DER, JWK, JWKS, secrets), the on-disk store, JWKS endpoints,
+//! generation and export.
+//!
+//! CONTRACT with the jose glue: every usable key is a `Key` whose asymmetric material is
+//! normalised to DER (SPKI for public halves, PKCS#8 for private ones), so the glue never
+//! cares which format the user gave.
+
+use serde::Serialize;
+use zeroize::Zeroizing;
+
+use crate::profile::Profile;
+use crate::report::KeyFacts;
+use crate::rules::KeyringFacts;
+
+/// Elliptic curves for EC keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Curve {
+    P256,
+    P384,
+    P521,
+    Secp256k1,
+}
+
+/// Curves for OKP keys (RFC 8037).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum OkpCurve {
+    Ed25519,
+    Ed448,
+    X25519,
+    X448,
+}
+
+/// What kind of key this is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum KeyType {
+    /// A shared secret: HMAC key, `dir` content key, AES key-wrap key or PBES2 password.
+    Secret,
+    Rsa { bits: u32 },
+    Ec(Curve),
+    Okp(OkpCurve),
+}
+
+impl KeyType {
+    /// Short name: `secret`, `rsa`, `ec`, `okp`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KeyType::Secret => "secret",
+            KeyType::Rsa { .. } => "rsa",
+            KeyType::Ec(_) => "ec",
+            KeyType::Okp(_) => "okp",
+        }
+    }
+}
+
+/// Normalised key material.
+pub enum Material {
+    Secret(Zeroizing<Vec<u8>>),
+    /// DER SubjectPublicKeyInfo.
+    Public { spki_der: Vec<u8> },
+    /// DER PKCS#8 private key and the DER SPKI of its public half.
+    Private {
+        pkcs8_der: Zeroizing<Vec<u8>>,
+        spki_der: Vec<u8>,
+    },
+}
+
+impl std::fmt::Debug for Material {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Material::Secret(s) => write!(f, "Secret({} bytes)", s.len()),
+            Material::Public { .. } => f.write_str("Public"),
+            Material::Private { .. } => f.write_str("Private"),
+        }
+    }
+}
+
+/// One usable key.
+#[derive(Debug)]
+pub struct Key {
+    /// How the user names it: the store name, the file path, or `store-name#kid` for one
+    /// member of a JWKS.
+    pub name: String,
+    pub kid: Option<String>,
+    pub profile: Option<Profile>,
+    /// Allowed algs; empty means any alg the key fits.
+    pub algs: Vec<String>,
+    pub key_type: KeyType,
+    pub material: Material,
+    /// Came from a JWKS file or endpoint.
+    pub from_jwks: bool,
+    /// Given as PKCS#1 (`BEGIN RSA PUBLIC KEY` / `BEGIN RSA PRIVATE KEY` or PKCS#1 DER).
+    pub pkcs1: bool,
+}
+
+impl Key {
+    /// Facts the rules need, never the material.
+    pub fn facts(&self) -> KeyFacts {
+        KeyFacts {
+            name: self.name.clone(),
+            key_type: self.key_type.as_str().to_string(),
+            visibility: match self.material {
+                Material::Secret(_) => "secret",
+                Material::Public { .. } => "public",
+                Material::Private { .. } => "private",
+            }
+            .to_string(),
+            profile: self.profile,
+            from_jwks: self.from_jwks,
+            pkcs1: self.pkcs1,
+            secret_len: match &self.material {
+                Material::Secret(s) => Some(s.len()),
+                _ => None,
+            },
+            kid: self.kid.clone(),
+        }
+    }
+
+    /// True when `alg` is allowed by the key's alg list (empty list allows all).
+    pub fn allows(&self, alg: &str) -> bool {
+        self.algs.is_empty() || self.algs.iter().any(|a| a == alg)
+    }
+}
+
+/// The keys an inspection may use.
+#[derive(Debug, Default)]
+pub struct KeyRing {
+    pub keys: Vec<Key>,
+}
+
+impl KeyRing {
+    pub fn facts(&self) -> KeyringFacts {
+        let count = |p: Profile| self.keys.iter().filter(|k| k.profile == Some(p)).count();
+        KeyringFacts {
+            xtremepush_keys: count(Profile::Xtremepush),
+            qualifio_keys: count(Profile::Qualifio),
+            adictiz_keys: count(Profile::Adictiz),
+        }
+    }
+}

@@ -1,0 +1,12 @@
+//! tokenscope: a debugger for signed and encrypted tokens (JWS, JWE, JWT) that knows the
+//! platforms' claim rules. The core knows nothing of the terminal: the CLI and the TUI are
+//! two faces of it.
+
+pub mod cli;
+pub mod keys;
+pub mod profile;
+pub mod report;
+pub mod rules;
+
+pub use profile::{Profile, ProfileChoice};
+pub use report::{Finding, Inspection, Severity};
