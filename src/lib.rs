@@ -10,3 +10,10 @@ pub mod rules;
 
 pub use profile::{Profile, ProfileChoice};
 pub use report::{Finding, Inspection, Severity};
+pub mod inspect;
+pub mod jose;
+pub mod time;
+pub mod token;
+
+pub use inspect::{InspectError, Options, inspect_text, inspect_token};
+pub mod view;

@@ -35,7 +35,9 @@ pub enum OkpCurve {
 pub enum KeyType {
     /// A shared secret: HMAC key, `dir` content key, AES key-wrap key or PBES2 password.
     Secret,
-    Rsa { bits: u32 },
+    Rsa {
+        bits: u32,
+    },
     Ec(Curve),
     Okp(OkpCurve),
 }
@@ -56,7 +58,9 @@ impl KeyType {
 pub enum Material {
     Secret(Zeroizing<Vec<u8>>),
     /// DER SubjectPublicKeyInfo.
-    Public { spki_der: Vec<u8> },
+    Public {
+        spki_der: Vec<u8>,
+    },
     /// DER PKCS#8 private key and the DER SPKI of its public half.
     Private {
         pkcs8_der: Zeroizing<Vec<u8>>,

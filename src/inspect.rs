@@ -1,0 +1,319 @@
+//! `inspect`: value in, value out. Intake, decoding, verification/decryption of every layer,
+//! then the rules. Nothing here prints or reads the clock: the caller passes the instant.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde_json::{Map, Value};
+use thiserror::Error;
+
+use crate::jose;
+use crate::keys::KeyRing;
+use crate::profile::ProfileChoice;
+use crate::report::{Inspection, Layer, LayerStatus, PayloadView, Severity, TokenKind};
+use crate::rules::{self, Campaign, PlaintextKind, RuleInput};
+use crate::token::{self, Compact, TokenError, json};
+
+/// Nested JWE layers opened at most (a JWE inside a JWE inside ...).
+const MAX_DEPTH: usize = 4;
+
+/// How to inspect.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub profile: ProfileChoice,
+    /// Evaluation instant, unix seconds.
+    pub at: i64,
+    /// Allowed clock skew, seconds.
+    pub skew: i64,
+    pub campaign: Option<Campaign>,
+    /// Payload for a JWS with an empty payload segment (RFC 7515 appendix F, RFC 7797).
+    pub detached_payload: Option<Vec<u8>>,
+}
+
+/// Why a token could not be inspected.
+#[derive(Debug, Error)]
+pub enum InspectError {
+    /// No token could be found or split.
+    #[error(transparent)]
+    Intake(#[from] TokenError),
+    /// A token was found, but a segment does not decode; `partial` holds what did.
+    #[error("{error}")]
+    Malformed {
+        error: TokenError,
+        partial: Box<Inspection>,
+    },
+}
+
+/// Find the token in pasted text and inspect it.
+pub fn inspect_text(
+    text: &str,
+    ring: &KeyRing,
+    opts: &Options,
+) -> Result<Inspection, InspectError> {
+    let intake = token::find_token(text)?;
+    inspect_token(&intake.token, intake.stripped, ring, opts)
+}
+
+/// Everything decoded so far, assembled into an Inspection at the end.
+struct Work {
+    layers: Vec<Layer>,
+    duplicates: Vec<String>,
+    jws_header: Option<Map<String, Value>>,
+    payload_bytes: Option<Vec<u8>>,
+    unavailable: Option<String>,
+    jwe_plaintext: Option<PlaintextKind>,
+}
+
+/// Inspect a compact token (already through intake).
+pub fn inspect_token(
+    token_text: &str,
+    stripped: Vec<String>,
+    ring: &KeyRing,
+    opts: &Options,
+) -> Result<Inspection, InspectError> {
+    let compact = Compact::split(token_text)?;
+    let mut work = Work {
+        layers: Vec::new(),
+        duplicates: Vec::new(),
+        jws_header: None,
+        payload_bytes: None,
+        unavailable: None,
+        jwe_plaintext: None,
+    };
+    let header = match token::decode_header(compact.header_b64()) {
+        Ok(h) => h,
+        Err(error) => {
+            let partial = assemble(&compact, stripped, Map::new(), work, ring, opts);
+            return Err(InspectError::Malformed {
+                error,
+                partial: Box::new(partial),
+            });
+        }
+    };
+    work.duplicates
+        .extend(header.duplicates.iter().map(|p| format!("/header{p}")));
+    let outer = header.map.clone();
+    let result = open(&compact, header.map, ring, opts, &mut work, 0);
+    let inspection = assemble(&compact, stripped, outer, work, ring, opts);
+    match result {
+        Ok(()) => Ok(inspection),
+        Err(error) => Err(InspectError::Malformed {
+            error,
+            partial: Box::new(inspection),
+        }),
+    }
+}
+
+/// Open one layer (and recurse into a nested token).
+fn open(
+    compact: &Compact,
+    header: Map<String, Value>,
+    ring: &KeyRing,
+    opts: &Options,
+    work: &mut Work,
+    depth: usize,
+) -> Result<(), TokenError> {
+    match compact.kind {
+        TokenKind::Jws => open_jws(compact, header, ring, opts, work),
+        TokenKind::Jwe => {
+            for (i, name) in ["encrypted key", "iv", "ciphertext", "tag"]
+                .into_iter()
+                .enumerate()
+            {
+                token::decode_segment(name, &compact.segments[i + 1])?;
+            }
+            let (layer, plaintext) = jose::decrypt_jwe(&compact.text, &header, ring);
+            let status = layer.status;
+            work.layers.push(layer);
+            let Some(plaintext) = plaintext else {
+                work.unavailable = Some(match status {
+                    LayerStatus::Unsupported => {
+                        "the JWE uses an algorithm tokenscope cannot decrypt".to_string()
+                    }
+                    LayerStatus::NoKey => {
+                        "encrypted: add the decryption key to read the claims".to_string()
+                    }
+                    _ => "encrypted: decryption failed".to_string(),
+                });
+                return Ok(());
+            };
+            match nested_token(&plaintext) {
+                Some((inner, inner_header)) if depth < MAX_DEPTH => {
+                    if work.jwe_plaintext.is_none() {
+                        work.jwe_plaintext = Some(PlaintextKind::NestedJws);
+                    }
+                    work.duplicates.extend(
+                        inner_header
+                            .duplicates
+                            .iter()
+                            .map(|p| format!("/header{p}")),
+                    );
+                    open(&inner, inner_header.map, ring, opts, work, depth + 1)
+                }
+                _ => {
+                    if work.jwe_plaintext.is_none() {
+                        work.jwe_plaintext = Some(if json::parse(&plaintext).is_ok() {
+                            PlaintextKind::Json
+                        } else {
+                            PlaintextKind::Other
+                        });
+                    }
+                    work.payload_bytes = Some(plaintext);
+                    Ok(())
+                }
+            }
+        }
+    }
+}
+
+fn open_jws(
+    compact: &Compact,
+    header: Map<String, Value>,
+    ring: &KeyRing,
+    opts: &Options,
+    work: &mut Work,
+) -> Result<(), TokenError> {
+    let b64 = jose::b64_flag(&header).unwrap_or(true);
+    let segment = &compact.segments[1];
+    let detached = segment.is_empty() && opts.detached_payload.is_some();
+    let payload = match (&opts.detached_payload, detached) {
+        (Some(p), true) => p.clone(),
+        _ if b64 => token::decode_segment("payload", segment)?,
+        // RFC 7797: the payload travels as-is.
+        _ => segment.as_bytes().to_vec(),
+    };
+    let signature = token::decode_segment("signature", &compact.segments[2])?;
+    let mut signing_input = compact.header_b64().as_bytes().to_vec();
+    signing_input.push(b'.');
+    if detached && b64 {
+        signing_input.extend_from_slice(URL_SAFE_NO_PAD.encode(&payload).as_bytes());
+    } else if detached {
+        signing_input.extend_from_slice(&payload);
+    } else {
+        signing_input.extend_from_slice(segment.as_bytes());
+    }
+    let mut layer = jose::verify_jws(&header, &signing_input, &signature, ring);
+    if segment.is_empty() && !detached && layer.status != LayerStatus::Valid {
+        layer.detail.push_str(
+            " — the payload segment is empty (detached content): pass the payload with --payload",
+        );
+        if layer.status == LayerStatus::Unverified && !ring.keys.is_empty() {
+            layer.status = LayerStatus::Unverified;
+        }
+    }
+    work.layers.push(layer);
+    work.jws_header = Some(header);
+    work.payload_bytes = Some(payload);
+    Ok(())
+}
+
+/// A compact JWS or JWE inside a JWE plaintext (RFC 7519 section 5.2 nested JWT).
+fn nested_token(plaintext: &[u8]) -> Option<(Compact, token::DecodedHeader)> {
+    let text = std::str::from_utf8(plaintext).ok()?.trim();
+    if !text
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    {
+        return None;
+    }
+    let compact = Compact::split(text).ok()?;
+    let header = token::decode_header(compact.header_b64()).ok()?;
+    header.map.get("alg")?;
+    Some((compact, header))
+}
+
+fn assemble(
+    compact: &Compact,
+    stripped: Vec<String>,
+    header: Map<String, Value>,
+    work: Work,
+    ring: &KeyRing,
+    opts: &Options,
+) -> Inspection {
+    let Work {
+        layers,
+        mut duplicates,
+        jws_header,
+        payload_bytes,
+        unavailable,
+        jwe_plaintext,
+    } = work;
+
+    let (payload, payload_view) = match payload_bytes {
+        Some(bytes) => match json::parse(&bytes) {
+            Ok(decoded) => {
+                duplicates.extend(decoded.duplicates);
+                (Some(decoded.value), PayloadView::Json)
+            }
+            Err(_) => match String::from_utf8(bytes) {
+                Ok(text) => (None, PayloadView::Text { text }),
+                Err(e) => (
+                    None,
+                    PayloadView::Binary {
+                        hex: hex_dump(e.as_bytes()),
+                    },
+                ),
+            },
+        },
+        None => (
+            None,
+            PayloadView::Unavailable {
+                reason: unavailable.unwrap_or_else(|| "the token did not decode".to_string()),
+            },
+        ),
+    };
+
+    let verified_by = layers
+        .iter()
+        .rev()
+        .find(|l| l.kind == TokenKind::Jws)
+        .and_then(|l| l.key_facts.as_ref());
+    let keyring = ring.facts();
+    let outcome = rules::evaluate(&RuleInput {
+        requested: opts.profile,
+        kind: compact.kind,
+        header: &header,
+        jws_header: jws_header.as_ref(),
+        layers: &layers,
+        payload: payload.as_ref(),
+        jwe_plaintext,
+        duplicates: &duplicates,
+        verified_by,
+        keyring: &keyring,
+        at: opts.at,
+        skew: opts.skew,
+        campaign: opts.campaign.as_ref(),
+    });
+
+    let layers_ok = !layers.is_empty() && layers.iter().all(|l| l.status.is_ok());
+    let accepted = layers_ok
+        && !outcome
+            .findings
+            .iter()
+            .any(|f| f.severity == Severity::Error);
+    Inspection {
+        kind: compact.kind,
+        stripped,
+        token: compact.text.clone(),
+        segments: compact.segments.clone(),
+        header,
+        payload,
+        payload_view,
+        layers,
+        findings: outcome.findings,
+        verdict: outcome.verdict,
+        accepted,
+        evaluated_at: opts.at,
+        evaluated_at_rfc3339: crate::time::rfc3339(opts.at),
+        skew: opts.skew,
+    }
+}
+
+/// Hex of the first 4 KiB, for payloads that are neither JSON nor text.
+fn hex_dump(bytes: &[u8]) -> String {
+    const MAX: usize = 4096;
+    let mut out: String = bytes.iter().take(MAX).map(|b| format!("{b:02x}")).collect();
+    if bytes.len() > MAX {
+        out.push_str(&format!("… ({} bytes in all)", bytes.len()));
+    }
+    out
+}

@@ -1,0 +1,663 @@
+//! josekit and OpenSSL glue: verify a JWS layer, decrypt a JWE layer, with every key that fits.
+//!
+//! Key selection (issue: "by kid first, then every stored key compatible with the alg"): keys
+//! whose `kid` equals the token's come first, then keys without a `kid`, then keys with another
+//! `kid` (tried only to explain a wrong `kid`: a match there is reported, never accepted).
+
+pub mod hmac;
+
+use josekit::jwe::{self, JweContext, JweDecrypter};
+use josekit::jws::{self, JwsVerifier};
+use serde_json::{Map, Value};
+
+use crate::keys::{Curve, Key, KeyRing, KeyType, Material, OkpCurve};
+use crate::report::{Attempt, AttemptResult, Layer, LayerStatus, TokenKind};
+use crate::rules::UNDERSTOOD_CRIT;
+use crate::token::header_str;
+
+/// JWS algorithms tokenscope verifies.
+pub const JWS_ALGS: &[&str] = &[
+    "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256",
+    "ES384", "ES512", "ES256K", "EdDSA",
+];
+
+/// JWE key-management algorithms tokenscope decrypts.
+pub const JWE_ALGS: &[&str] = &[
+    "dir",
+    "A128KW",
+    "A192KW",
+    "A256KW",
+    "A128GCMKW",
+    "A192GCMKW",
+    "A256GCMKW",
+    "PBES2-HS256+A128KW",
+    "PBES2-HS384+A192KW",
+    "PBES2-HS512+A256KW",
+    "RSA1_5",
+    "RSA-OAEP",
+    "RSA-OAEP-256",
+    "RSA-OAEP-384",
+    "RSA-OAEP-512",
+    "ECDH-ES",
+    "ECDH-ES+A128KW",
+    "ECDH-ES+A192KW",
+    "ECDH-ES+A256KW",
+];
+
+/// JWE content-encryption algorithms, with their key length in bytes.
+pub const JWE_ENCS: &[(&str, usize)] = &[
+    ("A128GCM", 16),
+    ("A192GCM", 24),
+    ("A256GCM", 32),
+    ("A128CBC-HS256", 32),
+    ("A192CBC-HS384", 48),
+    ("A256CBC-HS512", 64),
+];
+
+/// How a key's `kid` relates to the token's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum KidRelation {
+    Match,
+    Unnamed,
+    Differs,
+}
+
+fn kid_relation(token_kid: Option<&str>, key: &Key) -> KidRelation {
+    match (token_kid, key.kid.as_deref()) {
+        (Some(t), Some(k)) if t == k => KidRelation::Match,
+        (Some(_), Some(_)) => KidRelation::Differs,
+        _ => KidRelation::Unnamed,
+    }
+}
+
+fn ordered<'a>(ring: &'a KeyRing, token_kid: Option<&str>) -> Vec<(&'a Key, KidRelation)> {
+    let mut keys: Vec<_> = ring
+        .keys
+        .iter()
+        .map(|k| (k, kid_relation(token_kid, k)))
+        .collect();
+    keys.sort_by_key(|(_, rel)| *rel);
+    keys
+}
+
+fn describe(key: &Key) -> String {
+    let vis = match key.material {
+        Material::Secret(_) => "secret",
+        Material::Public { .. } => "public key",
+        Material::Private { .. } => "private key",
+    };
+    match key.key_type {
+        KeyType::Secret => "a shared secret".to_string(),
+        KeyType::Rsa { bits } => format!("an RSA-{bits} {vis}"),
+        KeyType::Ec(c) => format!("an EC {} {vis}", curve_name(c)),
+        KeyType::Okp(c) => format!("an {c:?} {vis}"),
+    }
+}
+
+fn curve_name(c: Curve) -> &'static str {
+    match c {
+        Curve::P256 => "P-256",
+        Curve::P384 => "P-384",
+        Curve::P521 => "P-521",
+        Curve::Secp256k1 => "secp256k1",
+    }
+}
+
+fn layer(kind: TokenKind, header: &Map<String, Value>) -> Layer {
+    Layer {
+        kind,
+        alg: header_str(header, "alg").map(str::to_string),
+        enc: header_str(header, "enc").map(str::to_string),
+        kid: header_str(header, "kid").map(str::to_string),
+        status: LayerStatus::Unverified,
+        key: None,
+        key_facts: None,
+        attempts: Vec::new(),
+        detail: String::new(),
+        header: header.clone(),
+    }
+}
+
+/// Check `crit` (RFC 7515 4.1.11, RFC 7516 4.1.13): every listed extension must be understood
+/// and present; an empty or malformed list is invalid.
+pub fn crit_problem(header: &Map<String, Value>) -> Option<String> {
+    let crit = header.get("crit")?;
+    let Some(list) = crit.as_array() else {
+        return Some("'crit' must be an array of header member names".to_string());
+    };
+    if list.is_empty() {
+        return Some("'crit' is an empty list, which RFC 7515 4.1.11 forbids".to_string());
+    }
+    for item in list {
+        let Some(name) = item.as_str() else {
+            return Some(format!("'crit' lists {item}, which is not a member name"));
+        };
+        if !UNDERSTOOD_CRIT.contains(&name) {
+            return Some(format!(
+                "'crit' lists '{name}', an extension tokenscope does not understand, so the token must be rejected"
+            ));
+        }
+        if !header.contains_key(name) {
+            return Some(format!(
+                "'crit' lists '{name}', which the header does not carry"
+            ));
+        }
+    }
+    None
+}
+
+/// The RFC 7797 `b64` header: Ok(true) for a base64url payload (the default).
+pub fn b64_flag(header: &Map<String, Value>) -> Result<bool, String> {
+    match header.get("b64") {
+        None => Ok(true),
+        Some(Value::Bool(b)) => {
+            let listed = header
+                .get("crit")
+                .and_then(Value::as_array)
+                .is_some_and(|c| c.iter().any(|v| v == "b64"));
+            if !b && !listed {
+                // RFC 7797 section 6: b64 must be understood, so it must be listed in crit.
+                Err(
+                    "'b64': false is only valid when 'crit' lists \"b64\" (RFC 7797 section 6)"
+                        .to_string(),
+                )
+            } else {
+                Ok(*b)
+            }
+        }
+        Some(other) => Err(format!("'b64' must be a boolean, found {other}")),
+    }
+}
+
+/// Verify one JWS layer. `signing_input` is `ASCII(header_b64 '.' payload)` as RFC 7515 (or
+/// RFC 7797 for `b64: false`) defines it.
+pub fn verify_jws(
+    header: &Map<String, Value>,
+    signing_input: &[u8],
+    signature: &[u8],
+    ring: &KeyRing,
+) -> Layer {
+    let mut out = layer(TokenKind::Jws, header);
+    let Some(alg) = header_str(header, "alg") else {
+        out.status = LayerStatus::Invalid;
+        out.detail = "the header has no 'alg' string (RFC 7515 4.1.1)".to_string();
+        return out;
+    };
+    if alg.eq_ignore_ascii_case("none") {
+        out.status = LayerStatus::Invalid;
+        out.detail = format!("alg '{alg}' (unsecured JWS) is never accepted");
+        return out;
+    }
+    if let Some(problem) = crit_problem(header) {
+        out.status = LayerStatus::Invalid;
+        out.detail = problem;
+        return out;
+    }
+    if let Err(problem) = b64_flag(header) {
+        out.status = LayerStatus::Invalid;
+        out.detail = problem;
+        return out;
+    }
+    if !JWS_ALGS.contains(&alg) {
+        out.status = LayerStatus::Unsupported;
+        out.detail = format!(
+            "alg '{alg}' is not a JWS algorithm tokenscope verifies (supported: {})",
+            JWS_ALGS.join(", ")
+        );
+        return out;
+    }
+
+    let token_kid = header_str(header, "kid");
+    let has_secret = ring
+        .keys
+        .iter()
+        .any(|k| matches!(k.material, Material::Secret(_)));
+    let mut refused = false;
+    let mut mismatch = false;
+    let mut kid_matched_elsewhere = false;
+    for (key, rel) in ordered(ring, token_kid) {
+        let attempt = |result, detail: String| Attempt {
+            key: key.name.clone(),
+            result,
+            detail,
+        };
+        if !key.allows(alg) {
+            out.attempts.push(attempt(
+                AttemptResult::AlgNotAllowed,
+                format!("the key allows only {}", key.algs.join(", ")),
+            ));
+            continue;
+        }
+        let outcome = if alg.starts_with("HS") {
+            match &key.material {
+                Material::Secret(secret) => hmac::verify(alg, secret, signing_input, signature),
+                _ if rel == KidRelation::Match || !has_secret => {
+                    // RFC 8725 3.1: using a public key as an HMAC secret is the classic
+                    // algorithm-confusion forgery.
+                    refused = true;
+                    out.attempts.push(attempt(
+                        AttemptResult::PublicKeyAsHmacRefused,
+                        format!(
+                            "{alg} needs a shared secret; {} is never used as an HMAC secret (algorithm confusion)",
+                            describe(key)
+                        ),
+                    ));
+                    continue;
+                }
+                _ => Err(format!("{alg} needs a shared secret, this is {}", describe(key))),
+            }
+            .map_err(|e| (AttemptResult::WrongType, e))
+        } else {
+            asym_verify(alg, key, signing_input, signature)
+        };
+        match (outcome, rel) {
+            (Ok(true), KidRelation::Differs) => {
+                kid_matched_elsewhere = true;
+                out.attempts.push(attempt(
+                    AttemptResult::KidMismatch,
+                    format!(
+                        "the signature matches this key, but its kid is '{}' while the token names '{}'",
+                        key.kid.as_deref().unwrap_or_default(),
+                        token_kid.unwrap_or_default()
+                    ),
+                ));
+            }
+            (Ok(true), _) => {
+                out.attempts.push(attempt(
+                    AttemptResult::Verified,
+                    "signature verified".into(),
+                ));
+                out.status = LayerStatus::Valid;
+                out.key = Some(key.name.clone());
+                out.key_facts = Some(key.facts());
+                out.detail = format!("signature verified with key '{}'", key.name);
+                return out;
+            }
+            (Ok(false), KidRelation::Differs) => out.attempts.push(attempt(
+                AttemptResult::KidMismatch,
+                format!(
+                    "kid '{}' differs from the token's '{}' (and the signature does not match)",
+                    key.kid.as_deref().unwrap_or_default(),
+                    token_kid.unwrap_or_default()
+                ),
+            )),
+            (Ok(false), _) => {
+                mismatch = true;
+                out.attempts.push(attempt(
+                    AttemptResult::Mismatch,
+                    "signature does not match this key".into(),
+                ));
+            }
+            (Err((result, detail)), _) => out.attempts.push(attempt(result, detail)),
+        }
+    }
+
+    if refused {
+        out.status = LayerStatus::Invalid;
+        out.detail = format!(
+            "{alg} token offered against an asymmetric key: refused (a public key is never an HMAC secret)"
+        );
+    } else if kid_matched_elsewhere {
+        out.status = LayerStatus::Invalid;
+        out.detail = format!(
+            "the signature matches a key whose kid differs from the token's '{}'",
+            token_kid.unwrap_or_default()
+        );
+    } else if mismatch {
+        out.status = LayerStatus::Invalid;
+        out.detail =
+            "signature does not match any key that fits (wrong key, or the token was altered)"
+                .to_string();
+    } else {
+        out.status = LayerStatus::Unverified;
+        out.detail = if ring.keys.is_empty() {
+            format!(
+                "no key given: add one with `tokenscope keys add` or pass --key-file/--secret to verify {alg}"
+            )
+        } else {
+            format!("no key fits {alg}{}", kid_note(token_kid))
+        };
+    }
+    out
+}
+
+fn kid_note(kid: Option<&str>) -> String {
+    kid.map(|k| format!(" with kid '{k}'")).unwrap_or_default()
+}
+
+fn spki(key: &Key) -> &[u8] {
+    match &key.material {
+        Material::Public { spki_der } | Material::Private { spki_der, .. } => spki_der,
+        Material::Secret(_) => &[],
+    }
+}
+
+/// Ok(true) verified, Ok(false) mismatch, Err(why the key does not fit).
+fn asym_verify(
+    alg: &str,
+    key: &Key,
+    signing_input: &[u8],
+    signature: &[u8],
+) -> Result<bool, (AttemptResult, String)> {
+    let fits = match (alg, key.key_type) {
+        (a, KeyType::Rsa { .. }) if a.starts_with("RS") || a.starts_with("PS") => true,
+        ("ES256", KeyType::Ec(Curve::P256))
+        | ("ES384", KeyType::Ec(Curve::P384))
+        | ("ES512", KeyType::Ec(Curve::P521))
+        | ("ES256K", KeyType::Ec(Curve::Secp256k1))
+        | ("EdDSA", KeyType::Okp(OkpCurve::Ed25519 | OkpCurve::Ed448)) => true,
+        _ => false,
+    };
+    if !fits {
+        return Err((
+            AttemptResult::WrongType,
+            format!("{} cannot verify {alg}", describe(key)),
+        ));
+    }
+    let der = spki(key);
+    let verifier: Result<Box<dyn JwsVerifier>, josekit::JoseError> = match alg {
+        "RS256" => jws::RS256.verifier_from_der(der).map(|v| Box::new(v) as _),
+        "RS384" => jws::RS384.verifier_from_der(der).map(|v| Box::new(v) as _),
+        "RS512" => jws::RS512.verifier_from_der(der).map(|v| Box::new(v) as _),
+        "PS256" => jws::PS256.verifier_from_der(der).map(|v| Box::new(v) as _),
+        "PS384" => jws::PS384.verifier_from_der(der).map(|v| Box::new(v) as _),
+        "PS512" => jws::PS512.verifier_from_der(der).map(|v| Box::new(v) as _),
+        "ES256" => jws::ES256.verifier_from_der(der).map(|v| Box::new(v) as _),
+        "ES384" => jws::ES384.verifier_from_der(der).map(|v| Box::new(v) as _),
+        "ES512" => jws::ES512.verifier_from_der(der).map(|v| Box::new(v) as _),
+        "ES256K" => jws::ES256K.verifier_from_der(der).map(|v| Box::new(v) as _),
+        "EdDSA" => jws::EdDSA.verifier_from_der(der).map(|v| Box::new(v) as _),
+        _ => {
+            return Err((
+                AttemptResult::WrongType,
+                format!("{alg} is not an asymmetric JWS algorithm"),
+            ));
+        }
+    };
+    let verifier = verifier.map_err(|e| {
+        (
+            AttemptResult::Error,
+            format!("the key was refused for {alg}: {}", josekit_reason(&e)),
+        )
+    })?;
+    Ok(verifier.verify(signing_input, signature).is_ok())
+}
+
+/// josekit's error text, without its anyhow chain noise.
+fn josekit_reason(e: &josekit::JoseError) -> String {
+    let text = match e {
+        josekit::JoseError::InvalidKeyFormat(inner)
+        | josekit::JoseError::InvalidJweFormat(inner)
+        | josekit::JoseError::InvalidSignature(inner)
+        | josekit::JoseError::InvalidJwsFormat(inner) => inner.to_string(),
+        other => other.to_string(),
+    };
+    text.trim_end_matches('.').to_string()
+}
+
+/// Decrypt one JWE layer. Returns the layer and, when decrypted, the plaintext.
+pub fn decrypt_jwe(
+    token: &str,
+    header: &Map<String, Value>,
+    ring: &KeyRing,
+) -> (Layer, Option<Vec<u8>>) {
+    let mut out = layer(TokenKind::Jwe, header);
+    let Some(alg) = header_str(header, "alg") else {
+        out.status = LayerStatus::Failed;
+        out.detail = "the header has no 'alg' string (RFC 7516 4.1.1)".to_string();
+        return (out, None);
+    };
+    let Some(enc) = header_str(header, "enc") else {
+        out.status = LayerStatus::Failed;
+        out.detail = "the header has no 'enc' string (RFC 7516 4.1.2)".to_string();
+        return (out, None);
+    };
+    if let Some(problem) = crit_problem(header) {
+        out.status = LayerStatus::Failed;
+        out.detail = problem;
+        return (out, None);
+    }
+    if !JWE_ALGS.contains(&alg) {
+        out.status = LayerStatus::Unsupported;
+        out.detail = format!(
+            "JWE alg '{alg}' is not supported (supported: {})",
+            JWE_ALGS.join(", ")
+        );
+        return (out, None);
+    }
+    let Some(&(_, cek_len)) = JWE_ENCS.iter().find(|(e, _)| *e == enc) else {
+        out.status = LayerStatus::Unsupported;
+        out.detail = format!(
+            "JWE enc '{enc}' is not supported (supported: {})",
+            JWE_ENCS
+                .iter()
+                .map(|(e, _)| *e)
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        return (out, None);
+    };
+    if let Some(zip) = header.get("zip") {
+        if zip != "DEF" {
+            out.status = LayerStatus::Unsupported;
+            out.detail = format!("JWE zip {zip} is not supported (only \"DEF\")");
+            return (out, None);
+        }
+    }
+
+    let token_kid = header_str(header, "kid");
+    let context = JweContext::new();
+    let mut tried = false;
+    for (key, rel) in ordered(ring, token_kid) {
+        let attempt = |result, detail: String| Attempt {
+            key: key.name.clone(),
+            result,
+            detail,
+        };
+        if !key.allows(alg) && !key.allows(enc) {
+            out.attempts.push(attempt(
+                AttemptResult::AlgNotAllowed,
+                format!("the key allows only {}", key.algs.join(", ")),
+            ));
+            continue;
+        }
+        let decrypter = match decrypter_for(alg, enc, cek_len, key) {
+            Ok(d) => d,
+            Err((result, detail)) => {
+                out.attempts.push(attempt(result, detail));
+                continue;
+            }
+        };
+        match context.deserialize_compact(token, decrypter.as_ref()) {
+            Ok((plaintext, _)) if rel == KidRelation::Differs => {
+                out.attempts.push(attempt(
+                    AttemptResult::KidMismatch,
+                    format!(
+                        "this key decrypts the token, but its kid is '{}' while the token names '{}'",
+                        key.kid.as_deref().unwrap_or_default(),
+                        token_kid.unwrap_or_default()
+                    ),
+                ));
+                tried = true;
+                drop(plaintext);
+            }
+            Ok((plaintext, _)) => {
+                out.attempts
+                    .push(attempt(AttemptResult::Verified, "decrypted".into()));
+                out.status = LayerStatus::Decrypted;
+                out.key = Some(key.name.clone());
+                out.key_facts = Some(key.facts());
+                out.detail = format!("decrypted with key '{}'", key.name);
+                return (out, Some(plaintext));
+            }
+            Err(e) => {
+                if rel != KidRelation::Differs {
+                    tried = true;
+                }
+                out.attempts.push(attempt(
+                    if rel == KidRelation::Differs {
+                        AttemptResult::KidMismatch
+                    } else {
+                        AttemptResult::Mismatch
+                    },
+                    format!("decryption failed: {}", josekit_reason(&e)),
+                ));
+            }
+        }
+    }
+    if tried {
+        out.status = LayerStatus::Failed;
+        out.detail =
+            "no key that fits decrypts the token (wrong key, or the token was altered)".to_string();
+    } else {
+        out.status = LayerStatus::NoKey;
+        out.detail = if ring.keys.is_empty() {
+            format!(
+                "no key given: add one with `tokenscope keys add` or pass --key-file/--secret to decrypt {alg}/{enc}"
+            )
+        } else {
+            format!("no key fits {alg}/{enc}{}", kid_note(token_kid))
+        };
+    }
+    (out, None)
+}
+
+type DecrypterResult = Result<Box<dyn JweDecrypter>, (AttemptResult, String)>;
+
+// RSA1_5 is deprecated (RFC 8725 3.2) but a debugger must still open RFC 7516/7519/7520 tokens.
+#[allow(deprecated)]
+fn decrypter_for(alg: &str, enc: &str, cek_len: usize, key: &Key) -> DecrypterResult {
+    let wrong = || {
+        Err((
+            AttemptResult::WrongType,
+            format!("{} cannot decrypt {alg}", describe(key)),
+        ))
+    };
+    let refused = |e: josekit::JoseError| {
+        (
+            AttemptResult::Error,
+            format!("the key was refused for {alg}: {}", josekit_reason(&e)),
+        )
+    };
+    match (&key.material, alg) {
+        (Material::Secret(secret), "dir") => {
+            if secret.len() != cek_len {
+                return Err((
+                    AttemptResult::WrongType,
+                    format!(
+                        "dir with {enc} needs a {cek_len}-byte key, this secret has {} bytes",
+                        secret.len()
+                    ),
+                ));
+            }
+            jwe::Dir
+                .decrypter_from_bytes(secret.as_slice())
+                .map(|d| Box::new(d) as _)
+                .map_err(refused)
+        }
+        (
+            Material::Secret(secret),
+            "A128KW" | "A192KW" | "A256KW" | "A128GCMKW" | "A192GCMKW" | "A256GCMKW",
+        ) => {
+            let need = match &alg[1..4] {
+                "128" => 16,
+                "192" => 24,
+                _ => 32,
+            };
+            if secret.len() != need {
+                return Err((
+                    AttemptResult::WrongType,
+                    format!(
+                        "{alg} needs a {need}-byte key, this secret has {} bytes",
+                        secret.len()
+                    ),
+                ));
+            }
+            let d: Result<Box<dyn JweDecrypter>, _> = match alg {
+                "A128KW" => jwe::A128KW
+                    .decrypter_from_bytes(secret.as_slice())
+                    .map(|d| Box::new(d) as _),
+                "A192KW" => jwe::A192KW
+                    .decrypter_from_bytes(secret.as_slice())
+                    .map(|d| Box::new(d) as _),
+                "A256KW" => jwe::A256KW
+                    .decrypter_from_bytes(secret.as_slice())
+                    .map(|d| Box::new(d) as _),
+                "A128GCMKW" => jwe::A128GCMKW
+                    .decrypter_from_bytes(secret.as_slice())
+                    .map(|d| Box::new(d) as _),
+                "A192GCMKW" => jwe::A192GCMKW
+                    .decrypter_from_bytes(secret.as_slice())
+                    .map(|d| Box::new(d) as _),
+                _ => jwe::A256GCMKW
+                    .decrypter_from_bytes(secret.as_slice())
+                    .map(|d| Box::new(d) as _),
+            };
+            d.map_err(refused)
+        }
+        (Material::Secret(secret), "PBES2-HS256+A128KW") => jwe::PBES2_HS256_A128KW
+            .decrypter_from_bytes(secret.as_slice())
+            .map(|d| Box::new(d) as _)
+            .map_err(refused),
+        (Material::Secret(secret), "PBES2-HS384+A192KW") => jwe::PBES2_HS384_A192KW
+            .decrypter_from_bytes(secret.as_slice())
+            .map(|d| Box::new(d) as _)
+            .map_err(refused),
+        (Material::Secret(secret), "PBES2-HS512+A256KW") => jwe::PBES2_HS512_A256KW
+            .decrypter_from_bytes(secret.as_slice())
+            .map(|d| Box::new(d) as _)
+            .map_err(refused),
+        (Material::Private { pkcs8_der, .. }, a) if a.starts_with("RSA") => {
+            if !matches!(key.key_type, KeyType::Rsa { .. }) {
+                return wrong();
+            }
+            let d: Result<Box<dyn JweDecrypter>, _> = match a {
+                "RSA1_5" => jwe::RSA1_5
+                    .decrypter_from_der(pkcs8_der.as_slice())
+                    .map(|d| Box::new(d) as _),
+                "RSA-OAEP" => jwe::RSA_OAEP
+                    .decrypter_from_der(pkcs8_der.as_slice())
+                    .map(|d| Box::new(d) as _),
+                "RSA-OAEP-256" => jwe::RSA_OAEP_256
+                    .decrypter_from_der(pkcs8_der.as_slice())
+                    .map(|d| Box::new(d) as _),
+                "RSA-OAEP-384" => jwe::RSA_OAEP_384
+                    .decrypter_from_der(pkcs8_der.as_slice())
+                    .map(|d| Box::new(d) as _),
+                _ => jwe::RSA_OAEP_512
+                    .decrypter_from_der(pkcs8_der.as_slice())
+                    .map(|d| Box::new(d) as _),
+            };
+            d.map_err(refused)
+        }
+        (Material::Private { pkcs8_der, .. }, a) if a.starts_with("ECDH-ES") => {
+            if !matches!(
+                key.key_type,
+                KeyType::Ec(Curve::P256 | Curve::P384 | Curve::P521)
+                    | KeyType::Okp(OkpCurve::X25519 | OkpCurve::X448)
+            ) {
+                return wrong();
+            }
+            let d: Result<Box<dyn JweDecrypter>, _> = match a {
+                "ECDH-ES" => jwe::ECDH_ES
+                    .decrypter_from_der(pkcs8_der.as_slice())
+                    .map(|d| Box::new(d) as _),
+                "ECDH-ES+A128KW" => jwe::ECDH_ES_A128KW
+                    .decrypter_from_der(pkcs8_der.as_slice())
+                    .map(|d| Box::new(d) as _),
+                "ECDH-ES+A192KW" => jwe::ECDH_ES_A192KW
+                    .decrypter_from_der(pkcs8_der.as_slice())
+                    .map(|d| Box::new(d) as _),
+                _ => jwe::ECDH_ES_A256KW
+                    .decrypter_from_der(pkcs8_der.as_slice())
+                    .map(|d| Box::new(d) as _),
+            };
+            d.map_err(refused)
+        }
+        (Material::Public { .. }, a) if a.starts_with("RSA") || a.starts_with("ECDH") => Err((
+            AttemptResult::WrongType,
+            format!("{alg} needs the private key; this is {}", describe(key)),
+        )),
+        _ => wrong(),
+    }
+}

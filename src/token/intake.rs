@@ -1,0 +1,274 @@
+//! Intake: find the compact token in what a user pasted (a ticket, a URL, a JS tag, a header).
+
+use std::borrow::Cow;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::TokenError;
+
+/// The token found in some text, and what was removed around it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Intake {
+    /// The compact serialization, with nothing around or inside it.
+    pub token: String,
+    /// What intake removed, in the order it was removed (`Bearer prefix`, ...).
+    pub stripped: Vec<String>,
+}
+
+/// Query parameters that carry a token in the integrations tokenscope knows
+/// (Qualifio `qual_token=`, Adictiz `jwt=`, OAuth `access_token=`/`id_token=`, generic `token=`).
+const PARAMS: &[&str] = &["qual_token", "jwt", "token", "access_token", "id_token"];
+
+static SET_META_DATA: LazyLock<Regex> = LazyLock::new(|| {
+    // Qualifio 002 "SetMetaData method": _qual_async.push(['setMetaData', 'JWT', token, divId])
+    Regex::new(r#"setMetaData['"]\s*,\s*['"]JWT['"]\s*,\s*['"`]([^'"`]*)['"`]"#)
+        .expect("static regex")
+});
+
+static PARAM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"(?i)(?:^|[?&#;/\s'",(])(qual_token|jwt|token|access_token|id_token)=([^&#\s'"<>`]*)"#,
+    )
+    .expect("static regex")
+});
+
+static BEARER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^(?:authorization\s*:\s*)?bearer\s+").expect("static regex"));
+
+static EMBEDDED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)?",
+    )
+    .expect("static regex")
+});
+
+fn is_token_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')
+}
+
+/// Find the token in `text`.
+///
+/// Plain tokens take the fast path (no regex is compiled). Otherwise the known wrappers are
+/// removed in turn; text that still holds foreign characters is searched for an embedded
+/// token, and a token-looking string with a bad character gets an error naming the segment
+/// and the offset.
+pub fn find_token(text: &str) -> Result<Intake, TokenError> {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return Err(TokenError::Empty);
+    }
+    if trimmed.chars().all(is_token_char) {
+        return Ok(Intake {
+            token: trimmed.to_string(),
+            stripped: Vec::new(),
+        });
+    }
+
+    let mut stripped = Vec::new();
+    let mut current: Cow<'_, str> = Cow::Borrowed(trimmed);
+
+    if let Some(c) = SET_META_DATA.captures(&current) {
+        let inner = c[1].to_string();
+        stripped.push("JS setMetaData call".to_string());
+        current = Cow::Owned(inner);
+    } else if let Some(c) = PARAM.captures(&current) {
+        let name = c[1].to_ascii_lowercase();
+        let raw = &c[2];
+        let decoded = percent_encoding::percent_decode_str(raw).decode_utf8_lossy();
+        let whole = c.get(0).map(|m| m.as_str()).unwrap_or_default();
+        let what = if trimmed.contains("_qual_async") || trimmed.contains("<script") {
+            "JS tag"
+        } else if trimmed.contains("://") || trimmed.starts_with('?') || trimmed.contains('?') {
+            "URL"
+        } else {
+            "query string"
+        };
+        let mut note = format!("{what} around the token (parameter '{name}')");
+        if decoded != raw {
+            note.push_str(", percent-decoded");
+        }
+        debug_assert!(PARAMS.contains(&name.as_str()));
+        if whole.len() < current.len() || decoded != raw {
+            stripped.push(note);
+        }
+        current = Cow::Owned(decoded.into_owned());
+    }
+
+    // Quotes and a Bearer prefix may nest either way round: `"Bearer x"` or `Bearer "x"`.
+    loop {
+        let before = current.len();
+        let t = current.trim();
+        if let Some(m) = BEARER.find(t) {
+            stripped.push("Bearer prefix".to_string());
+            current = Cow::Owned(t[m.end()..].to_string());
+            continue;
+        }
+        if let Some(inner) = strip_quotes(t) {
+            stripped.push("quotes".to_string());
+            current = Cow::Owned(inner.to_string());
+            continue;
+        }
+        if t.len() != before {
+            current = Cow::Owned(t.to_string());
+        }
+        break;
+    }
+
+    if current.chars().any(char::is_whitespace) {
+        let joined: String = current.chars().filter(|c| !c.is_whitespace()).collect();
+        if joined.chars().all(is_token_char) && joined.matches('.').count() >= 2 {
+            stripped.push("whitespace and line breaks inside the token".to_string());
+            current = Cow::Owned(joined);
+        }
+    }
+
+    if current.chars().all(is_token_char) && current.matches('.').count() >= 2 {
+        return Ok(Intake {
+            token: current.into_owned(),
+            stripped,
+        });
+    }
+
+    // A token with one bad character is a token to report on, not text to search.
+    let candidate: String = current.chars().filter(|c| !c.is_whitespace()).collect();
+    if looks_like_token(&candidate) {
+        return Err(super::first_bad_char(&candidate));
+    }
+
+    if let Some(m) = EMBEDDED.find(trimmed) {
+        stripped.push("text around the token".to_string());
+        return Ok(Intake {
+            token: m.as_str().to_string(),
+            stripped,
+        });
+    }
+    Err(TokenError::NotFound)
+}
+
+/// Starts like a JOSE header (`{"` base64url-encoded) and has at least one dot.
+fn looks_like_token(s: &str) -> bool {
+    s.starts_with("eyJ") && s.contains('.') && !s.contains("://")
+}
+
+fn strip_quotes(s: &str) -> Option<&str> {
+    for q in ['"', '\'', '`'] {
+        if s.len() >= 2 && s.starts_with(q) && s.ends_with(q) {
+            return Some(&s[1..s.len() - 1]);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const T: &str = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln";
+
+    fn found(text: &str) -> Intake {
+        find_token(text).unwrap_or_else(|e| panic!("no token in {text:?}: {e}"))
+    }
+
+    #[test]
+    fn plain_token_is_taken_as_is() {
+        let i = found(T);
+        assert_eq!(i.token, T);
+        assert!(i.stripped.is_empty());
+    }
+
+    #[test]
+    fn bearer_prefix_and_quotes() {
+        let i = found(&format!("  Authorization: Bearer \"{T}\"\n"));
+        assert_eq!(i.token, T);
+        assert_eq!(i.stripped, vec!["Bearer prefix", "quotes"]);
+        let i = found(&format!("'bearer {T}'"));
+        assert_eq!(i.token, T);
+        assert_eq!(i.stripped, vec!["quotes", "Bearer prefix"]);
+    }
+
+    #[test]
+    fn line_breaks_inside_the_token() {
+        let wrapped = format!("{}\n  {}\r\n{}", &T[..10], &T[10..25], &T[25..]);
+        let i = found(&wrapped);
+        assert_eq!(i.token, T);
+        assert_eq!(
+            i.stripped,
+            vec!["whitespace and line breaks inside the token"]
+        );
+    }
+
+    #[test]
+    fn url_parameters() {
+        for p in PARAMS {
+            let i = found(&format!("https://example.test/c?x=1&{p}={T}&y=2"));
+            assert_eq!(i.token, T, "param {p}");
+            assert_eq!(
+                i.stripped,
+                vec![format!("URL around the token (parameter '{p}')")]
+            );
+        }
+    }
+
+    #[test]
+    fn percent_encoded_parameter() {
+        let enc = T.replace('.', "%2E");
+        let i = found(&format!("?qual_token={enc}"));
+        assert_eq!(i.token, T);
+        assert!(
+            i.stripped[0].ends_with("percent-decoded"),
+            "{:?}",
+            i.stripped
+        );
+    }
+
+    #[test]
+    fn qualifio_js_tag() {
+        let tag = format!(
+            "_qual_async.push(['createIframe', 'qualifio_insert_place_896863', '', '20', 'E7A9', '100%', '1200', 'qual_token={T}', '', '', 'max-width:810px;']);"
+        );
+        let i = found(&tag);
+        assert_eq!(i.token, T);
+        assert_eq!(
+            i.stripped,
+            vec!["JS tag around the token (parameter 'qual_token')"]
+        );
+    }
+
+    #[test]
+    fn set_meta_data_snippet() {
+        let js = format!(
+            "<script>_qual_async.push(['setMetaData', 'JWT', '{T}', 'qualifio_insert_place_1']);</script>"
+        );
+        let i = found(&js);
+        assert_eq!(i.token, T);
+        assert_eq!(i.stripped, vec!["JS setMetaData call"]);
+    }
+
+    #[test]
+    fn embedded_in_a_log_line() {
+        let i = found(&format!(
+            "2024-01-01 12:00:00 WARN rejected token={T} reason=x"
+        ));
+        assert_eq!(i.token, T);
+        let i = found(&format!("ticket #42: customer sent {T} yesterday"));
+        assert_eq!(i.token, T);
+        assert_eq!(i.stripped, vec!["text around the token"]);
+    }
+
+    #[test]
+    fn bad_character_is_located() {
+        let bad = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0%.c2ln";
+        let err = find_token(bad).unwrap_err().to_string();
+        assert!(
+            err.starts_with("payload segment: invalid base64url character '%' at offset 15"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn nothing_to_find() {
+        assert_eq!(find_token("   ").unwrap_err(), TokenError::Empty);
+        assert_eq!(find_token("hello world").unwrap_err(), TokenError::NotFound);
+    }
+}

@@ -1,0 +1,242 @@
+//! Tokens before any key is involved: intake, compact parsing, base64url and JSON decoding.
+
+pub mod intake;
+pub mod json;
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde_json::{Map, Value};
+use thiserror::Error;
+
+use crate::report::TokenKind;
+
+pub use intake::{Intake, find_token};
+
+/// What is wrong with the input, located as precisely as possible.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum TokenError {
+    #[error("empty input: paste a token, a URL holding one, or give --file PATH")]
+    Empty,
+    #[error(
+        "no token found in the input: expected a compact JWS (3 segments separated by '.') or JWE (5), \
+         a URL with qual_token=, jwt=, token=, access_token= or id_token=, a Bearer header or a JS snippet"
+    )]
+    NotFound,
+    #[error(
+        "expected 3 segments (JWS) or 5 (JWE) separated by '.', found {found} (is the token truncated or two tokens pasted together?)"
+    )]
+    SegmentCount { found: usize },
+    #[error("{segment} segment: invalid base64url character '{ch}' at offset {offset}{}", bad_char_hint(*.ch))]
+    BadChar {
+        segment: &'static str,
+        ch: char,
+        offset: usize,
+    },
+    #[error(
+        "{segment} segment: {len} characters cannot be base64url (a length of 4n+1 never decodes: is the segment truncated?)"
+    )]
+    BadLength { segment: &'static str, len: usize },
+    #[error(
+        "{segment} segment: the last character '{ch}' carries bits that base64url does not allow (the segment was altered or truncated)"
+    )]
+    BadLastSymbol { segment: &'static str, ch: char },
+    #[error("header segment: {detail}")]
+    BadHeader { detail: String },
+}
+
+fn bad_char_hint(ch: char) -> &'static str {
+    match ch {
+        '%' => {
+            " (was the token URL-encoded? tokenscope decodes %xx when the input is a URL with the token in a parameter)"
+        }
+        '+' | '/' => " (the standard base64 alphabet: JOSE uses base64url, with '-' and '_')",
+        '=' => " (base64url in JOSE carries no '=' padding)",
+        _ => "",
+    }
+}
+
+/// Segment names of a compact JWS, then of a compact JWE.
+const JWS_SEGMENTS: [&str; 3] = ["header", "payload", "signature"];
+const JWE_SEGMENTS: [&str; 5] = ["header", "encrypted key", "iv", "ciphertext", "tag"];
+
+fn segment_names(count: usize) -> &'static [&'static str] {
+    if count == 5 {
+        &JWE_SEGMENTS
+    } else {
+        &JWS_SEGMENTS
+    }
+}
+
+/// Locate the first character that is not base64url in a dotted token.
+pub(crate) fn first_bad_char(token: &str) -> TokenError {
+    let count = token.split('.').count();
+    let names = segment_names(count);
+    for (i, seg) in token.split('.').enumerate() {
+        if let Some((offset, ch)) = seg
+            .char_indices()
+            .find(|(_, c)| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
+        {
+            let segment = names.get(i).copied().unwrap_or("extra");
+            return TokenError::BadChar {
+                segment,
+                ch,
+                offset,
+            };
+        }
+    }
+    TokenError::NotFound
+}
+
+/// Decode one base64url segment (no padding, URL-safe alphabet), naming it in errors.
+pub fn decode_segment(segment: &'static str, text: &str) -> Result<Vec<u8>, TokenError> {
+    if let Some((offset, ch)) = text
+        .char_indices()
+        .find(|(_, c)| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
+    {
+        return Err(TokenError::BadChar {
+            segment,
+            ch,
+            offset,
+        });
+    }
+    URL_SAFE_NO_PAD.decode(text).map_err(|e| match e {
+        base64::DecodeError::InvalidLength(len) => TokenError::BadLength { segment, len },
+        base64::DecodeError::InvalidLastSymbol(_, b) => TokenError::BadLastSymbol {
+            segment,
+            ch: b as char,
+        },
+        // Every character was checked above, so other errors cannot occur; still report them.
+        base64::DecodeError::InvalidByte(offset, b) => TokenError::BadChar {
+            segment,
+            ch: b as char,
+            offset,
+        },
+        base64::DecodeError::InvalidPadding => TokenError::BadChar {
+            segment,
+            ch: '=',
+            offset: text.len(),
+        },
+    })
+}
+
+/// A compact serialization split into its segments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Compact {
+    pub kind: TokenKind,
+    pub text: String,
+    pub segments: Vec<String>,
+}
+
+impl Compact {
+    /// Split on '.', requiring 3 (JWS) or 5 (JWE) segments.
+    pub fn split(token: &str) -> Result<Compact, TokenError> {
+        let segments: Vec<String> = token.split('.').map(str::to_string).collect();
+        let kind = match segments.len() {
+            3 => TokenKind::Jws,
+            5 => TokenKind::Jwe,
+            found => return Err(TokenError::SegmentCount { found }),
+        };
+        Ok(Compact {
+            kind,
+            text: token.to_string(),
+            segments,
+        })
+    }
+
+    /// The JWS signing input or JWE AAD prefix: the header segment as it appears.
+    pub fn header_b64(&self) -> &str {
+        &self.segments[0]
+    }
+}
+
+/// A protected header decoded from its segment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DecodedHeader {
+    pub map: Map<String, Value>,
+    /// Pointers of duplicate members, relative to the header (`/alg`).
+    pub duplicates: Vec<String>,
+}
+
+/// Decode a header segment into a JSON object.
+pub fn decode_header(segment: &str) -> Result<DecodedHeader, TokenError> {
+    let bytes = decode_segment("header", segment)?;
+    let decoded = json::parse(&bytes).map_err(|e| TokenError::BadHeader {
+        detail: format!("not JSON: {e}"),
+    })?;
+    match decoded.value {
+        Value::Object(map) => Ok(DecodedHeader {
+            map,
+            duplicates: decoded.duplicates,
+        }),
+        other => Err(TokenError::BadHeader {
+            detail: format!(
+                "a JOSE header must be a JSON object, found {}",
+                json_type(&other)
+            ),
+        }),
+    }
+}
+
+/// The JSON type name of a value, for messages.
+pub fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Read a string member of a header.
+pub fn header_str<'a>(header: &'a Map<String, Value>, name: &str) -> Option<&'a str> {
+    header.get(name).and_then(Value::as_str)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_jws_and_jwe() {
+        assert_eq!(Compact::split("a.b.c").unwrap().kind, TokenKind::Jws);
+        assert_eq!(Compact::split("a.b.c.d.e").unwrap().kind, TokenKind::Jwe);
+        assert_eq!(
+            Compact::split("a.b").unwrap_err(),
+            TokenError::SegmentCount { found: 2 }
+        );
+    }
+
+    #[test]
+    fn segment_errors_name_segment_and_offset() {
+        assert_eq!(
+            decode_segment("payload", "abc+def")
+                .unwrap_err()
+                .to_string(),
+            "payload segment: invalid base64url character '+' at offset 3 (the standard base64 alphabet: JOSE uses base64url, with '-' and '_')"
+        );
+        assert!(matches!(
+            decode_segment("signature", "abcde").unwrap_err(),
+            TokenError::BadLength {
+                segment: "signature",
+                len: 5
+            }
+        ));
+        assert!(matches!(
+            decode_segment("payload", "QR").unwrap_err(),
+            TokenError::BadLastSymbol { .. }
+        ));
+    }
+
+    #[test]
+    fn header_must_be_an_object() {
+        let err = decode_header("WzFd").unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "header segment: a JOSE header must be a JSON object, found an array"
+        );
+        let err = decode_header("eyJh").unwrap_err().to_string();
+        assert!(err.starts_with("header segment: not JSON"), "{err}");
+    }
+}
