@@ -385,10 +385,11 @@ fn parse_pem(name: &str, bytes: &[u8]) -> Result<Vec<Key>, KeyError> {
 
 /// A key type and normalised material, or why not.
 type Parsed = Result<(KeyType, Material), String>;
+type DerParser = fn(&[u8]) -> Parsed;
 
 fn parse_der(name: &str, der: &[u8]) -> Result<Key, KeyError> {
     // Order matters only for speed: the ASN.1 shapes do not overlap.
-    let attempts: [(fn(&[u8]) -> Parsed, bool); 6] = [
+    let attempts: [(DerParser, bool); 6] = [
         (from_pkcs8, false),
         (from_spki, false),
         (from_pkcs1_private, true),
@@ -950,3 +951,7 @@ pub(crate) fn okp_jwk_name(curve: OkpCurve) -> &'static str {
         OkpCurve::X448 => "X448",
     }
 }
+
+#[cfg(test)]
+#[path = "material_tests.rs"]
+mod tests;

@@ -18,6 +18,8 @@ mod keygen;
 mod material;
 mod ring;
 mod store;
+#[cfg(test)]
+mod test_support;
 
 pub use cmd::run;
 pub use error::KeyError;
