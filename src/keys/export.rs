@@ -134,3 +134,98 @@ pub fn public_pem(key: &Key) -> Result<String, KeyError> {
         .map_err(|e| KeyError::invalid(&key.name, "public key", ssl_reason(&e)))?;
     String::from_utf8(pem).map_err(|_| KeyError::Other("OpenSSL produced non-text PEM".to_string()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::keys::parse_key_bytes;
+    use crate::keys::test_support::{ec, okp, rsa2048};
+    use openssl::nid::Nid;
+    use openssl::pkey::Id;
+    use serde_json::json;
+
+    fn key(jwk: Value) -> Key {
+        parse_key_bytes("k", jwk.to_string().as_bytes()).unwrap().remove(0)
+    }
+
+    #[test]
+    fn thumbprints_match_the_rfc_examples() {
+        // RFC 7638 section 3.1.
+        let rsa = key(json!({
+            "kty": "RSA",
+            "n": "0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw",
+            "e": "AQAB",
+            "alg": "RS256",
+            "kid": "2011-04-29"
+        }));
+        assert_eq!(thumbprint(&rsa), "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs");
+        // RFC 8037 appendix A.3.
+        let ed = key(json!({"kty": "OKP", "crv": "Ed25519", "x": "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}));
+        assert_eq!(thumbprint(&ed), "kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k");
+        // The private half has the thumbprint of its public half.
+        let pem = rsa2048().private_key_to_pem_pkcs8().unwrap();
+        let private = parse_key_bytes("k", &pem).unwrap().remove(0);
+        let public = parse_key_bytes("k", &rsa2048().public_key_to_pem().unwrap()).unwrap().remove(0);
+        assert_eq!(thumbprint(&private), thumbprint(&public));
+    }
+
+    #[test]
+    fn a_secret_fingerprint_is_labelled_and_short() {
+        let secret = key(json!({"kty": "oct", "k": "aHVudGVyMi1odW50ZXIyLWh1bnRlcjItaHVudGVyMg"}));
+        let fp = fingerprint(&secret);
+        assert!(fp.starts_with("secret-sha256:"), "{fp}");
+        assert_eq!(fp.len(), "secret-sha256:".len() + 12);
+        assert!(!fp.contains("aHVudGVy"));
+        assert_eq!(
+            public_jwk(&secret).unwrap_err().to_string(),
+            "key 'k' is a shared secret: it has no public half to export (a secret is shared out of band; `tokenscope keys show k --reveal` prints it)"
+        );
+        assert!(public_pem(&secret).is_err());
+    }
+
+    #[test]
+    fn public_jwk_round_trips_for_every_type() {
+        let pkeys = [
+            rsa2048(),
+            ec(Nid::X9_62_PRIME256V1),
+            ec(Nid::SECP384R1),
+            ec(Nid::SECP521R1),
+            ec(Nid::SECP256K1),
+            okp(Id::ED25519),
+            okp(Id::X25519),
+        ];
+        for pkey in pkeys {
+            let original = parse_key_bytes("k", &pkey.private_key_to_pem_pkcs8().unwrap()).unwrap().remove(0);
+            let jwk = public_jwk(&original).unwrap();
+            assert!(!jwk.contains_key("d"));
+            let back = key(Value::Object(jwk.clone()));
+            assert_eq!(back.key_type, original.key_type);
+            assert_eq!(thumbprint(&back), thumbprint(&original));
+            let pem = public_pem(&original).unwrap();
+            assert!(pem.starts_with("-----BEGIN PUBLIC KEY-----\n"), "{pem}");
+            let from_pem = parse_key_bytes("k", pem.as_bytes()).unwrap().remove(0);
+            assert_eq!(thumbprint(&from_pem), thumbprint(&original));
+        }
+    }
+
+    #[test]
+    fn jwk_members_kid_use_and_alg() {
+        let mut k = parse_key_bytes("k", &ec(Nid::X9_62_PRIME256V1).public_key_to_pem().unwrap()).unwrap().remove(0);
+        k.kid = Some("2024-01".into());
+        k.algs = vec!["ES256".into()];
+        let jwk = public_jwk(&k).unwrap();
+        let names: Vec<&str> = jwk.keys().map(String::as_str).collect();
+        assert_eq!(names, ["kty", "kid", "use", "alg", "crv", "x", "y"]);
+        assert_eq!(jwk["use"], "sig");
+        assert_eq!(jwk["alg"], "ES256");
+        k.algs = vec!["ES256".into(), "ECDH-ES".into()];
+        let jwk = public_jwk(&k).unwrap();
+        assert!(!jwk.contains_key("alg"));
+        k.algs = vec!["ECDH-ES".into()];
+        assert_eq!(public_jwk(&k).unwrap()["use"], "enc");
+        let x = parse_key_bytes("k", &okp(Id::X25519).public_key_to_pem().unwrap()).unwrap().remove(0);
+        assert_eq!(public_jwk(&x).unwrap()["use"], "enc");
+        let set = public_jwks(&[k, x]).unwrap();
+        assert_eq!(set["keys"].as_array().unwrap().len(), 2);
+    }
+}
