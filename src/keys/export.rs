@@ -145,7 +145,9 @@ mod tests {
     use serde_json::json;
 
     fn key(jwk: Value) -> Key {
-        parse_key_bytes("k", jwk.to_string().as_bytes()).unwrap().remove(0)
+        parse_key_bytes("k", jwk.to_string().as_bytes())
+            .unwrap()
+            .remove(0)
     }
 
     #[test]
@@ -158,14 +160,24 @@ mod tests {
             "alg": "RS256",
             "kid": "2011-04-29"
         }));
-        assert_eq!(thumbprint(&rsa), "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs");
+        assert_eq!(
+            thumbprint(&rsa),
+            "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs"
+        );
         // RFC 8037 appendix A.3.
-        let ed = key(json!({"kty": "OKP", "crv": "Ed25519", "x": "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}));
-        assert_eq!(thumbprint(&ed), "kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k");
+        let ed = key(
+            json!({"kty": "OKP", "crv": "Ed25519", "x": "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}),
+        );
+        assert_eq!(
+            thumbprint(&ed),
+            "kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k"
+        );
         // The private half has the thumbprint of its public half.
         let pem = rsa2048().private_key_to_pem_pkcs8().unwrap();
         let private = parse_key_bytes("k", &pem).unwrap().remove(0);
-        let public = parse_key_bytes("k", &rsa2048().public_key_to_pem().unwrap()).unwrap().remove(0);
+        let public = parse_key_bytes("k", &rsa2048().public_key_to_pem().unwrap())
+            .unwrap()
+            .remove(0);
         assert_eq!(thumbprint(&private), thumbprint(&public));
     }
 
@@ -195,7 +207,9 @@ mod tests {
             okp(Id::X25519),
         ];
         for pkey in pkeys {
-            let original = parse_key_bytes("k", &pkey.private_key_to_pem_pkcs8().unwrap()).unwrap().remove(0);
+            let original = parse_key_bytes("k", &pkey.private_key_to_pem_pkcs8().unwrap())
+                .unwrap()
+                .remove(0);
             let jwk = public_jwk(&original).unwrap();
             assert!(!jwk.contains_key("d"));
             let back = key(Value::Object(jwk.clone()));
@@ -210,7 +224,9 @@ mod tests {
 
     #[test]
     fn jwk_members_kid_use_and_alg() {
-        let mut k = parse_key_bytes("k", &ec(Nid::X9_62_PRIME256V1).public_key_to_pem().unwrap()).unwrap().remove(0);
+        let mut k = parse_key_bytes("k", &ec(Nid::X9_62_PRIME256V1).public_key_to_pem().unwrap())
+            .unwrap()
+            .remove(0);
         k.kid = Some("2024-01".into());
         k.algs = vec!["ES256".into()];
         let jwk = public_jwk(&k).unwrap();
@@ -223,7 +239,9 @@ mod tests {
         assert!(!jwk.contains_key("alg"));
         k.algs = vec!["ECDH-ES".into()];
         assert_eq!(public_jwk(&k).unwrap()["use"], "enc");
-        let x = parse_key_bytes("k", &okp(Id::X25519).public_key_to_pem().unwrap()).unwrap().remove(0);
+        let x = parse_key_bytes("k", &okp(Id::X25519).public_key_to_pem().unwrap())
+            .unwrap()
+            .remove(0);
         assert_eq!(public_jwk(&x).unwrap()["use"], "enc");
         let set = public_jwks(&[k, x]).unwrap();
         assert_eq!(set["keys"].as_array().unwrap().len(), 2);

@@ -144,12 +144,21 @@ mod tests {
     /// implementations agree with what `keys gen` and `keys export` produce.
     #[test]
     fn jsonwebtoken_and_josekit_agree_with_generated_keys() {
-        use josekit::jws::{EdDSA, ES256, ES384, JwsVerifier, RS256};
-        let cases: [(GenType, Algorithm, &dyn Fn(&[u8]) -> Box<dyn JwsVerifier>); 4] = [
-            (GenType::Rsa2048, Algorithm::RS256, &|d| Box::new(RS256.verifier_from_der(d).unwrap())),
-            (GenType::P256, Algorithm::ES256, &|d| Box::new(ES256.verifier_from_der(d).unwrap())),
-            (GenType::P384, Algorithm::ES384, &|d| Box::new(ES384.verifier_from_der(d).unwrap())),
-            (GenType::Ed25519, Algorithm::EdDSA, &|d| Box::new(EdDSA.verifier_from_der(d).unwrap())),
+        use josekit::jws::{ES256, ES384, EdDSA, JwsVerifier, RS256};
+        type Verifier<'a> = &'a dyn Fn(&[u8]) -> Box<dyn JwsVerifier>;
+        let cases: [(GenType, Algorithm, Verifier); 4] = [
+            (GenType::Rsa2048, Algorithm::RS256, &|d| {
+                Box::new(RS256.verifier_from_der(d).unwrap())
+            }),
+            (GenType::P256, Algorithm::ES256, &|d| {
+                Box::new(ES256.verifier_from_der(d).unwrap())
+            }),
+            (GenType::P384, Algorithm::ES384, &|d| {
+                Box::new(ES384.verifier_from_der(d).unwrap())
+            }),
+            (GenType::Ed25519, Algorithm::EdDSA, &|d| {
+                Box::new(EdDSA.verifier_from_der(d).unwrap())
+            }),
         ];
         let claims = json!({"sub": "player-1", "exp": 4_000_000_000u64});
         for (kind, alg, verifier) in cases {
@@ -191,8 +200,15 @@ mod tests {
         // HMAC: the stored secret is the bytes jsonwebtoken signs with.
         let stored = generate("h", GenType::Hmac, 32).unwrap();
         let key = keys_of(&stored).remove(0);
-        let Material::Secret(secret) = &key.material else { panic!() };
-        let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(secret)).unwrap();
+        let Material::Secret(secret) = &key.material else {
+            panic!()
+        };
+        let token = jsonwebtoken::encode(
+            &Header::new(Algorithm::HS256),
+            &claims,
+            &EncodingKey::from_secret(secret),
+        )
+        .unwrap();
         let (input, sig) = token.rsplit_once('.').unwrap();
         let sig = crate::keys::material::B64URL.decode(sig).unwrap();
         josekit::jws::HS256

@@ -92,7 +92,11 @@ fn pem_pkcs8_private_for_every_key_type() {
         let key = one("k", &pem);
         assert_eq!(key.key_type, expected);
         assert!(!key.pkcs1);
-        assert_eq!(spki(&key), pkey.public_key_to_der().unwrap(), "{expected:?}");
+        assert_eq!(
+            spki(&key),
+            pkey.public_key_to_der().unwrap(),
+            "{expected:?}"
+        );
         let back = PKey::private_key_from_pkcs8(pkcs8(&key)).unwrap();
         assert!(back.public_eq(&pkey), "{expected:?}");
     }
@@ -124,7 +128,9 @@ fn pem_sec1_with_its_parameters_block() {
         let pkey = ec(nid);
         let ec_key = pkey.ec_key().unwrap();
         // `openssl ecparam -genkey` writes an EC PARAMETERS block first: skipped.
-        let mut text = b"-----BEGIN EC PARAMETERS-----\nBggqhkjOPQMBBw==\n-----END EC PARAMETERS-----\n".to_vec();
+        let mut text =
+            b"-----BEGIN EC PARAMETERS-----\nBggqhkjOPQMBBw==\n-----END EC PARAMETERS-----\n"
+                .to_vec();
         text.extend(ec_key.private_key_to_pem().unwrap());
         assert!(String::from_utf8_lossy(&text).contains("BEGIN EC PRIVATE KEY"));
         let key = one("k", &text);
@@ -164,7 +170,10 @@ fn pem_with_several_keys_names_them_by_index() {
 #[test]
 fn pem_bad_inputs_are_explained() {
     assert_eq!(
-        err("k.pem", b"-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"),
+        err(
+            "k.pem",
+            b"-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"
+        ),
         "key 'k.pem': PEM block 1 (PUBLIC KEY): not a valid SubjectPublicKeyInfo (unsupported)"
             .replace(
                 "(unsupported)",
@@ -205,18 +214,40 @@ fn der_in_every_container() {
         // (what, der, private, pkcs1)
         ("pkcs8", rsa.private_key_to_pkcs8().unwrap(), true, false),
         ("spki", rsa_spki.clone(), false, false),
-        ("pkcs1 private", rsa.rsa().unwrap().private_key_to_der().unwrap(), true, true),
-        ("pkcs1 public", rsa.rsa().unwrap().public_key_to_der_pkcs1().unwrap(), false, true),
-        ("certificate", cert_for(&rsa).to_der().unwrap(), false, false),
+        (
+            "pkcs1 private",
+            rsa.rsa().unwrap().private_key_to_der().unwrap(),
+            true,
+            true,
+        ),
+        (
+            "pkcs1 public",
+            rsa.rsa().unwrap().public_key_to_der_pkcs1().unwrap(),
+            false,
+            true,
+        ),
+        (
+            "certificate",
+            cert_for(&rsa).to_der().unwrap(),
+            false,
+            false,
+        ),
     ];
     for (what, der, private, pkcs1) in cases {
         let key = one("k.der", &der);
         assert_eq!(key.key_type, KeyType::Rsa { bits: 2048 }, "{what}");
         assert_eq!(key.pkcs1, pkcs1, "{what}");
-        assert_eq!(matches!(key.material, Material::Private { .. }), private, "{what}");
+        assert_eq!(
+            matches!(key.material, Material::Private { .. }),
+            private,
+            "{what}"
+        );
         assert_eq!(spki(&key), rsa_spki, "{what}");
     }
-    let sec1 = one("k.der", &p256.ec_key().unwrap().private_key_to_der().unwrap());
+    let sec1 = one(
+        "k.der",
+        &p256.ec_key().unwrap().private_key_to_der().unwrap(),
+    );
     assert_eq!(sec1.key_type, KeyType::Ec(Curve::P256));
     assert_eq!(spki(&sec1), p256.public_key_to_der().unwrap());
     let ed = one("k.der", &okp(Id::ED25519).public_key_to_der().unwrap());
@@ -261,8 +292,15 @@ fn jwk_of_every_kty_public_and_private() {
     for (pkey, expected) in cases {
         let public = one("k.jwk", public_jwk(&pkey).to_string().as_bytes());
         assert_eq!(public.key_type, expected);
-        assert!(matches!(public.material, Material::Public { .. }), "{expected:?}");
-        assert_eq!(spki(&public), pkey.public_key_to_der().unwrap(), "{expected:?}");
+        assert!(
+            matches!(public.material, Material::Public { .. }),
+            "{expected:?}"
+        );
+        assert_eq!(
+            spki(&public),
+            pkey.public_key_to_der().unwrap(),
+            "{expected:?}"
+        );
         let private = one("k.jwk", private_jwk(&pkey).to_string().as_bytes());
         assert_eq!(private.key_type, expected);
         assert!(
@@ -335,7 +373,9 @@ fn jwks_strict_fails_lenient_skips_a_bad_member() {
     assert_eq!(keys[0].name, "ep#1");
     assert_eq!(
         warnings,
-        ["skipped JWKS member 0: key 'ep#old': JWK kty 'DSA' is not supported (expected RSA, EC, OKP or oct)"]
+        [
+            "skipped JWKS member 0: key 'ep#old': JWK kty 'DSA' is not supported (expected RSA, EC, OKP or oct)"
+        ]
     );
     assert_eq!(
         err("ep", br#"{"keys": []}"#),
@@ -362,7 +402,10 @@ fn jwk_bad_inputs_are_explained_without_their_values() {
             br#"{"kty":"oct" "k":"hunter2"}"#,
             "key 'k': JSON: invalid JSON syntax at line 1, column 14",
         ),
-        (br#"{"kty":"RSA","n":"AQAB"}"#, "key 'k': JWK: kty 'RSA' needs member 'e'"),
+        (
+            br#"{"kty":"RSA","n":"AQAB"}"#,
+            "key 'k': JWK: kty 'RSA' needs member 'e'",
+        ),
         (
             br#"{"kty":"EC","crv":"P-256","x":"AQAB","y":"AQAB"}"#,
             "key 'k': JWK (kty EC): member 'x' is 3 bytes, P-256 needs 32",
@@ -375,8 +418,14 @@ fn jwk_bad_inputs_are_explained_without_their_values() {
             br#"{"kty":"OKP","crv":"Ed25519","x":"AQAB"}"#,
             "key 'k': JWK (kty OKP): 'x' is not a Ed25519 public key (3 bytes)",
         ),
-        (br#"{"kid":"x"}"#, "key 'k': JSON that is neither a JWK (no 'kty') nor a JWKS (no 'keys' array) (expected PEM, DER, JWK or JWKS)"),
-        (br#"[1,2]"#, "key 'k': text that is neither PEM (no '-----BEGIN' line) nor JSON (expected PEM, DER, JWK or JWKS)"),
+        (
+            br#"{"kid":"x"}"#,
+            "key 'k': JSON that is neither a JWK (no 'kty') nor a JWKS (no 'keys' array) (expected PEM, DER, JWK or JWKS)",
+        ),
+        (
+            br#"[1,2]"#,
+            "key 'k': text that is neither PEM (no '-----BEGIN' line) nor JSON (expected PEM, DER, JWK or JWKS)",
+        ),
     ];
     for (input, expected) in cases {
         let e = err("k", input);
@@ -439,12 +488,36 @@ fn secrets_in_all_four_encodings() {
 #[test]
 fn bad_secrets_are_explained_without_their_value() {
     let cases = [
-        ("hunt$r2x", SecretEncoding::Base64, "secret: invalid base64: character at offset 4 is not in the alphabet"),
-        ("hunt-r2x", SecretEncoding::Base64, "secret: invalid base64: character at offset 4 is not in the alphabet (it contains '-' or '_': try --encoding base64url)"),
-        ("hunt+r2x", SecretEncoding::Base64url, "secret: invalid base64url: character at offset 4 is not in the alphabet (it contains '+' or '/': try --encoding base64)"),
-        ("abcde", SecretEncoding::Base64, "secret: invalid base64: 5 symbols cannot be whole bytes"),
-        ("abc", SecretEncoding::Hex, "secret: invalid hex: odd number of digits (3)"),
-        ("hunter", SecretEncoding::Hex, "secret: invalid hex: character at offset 0 is not a hex digit"),
+        (
+            "hunt$r2x",
+            SecretEncoding::Base64,
+            "secret: invalid base64: character at offset 4 is not in the alphabet",
+        ),
+        (
+            "hunt-r2x",
+            SecretEncoding::Base64,
+            "secret: invalid base64: character at offset 4 is not in the alphabet (it contains '-' or '_': try --encoding base64url)",
+        ),
+        (
+            "hunt+r2x",
+            SecretEncoding::Base64url,
+            "secret: invalid base64url: character at offset 4 is not in the alphabet (it contains '+' or '/': try --encoding base64)",
+        ),
+        (
+            "abcde",
+            SecretEncoding::Base64,
+            "secret: invalid base64: 5 symbols cannot be whole bytes",
+        ),
+        (
+            "abc",
+            SecretEncoding::Hex,
+            "secret: invalid hex: odd number of digits (3)",
+        ),
+        (
+            "hunter",
+            SecretEncoding::Hex,
+            "secret: invalid hex: character at offset 0 is not a hex digit",
+        ),
         ("", SecretEncoding::Utf8, "secret: the secret is empty"),
         ("", SecretEncoding::Hex, "secret: the secret is empty"),
     ];
@@ -485,7 +558,10 @@ fn secret_arguments_value_file_and_literal_at() {
         &[0x0a, 0x0b]
     );
     // A file's bytes are taken as they are, UTF-8 or not.
-    assert_eq!(&*read_secret_arg(&at(&binary), utf8).unwrap(), &[0xff, 0x00, 0x0a]);
+    assert_eq!(
+        &*read_secret_arg(&at(&binary), utf8).unwrap(),
+        &[0xff, 0x00, 0x0a]
+    );
     assert_eq!(
         read_secret_arg(&at(&binary), SecretEncoding::Base64)
             .unwrap_err()
@@ -494,9 +570,14 @@ fn secret_arguments_value_file_and_literal_at() {
     );
     assert_eq!(&*read_secret_arg("@@at-sign", utf8).unwrap(), b"@at-sign");
     let missing = dir.path().join("missing");
-    let e = read_secret_arg(&at(&missing), utf8).unwrap_err().to_string();
+    let e = read_secret_arg(&at(&missing), utf8)
+        .unwrap_err()
+        .to_string();
     assert!(
-        e.starts_with(&format!("{}: cannot read the secret file: ", missing.display())),
+        e.starts_with(&format!(
+            "{}: cannot read the secret file: ",
+            missing.display()
+        )),
         "{e}"
     );
 }
@@ -529,7 +610,10 @@ fn josekit_accepts_the_normalised_der() {
         (Nid::SECP256K1, ES256K),
     ] {
         // Through SEC1 and through a JWK: both must come out with the named-curve OID.
-        let from_sec1 = one("k", &ec(nid).ec_key().unwrap().private_key_to_pem().unwrap());
+        let from_sec1 = one(
+            "k",
+            &ec(nid).ec_key().unwrap().private_key_to_pem().unwrap(),
+        );
         let from_jwk = one("k", private_jwk(&ec(nid)).to_string().as_bytes());
         for key in [from_sec1, from_jwk] {
             round_trip(
@@ -560,9 +644,11 @@ fn josekit_decrypts_with_the_normalised_pkcs8() {
         &RSA_OAEP.encrypter_from_der(spki(&rsa)).unwrap(),
     )
     .unwrap();
-    let (plain, _) =
-        josekit::jwe::deserialize_compact(&token, &RSA_OAEP.decrypter_from_der(pkcs8(&rsa)).unwrap())
-            .unwrap();
+    let (plain, _) = josekit::jwe::deserialize_compact(
+        &token,
+        &RSA_OAEP.decrypter_from_der(pkcs8(&rsa)).unwrap(),
+    )
+    .unwrap();
     assert_eq!(plain, b"hello");
 
     for pkey in [ec(Nid::X9_62_PRIME256V1), okp(Id::X25519)] {

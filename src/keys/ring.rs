@@ -75,3 +75,112 @@ pub fn load_ring(
     }
     Ok((ring, warnings))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::keys::jwks::cache_path;
+    use crate::keys::material::SecretEncoding;
+    use crate::keys::store::{MaterialSource, StoredKey};
+    use crate::keys::test_support::{ec, public_jwk};
+    use openssl::nid::Nid;
+    use serde_json::json;
+
+    fn store_with_keys(dir: &Path) -> Store {
+        let store = Store::open(dir.join("keys"));
+        let mut s = StoredKey::new(
+            "hmac",
+            MaterialSource::Secret,
+            "shared-secret-shared-secret-32b!",
+        );
+        s.encoding = Some(SecretEncoding::Utf8);
+        store.add(s, false).unwrap();
+        let mut a = public_jwk(&ec(Nid::X9_62_PRIME256V1));
+        a["kid"] = json!("a");
+        let mut b = public_jwk(&ec(Nid::X9_62_PRIME256V1));
+        b["kid"] = json!("b");
+        let set = json!({"keys": [a, b]}).to_string();
+        store
+            .add(StoredKey::new("set", MaterialSource::Jwks, set), false)
+            .unwrap();
+        store
+    }
+
+    #[test]
+    fn all_keys_or_only_the_named_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store_with_keys(dir.path());
+        let cache = dir.path().join("cache");
+        let (ring, warnings) = load_ring(&store, &[], &cache).unwrap();
+        let names: Vec<_> = ring.keys.iter().map(|k| k.name.as_str()).collect();
+        assert_eq!(names, ["hmac", "set#a", "set#b"]);
+        assert!(warnings.is_empty());
+        assert!(ring.keys[1].from_jwks);
+
+        let only = ["set#b".to_string(), "hmac".to_string(), "hmac".to_string()];
+        let (ring, _) = load_ring(&store, &only, &cache).unwrap();
+        let names: Vec<_> = ring.keys.iter().map(|k| k.name.as_str()).collect();
+        assert_eq!(names, ["set#b", "hmac"]);
+
+        assert_eq!(
+            load_ring(&store, &["nope".into()], &cache)
+                .unwrap_err()
+                .to_string(),
+            "no stored key named 'nope' (known: hmac, set)"
+        );
+        assert_eq!(
+            load_ring(&store, &["set#c".into()], &cache)
+                .unwrap_err()
+                .to_string(),
+            "no stored key named 'set#c' (members of 'set': set#a, set#b)"
+        );
+    }
+
+    #[test]
+    fn a_broken_entry_is_skipped_with_a_warning() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store_with_keys(dir.path());
+        // A hand edit that breaks one entry's material.
+        let text = std::fs::read_to_string(store.path()).unwrap();
+        let text = text.replace("shared-secret-shared-secret-32b!", "");
+        std::fs::write(store.path(), text).unwrap();
+        let (ring, warnings) = load_ring(&store, &[], &dir.path().join("cache")).unwrap();
+        assert_eq!(ring.keys.len(), 2);
+        assert_eq!(
+            warnings,
+            ["stored key 'hmac' skipped: key 'hmac': utf8 secret: the secret is empty"]
+        );
+        assert!(load_ring(&store, &["hmac".into()], &dir.path().join("cache")).is_err());
+    }
+
+    #[test]
+    fn a_jwks_endpoint_is_read_from_the_cache() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path().join("keys"));
+        let url = "https://jwks.example/.well-known/jwks.json";
+        let mut entry = StoredKey::new("ep", MaterialSource::JwksUrl, url);
+        entry.profile = Some(crate::Profile::Qualifio);
+        store.add(entry, false).unwrap();
+        let cache = dir.path().join("cache");
+        let mut member = public_jwk(&ec(Nid::X9_62_PRIME256V1));
+        member["kid"] = json!("k1");
+        let path = cache_path(&cache, url);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(
+            &path,
+            json!({"keys": [member, {"kty": "weird"}]}).to_string(),
+        )
+        .unwrap();
+        let (ring, warnings) = load_ring(&store, &[], &cache).unwrap();
+        assert_eq!(ring.keys.len(), 1);
+        assert_eq!(ring.keys[0].name, "ep#k1");
+        assert!(ring.keys[0].from_jwks);
+        assert_eq!(ring.keys[0].profile, Some(crate::Profile::Qualifio));
+        assert_eq!(ring.facts().qualifio_keys, 1);
+        assert_eq!(warnings.len(), 1);
+        assert!(
+            warnings[0].starts_with("key 'ep': skipped JWKS member 1: "),
+            "{warnings:?}"
+        );
+    }
+}

@@ -581,11 +581,18 @@ mod tests {
         a.profile = Some(Profile::Qualifio);
         a.algs = vec!["RS256".into()];
         store.add(a, false).unwrap();
-        store.add(secret("hmac", "a-very-long-shared-secret-value!"), false).unwrap();
+        store
+            .add(secret("hmac", "a-very-long-shared-secret-value!"), false)
+            .unwrap();
         let der = ec(Nid::X9_62_PRIME256V1).private_key_to_pkcs8().unwrap();
         store.add(StoredKey::from_der("ec", &der), false).unwrap();
 
-        let names: Vec<String> = store.list().unwrap().iter().map(|k| k.name.clone()).collect();
+        let names: Vec<String> = store
+            .list()
+            .unwrap()
+            .iter()
+            .map(|k| k.name.clone())
+            .collect();
         assert_eq!(names, ["rsa", "hmac", "ec"]);
         let rsa = store.get("rsa").unwrap();
         assert_eq!(rsa.kid.as_deref(), Some("k1"));
@@ -595,7 +602,10 @@ mod tests {
         assert_eq!(keys[0].kid.as_deref(), Some("k1"));
         assert_eq!(keys[0].profile, Some(Profile::Qualifio));
         let (keys, _) = store.get("ec").unwrap().keys(Path::new("")).unwrap();
-        assert!(matches!(keys[0].material, crate::keys::Material::Private { .. }));
+        assert!(matches!(
+            keys[0].material,
+            crate::keys::Material::Private { .. }
+        ));
 
         let text = fs::read_to_string(store.path()).unwrap();
         assert!(text.starts_with("# tokenscope key store"));
@@ -629,12 +639,19 @@ mod tests {
     fn existing_names_need_force() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path().to_path_buf());
-        store.add(secret("s", "first-secret-first-secret-first!"), false).unwrap();
+        store
+            .add(secret("s", "first-secret-first-secret-first!"), false)
+            .unwrap();
         assert_eq!(
-            store.add(secret("s", "second-secret-second-secret-2nd!"), false).unwrap_err().to_string(),
+            store
+                .add(secret("s", "second-secret-second-secret-2nd!"), false)
+                .unwrap_err()
+                .to_string(),
             "a key named 's' already exists (use --force to replace it)"
         );
-        store.add(secret("s", "second-secret-second-secret-2nd!"), true).unwrap();
+        store
+            .add(secret("s", "second-secret-second-secret-2nd!"), true)
+            .unwrap();
         let all = store.list().unwrap();
         assert_eq!(all.len(), 1);
         assert_eq!(all[0].data, "second-secret-second-secret-2nd!");
@@ -644,9 +661,16 @@ mod tests {
     fn broken_entries_are_refused_before_writing() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path().to_path_buf());
-        let broken = StoredKey::new("bad", MaterialSource::Pem, "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n");
+        let broken = StoredKey::new(
+            "bad",
+            MaterialSource::Pem,
+            "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n",
+        );
         let e = store.add(broken, false).unwrap_err().to_string();
-        assert!(e.starts_with("key 'bad': PEM block 1 (PUBLIC KEY): not a valid SubjectPublicKeyInfo"), "{e}");
+        assert!(
+            e.starts_with("key 'bad': PEM block 1 (PUBLIC KEY): not a valid SubjectPublicKeyInfo"),
+            "{e}"
+        );
         let mut wrong_alg = pem("rsa");
         wrong_alg.algs = vec!["ES256".into()];
         assert_eq!(
@@ -654,13 +678,19 @@ mod tests {
             "key 'rsa': alg 'ES256' does not fit this key (rsa)"
         );
         assert_eq!(
-            store.add(secret("a#b", "x"), false).unwrap_err().to_string(),
+            store
+                .add(secret("a#b", "x"), false)
+                .unwrap_err()
+                .to_string(),
             "invalid key name 'a#b': '#' is reserved for JWKS members (NAME#kid)"
         );
         let mut bad_hex = StoredKey::new("h", MaterialSource::Secret, "hunter2");
         bad_hex.encoding = Some(SecretEncoding::Hex);
         let e = store.add(bad_hex, false).unwrap_err().to_string();
-        assert_eq!(e, "key 'h': hex secret: invalid hex: odd number of digits (7)");
+        assert_eq!(
+            e,
+            "key 'h': hex secret: invalid hex: odd number of digits (7)"
+        );
         assert!(!store.path().exists(), "nothing was written");
     }
 
@@ -670,11 +700,19 @@ mod tests {
         let store = Store::open(dir.path().to_path_buf());
         let garbage = "version = 1\n\n[[key]]\nname = \"s\"\ndata = \"hunter2\n";
         fs::write(store.path(), garbage).unwrap();
-        let e = store.add(secret("t", "another-secret-another-secret!!"), false).unwrap_err();
+        let e = store
+            .add(secret("t", "another-secret-another-secret!!"), false)
+            .unwrap_err();
         let msg = e.to_string();
         assert!(matches!(e, KeyError::StoreCorrupt { line: 5, .. }), "{msg}");
-        assert!(msg.starts_with(&format!("{}: line 5, column ", store.path().display())), "{msg}");
-        assert!(msg.ends_with("(tokenscope never overwrites it: fix or move the file)"), "{msg}");
+        assert!(
+            msg.starts_with(&format!("{}: line 5, column ", store.path().display())),
+            "{msg}"
+        );
+        assert!(
+            msg.ends_with("(tokenscope never overwrites it: fix or move the file)"),
+            "{msg}"
+        );
         assert!(!msg.contains("hunter2"), "{msg}");
         assert!(store.remove("s").is_err());
         assert!(store.list().is_err());
@@ -698,7 +736,9 @@ mod tests {
     fn a_failed_change_leaves_the_old_file_intact() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path().to_path_buf());
-        store.add(secret("s", "first-secret-first-secret-first!"), false).unwrap();
+        store
+            .add(secret("s", "first-secret-first-secret-first!"), false)
+            .unwrap();
         let before = fs::read(store.path()).unwrap();
         let e = store
             .update(|keys| -> Result<(), KeyError> {
@@ -732,7 +772,10 @@ mod tests {
                     let store = Store::open(path);
                     for i in 0..5 {
                         store
-                            .add(secret(&format!("t{t}-{i}"), "shared-secret-shared-secret-32b"), false)
+                            .add(
+                                secret(&format!("t{t}-{i}"), "shared-secret-shared-secret-32b"),
+                                false,
+                            )
                             .unwrap();
                     }
                 })
@@ -741,7 +784,10 @@ mod tests {
         for t in threads {
             t.join().unwrap();
         }
-        assert_eq!(Store::open(dir.path().to_path_buf()).list().unwrap().len(), 30);
+        assert_eq!(
+            Store::open(dir.path().to_path_buf()).list().unwrap().len(),
+            30
+        );
     }
 
     /// Run by `concurrent_adds_from_processes_lose_nothing` in child processes.
@@ -757,7 +803,10 @@ mod tests {
         let store = Store::open(PathBuf::from(dir));
         for i in 0..5 {
             store
-                .add(secret(&format!("{prefix}-{i}"), "shared-secret-shared-secret-32b"), false)
+                .add(
+                    secret(&format!("{prefix}-{i}"), "shared-secret-shared-secret-32b"),
+                    false,
+                )
                 .unwrap();
         }
     }
@@ -769,7 +818,12 @@ mod tests {
         let children: Vec<_> = (0..4)
             .map(|p| {
                 std::process::Command::new(&exe)
-                    .args(["--ignored", "--exact", "keys::store::tests::child_process_adds", "--test-threads=1"])
+                    .args([
+                        "--ignored",
+                        "--exact",
+                        "keys::store::tests::child_process_adds",
+                        "--test-threads=1",
+                    ])
                     .env("TOKENSCOPE_TEST_STORE", dir.path())
                     .env("TOKENSCOPE_TEST_PREFIX", format!("p{p}"))
                     .stdout(std::process::Stdio::null())
@@ -801,8 +855,14 @@ mod tests {
     fn default_dirs_follow_tokenscope_home() {
         // Only read here: the variable is set by the test runner's environment if at all.
         if let Some(home) = std::env::var_os(HOME_ENV).filter(|h| !h.is_empty()) {
-            assert_eq!(Store::default_dir().unwrap(), PathBuf::from(&home).join("keys"));
-            assert_eq!(default_cache_dir().unwrap(), PathBuf::from(home).join("cache"));
+            assert_eq!(
+                Store::default_dir().unwrap(),
+                PathBuf::from(&home).join("keys")
+            );
+            assert_eq!(
+                default_cache_dir().unwrap(),
+                PathBuf::from(home).join("cache")
+            );
         } else {
             assert!(Store::default_dir().unwrap().ends_with("keys"));
         }
