@@ -4,6 +4,33 @@
 //! CONTRACT with the jose glue: every usable key is a `Key` whose asymmetric material is
 //! normalised to DER (SPKI for public halves, PKCS#8 for private ones), so the glue never
 //! cares which format the user gave.
+//!
+//! Layout: `material` reads every key format, `store` keeps named keys on disk, `jwks`
+//! fetches and caches JWKS endpoints, `ring` turns the store into a `KeyRing`, `gen` makes
+//! new keys, `export` prints public halves and thumbprints, `cmd` runs `tokenscope keys`.
+
+mod algs;
+mod cmd;
+mod error;
+mod export;
+pub mod jwks;
+mod keygen;
+mod material;
+mod ring;
+mod store;
+#[cfg(test)]
+mod test_support;
+
+pub use cmd::run;
+pub use error::KeyError;
+pub use export::{fingerprint, public_jwk, public_jwks, public_pem, thumbprint};
+pub use keygen::{default_algs, generate};
+pub use material::{
+    SecretEncoding, parse_key_bytes, parse_key_bytes_lenient, parse_secret, read_key_file,
+    read_secret_arg, secret_key,
+};
+pub use ring::load_ring;
+pub use store::{MaterialSource, Store, StoredKey, default_cache_dir};
 
 use serde::Serialize;
 use zeroize::Zeroizing;

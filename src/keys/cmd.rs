@@ -1,0 +1,1066 @@
+//! `tokenscope keys ...`: list, add, show, remove, gen, export, refresh.
+//!
+//! Plain text on `out` (warnings on stderr), JSON with `--json`. Secret material is printed
+//! only by `--reveal`.
+
+use std::io::{Read, Write};
+use std::path::Path;
+
+use anyhow::{Context, bail};
+use base64::Engine as _;
+use serde_json::{Map, Value, json};
+
+use super::error::KeyError;
+use super::export::{fingerprint, public_jwk, public_jwks, public_pem};
+use super::material::{B64URL, SecretEncoding, parse_key_bytes_lenient, read_secret_raw};
+use super::store::{MaterialSource, StoredKey, unknown_key};
+use super::{Key, KeyType, Material, Store, jwks, keygen};
+use crate::cli::{ExportFormat, KeysAddArgs, KeysCommand, KeysGenArgs, ProfileTag};
+use crate::profile::Profile;
+
+/// Run one `tokenscope keys` subcommand against `store`, with JWKS endpoints cached in
+/// `cache_dir`, printing to `out`.
+pub fn run(
+    cmd: &KeysCommand,
+    store: &Store,
+    cache_dir: &Path,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    match cmd {
+        KeysCommand::List { reveal, json } => list(store, cache_dir, *reveal, *json, out),
+        KeysCommand::Add(args) => add(args, store, cache_dir, out),
+        KeysCommand::Show { name, reveal, json } => {
+            show(store, cache_dir, name, *reveal, *json, out)
+        }
+        KeysCommand::Remove { name } => {
+            let removed = store.remove(name)?;
+            writeln!(out, "removed '{}'", removed.name)?;
+            Ok(())
+        }
+        KeysCommand::Gen(args) => generate(args, store, out),
+        KeysCommand::Export { name, format } => export(store, cache_dir, name, *format, out),
+        KeysCommand::Refresh { name } => refresh(store, cache_dir, name.as_deref(), out),
+    }
+}
+
+fn warn(message: &str) {
+    eprintln!("tokenscope: warning: {message}");
+}
+
+impl From<ProfileTag> for Profile {
+    fn from(tag: ProfileTag) -> Self {
+        match tag {
+            ProfileTag::Qualifio => Profile::Qualifio,
+            ProfileTag::Adictiz => Profile::Adictiz,
+            ProfileTag::Xtremepush => Profile::Xtremepush,
+        }
+    }
+}
+
+/// `RSA-2048 public`, `EC P-256 private`, `Ed25519 public`, `secret 32 B`.
+pub(crate) fn describe(key: &Key) -> String {
+    let visibility = match key.material {
+        Material::Private { .. } => "private",
+        _ => "public",
+    };
+    match key.key_type {
+        KeyType::Rsa { bits } => format!("RSA-{bits} {visibility}"),
+        KeyType::Ec(curve) => format!("EC {} {visibility}", super::material::curve_jwk_name(curve)),
+        KeyType::Okp(curve) => format!("{} {visibility}", super::material::okp_jwk_name(curve)),
+        KeyType::Secret => match &key.material {
+            Material::Secret(s) => format!("secret {} B", s.len()),
+            _ => "secret".to_string(),
+        },
+    }
+}
+
+fn visibility(key: &Key) -> &'static str {
+    match key.material {
+        Material::Secret(_) => "secret",
+        Material::Public { .. } => "public",
+        Material::Private { .. } => "private",
+    }
+}
+
+/// An entry's keys and the warnings loading them gave.
+type Loaded = (Vec<Key>, Vec<String>);
+
+/// The keys of an entry for display. A JWKS endpoint that was never fetched is not fetched
+/// just to list it: `None`.
+fn display_keys(entry: &StoredKey, cache_dir: &Path) -> Result<Option<Loaded>, KeyError> {
+    if entry.source == MaterialSource::JwksUrl && !jwks::cache_path(cache_dir, &entry.data).exists()
+    {
+        return Ok(None);
+    }
+    entry.keys(cache_dir).map(Some)
+}
+
+fn dash(s: Option<&str>) -> String {
+    s.filter(|s| !s.is_empty()).unwrap_or("-").to_string()
+}
+
+fn key_json(entry: &StoredKey, key: &Key, reveal: bool) -> Value {
+    let mut obj = Map::new();
+    obj.insert("name".into(), json!(key.name));
+    obj.insert("entry".into(), json!(entry.name));
+    obj.insert("source".into(), json!(entry.source.as_str()));
+    obj.insert("type".into(), json!(key.key_type.as_str()));
+    obj.insert("visibility".into(), json!(visibility(key)));
+    obj.insert("description".into(), json!(describe(key)));
+    match key.key_type {
+        KeyType::Rsa { bits } => {
+            obj.insert("bits".into(), json!(bits));
+        }
+        KeyType::Ec(curve) => {
+            obj.insert(
+                "curve".into(),
+                json!(super::material::curve_jwk_name(curve)),
+            );
+        }
+        KeyType::Okp(curve) => {
+            obj.insert("curve".into(), json!(super::material::okp_jwk_name(curve)));
+        }
+        KeyType::Secret => {}
+    }
+    if let Material::Secret(s) = &key.material {
+        obj.insert("secret_len".into(), json!(s.len()));
+        if reveal {
+            obj.insert("secret".into(), json!(entry.data));
+            obj.insert(
+                "secret_encoding".into(),
+                json!(entry.encoding.unwrap_or(SecretEncoding::Utf8).as_str()),
+            );
+        }
+    }
+    obj.insert("kid".into(), json!(key.kid));
+    obj.insert("profile".into(), json!(key.profile.map(|p| p.as_str())));
+    obj.insert("algs".into(), json!(key.algs));
+    obj.insert("fingerprint".into(), json!(fingerprint(key)));
+    obj.insert("from_jwks".into(), json!(key.from_jwks));
+    obj.insert("pkcs1".into(), json!(key.pkcs1));
+    obj.insert("created".into(), json!(entry.created));
+    if entry.source == MaterialSource::JwksUrl {
+        obj.insert("url".into(), json!(entry.data));
+    }
+    Value::Object(obj)
+}
+
+fn entry_placeholder_json(entry: &StoredKey, problem: &str) -> Value {
+    let mut obj = Map::new();
+    obj.insert("name".into(), json!(entry.name));
+    obj.insert("entry".into(), json!(entry.name));
+    obj.insert("source".into(), json!(entry.source.as_str()));
+    obj.insert("kid".into(), json!(entry.kid));
+    obj.insert("profile".into(), json!(entry.profile.map(|p| p.as_str())));
+    obj.insert("algs".into(), json!(entry.algs));
+    obj.insert("created".into(), json!(entry.created));
+    if entry.source == MaterialSource::JwksUrl {
+        obj.insert("url".into(), json!(entry.data));
+    }
+    obj.insert("problem".into(), json!(problem));
+    Value::Object(obj)
+}
+
+fn list(
+    store: &Store,
+    cache_dir: &Path,
+    reveal: bool,
+    as_json: bool,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let entries = store.list()?;
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let mut items = Vec::new();
+    for entry in &entries {
+        match display_keys(entry, cache_dir) {
+            Ok(Some((keys, warnings))) => {
+                warnings
+                    .iter()
+                    .for_each(|w| warn(&format!("key '{}': {w}", entry.name)));
+                for key in &keys {
+                    items.push(key_json(entry, key, reveal));
+                    let mut row = vec![
+                        key.name.clone(),
+                        describe(key),
+                        dash(key.kid.as_deref()),
+                        dash(key.profile.map(|p| p.as_str())),
+                        if key.algs.is_empty() {
+                            "any".to_string()
+                        } else {
+                            key.algs.join(",")
+                        },
+                        fingerprint(key),
+                    ];
+                    if reveal {
+                        row.push(match &key.material {
+                            Material::Secret(_) => format!(
+                                "{} ({})",
+                                entry.data,
+                                entry.encoding.unwrap_or(SecretEncoding::Utf8).as_str()
+                            ),
+                            _ => "-".to_string(),
+                        });
+                    }
+                    rows.push(row);
+                }
+            }
+            Ok(None) => {
+                items.push(entry_placeholder_json(
+                    entry,
+                    "jwks endpoint not fetched yet",
+                ));
+                rows.push(placeholder_row(entry, "jwks endpoint, not fetched", reveal));
+            }
+            Err(err) => {
+                items.push(entry_placeholder_json(entry, &err.to_string()));
+                rows.push(placeholder_row(entry, "unreadable", reveal));
+                warn(&err.to_string());
+            }
+        }
+    }
+    if as_json {
+        writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&Value::Array(items))?
+        )?;
+        return Ok(());
+    }
+    if rows.is_empty() {
+        writeln!(
+            out,
+            "no keys stored in {} (add one with `tokenscope keys add` or `tokenscope keys gen`)",
+            store.dir().display()
+        )?;
+        return Ok(());
+    }
+    let mut header = vec!["NAME", "TYPE", "KID", "PROFILE", "ALGS", "FINGERPRINT"];
+    if reveal {
+        header.push("SECRET");
+    }
+    write_table(out, &header, &rows)?;
+    Ok(())
+}
+
+fn placeholder_row(entry: &StoredKey, what: &str, reveal: bool) -> Vec<String> {
+    let mut row = vec![
+        entry.name.clone(),
+        what.to_string(),
+        dash(entry.kid.as_deref()),
+        dash(entry.profile.map(|p| p.as_str())),
+        if entry.algs.is_empty() {
+            "any".to_string()
+        } else {
+            entry.algs.join(",")
+        },
+        "-".to_string(),
+    ];
+    if reveal {
+        row.push("-".to_string());
+    }
+    row
+}
+
+fn write_table(out: &mut dyn Write, header: &[&str], rows: &[Vec<String>]) -> std::io::Result<()> {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |cells: Vec<&str>| {
+        let last = cells.len().saturating_sub(1);
+        cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                if i == last {
+                    c.to_string()
+                } else {
+                    format!("{c:<width$}", width = widths[i])
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("  ")
+    };
+    writeln!(out, "{}", line(header.to_vec()))?;
+    for row in rows {
+        writeln!(out, "{}", line(row.iter().map(String::as_str).collect()))?;
+    }
+    Ok(())
+}
+
+/// Find an entry by `NAME` or `NAME#member`.
+fn find_entry(store: &Store, wanted: &str) -> anyhow::Result<(StoredKey, Option<String>)> {
+    let (entry_name, member) = match wanted.split_once('#') {
+        Some((e, _)) => (e, Some(wanted.to_string())),
+        None => (wanted, None),
+    };
+    let entries = store.list()?;
+    let entry = entries
+        .iter()
+        .find(|e| e.name == entry_name)
+        .cloned()
+        .ok_or_else(|| unknown_key(wanted, &entries))?;
+    Ok((entry, member))
+}
+
+fn select(keys: Vec<Key>, member: Option<&str>, entry: &str) -> anyhow::Result<Vec<Key>> {
+    let Some(member) = member else {
+        return Ok(keys);
+    };
+    let names: Vec<String> = keys.iter().map(|k| k.name.clone()).collect();
+    let picked: Vec<Key> = keys.into_iter().filter(|k| k.name == member).collect();
+    if picked.is_empty() {
+        return Err(KeyError::UnknownKey {
+            name: member.to_string(),
+            known: format!("members of '{entry}': {}", names.join(", ")),
+        }
+        .into());
+    }
+    Ok(picked)
+}
+
+fn show(
+    store: &Store,
+    cache_dir: &Path,
+    wanted: &str,
+    reveal: bool,
+    as_json: bool,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let (entry, member) = find_entry(store, wanted)?;
+    let loaded = display_keys(&entry, cache_dir)?;
+    let (keys, warnings) = loaded.unwrap_or_default();
+    warnings.iter().for_each(|w| warn(w));
+    let keys = select(keys, member.as_deref(), &entry.name)?;
+    let any_private = keys
+        .iter()
+        .any(|k| !matches!(k.material, Material::Public { .. }));
+    // Public material is not secret: shown as given. Private keys and secrets only on --reveal.
+    let show_data = reveal || !any_private;
+    if as_json {
+        let mut obj = Map::new();
+        obj.insert("name".into(), json!(entry.name));
+        obj.insert("source".into(), json!(entry.source.as_str()));
+        obj.insert("created".into(), json!(entry.created));
+        obj.insert("kid".into(), json!(entry.kid));
+        obj.insert("profile".into(), json!(entry.profile.map(|p| p.as_str())));
+        obj.insert("algs".into(), json!(entry.algs));
+        obj.insert(
+            "keys".into(),
+            Value::Array(keys.iter().map(|k| key_json(&entry, k, reveal)).collect()),
+        );
+        if show_data {
+            obj.insert("data".into(), json!(entry.data));
+        }
+        writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&Value::Object(obj))?
+        )?;
+        return Ok(());
+    }
+    let source = match entry.source {
+        MaterialSource::JwksUrl => format!("jwks endpoint {}", entry.data),
+        MaterialSource::Secret => format!(
+            "secret ({})",
+            entry.encoding.unwrap_or(SecretEncoding::Utf8).as_str()
+        ),
+        other => other.as_str().to_string(),
+    };
+    writeln!(out, "name:     {}", entry.name)?;
+    writeln!(out, "source:   {source}")?;
+    writeln!(out, "created:  {}", entry.created)?;
+    writeln!(out, "kid:      {}", dash(entry.kid.as_deref()))?;
+    writeln!(out, "profile:  {}", dash(entry.profile.map(|p| p.as_str())))?;
+    writeln!(
+        out,
+        "algs:     {}",
+        if entry.algs.is_empty() {
+            "any the key fits".to_string()
+        } else {
+            entry.algs.join(", ")
+        }
+    )?;
+    if entry.source == MaterialSource::JwksUrl && keys.is_empty() {
+        writeln!(
+            out,
+            "keys:     not fetched yet (`tokenscope keys refresh {}`)",
+            entry.name
+        )?;
+        return Ok(());
+    }
+    writeln!(out, "keys:     {}", keys.len())?;
+    for key in &keys {
+        writeln!(out, "  {}", key.name)?;
+        writeln!(
+            out,
+            "    type:        {}{}",
+            describe(key),
+            if key.pkcs1 { " (given as PKCS#1)" } else { "" }
+        )?;
+        if keys.len() > 1 || key.kid != entry.kid {
+            writeln!(out, "    kid:         {}", dash(key.kid.as_deref()))?;
+        }
+        if keys.len() > 1 && entry.algs.is_empty() && !key.algs.is_empty() {
+            writeln!(out, "    algs:        {}", key.algs.join(", "))?;
+        }
+        writeln!(out, "    fingerprint: {}", fingerprint(key))?;
+        if let Material::Secret(s) = &key.material {
+            if reveal && entry.source == MaterialSource::Secret {
+                writeln!(
+                    out,
+                    "    secret:      {} ({})",
+                    entry.data,
+                    entry.encoding.unwrap_or(SecretEncoding::Utf8).as_str()
+                )?;
+            } else if reveal {
+                writeln!(out, "    secret:      {} (base64url)", B64URL.encode(&**s))?;
+            } else {
+                writeln!(
+                    out,
+                    "    secret:      **** ({} bytes; --reveal shows it)",
+                    s.len()
+                )?;
+            }
+        }
+    }
+    match entry.source {
+        MaterialSource::Secret | MaterialSource::JwksUrl => {}
+        _ if show_data => {
+            writeln!(out, "material:")?;
+            writeln!(out, "{}", entry.data.trim_end())?;
+        }
+        _ => writeln!(out, "material: private, hidden (--reveal shows it)")?,
+    }
+    Ok(())
+}
+
+fn refuse_existing(store: &Store, name: &str, force: bool) -> anyhow::Result<()> {
+    if !force && store.list()?.iter().any(|k| k.name == name) {
+        return Err(KeyError::Exists {
+            name: name.to_string(),
+        }
+        .into());
+    }
+    Ok(())
+}
+
+fn apply_common(
+    key: &mut StoredKey,
+    kid: &Option<String>,
+    profile: Option<ProfileTag>,
+    algs: &[String],
+) {
+    key.kid = kid.clone();
+    key.profile = profile.map(Profile::from);
+    if !algs.is_empty() {
+        key.algs = algs
+            .iter()
+            .map(|a| a.trim().to_string())
+            .filter(|a| !a.is_empty())
+            .collect();
+    }
+}
+
+fn add(
+    args: &KeysAddArgs,
+    store: &Store,
+    cache_dir: &Path,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    refuse_existing(store, &args.name, args.force)?;
+    let mut stored = if let Some(path) = &args.file {
+        let bytes = zeroize::Zeroizing::new(if path.as_os_str() == "-" {
+            let mut buf = Vec::new();
+            std::io::stdin()
+                .read_to_end(&mut buf)
+                .context("cannot read the key from stdin")?;
+            buf
+        } else {
+            std::fs::read(path).map_err(|e| KeyError::io(path, "read the key file", e))?
+        });
+        stored_from_file(&args.name, &bytes)?
+    } else if let Some(arg) = &args.secret {
+        let encoding = SecretEncoding::from(args.encoding);
+        let raw = read_secret_raw(arg)?;
+        let mut key = match std::str::from_utf8(&raw) {
+            Ok(text) => {
+                let mut key = StoredKey::new(&args.name, MaterialSource::Secret, text);
+                key.encoding = Some(encoding);
+                key
+            }
+            // Binary file bytes taken as they are: kept as base64url so the store stays text.
+            Err(_) if encoding == SecretEncoding::Utf8 => {
+                let mut key =
+                    StoredKey::new(&args.name, MaterialSource::Secret, B64URL.encode(&*raw));
+                key.encoding = Some(SecretEncoding::Base64url);
+                key
+            }
+            Err(_) => {
+                return Err(KeyError::Secret {
+                    reason: format!(
+                        "a {} secret must be text, the input is binary",
+                        encoding.as_str()
+                    ),
+                }
+                .into());
+            }
+        };
+        key.algs.clear();
+        key
+    } else if let Some(url) = &args.jwks_url {
+        let policy = jwks::FetchPolicy::from_env();
+        jwks::check_url(url, &policy)?;
+        // Fetched now so a wrong URL is refused at once, and the first inspect is offline.
+        let body = jwks::refresh(url, cache_dir, &policy)?;
+        parse_key_bytes_lenient(&args.name, &body)?;
+        StoredKey::new(&args.name, MaterialSource::JwksUrl, url.trim())
+    } else {
+        bail!("nothing to add: give one of --file PATH, --secret S or --jwks-url URL");
+    };
+    apply_common(&mut stored, &args.kid, args.profile, &args.algs);
+    let warnings = store.add(stored.clone(), args.force)?;
+    warnings.iter().for_each(|w| warn(w));
+    let (keys, _) = stored.keys(cache_dir)?;
+    let summary: Vec<String> = keys
+        .iter()
+        .map(|k| format!("{} {} ({})", k.name, describe(k), fingerprint(k)))
+        .collect();
+    writeln!(out, "added '{}': {}", stored.name, summary.join("; "))?;
+    for key in keys.iter().filter(|k| k.pkcs1) {
+        writeln!(
+            out,
+            "note: '{}' was given as PKCS#1; platforms such as Qualifio want SPKI/PKCS#8 (`tokenscope keys export {}` prints it)",
+            key.name, stored.name
+        )?;
+    }
+    Ok(())
+}
+
+/// What a key file is, for the store: PEM and JSON kept as text, anything else as DER.
+fn stored_from_file(name: &str, bytes: &[u8]) -> anyhow::Result<StoredKey> {
+    // Parse once to refuse a broken file with the parser's message.
+    parse_key_bytes_lenient(name, bytes)?;
+    let text = std::str::from_utf8(bytes).ok();
+    Ok(match text.map(str::trim_start) {
+        Some(t) if t.starts_with('{') => {
+            let is_set = serde_json::from_str::<Value>(t).is_ok_and(|v| v.get("keys").is_some());
+            let source = if is_set {
+                MaterialSource::Jwks
+            } else {
+                MaterialSource::Jwk
+            };
+            StoredKey::new(name, source, t.trim_end())
+        }
+        Some(t) if t.contains("-----BEGIN ") => StoredKey::new(name, MaterialSource::Pem, t),
+        _ => StoredKey::from_der(name, bytes),
+    })
+}
+
+fn generate(args: &KeysGenArgs, store: &Store, out: &mut dyn Write) -> anyhow::Result<()> {
+    refuse_existing(store, &args.name, args.force)?;
+    let mut stored = keygen::generate(&args.name, args.key_type, args.bytes)?;
+    apply_common(&mut stored, &args.kid, args.profile, &args.algs);
+    store.add(stored.clone(), args.force)?;
+    let (keys, _) = stored.keys(Path::new(""))?;
+    for key in &keys {
+        writeln!(
+            out,
+            "generated '{}': {} ({})",
+            key.name,
+            describe(key),
+            fingerprint(key)
+        )?;
+    }
+    if stored.source == MaterialSource::Secret {
+        writeln!(
+            out,
+            "`tokenscope keys show {} --reveal` prints the secret",
+            stored.name
+        )?;
+    } else {
+        writeln!(
+            out,
+            "`tokenscope keys export {}` prints the public half to give the platform",
+            stored.name
+        )?;
+    }
+    Ok(())
+}
+
+fn export(
+    store: &Store,
+    cache_dir: &Path,
+    wanted: &str,
+    format: ExportFormat,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let (entry, member) = find_entry(store, wanted)?;
+    let (keys, warnings) = entry.keys(cache_dir)?;
+    warnings.iter().for_each(|w| warn(w));
+    let keys = select(keys, member.as_deref(), &entry.name)?;
+    let (public, secrets): (Vec<Key>, Vec<Key>) = keys
+        .into_iter()
+        .partition(|k| !matches!(k.material, Material::Secret(_)));
+    if public.is_empty() {
+        let name = secrets
+            .first()
+            .map_or(entry.name.clone(), |k| k.name.clone());
+        return Err(KeyError::NoPublicHalf { name }.into());
+    }
+    for secret in &secrets {
+        warn(&format!(
+            "'{}' is a shared secret: left out of the export",
+            secret.name
+        ));
+    }
+    match format {
+        ExportFormat::Pem => {
+            for key in &public {
+                write!(out, "{}", public_pem(key)?)?;
+            }
+        }
+        ExportFormat::Jwk => {
+            let [key] = public.as_slice() else {
+                bail!(
+                    "'{}' holds {} keys: export one with NAME#kid, or use --format jwks",
+                    entry.name,
+                    public.len()
+                );
+            };
+            writeln!(
+                out,
+                "{}",
+                serde_json::to_string_pretty(&Value::Object(public_jwk(key)?))?
+            )?;
+        }
+        ExportFormat::Jwks => {
+            writeln!(
+                out,
+                "{}",
+                serde_json::to_string_pretty(&public_jwks(&public)?)?
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn refresh(
+    store: &Store,
+    cache_dir: &Path,
+    name: Option<&str>,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let entries = store.list()?;
+    let targets: Vec<&StoredKey> = match name {
+        Some(name) => {
+            let entry = entries
+                .iter()
+                .find(|e| e.name == name)
+                .ok_or_else(|| unknown_key(name, &entries))?;
+            if entry.source != MaterialSource::JwksUrl {
+                bail!(
+                    "'{name}' is not a JWKS endpoint (it is stored as {}): nothing to refresh",
+                    entry.source.as_str()
+                );
+            }
+            vec![entry]
+        }
+        None => entries
+            .iter()
+            .filter(|e| e.source == MaterialSource::JwksUrl)
+            .collect(),
+    };
+    if targets.is_empty() {
+        writeln!(
+            out,
+            "no JWKS endpoints stored (add one with `tokenscope keys add NAME --jwks-url URL`)"
+        )?;
+        return Ok(());
+    }
+    let policy = jwks::FetchPolicy::from_env();
+    let mut failed = Vec::new();
+    for entry in targets {
+        let result = jwks::refresh(&entry.data, cache_dir, &policy)
+            .and_then(|body| parse_key_bytes_lenient(&entry.name, &body));
+        match result {
+            Ok((keys, warnings)) => {
+                warnings.iter().for_each(|w| warn(w));
+                writeln!(
+                    out,
+                    "refreshed '{}': {} keys from {}",
+                    entry.name,
+                    keys.len(),
+                    entry.data
+                )?;
+            }
+            Err(err) => {
+                warn(&err.to_string());
+                failed.push(entry.name.clone());
+            }
+        }
+    }
+    if !failed.is_empty() {
+        bail!("could not refresh {}", failed.join(", "));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::{GenType, SecretEncodingArg};
+    use crate::keys::test_support::rsa2048;
+
+    struct Env {
+        dir: tempfile::TempDir,
+        store: Store,
+    }
+
+    impl Env {
+        fn new() -> Env {
+            let dir = tempfile::tempdir().unwrap();
+            let store = Store::open(dir.path().join("keys"));
+            Env { dir, store }
+        }
+
+        fn run(&self, cmd: KeysCommand) -> anyhow::Result<String> {
+            let mut out = Vec::new();
+            run(&cmd, &self.store, &self.dir.path().join("cache"), &mut out)?;
+            Ok(String::from_utf8(out).unwrap())
+        }
+    }
+
+    fn add_args(name: &str) -> KeysAddArgs {
+        KeysAddArgs {
+            name: name.into(),
+            file: None,
+            secret: None,
+            encoding: SecretEncodingArg::Utf8,
+            jwks_url: None,
+            kid: None,
+            profile: None,
+            algs: vec![],
+            force: false,
+        }
+    }
+
+    fn gen_args(name: &str, key_type: GenType) -> KeysGenArgs {
+        KeysGenArgs {
+            name: name.into(),
+            key_type,
+            kid: None,
+            profile: None,
+            algs: vec![],
+            bytes: 32,
+            force: false,
+        }
+    }
+
+    #[test]
+    fn gen_list_export_remove() {
+        let env = Env::new();
+        assert_eq!(
+            env.run(KeysCommand::List {
+                reveal: false,
+                json: false
+            })
+            .unwrap(),
+            format!(
+                "no keys stored in {} (add one with `tokenscope keys add` or `tokenscope keys gen`)\n",
+                env.store.dir().display()
+            )
+        );
+        let mut args = gen_args("signer", GenType::P256);
+        args.kid = Some("2024-01".into());
+        args.profile = Some(ProfileTag::Xtremepush);
+        let out = env.run(KeysCommand::Gen(args)).unwrap();
+        assert!(
+            out.starts_with("generated 'signer': EC P-256 private ("),
+            "{out}"
+        );
+        let list = env
+            .run(KeysCommand::List {
+                reveal: false,
+                json: false,
+            })
+            .unwrap();
+        let lines: Vec<&str> = list.lines().collect();
+        assert_eq!(lines.len(), 2, "{list}");
+        assert!(
+            lines[0]
+                .starts_with("NAME    TYPE              KID      PROFILE     ALGS   FINGERPRINT"),
+            "{list}"
+        );
+        assert!(
+            lines[1].starts_with("signer  EC P-256 private  2024-01  xtremepush  ES256  "),
+            "{list}"
+        );
+
+        let pem = env
+            .run(KeysCommand::Export {
+                name: "signer".into(),
+                format: ExportFormat::Pem,
+            })
+            .unwrap();
+        assert!(pem.starts_with("-----BEGIN PUBLIC KEY-----\n") && !pem.contains("PRIVATE"));
+        let jwk: Value = serde_json::from_str(
+            &env.run(KeysCommand::Export {
+                name: "signer".into(),
+                format: ExportFormat::Jwk,
+            })
+            .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(jwk["kid"], "2024-01");
+        assert_eq!(jwk["alg"], "ES256");
+        assert_eq!(jwk["use"], "sig");
+        assert!(jwk.get("d").is_none());
+        let jwks: Value = serde_json::from_str(
+            &env.run(KeysCommand::Export {
+                name: "signer".into(),
+                format: ExportFormat::Jwks,
+            })
+            .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(jwks["keys"][0], jwk);
+
+        let json: Value = serde_json::from_str(
+            &env.run(KeysCommand::List {
+                reveal: false,
+                json: true,
+            })
+            .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(json[0]["name"], "signer");
+        assert_eq!(json[0]["type"], "ec");
+        assert_eq!(json[0]["curve"], "P-256");
+        assert_eq!(json[0]["visibility"], "private");
+        assert_eq!(json[0]["profile"], "xtremepush");
+
+        let show = env
+            .run(KeysCommand::Show {
+                name: "signer".into(),
+                reveal: false,
+                json: false,
+            })
+            .unwrap();
+        assert!(
+            show.contains("material: private, hidden (--reveal shows it)"),
+            "{show}"
+        );
+        assert!(!show.contains("PRIVATE KEY"));
+        let show = env
+            .run(KeysCommand::Show {
+                name: "signer".into(),
+                reveal: true,
+                json: false,
+            })
+            .unwrap();
+        assert!(show.contains("-----BEGIN PRIVATE KEY-----"), "{show}");
+
+        let e = env
+            .run(KeysCommand::Gen(gen_args("signer", GenType::Ed25519)))
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "a key named 'signer' already exists (use --force to replace it)"
+        );
+        assert_eq!(
+            env.run(KeysCommand::Remove {
+                name: "signer".into()
+            })
+            .unwrap(),
+            "removed 'signer'\n"
+        );
+        assert!(env.store.list().unwrap().is_empty());
+    }
+
+    #[test]
+    fn secrets_are_masked_unless_revealed() {
+        let env = Env::new();
+        let file = env.dir.path().join("secret.txt");
+        std::fs::write(&file, "hunter2-hunter2-hunter2-hunter2!\n").unwrap();
+        let mut args = add_args("hmac");
+        args.secret = Some(format!("@{}", file.display()));
+        args.profile = Some(ProfileTag::Adictiz);
+        let out = env.run(KeysCommand::Add(args)).unwrap();
+        assert!(
+            out.starts_with("added 'hmac': hmac secret 32 B (secret-sha256:"),
+            "{out}"
+        );
+        assert!(!out.contains("hunter2"));
+
+        let list = env
+            .run(KeysCommand::List {
+                reveal: false,
+                json: false,
+            })
+            .unwrap();
+        assert!(!list.contains("hunter2"), "{list}");
+        assert!(list.contains("secret 32 B"), "{list}");
+        let json = env
+            .run(KeysCommand::List {
+                reveal: false,
+                json: true,
+            })
+            .unwrap();
+        assert!(!json.contains("hunter2"), "{json}");
+        let list = env
+            .run(KeysCommand::List {
+                reveal: true,
+                json: false,
+            })
+            .unwrap();
+        assert!(
+            list.contains("hunter2-hunter2-hunter2-hunter2! (utf8)"),
+            "{list}"
+        );
+
+        let show = env
+            .run(KeysCommand::Show {
+                name: "hmac".into(),
+                reveal: false,
+                json: false,
+            })
+            .unwrap();
+        assert!(
+            show.contains("secret:      **** (32 bytes; --reveal shows it)"),
+            "{show}"
+        );
+        assert!(!show.contains("hunter2"), "{show}");
+        let show = env
+            .run(KeysCommand::Show {
+                name: "hmac".into(),
+                reveal: true,
+                json: false,
+            })
+            .unwrap();
+        assert!(
+            show.contains("secret:      hunter2-hunter2-hunter2-hunter2! (utf8)"),
+            "{show}"
+        );
+        let show = env
+            .run(KeysCommand::Show {
+                name: "hmac".into(),
+                reveal: false,
+                json: true,
+            })
+            .unwrap();
+        assert!(!show.contains("hunter2"), "{show}");
+
+        let e = env
+            .run(KeysCommand::Export {
+                name: "hmac".into(),
+                format: ExportFormat::Pem,
+            })
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "key 'hmac' is a shared secret: it has no public half to export (a secret is shared out of band; `tokenscope keys show hmac --reveal` prints it)"
+        );
+        let e = env
+            .run(KeysCommand::Refresh {
+                name: Some("hmac".into()),
+            })
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "'hmac' is not a JWKS endpoint (it is stored as secret): nothing to refresh"
+        );
+        assert_eq!(
+            env.run(KeysCommand::Refresh { name: None }).unwrap(),
+            "no JWKS endpoints stored (add one with `tokenscope keys add NAME --jwks-url URL`)\n"
+        );
+    }
+
+    #[test]
+    fn add_from_files_of_each_kind() {
+        let env = Env::new();
+        let pkey = rsa2048();
+        let write = |name: &str, bytes: &[u8]| {
+            let path = env.dir.path().join(name);
+            std::fs::write(&path, bytes).unwrap();
+            path
+        };
+        let pkcs1 = write(
+            "pkcs1.pem",
+            &pkey.rsa().unwrap().public_key_to_pem_pkcs1().unwrap(),
+        );
+        let der = write("key.der", &pkey.private_key_to_pkcs8().unwrap());
+        let jwk = write(
+            "key.jwk",
+            crate::keys::test_support::public_jwk(&pkey)
+                .to_string()
+                .as_bytes(),
+        );
+        let bad = write("bad.txt", b"not a key");
+
+        let mut args = add_args("pkcs1");
+        args.file = Some(pkcs1);
+        args.algs = vec!["RS256".into()];
+        let out = env.run(KeysCommand::Add(args)).unwrap();
+        assert!(out.contains("note: 'pkcs1' was given as PKCS#1"), "{out}");
+        let mut args = add_args("der");
+        args.file = Some(der);
+        env.run(KeysCommand::Add(args)).unwrap();
+        let mut args = add_args("jwk");
+        args.file = Some(jwk);
+        env.run(KeysCommand::Add(args)).unwrap();
+        let sources: Vec<_> = env.store.list().unwrap().iter().map(|k| k.source).collect();
+        assert_eq!(
+            sources,
+            [
+                MaterialSource::Pem,
+                MaterialSource::Der,
+                MaterialSource::Jwk
+            ]
+        );
+
+        // One key, three ways: one fingerprint.
+        let json: Value = serde_json::from_str(
+            &env.run(KeysCommand::List {
+                reveal: false,
+                json: true,
+            })
+            .unwrap(),
+        )
+        .unwrap();
+        let fps: Vec<&Value> = json
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| &k["fingerprint"])
+            .collect();
+        assert!(fps.iter().all(|f| *f == fps[0]), "{fps:?}");
+        assert_eq!(json[0]["pkcs1"], true);
+
+        let mut args = add_args("bad");
+        args.file = Some(bad.clone());
+        let e = env.run(KeysCommand::Add(args)).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "key 'bad': text that is neither PEM (no '-----BEGIN' line) nor JSON (expected PEM, DER, JWK or JWKS)"
+        );
+        let e = env
+            .run(KeysCommand::Add(add_args("empty")))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "nothing to add: give one of --file PATH, --secret S or --jwks-url URL"
+        );
+        let mut args = add_args("ep");
+        args.jwks_url = Some("http://jwks.example/keys".into());
+        let e = env.run(KeysCommand::Add(args)).unwrap_err().to_string();
+        assert!(
+            e.starts_with("jwks endpoint 'http://jwks.example/keys': plain http is refused"),
+            "{e}"
+        );
+        assert_eq!(env.store.list().unwrap().len(), 3);
+    }
+}

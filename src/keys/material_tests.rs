@@ -1,0 +1,669 @@
+use openssl::nid::Nid;
+use openssl::pkey::{Id, PKey, Private};
+use openssl::x509::{X509, X509NameBuilder};
+use serde_json::json;
+
+use super::*;
+use crate::keys::test_support::{ec, okp, private_jwk, public_jwk, rsa2048};
+
+fn one(name: &str, bytes: &[u8]) -> Key {
+    let mut keys = parse_key_bytes(name, bytes).unwrap();
+    assert_eq!(keys.len(), 1, "{keys:?}");
+    keys.remove(0)
+}
+
+fn spki(key: &Key) -> &[u8] {
+    match &key.material {
+        Material::Public { spki_der } | Material::Private { spki_der, .. } => spki_der,
+        Material::Secret(_) => panic!("secret"),
+    }
+}
+
+fn pkcs8(key: &Key) -> &[u8] {
+    match &key.material {
+        Material::Private { pkcs8_der, .. } => pkcs8_der,
+        other => panic!("not private: {other:?}"),
+    }
+}
+
+fn err(name: &str, bytes: &[u8]) -> String {
+    parse_key_bytes(name, bytes).unwrap_err().to_string()
+}
+
+fn cert_for(pkey: &PKey<Private>) -> X509 {
+    let mut name = X509NameBuilder::new().unwrap();
+    name.append_entry_by_text("CN", "tokenscope test").unwrap();
+    let name = name.build();
+    let mut builder = X509::builder().unwrap();
+    builder.set_version(2).unwrap();
+    builder.set_subject_name(&name).unwrap();
+    builder.set_issuer_name(&name).unwrap();
+    builder.set_pubkey(pkey).unwrap();
+    builder
+        .set_not_before(&openssl::asn1::Asn1Time::days_from_now(0).unwrap())
+        .unwrap();
+    builder
+        .set_not_after(&openssl::asn1::Asn1Time::days_from_now(1).unwrap())
+        .unwrap();
+    builder
+        .sign(pkey, openssl::hash::MessageDigest::sha256())
+        .unwrap();
+    builder.build()
+}
+
+// ---- PEM ---------------------------------------------------------------------------
+
+#[test]
+fn pem_spki_rsa_is_a_public_key() {
+    let pkey = rsa2048();
+    let key = one("k.pem", &pkey.public_key_to_pem().unwrap());
+    assert_eq!(key.name, "k.pem");
+    assert_eq!(key.key_type, KeyType::Rsa { bits: 2048 });
+    assert!(!key.pkcs1);
+    assert!(matches!(key.material, Material::Public { .. }));
+    assert_eq!(spki(&key), pkey.public_key_to_der().unwrap());
+}
+
+#[test]
+fn pem_pkcs1_public_is_flagged() {
+    let pkey = rsa2048();
+    let pem = pkey.rsa().unwrap().public_key_to_pem_pkcs1().unwrap();
+    assert!(String::from_utf8_lossy(&pem).contains("BEGIN RSA PUBLIC KEY"));
+    let key = one("k", &pem);
+    assert!(key.pkcs1);
+    assert_eq!(spki(&key), pkey.public_key_to_der().unwrap());
+}
+
+#[test]
+fn pem_pkcs8_private_for_every_key_type() {
+    let cases: Vec<(PKey<Private>, KeyType)> = vec![
+        (rsa2048(), KeyType::Rsa { bits: 2048 }),
+        (ec(Nid::X9_62_PRIME256V1), KeyType::Ec(Curve::P256)),
+        (ec(Nid::SECP384R1), KeyType::Ec(Curve::P384)),
+        (ec(Nid::SECP521R1), KeyType::Ec(Curve::P521)),
+        (ec(Nid::SECP256K1), KeyType::Ec(Curve::Secp256k1)),
+        (okp(Id::ED25519), KeyType::Okp(OkpCurve::Ed25519)),
+        (okp(Id::ED448), KeyType::Okp(OkpCurve::Ed448)),
+        (okp(Id::X25519), KeyType::Okp(OkpCurve::X25519)),
+        (okp(Id::X448), KeyType::Okp(OkpCurve::X448)),
+    ];
+    for (pkey, expected) in cases {
+        let pem = pkey.private_key_to_pem_pkcs8().unwrap();
+        let key = one("k", &pem);
+        assert_eq!(key.key_type, expected);
+        assert!(!key.pkcs1);
+        assert_eq!(
+            spki(&key),
+            pkey.public_key_to_der().unwrap(),
+            "{expected:?}"
+        );
+        let back = PKey::private_key_from_pkcs8(pkcs8(&key)).unwrap();
+        assert!(back.public_eq(&pkey), "{expected:?}");
+    }
+}
+
+#[test]
+fn pem_pkcs1_private_is_flagged() {
+    let pkey = rsa2048();
+    let pem = pkey.rsa().unwrap().private_key_to_pem().unwrap();
+    assert!(String::from_utf8_lossy(&pem).contains("BEGIN RSA PRIVATE KEY"));
+    let key = one("k", &pem);
+    assert!(key.pkcs1);
+    assert_eq!(key.key_type, KeyType::Rsa { bits: 2048 });
+    assert!(
+        PKey::private_key_from_pkcs8(pkcs8(&key))
+            .unwrap()
+            .public_eq(&pkey)
+    );
+}
+
+#[test]
+fn pem_sec1_with_its_parameters_block() {
+    for (nid, curve) in [
+        (Nid::X9_62_PRIME256V1, Curve::P256),
+        (Nid::SECP384R1, Curve::P384),
+        (Nid::SECP521R1, Curve::P521),
+        (Nid::SECP256K1, Curve::Secp256k1),
+    ] {
+        let pkey = ec(nid);
+        let ec_key = pkey.ec_key().unwrap();
+        // `openssl ecparam -genkey` writes an EC PARAMETERS block first: skipped.
+        let mut text =
+            b"-----BEGIN EC PARAMETERS-----\nBggqhkjOPQMBBw==\n-----END EC PARAMETERS-----\n"
+                .to_vec();
+        text.extend(ec_key.private_key_to_pem().unwrap());
+        assert!(String::from_utf8_lossy(&text).contains("BEGIN EC PRIVATE KEY"));
+        let key = one("k", &text);
+        assert_eq!(key.name, "k");
+        assert_eq!(key.key_type, KeyType::Ec(curve));
+        assert!(
+            PKey::private_key_from_pkcs8(pkcs8(&key))
+                .unwrap()
+                .public_eq(&pkey)
+        );
+    }
+}
+
+#[test]
+fn pem_certificate_gives_its_public_key() {
+    let pkey = ec(Nid::X9_62_PRIME256V1);
+    let cert = cert_for(&pkey);
+    let key = one("cert.pem", &cert.to_pem().unwrap());
+    assert_eq!(key.key_type, KeyType::Ec(Curve::P256));
+    assert!(matches!(key.material, Material::Public { .. }));
+    assert_eq!(spki(&key), pkey.public_key_to_der().unwrap());
+}
+
+#[test]
+fn pem_with_several_keys_names_them_by_index() {
+    let a = rsa2048();
+    let b = okp(Id::ED25519);
+    let mut text = a.public_key_to_pem().unwrap();
+    text.extend(b"\nsome comment between blocks\n");
+    text.extend(b.private_key_to_pem_pkcs8().unwrap());
+    let keys = parse_key_bytes("pair.pem", &text).unwrap();
+    let names: Vec<_> = keys.iter().map(|k| k.name.as_str()).collect();
+    assert_eq!(names, ["pair.pem#0", "pair.pem#1"]);
+    assert_eq!(keys[1].key_type, KeyType::Okp(OkpCurve::Ed25519));
+}
+
+#[test]
+fn pem_bad_inputs_are_explained() {
+    assert_eq!(
+        err(
+            "k.pem",
+            b"-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"
+        ),
+        "key 'k.pem': PEM block 1 (PUBLIC KEY): not a valid SubjectPublicKeyInfo (unsupported)"
+            .replace(
+                "(unsupported)",
+                &format!(
+                    "({})",
+                    crate::keys::error::ssl_reason(
+                        &PKey::public_key_from_der(&[0, 0, 0]).unwrap_err()
+                    )
+                )
+            )
+    );
+    assert_eq!(
+        err(
+            "k.pem",
+            b"-----BEGIN DH PARAMETERS-----\nAAAA\n-----END DH PARAMETERS-----\n"
+        ),
+        "key 'k.pem': PEM without a key (blocks found: DH PARAMETERS; keys are PUBLIC KEY, RSA PUBLIC KEY, PRIVATE KEY, RSA PRIVATE KEY, EC PRIVATE KEY or CERTIFICATE) (expected PEM, DER, JWK or JWKS)"
+    );
+    let e = err("k.pem", b"-----BEGIN PUBLIC KEY-----\nAAAA\n");
+    assert!(e.starts_with("key 'k.pem': PEM: "), "{e}");
+    let encrypted = rsa2048()
+        .private_key_to_pem_pkcs8_passphrase(openssl::symm::Cipher::aes_128_cbc(), b"pw")
+        .unwrap();
+    assert_eq!(
+        err("k.pem", &encrypted),
+        "key 'k.pem': PEM block 1 (ENCRYPTED PRIVATE KEY): a passphrase-protected private key is not supported (decrypt it first: openssl pkey -in KEY.pem -out plain.pem)"
+    );
+}
+
+// ---- DER ---------------------------------------------------------------------------
+
+#[test]
+fn der_in_every_container() {
+    let rsa = rsa2048();
+    let p256 = ec(Nid::X9_62_PRIME256V1);
+    let rsa_spki = rsa.public_key_to_der().unwrap();
+    let cases: Vec<(&str, Vec<u8>, bool, bool)> = vec![
+        // (what, der, private, pkcs1)
+        ("pkcs8", rsa.private_key_to_pkcs8().unwrap(), true, false),
+        ("spki", rsa_spki.clone(), false, false),
+        (
+            "pkcs1 private",
+            rsa.rsa().unwrap().private_key_to_der().unwrap(),
+            true,
+            true,
+        ),
+        (
+            "pkcs1 public",
+            rsa.rsa().unwrap().public_key_to_der_pkcs1().unwrap(),
+            false,
+            true,
+        ),
+        (
+            "certificate",
+            cert_for(&rsa).to_der().unwrap(),
+            false,
+            false,
+        ),
+    ];
+    for (what, der, private, pkcs1) in cases {
+        let key = one("k.der", &der);
+        assert_eq!(key.key_type, KeyType::Rsa { bits: 2048 }, "{what}");
+        assert_eq!(key.pkcs1, pkcs1, "{what}");
+        assert_eq!(
+            matches!(key.material, Material::Private { .. }),
+            private,
+            "{what}"
+        );
+        assert_eq!(spki(&key), rsa_spki, "{what}");
+    }
+    let sec1 = one(
+        "k.der",
+        &p256.ec_key().unwrap().private_key_to_der().unwrap(),
+    );
+    assert_eq!(sec1.key_type, KeyType::Ec(Curve::P256));
+    assert_eq!(spki(&sec1), p256.public_key_to_der().unwrap());
+    let ed = one("k.der", &okp(Id::ED25519).public_key_to_der().unwrap());
+    assert_eq!(ed.key_type, KeyType::Okp(OkpCurve::Ed25519));
+}
+
+#[test]
+fn der_bad_inputs_are_explained() {
+    assert_eq!(
+        err("k.der", &[0x30, 0x03, 0x02, 0x01, 0x00]),
+        "key 'k.der': DER that is none of PKCS#8, SPKI, PKCS#1, SEC1 or an X.509 certificate (expected PEM, DER, JWK or JWKS)"
+    );
+    assert_eq!(
+        err("k.bin", &[0xff, 0x00, 0x12]),
+        "key 'k.bin': binary data that is not DER (no ASN.1 SEQUENCE at the start) (expected PEM, DER, JWK or JWKS)"
+    );
+    assert_eq!(
+        err("k", b"  \n"),
+        "key 'k': the key is empty (expected PEM, DER, JWK or JWKS)"
+    );
+    assert_eq!(
+        err("k", b"hunter2"),
+        "key 'k': text that is neither PEM (no '-----BEGIN' line) nor JSON (expected PEM, DER, JWK or JWKS)"
+    );
+}
+
+// ---- JWK and JWKS -----------------------------------------------------------------
+
+#[test]
+fn jwk_of_every_kty_public_and_private() {
+    let cases: Vec<(PKey<Private>, KeyType)> = vec![
+        (rsa2048(), KeyType::Rsa { bits: 2048 }),
+        (ec(Nid::X9_62_PRIME256V1), KeyType::Ec(Curve::P256)),
+        (ec(Nid::SECP384R1), KeyType::Ec(Curve::P384)),
+        (ec(Nid::SECP521R1), KeyType::Ec(Curve::P521)),
+        (ec(Nid::SECP256K1), KeyType::Ec(Curve::Secp256k1)),
+        (okp(Id::ED25519), KeyType::Okp(OkpCurve::Ed25519)),
+        (okp(Id::ED448), KeyType::Okp(OkpCurve::Ed448)),
+        (okp(Id::X25519), KeyType::Okp(OkpCurve::X25519)),
+        (okp(Id::X448), KeyType::Okp(OkpCurve::X448)),
+    ];
+    for (pkey, expected) in cases {
+        let public = one("k.jwk", public_jwk(&pkey).to_string().as_bytes());
+        assert_eq!(public.key_type, expected);
+        assert!(
+            matches!(public.material, Material::Public { .. }),
+            "{expected:?}"
+        );
+        assert_eq!(
+            spki(&public),
+            pkey.public_key_to_der().unwrap(),
+            "{expected:?}"
+        );
+        let private = one("k.jwk", private_jwk(&pkey).to_string().as_bytes());
+        assert_eq!(private.key_type, expected);
+        assert!(
+            PKey::private_key_from_pkcs8(pkcs8(&private))
+                .unwrap()
+                .public_eq(&pkey),
+            "{expected:?}"
+        );
+    }
+}
+
+#[test]
+fn jwk_oct_is_a_secret_and_kid_alg_are_kept() {
+    let key = one(
+        "k",
+        br#"{"kty":"oct","kid":"hmac-1","alg":"HS256","k":"AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow"}"#,
+    );
+    assert_eq!(key.key_type, KeyType::Secret);
+    assert_eq!(key.kid.as_deref(), Some("hmac-1"));
+    assert_eq!(key.algs, ["HS256"]);
+    assert!(!key.from_jwks);
+    match &key.material {
+        Material::Secret(s) => assert_eq!(s.len(), 64),
+        other => panic!("{other:?}"),
+    }
+    // Debug never shows the bytes.
+    assert!(format!("{key:?}").contains("Secret(64 bytes)"));
+}
+
+#[test]
+fn jwk_rfc8037_ed25519_private_key() {
+    // RFC 8037 appendix A.1, as published.
+    let key = one(
+        "rfc8037",
+        br#"{"kty":"OKP","crv":"Ed25519","d":"nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}"#,
+    );
+    assert_eq!(key.key_type, KeyType::Okp(OkpCurve::Ed25519));
+    assert!(matches!(key.material, Material::Private { .. }));
+}
+
+#[test]
+fn jwks_members_are_named_by_kid_or_index() {
+    let a = ec(Nid::X9_62_PRIME256V1);
+    let b = rsa2048();
+    let mut ja = public_jwk(&a);
+    ja["kid"] = json!("ec-1");
+    ja["alg"] = json!("ES256");
+    let jwks = json!({"keys": [ja, public_jwk(&b), {"kty": "oct", "k": "c2VjcmV0"}]});
+    let keys = parse_key_bytes("set.json", jwks.to_string().as_bytes()).unwrap();
+    let names: Vec<_> = keys.iter().map(|k| k.name.as_str()).collect();
+    assert_eq!(names, ["set.json#ec-1", "set.json#1", "set.json#2"]);
+    assert!(keys.iter().all(|k| k.from_jwks));
+    assert_eq!(keys[0].kid.as_deref(), Some("ec-1"));
+    assert_eq!(keys[0].algs, ["ES256"]);
+    assert_eq!(keys[1].kid, None);
+    assert_eq!(keys[2].key_type, KeyType::Secret);
+}
+
+#[test]
+fn jwks_strict_fails_lenient_skips_a_bad_member() {
+    let good = public_jwk(&ec(Nid::X9_62_PRIME256V1));
+    let jwks = json!({"keys": [{"kty": "DSA", "kid": "old"}, good]});
+    let bytes = jwks.to_string();
+    assert_eq!(
+        err("ep", bytes.as_bytes()),
+        "key 'ep#old': JWK kty 'DSA' is not supported (expected RSA, EC, OKP or oct)"
+    );
+    let (keys, warnings) = parse_key_bytes_lenient("ep", bytes.as_bytes()).unwrap();
+    assert_eq!(keys.len(), 1);
+    assert_eq!(keys[0].name, "ep#1");
+    assert_eq!(
+        warnings,
+        [
+            "skipped JWKS member 0: key 'ep#old': JWK kty 'DSA' is not supported (expected RSA, EC, OKP or oct)"
+        ]
+    );
+    assert_eq!(
+        err("ep", br#"{"keys": []}"#),
+        "key 'ep': JWKS: 'keys' is empty"
+    );
+}
+
+#[test]
+fn jwk_bad_inputs_are_explained_without_their_values() {
+    let cases: Vec<(&[u8], &str)> = vec![
+        (
+            br#"{"kty":"oct","k":"hunter2!!"}"#,
+            "key 'k': JWK: member 'k' is not valid base64url",
+        ),
+        (
+            br#"{"kty":"oct","k":123456789}"#,
+            "key 'k': JWK: member 'k' must be a string",
+        ),
+        (
+            br#"{"kty":"oct","k":"hunter2""#,
+            "key 'k': JSON: unexpected end of JSON at line 1, column 26",
+        ),
+        (
+            br#"{"kty":"oct" "k":"hunter2"}"#,
+            "key 'k': JSON: invalid JSON syntax at line 1, column 14",
+        ),
+        (
+            br#"{"kty":"RSA","n":"AQAB"}"#,
+            "key 'k': JWK: kty 'RSA' needs member 'e'",
+        ),
+        (
+            br#"{"kty":"EC","crv":"P-256","x":"AQAB","y":"AQAB"}"#,
+            "key 'k': JWK (kty EC): member 'x' is 3 bytes, P-256 needs 32",
+        ),
+        (
+            br#"{"kty":"EC","crv":"brainpoolP256r1","x":"AQAB","y":"AQAB"}"#,
+            "key 'k': EC curve 'brainpoolP256r1' is not supported (JOSE EC curves are P-256, P-384, P-521 and secp256k1)",
+        ),
+        (
+            br#"{"kty":"OKP","crv":"Ed25519","x":"AQAB"}"#,
+            "key 'k': JWK (kty OKP): 'x' is not a Ed25519 public key (3 bytes)",
+        ),
+        (
+            br#"{"kid":"x"}"#,
+            "key 'k': JSON that is neither a JWK (no 'kty') nor a JWKS (no 'keys' array) (expected PEM, DER, JWK or JWKS)",
+        ),
+        (
+            br#"[1,2]"#,
+            "key 'k': text that is neither PEM (no '-----BEGIN' line) nor JSON (expected PEM, DER, JWK or JWKS)",
+        ),
+    ];
+    for (input, expected) in cases {
+        let e = err("k", input);
+        assert_eq!(e, expected);
+        assert!(!e.contains("hunter2") && !e.contains("123456789"), "{e}");
+    }
+}
+
+#[test]
+fn jwk_halves_that_do_not_belong_together_are_refused() {
+    let mut jwk = private_jwk(&ec(Nid::X9_62_PRIME256V1));
+    let other = private_jwk(&ec(Nid::X9_62_PRIME256V1));
+    jwk["d"] = other["d"].clone();
+    let e = err("k", jwk.to_string().as_bytes());
+    assert_eq!(e, "key 'k': JWK (kty EC): 'd' does not match 'x' and 'y'");
+    let d = other["d"].as_str().unwrap();
+    assert!(!e.contains(d));
+
+    let mut jwk = private_jwk(&okp(Id::ED25519));
+    jwk["x"] = private_jwk(&okp(Id::ED25519))["x"].clone();
+    assert_eq!(
+        err("k", jwk.to_string().as_bytes()),
+        "key 'k': JWK (kty OKP): 'x' does not match the private key 'd'"
+    );
+}
+
+// ---- Secrets ----------------------------------------------------------------------
+
+#[test]
+fn secrets_in_all_four_encodings() {
+    let want: &[u8] = b"\x00\xffsecret\xfb\xef";
+    let cases = [
+        ("\u{0}", SecretEncoding::Utf8),
+        ("AP9zZWNyZXT77w==", SecretEncoding::Base64),
+        ("AP9zZWNyZXT77w", SecretEncoding::Base64),
+        ("AP9zZWNyZXT77w", SecretEncoding::Base64url),
+        ("AP9zZWNyZXT77w==", SecretEncoding::Base64url),
+        ("00ff736563726574fbef", SecretEncoding::Hex),
+        ("00FF736563726574FBEF", SecretEncoding::Hex),
+    ];
+    for (value, encoding) in cases {
+        let got = parse_secret(value, encoding).unwrap();
+        if encoding == SecretEncoding::Utf8 {
+            assert_eq!(&*got, b"\0");
+        } else {
+            assert_eq!(&*got, want, "{value} {encoding:?}");
+        }
+    }
+    assert_eq!(
+        &*parse_secret("héllo", SecretEncoding::Utf8).unwrap(),
+        "héllo".as_bytes()
+    );
+    // base64url-only characters.
+    assert_eq!(
+        &*parse_secret("-_-_", SecretEncoding::Base64url).unwrap(),
+        &[0xfb, 0xff, 0xbf]
+    );
+}
+
+#[test]
+fn bad_secrets_are_explained_without_their_value() {
+    let cases = [
+        (
+            "hunt$r2x",
+            SecretEncoding::Base64,
+            "secret: invalid base64: character at offset 4 is not in the alphabet",
+        ),
+        (
+            "hunt-r2x",
+            SecretEncoding::Base64,
+            "secret: invalid base64: character at offset 4 is not in the alphabet (it contains '-' or '_': try --encoding base64url)",
+        ),
+        (
+            "hunt+r2x",
+            SecretEncoding::Base64url,
+            "secret: invalid base64url: character at offset 4 is not in the alphabet (it contains '+' or '/': try --encoding base64)",
+        ),
+        (
+            "abcde",
+            SecretEncoding::Base64,
+            "secret: invalid base64: 5 symbols cannot be whole bytes",
+        ),
+        (
+            "abc",
+            SecretEncoding::Hex,
+            "secret: invalid hex: odd number of digits (3)",
+        ),
+        (
+            "hunter",
+            SecretEncoding::Hex,
+            "secret: invalid hex: character at offset 0 is not a hex digit",
+        ),
+        ("", SecretEncoding::Utf8, "secret: the secret is empty"),
+        ("", SecretEncoding::Hex, "secret: the secret is empty"),
+    ];
+    for (value, encoding, expected) in cases {
+        let e = parse_secret(value, encoding).unwrap_err().to_string();
+        assert_eq!(e, expected);
+        if !value.is_empty() {
+            assert!(!e.contains(value));
+        }
+    }
+}
+
+#[test]
+fn secret_arguments_value_file_and_literal_at() {
+    let dir = tempfile::tempdir().unwrap();
+    let with_nl = dir.path().join("with_nl");
+    std::fs::write(&with_nl, "s3cret\n").unwrap();
+    let without = dir.path().join("without");
+    std::fs::write(&without, "s3cret").unwrap();
+    let crlf = dir.path().join("crlf");
+    std::fs::write(&crlf, "s3cret\r\n").unwrap();
+    let two = dir.path().join("two");
+    std::fs::write(&two, "s3cret\n\n").unwrap();
+    let hex = dir.path().join("hex");
+    std::fs::write(&hex, "0a0b\n").unwrap();
+    let binary = dir.path().join("bin");
+    std::fs::write(&binary, [0xff, 0x00, 0x0a, 0x0a]).unwrap();
+    let at = |p: &std::path::Path| format!("@{}", p.display());
+    let utf8 = SecretEncoding::Utf8;
+    assert_eq!(&*read_secret_arg("s3cret", utf8).unwrap(), b"s3cret");
+    assert_eq!(&*read_secret_arg(&at(&with_nl), utf8).unwrap(), b"s3cret");
+    assert_eq!(&*read_secret_arg(&at(&without), utf8).unwrap(), b"s3cret");
+    assert_eq!(&*read_secret_arg(&at(&crlf), utf8).unwrap(), b"s3cret");
+    // Exactly one newline is dropped.
+    assert_eq!(&*read_secret_arg(&at(&two), utf8).unwrap(), b"s3cret\n");
+    assert_eq!(
+        &*read_secret_arg(&at(&hex), SecretEncoding::Hex).unwrap(),
+        &[0x0a, 0x0b]
+    );
+    // A file's bytes are taken as they are, UTF-8 or not.
+    assert_eq!(
+        &*read_secret_arg(&at(&binary), utf8).unwrap(),
+        &[0xff, 0x00, 0x0a]
+    );
+    assert_eq!(
+        read_secret_arg(&at(&binary), SecretEncoding::Base64)
+            .unwrap_err()
+            .to_string(),
+        "secret: a base64 secret must be text, the input is binary"
+    );
+    assert_eq!(&*read_secret_arg("@@at-sign", utf8).unwrap(), b"@at-sign");
+    let missing = dir.path().join("missing");
+    let e = read_secret_arg(&at(&missing), utf8)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.starts_with(&format!(
+            "{}: cannot read the secret file: ",
+            missing.display()
+        )),
+        "{e}"
+    );
+}
+
+// ---- What josekit makes of the DER ---------------------------------------------------
+
+#[test]
+fn josekit_accepts_the_normalised_der() {
+    use josekit::jws::{ES256, ES256K, ES384, ES512, EdDSA, JwsSigner, JwsVerifier, PS256, RS256};
+
+    fn round_trip(signer: &dyn JwsSigner, verifier: &dyn JwsVerifier) {
+        let sig = signer.sign(b"header.payload").unwrap();
+        verifier.verify(b"header.payload", &sig).unwrap();
+        assert!(verifier.verify(b"header.tampered", &sig).is_err());
+    }
+
+    let rsa = one("k", &rsa2048().rsa().unwrap().private_key_to_pem().unwrap());
+    round_trip(
+        &RS256.signer_from_der(pkcs8(&rsa)).unwrap(),
+        &RS256.verifier_from_der(spki(&rsa)).unwrap(),
+    );
+    round_trip(
+        &PS256.signer_from_der(pkcs8(&rsa)).unwrap(),
+        &PS256.verifier_from_der(spki(&rsa)).unwrap(),
+    );
+    for (nid, alg) in [
+        (Nid::X9_62_PRIME256V1, ES256),
+        (Nid::SECP384R1, ES384),
+        (Nid::SECP521R1, ES512),
+        (Nid::SECP256K1, ES256K),
+    ] {
+        // Through SEC1 and through a JWK: both must come out with the named-curve OID.
+        let from_sec1 = one(
+            "k",
+            &ec(nid).ec_key().unwrap().private_key_to_pem().unwrap(),
+        );
+        let from_jwk = one("k", private_jwk(&ec(nid)).to_string().as_bytes());
+        for key in [from_sec1, from_jwk] {
+            round_trip(
+                &alg.signer_from_der(pkcs8(&key)).unwrap(),
+                &alg.verifier_from_der(spki(&key)).unwrap(),
+            );
+        }
+    }
+    for id in [Id::ED25519, Id::ED448] {
+        let key = one("k", private_jwk(&okp(id)).to_string().as_bytes());
+        round_trip(
+            &EdDSA.signer_from_der(pkcs8(&key)).unwrap(),
+            &EdDSA.verifier_from_der(spki(&key)).unwrap(),
+        );
+    }
+}
+
+#[test]
+fn josekit_decrypts_with_the_normalised_pkcs8() {
+    use josekit::jwe::{ECDH_ES, JweHeader, RSA_OAEP};
+
+    let mut header = JweHeader::new();
+    header.set_content_encryption("A128GCM");
+    let rsa = one("k", &rsa2048().private_key_to_pem_pkcs8().unwrap());
+    let token = josekit::jwe::serialize_compact(
+        b"hello",
+        &header,
+        &RSA_OAEP.encrypter_from_der(spki(&rsa)).unwrap(),
+    )
+    .unwrap();
+    let (plain, _) = josekit::jwe::deserialize_compact(
+        &token,
+        &RSA_OAEP.decrypter_from_der(pkcs8(&rsa)).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(plain, b"hello");
+
+    for pkey in [ec(Nid::X9_62_PRIME256V1), okp(Id::X25519)] {
+        let key = one("k", private_jwk(&pkey).to_string().as_bytes());
+        let token = josekit::jwe::serialize_compact(
+            b"hello",
+            &header,
+            &ECDH_ES.encrypter_from_der(spki(&key)).unwrap(),
+        )
+        .unwrap();
+        let (plain, _) = josekit::jwe::deserialize_compact(
+            &token,
+            &ECDH_ES.decrypter_from_der(pkcs8(&key)).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(plain, b"hello");
+    }
+}

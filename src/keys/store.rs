@@ -1,0 +1,870 @@
+//! The on-disk key store: one TOML file, `keys.toml`, in the store directory.
+//!
+//! ```toml
+//! # tokenscope key store ...
+//! version = 1
+//!
+//! [[key]]
+//! name = "qualifio-prod"
+//! kid = "2024-01"                 # optional
+//! profile = "qualifio"            # optional: qualifio | adictiz | xtremepush
+//! algs = ["RS256"]                # optional: empty = any alg the key fits
+//! created = "2025-01-31T09:00:00Z"
+//! source = "pem"                  # pem | der | jwk | jwks | secret | jwks_url
+//! encoding = "base64url"          # secrets only: utf8 | base64 | base64url | hex
+//! data = """-----BEGIN PUBLIC KEY-----..."""   # as the user gave it (DER as base64)
+//! ```
+//!
+//! Material is kept as the user gave it, so `show --reveal` gives back what was added and a
+//! later tokenscope can read it differently; it is parsed when used.
+//!
+//! Safety of the file: every write is a read-modify-write under an exclusive lock on a
+//! sibling lock file (so two processes adding keys at once both land), the new content goes
+//! to a temp file in the same directory that is fsynced and renamed over the old one (a crash
+//! leaves the old or the new store, never half of one), the file is 0600 and the directory
+//! 0700 on unix, and a store that does not parse is never written over.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use base64::Engine as _;
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroize;
+
+use super::error::{KeyError, redact_serde_message};
+use super::material::{
+    B64STD, SecretEncoding, parse_key_bytes, parse_key_bytes_lenient, parse_secret,
+};
+use super::{Key, algs, jwks};
+use crate::profile::Profile;
+
+/// Environment variable that relocates the store (`$TOKENSCOPE_HOME/keys`) and the cache
+/// (`$TOKENSCOPE_HOME/cache`).
+pub const HOME_ENV: &str = "TOKENSCOPE_HOME";
+
+const STORE_FILE: &str = "keys.toml";
+const LOCK_FILE: &str = ".keys.lock";
+const FORMAT_VERSION: u32 = 1;
+const HEADER: &str = "# tokenscope key store: written by `tokenscope keys`.\n\
+# Hand edits are kept as long as the file stays valid TOML; `data` holds key material:\n\
+# keep this file private (mode 0600).\n\n";
+
+/// How the material of a stored key was given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MaterialSource {
+    /// PEM text (one or more blocks).
+    Pem,
+    /// DER, stored as standard base64.
+    Der,
+    /// One JWK as JSON.
+    Jwk,
+    /// A JWKS as JSON.
+    Jwks,
+    /// A shared secret written in `encoding`.
+    Secret,
+    /// An https URL serving a JWKS, fetched into the cache dir.
+    JwksUrl,
+}
+
+impl MaterialSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MaterialSource::Pem => "pem",
+            MaterialSource::Der => "der",
+            MaterialSource::Jwk => "jwk",
+            MaterialSource::Jwks => "jwks",
+            MaterialSource::Secret => "secret",
+            MaterialSource::JwksUrl => "jwks_url",
+        }
+    }
+}
+
+/// One named entry of the store. `data` may be secret: `Debug` never shows it, and it is
+/// wiped from memory on drop.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct StoredKey {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kid: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<Profile>,
+    /// Allowed algs; empty means any alg the key fits.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub algs: Vec<String>,
+    /// RFC 3339, UTC.
+    pub created: String,
+    pub source: MaterialSource,
+    /// Secrets only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<SecretEncoding>,
+    /// The material as given: PEM text, JWK/JWKS JSON, DER as base64, the secret in
+    /// `encoding`, or the JWKS URL.
+    pub data: String,
+}
+
+impl std::fmt::Debug for StoredKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let data = if self.source == MaterialSource::JwksUrl {
+            self.data.clone()
+        } else {
+            format!("<{} chars hidden>", self.data.len())
+        };
+        f.debug_struct("StoredKey")
+            .field("name", &self.name)
+            .field("kid", &self.kid)
+            .field("profile", &self.profile)
+            .field("algs", &self.algs)
+            .field("created", &self.created)
+            .field("source", &self.source)
+            .field("encoding", &self.encoding)
+            .field("data", &data)
+            .finish()
+    }
+}
+
+impl Drop for StoredKey {
+    fn drop(&mut self) {
+        self.data.zeroize();
+    }
+}
+
+impl StoredKey {
+    /// A new entry created now, with no kid, profile or alg restriction.
+    pub fn new(name: impl Into<String>, source: MaterialSource, data: impl Into<String>) -> Self {
+        StoredKey {
+            name: name.into(),
+            kid: None,
+            profile: None,
+            algs: Vec::new(),
+            created: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            source,
+            encoding: None,
+            data: data.into(),
+        }
+    }
+
+    /// A stored DER key: kept as base64 so the store stays text.
+    pub fn from_der(name: impl Into<String>, der: &[u8]) -> Self {
+        StoredKey::new(name, MaterialSource::Der, B64STD.encode(der))
+    }
+
+    /// Parse the material into keys, with this entry's name, kid, profile and algs applied.
+    /// A `jwks_url` entry is read from the cache (fetched when missing): see `jwks::load`.
+    /// Also returns warnings (skipped JWKS members, a stale cache).
+    pub fn keys(&self, cache_dir: &Path) -> Result<(Vec<Key>, Vec<String>), KeyError> {
+        let (keys, warnings) = match self.source {
+            MaterialSource::Secret => {
+                let encoding = self.encoding.unwrap_or(SecretEncoding::Utf8);
+                let secret = parse_secret(&self.data, encoding).map_err(|e| KeyError::Invalid {
+                    name: self.name.clone(),
+                    format: format!("{} secret", encoding.as_str()),
+                    reason: e.to_string().trim_start_matches("secret: ").to_string(),
+                })?;
+                (vec![super::secret_key(&self.name, secret)], Vec::new())
+            }
+            MaterialSource::Der => {
+                let der =
+                    zeroize::Zeroizing::new(B64STD.decode(self.data.trim()).map_err(|_| {
+                        KeyError::invalid(&self.name, "stored DER", "'data' is not valid base64")
+                    })?);
+                (parse_key_bytes(&self.name, &der)?, Vec::new())
+            }
+            MaterialSource::Jwks => parse_key_bytes_lenient(&self.name, self.data.as_bytes())?,
+            MaterialSource::Pem | MaterialSource::Jwk => (
+                parse_key_bytes(&self.name, self.data.as_bytes())?,
+                Vec::new(),
+            ),
+            MaterialSource::JwksUrl => {
+                let policy = jwks::FetchPolicy::from_env();
+                let (body, mut warnings) = jwks::load(&self.data, cache_dir, &policy, &self.name)?;
+                let (keys, more) = parse_key_bytes_lenient(&self.name, &body)?;
+                warnings.extend(more);
+                let keys = keys
+                    .into_iter()
+                    .map(|mut k| {
+                        k.from_jwks = true;
+                        k
+                    })
+                    .collect();
+                (keys, warnings)
+            }
+        };
+        Ok((self.apply_metadata(keys), warnings))
+    }
+
+    /// The parsed keys carry the parser's view (JWK `kid` and `alg`); the store's own
+    /// settings, when given, win.
+    fn apply_metadata(&self, mut keys: Vec<Key>) -> Vec<Key> {
+        let single = keys.len() == 1;
+        for key in &mut keys {
+            if single && self.kid.is_some() {
+                key.kid = self.kid.clone();
+            }
+            key.profile = self.profile;
+            if !self.algs.is_empty() {
+                key.algs = self.algs.clone();
+            }
+        }
+        keys
+    }
+
+    /// Check everything that can be checked without the network: the name, the material
+    /// (parsed), and the allowed algs against the key type. A `jwks_url` is checked for
+    /// scheme and host only. Returns warnings (skipped JWKS members).
+    pub fn validate(&self) -> Result<Vec<String>, KeyError> {
+        validate_name(&self.name)?;
+        if self.source == MaterialSource::JwksUrl {
+            jwks::check_url(&self.data, &jwks::FetchPolicy::from_env())?;
+            algs::check(&self.algs, &[]).map_err(|(alg, reason)| KeyError::BadAlg {
+                name: self.name.clone(),
+                alg,
+                reason,
+            })?;
+            return Ok(Vec::new());
+        }
+        if self.source == MaterialSource::Secret && self.encoding.is_none() {
+            return Err(KeyError::invalid(
+                &self.name,
+                "secret",
+                "a stored secret needs its 'encoding'",
+            ));
+        }
+        // The cache is not touched for non-URL sources.
+        let (keys, warnings) = self.keys(Path::new(""))?;
+        let types: Vec<_> = keys.iter().map(|k| k.key_type).collect();
+        algs::check(&self.algs, &types).map_err(|(alg, reason)| KeyError::BadAlg {
+            name: self.name.clone(),
+            alg,
+            reason,
+        })?;
+        Ok(warnings)
+    }
+}
+
+/// Names are how users pick keys (`--key NAME`); `#` is reserved for JWKS members
+/// (`NAME#kid`).
+fn validate_name(name: &str) -> Result<(), KeyError> {
+    let bad = |reason: &str| {
+        Err(KeyError::BadName {
+            name: name.to_string(),
+            reason: reason.to_string(),
+        })
+    };
+    if name.is_empty() {
+        return bad("it is empty");
+    }
+    if name.trim() != name {
+        return bad("it starts or ends with whitespace");
+    }
+    if name.chars().count() > 100 {
+        return bad("it is longer than 100 characters");
+    }
+    if name.contains('#') {
+        return bad("'#' is reserved for JWKS members (NAME#kid)");
+    }
+    if name.chars().any(char::is_control) {
+        return bad("it contains a control character");
+    }
+    if name == "-" {
+        return bad("'-' means stdin");
+    }
+    Ok(())
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoreFile {
+    #[serde(default = "default_version")]
+    version: u32,
+    #[serde(default, rename = "key")]
+    keys: Vec<StoredKey>,
+}
+
+fn default_version() -> u32 {
+    FORMAT_VERSION
+}
+
+/// The key store in one directory.
+#[derive(Debug, Clone)]
+pub struct Store {
+    dir: PathBuf,
+}
+
+impl Store {
+    /// The store in `dir`. Nothing is read or created until used; the directory is made
+    /// (0700) on the first write.
+    pub fn open(dir: PathBuf) -> Store {
+        Store { dir }
+    }
+
+    /// `$TOKENSCOPE_HOME/keys`, else `keys` in the platform config dir
+    /// (`~/.config/tokenscope/keys` on Linux).
+    pub fn default_dir() -> Result<PathBuf, KeyError> {
+        if let Some(home) = std::env::var_os(HOME_ENV).filter(|h| !h.is_empty()) {
+            return Ok(PathBuf::from(home).join("keys"));
+        }
+        directories::ProjectDirs::from("", "", "tokenscope")
+            .map(|dirs| dirs.config_dir().join("keys"))
+            .ok_or_else(|| {
+                KeyError::Other(format!(
+                    "cannot find a home directory for the key store: set {HOME_ENV} or pass --store DIR"
+                ))
+            })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The store file.
+    pub fn path(&self) -> PathBuf {
+        self.dir.join(STORE_FILE)
+    }
+
+    /// Every stored entry, in the order added. A missing store is an empty one.
+    pub fn list(&self) -> Result<Vec<StoredKey>, KeyError> {
+        Ok(self.read()?.keys)
+    }
+
+    /// One entry by exact name; the error lists the known names.
+    pub fn get(&self, name: &str) -> Result<StoredKey, KeyError> {
+        let keys = self.list()?;
+        keys.iter()
+            .find(|k| k.name == name)
+            .cloned()
+            .ok_or_else(|| unknown_key(name, &keys))
+    }
+
+    /// Store `key`, after validating it (see `StoredKey::validate`). Without `force` an
+    /// existing name is refused; with it the entry is replaced in place. Returns warnings.
+    pub fn add(&self, key: StoredKey, force: bool) -> Result<Vec<String>, KeyError> {
+        let warnings = key.validate()?;
+        self.update(|keys| {
+            match keys.iter().position(|k| k.name == key.name) {
+                Some(_) if !force => {
+                    return Err(KeyError::Exists {
+                        name: key.name.clone(),
+                    });
+                }
+                Some(i) => keys[i] = key,
+                None => keys.push(key),
+            }
+            Ok(())
+        })?;
+        Ok(warnings)
+    }
+
+    /// Remove an entry; returns it.
+    pub fn remove(&self, name: &str) -> Result<StoredKey, KeyError> {
+        self.update(|keys| match keys.iter().position(|k| k.name == name) {
+            Some(i) => Ok(keys.remove(i)),
+            None => Err(unknown_key(name, keys)),
+        })
+    }
+
+    fn read(&self) -> Result<StoreFile, KeyError> {
+        let path = self.path();
+        let text = match fs::read_to_string(&path) {
+            Ok(text) => zeroize::Zeroizing::new(text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(StoreFile {
+                    version: FORMAT_VERSION,
+                    keys: Vec::new(),
+                });
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+                return Err(KeyError::StoreCorrupt {
+                    path,
+                    line: 1,
+                    column: 1,
+                    message: "the file is not UTF-8 text".to_string(),
+                });
+            }
+            Err(e) => return Err(KeyError::io(path, "read the key store", e)),
+        };
+        parse_store(&path, &text)
+    }
+
+    /// Read-modify-write under the store lock. Nothing is written when the store does not
+    /// parse, when `change` fails, or when the result cannot be serialised.
+    fn update<R>(
+        &self,
+        change: impl FnOnce(&mut Vec<StoredKey>) -> Result<R, KeyError>,
+    ) -> Result<R, KeyError> {
+        self.ensure_dir()?;
+        let _lock = self.lock()?;
+        let mut file = self.read()?;
+        let result = change(&mut file.keys)?;
+        let body = toml::to_string(&file).map_err(|e| {
+            KeyError::Other(format!(
+                "cannot serialise the key store: {}",
+                redact_serde_message(&e.to_string())
+            ))
+        })?;
+        let text = zeroize::Zeroizing::new(format!("{HEADER}{body}"));
+        write_atomic(&self.path(), text.as_bytes())?;
+        Ok(result)
+    }
+
+    fn ensure_dir(&self) -> Result<(), KeyError> {
+        if self.dir.is_dir() {
+            return Ok(());
+        }
+        create_private_dir(&self.dir)
+    }
+
+    /// An exclusive lock on a sibling file, not on `keys.toml` itself: the store file is
+    /// replaced by rename, so a lock on it would be a lock on an inode nobody reads anymore.
+    fn lock(&self) -> Result<File, KeyError> {
+        let path = self.dir.join(LOCK_FILE);
+        let mut options = OpenOptions::new();
+        options.create(true).truncate(false).write(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        let file = options
+            .open(&path)
+            .map_err(|e| KeyError::io(&path, "open the store lock", e))?;
+        // Called through the trait: std's inherent File::lock is newer than our MSRV.
+        fs4::FileExt::lock(&file).map_err(|e| KeyError::io(&path, "lock the key store", e))?;
+        Ok(file)
+    }
+}
+
+/// `$TOKENSCOPE_HOME/cache`, else the platform cache dir (`~/.cache/tokenscope` on Linux).
+pub fn default_cache_dir() -> Result<PathBuf, KeyError> {
+    if let Some(home) = std::env::var_os(HOME_ENV).filter(|h| !h.is_empty()) {
+        return Ok(PathBuf::from(home).join("cache"));
+    }
+    directories::ProjectDirs::from("", "", "tokenscope")
+        .map(|dirs| dirs.cache_dir().to_path_buf())
+        .ok_or_else(|| KeyError::Other(format!("cannot find a cache directory: set {HOME_ENV}")))
+}
+
+pub(crate) fn unknown_key(name: &str, keys: &[StoredKey]) -> KeyError {
+    let known = if keys.is_empty() {
+        "the store is empty: add one with `tokenscope keys add` or `tokenscope keys gen`"
+            .to_string()
+    } else {
+        let names: Vec<&str> = keys.iter().map(|k| k.name.as_str()).collect();
+        format!("known: {}", names.join(", "))
+    };
+    KeyError::UnknownKey {
+        name: name.to_string(),
+        known,
+    }
+}
+
+fn parse_store(path: &Path, text: &str) -> Result<StoreFile, KeyError> {
+    // toml's Display quotes the offending line, which may hold key material: build the
+    // message from the span and the bare message instead.
+    let file: StoreFile = toml::from_str(text).map_err(|e| {
+        let (line, column) = e
+            .span()
+            .map(|span| line_col(text, span.start))
+            .unwrap_or((1, 1));
+        KeyError::StoreCorrupt {
+            path: path.to_path_buf(),
+            line,
+            column,
+            message: redact_serde_message(e.message()),
+        }
+    })?;
+    if file.version > FORMAT_VERSION {
+        return Err(KeyError::StoreCorrupt {
+            path: path.to_path_buf(),
+            line: line_of(text, "version").unwrap_or(1),
+            column: 1,
+            message: format!(
+                "store format version {} is newer than this tokenscope understands ({FORMAT_VERSION}): upgrade tokenscope",
+                file.version
+            ),
+        });
+    }
+    let mut seen = std::collections::HashSet::new();
+    for key in &file.keys {
+        if !seen.insert(key.name.as_str()) {
+            return Err(KeyError::StoreCorrupt {
+                path: path.to_path_buf(),
+                line: 1,
+                column: 1,
+                message: format!("two keys are named '{}': rename or remove one", key.name),
+            });
+        }
+    }
+    Ok(file)
+}
+
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+fn line_of(text: &str, key: &str) -> Option<usize> {
+    text.lines()
+        .position(|l| l.trim_start().starts_with(key))
+        .map(|i| i + 1)
+}
+
+/// Create a directory (and its parents) readable by the owner only.
+pub(crate) fn create_private_dir(dir: &Path) -> Result<(), KeyError> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder
+        .create(dir)
+        .map_err(|e| KeyError::io(dir, "create the directory", e))
+}
+
+/// Replace `path` with `bytes` atomically: temp file in the same directory (same file
+/// system, so the rename is atomic), fsync, mode 0600, rename, fsync of the directory.
+/// On any failure the old file is untouched and the temp file removed.
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), KeyError> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".tokenscope-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(|e| KeyError::io(dir, "create a temp file in", e))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(tmp.path(), fs::Permissions::from_mode(0o600))
+            .map_err(|e| KeyError::io(tmp.path(), "set the mode of", e))?;
+    }
+    tmp.write_all(bytes)
+        .and_then(|()| tmp.as_file().sync_all())
+        .map_err(|e| KeyError::io(tmp.path().to_path_buf(), "write", e))?;
+    tmp.persist(path)
+        .map_err(|e| KeyError::io(path, "replace", e.error))?;
+    // Make the rename itself durable; a failure here loses nothing already written.
+    #[cfg(unix)]
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::keys::test_support::{ec, rsa2048};
+    use openssl::nid::Nid;
+
+    fn secret(name: &str, value: &str) -> StoredKey {
+        let mut key = StoredKey::new(name, MaterialSource::Secret, value);
+        key.encoding = Some(SecretEncoding::Utf8);
+        key
+    }
+
+    fn pem(name: &str) -> StoredKey {
+        let text = String::from_utf8(rsa2048().public_key_to_pem().unwrap()).unwrap();
+        StoredKey::new(name, MaterialSource::Pem, text)
+    }
+
+    #[test]
+    fn round_trip_with_private_modes() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path().join("nested/keys"));
+        assert!(store.list().unwrap().is_empty());
+        let mut a = pem("rsa");
+        a.kid = Some("k1".into());
+        a.profile = Some(Profile::Qualifio);
+        a.algs = vec!["RS256".into()];
+        store.add(a, false).unwrap();
+        store
+            .add(secret("hmac", "a-very-long-shared-secret-value!"), false)
+            .unwrap();
+        let der = ec(Nid::X9_62_PRIME256V1).private_key_to_pkcs8().unwrap();
+        store.add(StoredKey::from_der("ec", &der), false).unwrap();
+
+        let names: Vec<String> = store
+            .list()
+            .unwrap()
+            .iter()
+            .map(|k| k.name.clone())
+            .collect();
+        assert_eq!(names, ["rsa", "hmac", "ec"]);
+        let rsa = store.get("rsa").unwrap();
+        assert_eq!(rsa.kid.as_deref(), Some("k1"));
+        assert_eq!(rsa.profile, Some(Profile::Qualifio));
+        assert_eq!(rsa.algs, ["RS256"]);
+        let (keys, _) = rsa.keys(Path::new("")).unwrap();
+        assert_eq!(keys[0].kid.as_deref(), Some("k1"));
+        assert_eq!(keys[0].profile, Some(Profile::Qualifio));
+        let (keys, _) = store.get("ec").unwrap().keys(Path::new("")).unwrap();
+        assert!(matches!(
+            keys[0].material,
+            crate::keys::Material::Private { .. }
+        ));
+
+        let text = fs::read_to_string(store.path()).unwrap();
+        assert!(text.starts_with("# tokenscope key store"));
+        assert!(text.contains("[[key]]"));
+        assert!(text.contains("name = \"hmac\""));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode(&store.path()), 0o600);
+            assert_eq!(mode(store.dir()), 0o700);
+        }
+
+        assert_eq!(store.remove("hmac").unwrap().name, "hmac");
+        assert_eq!(
+            store.get("hmac").unwrap_err().to_string(),
+            "no stored key named 'hmac' (known: rsa, ec)"
+        );
+        assert_eq!(
+            store.remove("nope").unwrap_err().to_string(),
+            "no stored key named 'nope' (known: rsa, ec)"
+        );
+        let empty = Store::open(dir.path().join("empty"));
+        assert_eq!(
+            empty.get("x").unwrap_err().to_string(),
+            "no stored key named 'x' (the store is empty: add one with `tokenscope keys add` or `tokenscope keys gen`)"
+        );
+    }
+
+    #[test]
+    fn existing_names_need_force() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path().to_path_buf());
+        store
+            .add(secret("s", "first-secret-first-secret-first!"), false)
+            .unwrap();
+        assert_eq!(
+            store
+                .add(secret("s", "second-secret-second-secret-2nd!"), false)
+                .unwrap_err()
+                .to_string(),
+            "a key named 's' already exists (use --force to replace it)"
+        );
+        store
+            .add(secret("s", "second-secret-second-secret-2nd!"), true)
+            .unwrap();
+        let all = store.list().unwrap();
+        assert_eq!(all.len(), 1);
+        assert_eq!(all[0].data, "second-secret-second-secret-2nd!");
+    }
+
+    #[test]
+    fn broken_entries_are_refused_before_writing() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path().to_path_buf());
+        let broken = StoredKey::new(
+            "bad",
+            MaterialSource::Pem,
+            "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n",
+        );
+        let e = store.add(broken, false).unwrap_err().to_string();
+        assert!(
+            e.starts_with("key 'bad': PEM block 1 (PUBLIC KEY): not a valid SubjectPublicKeyInfo"),
+            "{e}"
+        );
+        let mut wrong_alg = pem("rsa");
+        wrong_alg.algs = vec!["ES256".into()];
+        assert_eq!(
+            store.add(wrong_alg, false).unwrap_err().to_string(),
+            "key 'rsa': alg 'ES256' does not fit this key (rsa)"
+        );
+        assert_eq!(
+            store
+                .add(secret("a#b", "x"), false)
+                .unwrap_err()
+                .to_string(),
+            "invalid key name 'a#b': '#' is reserved for JWKS members (NAME#kid)"
+        );
+        let mut bad_hex = StoredKey::new("h", MaterialSource::Secret, "hunter2");
+        bad_hex.encoding = Some(SecretEncoding::Hex);
+        let e = store.add(bad_hex, false).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "key 'h': hex secret: invalid hex: odd number of digits (7)"
+        );
+        assert!(!store.path().exists(), "nothing was written");
+    }
+
+    #[test]
+    fn an_unparsable_store_is_never_overwritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path().to_path_buf());
+        let garbage = "version = 1\n\n[[key]]\nname = \"s\"\ndata = \"hunter2\n";
+        fs::write(store.path(), garbage).unwrap();
+        let e = store
+            .add(secret("t", "another-secret-another-secret!!"), false)
+            .unwrap_err();
+        let msg = e.to_string();
+        assert!(matches!(e, KeyError::StoreCorrupt { line: 5, .. }), "{msg}");
+        assert!(
+            msg.starts_with(&format!("{}: line 5, column ", store.path().display())),
+            "{msg}"
+        );
+        assert!(
+            msg.ends_with("(tokenscope never overwrites it: fix or move the file)"),
+            "{msg}"
+        );
+        assert!(!msg.contains("hunter2"), "{msg}");
+        assert!(store.remove("s").is_err());
+        assert!(store.list().is_err());
+        assert_eq!(fs::read_to_string(store.path()).unwrap(), garbage);
+
+        // A type error in a field that may hold material: the value is not quoted.
+        let typed = "[[key]]\nname = \"s\"\ncreated = \"x\"\nsource = \"secret\"\ndata = 1234567\n";
+        fs::write(store.path(), typed).unwrap();
+        let msg = store.list().unwrap_err().to_string();
+        assert!(!msg.contains("1234567"), "{msg}");
+        assert!(msg.contains("line 5"), "{msg}");
+
+        let newer = "version = 2\n";
+        fs::write(store.path(), newer).unwrap();
+        let msg = store.add(secret("t", "x"), false).unwrap_err().to_string();
+        assert!(msg.contains("store format version 2 is newer"), "{msg}");
+        assert_eq!(fs::read_to_string(store.path()).unwrap(), newer);
+    }
+
+    #[test]
+    fn a_failed_change_leaves_the_old_file_intact() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path().to_path_buf());
+        store
+            .add(secret("s", "first-secret-first-secret-first!"), false)
+            .unwrap();
+        let before = fs::read(store.path()).unwrap();
+        let e = store
+            .update(|keys| -> Result<(), KeyError> {
+                keys.clear();
+                Err(KeyError::Other("simulated failure".into()))
+            })
+            .unwrap_err();
+        assert_eq!(e.to_string(), "simulated failure");
+        assert_eq!(fs::read(store.path()).unwrap(), before);
+        // A rename that fails (the target is a directory) leaves no temp file behind.
+        let target = dir.path().join("occupied");
+        fs::create_dir(&target).unwrap();
+        fs::write(target.join("inside"), "x").unwrap();
+        assert!(write_atomic(&target, b"new").is_err());
+        let leftovers: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+            .collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
+        assert_eq!(fs::read(store.path()).unwrap(), before);
+    }
+
+    #[test]
+    fn concurrent_adds_from_threads_lose_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let threads: Vec<_> = (0..6)
+            .map(|t| {
+                let path = dir.path().to_path_buf();
+                std::thread::spawn(move || {
+                    let store = Store::open(path);
+                    for i in 0..5 {
+                        store
+                            .add(
+                                secret(&format!("t{t}-{i}"), "shared-secret-shared-secret-32b"),
+                                false,
+                            )
+                            .unwrap();
+                    }
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap();
+        }
+        assert_eq!(
+            Store::open(dir.path().to_path_buf()).list().unwrap().len(),
+            30
+        );
+    }
+
+    /// Run by `concurrent_adds_from_processes_lose_nothing` in child processes.
+    #[test]
+    #[ignore = "helper: runs only as a child process"]
+    fn child_process_adds() {
+        let (Some(dir), Some(prefix)) = (
+            std::env::var_os("TOKENSCOPE_TEST_STORE"),
+            std::env::var("TOKENSCOPE_TEST_PREFIX").ok(),
+        ) else {
+            return;
+        };
+        let store = Store::open(PathBuf::from(dir));
+        for i in 0..5 {
+            store
+                .add(
+                    secret(&format!("{prefix}-{i}"), "shared-secret-shared-secret-32b"),
+                    false,
+                )
+                .unwrap();
+        }
+    }
+
+    #[test]
+    fn concurrent_adds_from_processes_lose_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let exe = std::env::current_exe().unwrap();
+        let children: Vec<_> = (0..4)
+            .map(|p| {
+                std::process::Command::new(&exe)
+                    .args([
+                        "--ignored",
+                        "--exact",
+                        "keys::store::tests::child_process_adds",
+                        "--test-threads=1",
+                    ])
+                    .env("TOKENSCOPE_TEST_STORE", dir.path())
+                    .env("TOKENSCOPE_TEST_PREFIX", format!("p{p}"))
+                    .stdout(std::process::Stdio::null())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for mut child in children {
+            assert!(child.wait().unwrap().success());
+        }
+        let names: Vec<String> = Store::open(dir.path().to_path_buf())
+            .list()
+            .unwrap()
+            .iter()
+            .map(|k| k.name.clone())
+            .collect();
+        assert_eq!(names.len(), 20, "{names:?}");
+    }
+
+    #[test]
+    fn debug_hides_the_material() {
+        let key = secret("s", "hunter2-hunter2-hunter2-hunter2!");
+        let debug = format!("{key:?}");
+        assert!(!debug.contains("hunter2"), "{debug}");
+        assert!(debug.contains("<32 chars hidden>"));
+    }
+
+    #[test]
+    fn default_dirs_follow_tokenscope_home() {
+        // Only read here: the variable is set by the test runner's environment if at all.
+        if let Some(home) = std::env::var_os(HOME_ENV).filter(|h| !h.is_empty()) {
+            assert_eq!(
+                Store::default_dir().unwrap(),
+                PathBuf::from(&home).join("keys")
+            );
+            assert_eq!(
+                default_cache_dir().unwrap(),
+                PathBuf::from(home).join("cache")
+            );
+        } else {
+            assert!(Store::default_dir().unwrap().ends_with("keys"));
+        }
+    }
+}
