@@ -294,3 +294,26 @@ pub fn no_errors(out: &RulesOutcome) {
         .collect();
     assert!(errors.is_empty(), "unexpected errors: {errors:#?}");
 }
+
+/// Exactly one finding `id` at `claim`, with this severity (other claims may have the id too).
+#[track_caller]
+pub fn expect_at<'o>(
+    out: &'o RulesOutcome,
+    id: &str,
+    severity: Severity,
+    claim: &str,
+) -> &'o Finding {
+    let found: Vec<&Finding> = out
+        .findings
+        .iter()
+        .filter(|f| f.id == id && f.claim == claim)
+        .collect();
+    assert_eq!(
+        found.len(),
+        1,
+        "expected one {id} at {claim}, findings: {:#?}",
+        out.findings
+    );
+    assert_eq!(found[0].severity, severity, "severity of {id}");
+    found[0]
+}
