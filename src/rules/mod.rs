@@ -342,3 +342,6 @@ pub(crate) fn all_headers<'a>(input: &RuleInput<'a>) -> Vec<(String, &'a Map<Str
 
 #[cfg(test)]
 pub(crate) mod testkit;
+
+#[cfg(test)]
+mod tests;

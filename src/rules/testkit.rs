@@ -237,10 +237,6 @@ pub fn rsa_public(name: &str) -> KeyFacts {
     }
 }
 
-pub fn ids(out: &RulesOutcome) -> Vec<&str> {
-    out.findings.iter().map(|f| f.id.as_str()).collect()
-}
-
 /// The only finding with this id (fails when there is none or several).
 #[track_caller]
 pub fn one<'o>(out: &'o RulesOutcome, id: &str) -> &'o Finding {
