@@ -366,7 +366,7 @@ pub fn nb_value(v: &Value) -> Result<i64, String> {
             None if n.is_u64() => Err(String::from("too large")),
             None => Err(String::from("not an integer")),
         },
-        _ => Err(format!("{}, not a number", super::text::kind(v))),
+        _ => Err(String::from("not a number")),
     }
 }
 

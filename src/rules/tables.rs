@@ -376,10 +376,15 @@ pub fn render_tables(verdict: &Verdict) -> Vec<String> {
     let w = &verdict.win;
     let nb = p.nb.map(|n| format!(", nb {n}")).unwrap_or_default();
     let ignored = |b: bool| if b { " (ignored)" } else { "" };
+    let nb_ignored = match (p.nb_ignored, p.nb) {
+        (true, Some(_)) => " (ignored)",
+        // A malformed nb under canPlay false: there is no value to show, only that it is unread.
+        (true, None) => ", nb ignored",
+        _ => "",
+    };
     let mut out = vec![format!(
-        "Participation: {}{nb}{}",
-        outcome_name(p.outcome),
-        ignored(p.nb_ignored && p.nb.is_some())
+        "Participation: {}{nb}{nb_ignored}",
+        outcome_name(p.outcome)
     )];
     if verdict.profile != Profile::Qualifio {
         out[0].push_str(&format!(

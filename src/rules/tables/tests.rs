@@ -81,6 +81,8 @@ fn render_marks_type_rules_for_invalid_outcomes() {
     );
     assert!(marked[1].contains("cw must be a JSON boolean"), "{l:#?}");
     assert_eq!(l[0], "Participation: invalid");
+    let out = qualifio(qpayload(json!({"limit": {"canPlay": false, "nb": "3"}})));
+    assert_eq!(lines(&out)[0], "Participation: blocked, nb ignored");
 }
 
 #[test]
