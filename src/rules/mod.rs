@@ -3,6 +3,16 @@
 //!
 //! CONTRACT (the core calls `evaluate` and serialises `Verdict` under `verdict` in
 //! `inspect --json`): the types below are shared with the core; their fields may grow.
+//!
+//! Layout: `generic` (RULES.md section 2, every profile), `qualifio`, `adictiz`, `xtremepush`
+//! (sections 3 to 5), `campaign` (section 6: the file format and the checks against it),
+//! `tables` (the two outcome tables as data, their text rendering, the claims checklist),
+//! `ids` (every finding kind: id, severity, claim, meaning, source), `text` (pointers,
+//! value rendering, instants).
+//!
+//! Pointers: payload members are plain JSON pointers (`/limit/canPlay`); members of the
+//! outermost header are `/header/<name>`; members of an inner header (the JWS inside a JWE)
+//! are `/layers/<i>/header/<name>`, `i` being the layer's index in `Inspection.layers`.
 
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -10,9 +20,21 @@ use serde_json::{Map, Value};
 use crate::profile::{Profile, ProfileChoice};
 use crate::report::{Finding, KeyFacts, Layer, TokenKind};
 
+pub mod adictiz;
 pub mod campaign;
+pub mod generic;
+pub mod ids;
+pub mod qualifio;
+pub mod tables;
+pub mod text;
+pub mod xtremepush;
 
-pub use campaign::Campaign;
+pub use campaign::{Campaign, CampaignError, SignatureMethod};
+pub use ids::{ALL as FINDING_KINDS, RuleSpec};
+pub use tables::{
+    ChecklistItem, PARTICIPATION_ROWS, PARTICIPATION_RULES, PROFILE_ROWS, ParticipationRow,
+    PathStep, ProfileRow, TypeRule, WIN_ROWS, WIN_RULES, WinRow, checklist, render_tables,
+};
 
 /// `crit` extensions tokenscope understands (RFC 7515 4.1.11): anything else listed in `crit`
 /// makes the JWS invalid. `b64` is RFC 7797 (unencoded payload), which the jose glue implements.
@@ -108,10 +130,13 @@ pub struct Win {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Verdict {
     pub profile: Profile,
+    /// Why this profile applies (`--profile`, a payload member, the verifying key's tag...).
+    pub profile_reason: String,
     pub participation: Participation,
     pub win: Win,
-    /// The rows of RULES.md's tables that decided each outcome.
-    pub path: Vec<String>,
+    /// The rows of RULES.md's tables (and type rules) that decided the profile and each
+    /// outcome, in that order: `{table, row, text}` with `row` 0-based in `tables`.
+    pub path: Vec<PathStep>,
 }
 
 impl Verdict {
@@ -129,6 +154,7 @@ impl Verdict {
                 label: None,
                 label_ignored: false,
             },
+            profile_reason: String::new(),
             path: Vec::new(),
         }
     }
@@ -144,13 +170,178 @@ pub struct RulesOutcome {
 
 /// Apply the generic rules and the chosen (or detected) profile's rules.
 pub fn evaluate(input: &RuleInput<'_>) -> RulesOutcome {
-    let profile = match input.requested {
-        ProfileChoice::Fixed(p) => p,
-        ProfileChoice::Auto => Profile::Generic,
-    };
+    let choice = select_profile(input);
+    let profile = choice.profile;
+    let mut verdict = Verdict::standard(profile);
+    verdict.profile_reason = choice.reason.clone();
+    verdict.path.push(PathStep::new(
+        tables::TABLE_PROFILE,
+        choice.row,
+        format!("{}: {}", profile, choice.reason),
+    ));
+    let mut ctx = Ctx::new(input, profile);
+    generic::check(&mut ctx);
+    match profile {
+        Profile::Qualifio => qualifio::check(&mut ctx, &mut verdict),
+        Profile::Adictiz => adictiz::check(&mut ctx),
+        Profile::Xtremepush => xtremepush::check(&mut ctx),
+        Profile::Generic => {}
+    }
+    campaign::check(&mut ctx, &verdict);
     RulesOutcome {
         profile,
-        findings: Vec::new(),
-        verdict: Verdict::standard(profile),
+        findings: ctx.findings,
+        verdict,
     }
 }
+
+/// The profile applied and why (RULES.md section 1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfileSelection {
+    pub profile: Profile,
+    /// Row of `PROFILE_ROWS` that chose it.
+    pub row: usize,
+    pub reason: String,
+}
+
+/// Members whose presence in the payload means a Qualifio secure token (RULES.md section 1).
+pub const QUALIFIO_MARKERS: &[&str] = &["campaignId", "limit", "gift"];
+
+/// RULES.md section 1: an explicit `--profile` wins; in auto mode the campaign file's profile
+/// (an explicit statement by the user about this campaign), then the payload (Qualifio
+/// members, then any case variant of `partnerUserID`, since a miscased id is precisely what
+/// the Adictiz rules must then report), then the verifying key's profile tag (the only way
+/// to reach xtremepush besides `--profile`), else generic.
+pub fn select_profile(input: &RuleInput<'_>) -> ProfileSelection {
+    let pick = |profile: Profile, reason: String| ProfileSelection {
+        profile,
+        row: tables::profile_row(profile),
+        reason,
+    };
+    if let ProfileChoice::Fixed(p) = input.requested {
+        return pick(p, String::from("chosen with --profile"));
+    }
+    if let Some(c) = input.campaign
+        && let Some(p) = c.profile
+    {
+        return pick(
+            p,
+            format!(
+                "profile of the campaign file (campaign {})",
+                text::quote(&c.id)
+            ),
+        );
+    }
+    if let Some(Value::Object(claims)) = input.payload {
+        if let Some(m) = QUALIFIO_MARKERS.iter().find(|m| claims.contains_key(**m)) {
+            return pick(Profile::Qualifio, format!("the payload has '{m}'"));
+        }
+        if let Some(m) = claims
+            .keys()
+            .find(|k| k.eq_ignore_ascii_case(adictiz::PARTNER_USER_ID))
+        {
+            return pick(Profile::Adictiz, format!("the payload has '{m}'"));
+        }
+    }
+    if let Some(k) = input.verified_by
+        && let Some(p) = k.profile
+    {
+        return pick(p, format!("profile tag of the verifying key '{}'", k.name));
+    }
+    pick(
+        Profile::Generic,
+        String::from("no platform claim and no tagged verifying key"),
+    )
+}
+
+/// What every rule module works with: the input, the profile applied, the findings so far.
+pub(crate) struct Ctx<'i, 'a> {
+    pub input: &'i RuleInput<'a>,
+    pub profile: Profile,
+    pub findings: Vec<Finding>,
+    /// The payload as a claims object (empty when it is not an object).
+    pub claims: Map<String, Value>,
+}
+
+impl<'i, 'a> Ctx<'i, 'a> {
+    fn new(input: &'i RuleInput<'a>, profile: Profile) -> Self {
+        let claims = match input.payload {
+            Some(Value::Object(m)) => m.clone(),
+            _ => Map::new(),
+        };
+        Ctx {
+            input,
+            profile,
+            findings: Vec::new(),
+            claims,
+        }
+    }
+
+    pub fn report(
+        &mut self,
+        spec: &ids::RuleSpec,
+        claim: impl Into<String>,
+        message: impl Into<String>,
+    ) {
+        self.findings.push(spec.at(claim, message));
+    }
+
+    /// True when the claims are readable (a decrypted/decoded payload): claim rules only run
+    /// then, since a JWE tokenscope could not open says nothing about its claims.
+    pub fn has_claims(&self) -> bool {
+        self.input.payload.is_some()
+    }
+
+    /// The header of the claims-carrying JWS and the pointer prefix of its members.
+    pub fn jws_header(&self) -> Option<(String, &'a Map<String, Value>)> {
+        jws_header(self.input)
+    }
+
+    /// The claims-carrying JWS's `alg`, when it is a string.
+    pub fn jws_alg(&self) -> Option<(String, &'a str)> {
+        let (prefix, h) = self.jws_header()?;
+        let alg = h.get("alg")?.as_str()?;
+        Some((text::child(&prefix, "alg"), alg))
+    }
+}
+
+/// The header of the JWS that carries the claims, with the pointer prefix of its members:
+/// `/header` when it is the outermost header, `/layers/<i>/header` for an inner one. A plain
+/// JWS whose `jws_header` the core left empty falls back to the outer header.
+pub(crate) fn jws_header<'a>(input: &RuleInput<'a>) -> Option<(String, &'a Map<String, Value>)> {
+    let h = match input.jws_header {
+        Some(h) => h,
+        None if input.kind == TokenKind::Jws => input.header,
+        None => return None,
+    };
+    if std::ptr::eq(h, input.header) || (input.kind == TokenKind::Jws && h == input.header) {
+        return Some((String::from("/header"), h));
+    }
+    let index = input
+        .layers
+        .iter()
+        .rposition(|l| l.kind == TokenKind::Jws && &l.header == h)
+        .unwrap_or(input.layers.len().saturating_sub(1).max(1));
+    Some((format!("/layers/{index}/header"), h))
+}
+
+/// Every header of the token with its pointer prefix: the outer one, then each inner layer's
+/// (generic header rules apply to all of them).
+pub(crate) fn all_headers<'a>(input: &RuleInput<'a>) -> Vec<(String, &'a Map<String, Value>)> {
+    let mut out = vec![(String::from("/header"), input.header)];
+    for (i, layer) in input.layers.iter().enumerate().skip(1) {
+        out.push((format!("/layers/{i}/header"), &layer.header));
+    }
+    if let Some((prefix, h)) = jws_header(input)
+        && !out.iter().any(|(p, _)| *p == prefix)
+    {
+        out.push((prefix, h));
+    }
+    out
+}
+
+#[cfg(test)]
+pub(crate) mod testkit;
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,871 @@
+//! Qualifio secure token (RULES.md section 3; documents 000 "Secure token", 001 "How to use
+//! the secure token to pass prize and winner information", 002 "Share information at the
+//! campaign load").
+
+use serde_json::{Map, Value};
+
+use super::tables::{self, PathStep};
+use super::text::{case_variant, child, did_you_mean, quote, render, seen};
+use super::{
+    Ctx, Participation, ParticipationOutcome, PlaintextKind, Verdict, Win, WinOutcome, ids,
+};
+use crate::report::TokenKind;
+
+/// Signature algs Qualifio validates (000 "Validation methods and algorithms").
+pub const ALGS: &[&str] = &[
+    "RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "HS256", "HS384", "HS512",
+];
+
+/// JWE content encryptions Qualifio decrypts (000 "Token encryption"); `alg` must be `dir`.
+pub const JWE_ENCS: &[&str] = &[
+    "A128GCM",
+    "A192GCM",
+    "A256GCM",
+    "A128CBC-HS256",
+    "A192CBC-HS384",
+    "A256CBC-HS512",
+];
+
+/// The command 000 gives to turn a PKCS#1 public key into the PKCS#8/SPKI form Qualifio wants.
+pub const PKCS1_CONVERSION: &str = "openssl rsa -RSAPublicKey_in -in <filename> -pubout";
+
+/// Top-level members of a Qualifio secure token (000 "Secure token structure"), for the
+/// letter-case typo check.
+pub const MEMBERS: &[&str] = &[
+    "sub",
+    "exp",
+    "nbf",
+    "iat",
+    "iss",
+    "campaignId",
+    "limit",
+    "gift",
+    "custom",
+    "form",
+    "optin",
+];
+
+/// Optin values 000 lists: `(0|1) | ("1"|"0") | (true|false) | ("on"|"off")`.
+pub fn optin_value_ok(v: &Value) -> bool {
+    match v {
+        Value::Bool(_) => true,
+        Value::Number(n) => matches!(n.as_u64(), Some(0 | 1)),
+        Value::String(s) => matches!(s.as_str(), "0" | "1" | "on" | "off"),
+        _ => false,
+    }
+}
+
+pub(crate) fn check(ctx: &mut Ctx<'_, '_>, verdict: &mut Verdict) {
+    header(ctx);
+    encryption(ctx);
+    if !ctx.has_claims() {
+        return;
+    }
+    required_claims(ctx);
+    member_case(ctx);
+    let (participation, steps) = participation(ctx);
+    verdict.participation = participation;
+    verdict.path.extend(steps);
+    let (win, steps) = win(ctx);
+    verdict.win = win;
+    verdict.path.extend(steps);
+    optin(ctx);
+    form(ctx);
+}
+
+fn header(ctx: &mut Ctx<'_, '_>) {
+    let input = ctx.input;
+    if let Some((claim, alg)) = ctx.jws_alg()
+        && !alg.eq_ignore_ascii_case("none")
+        && !ALGS.contains(&alg)
+    {
+        ctx.report(
+            &ids::QUALIFIO_ALG,
+            claim,
+            format!(
+                "alg is {}, which Qualifio does not validate: sign with one of {}",
+                quote(alg),
+                ALGS.join(", ")
+            ),
+        );
+    }
+    // 000 header comment and "JWKS Endpoint": with a JWKS, Qualifio picks the key by kid.
+    let jwks = input.verified_by.is_some_and(|k| k.from_jwks)
+        || input
+            .campaign
+            .is_some_and(|c| c.signature == Some(super::SignatureMethod::Jwks));
+    if jwks && let Some((prefix, h)) = ctx.jws_header() {
+        let kid_ok = matches!(h.get("kid"), Some(Value::String(s)) if !s.is_empty());
+        if !kid_ok {
+            let seen_kid = h
+                .get("kid")
+                .map(|v| format!(" (kid is {})", seen(v)))
+                .unwrap_or_default();
+            ctx.report(
+                &ids::QUALIFIO_KID_MISSING,
+                child(&prefix, "kid"),
+                format!(
+                    "the signature is checked against a JWKS but the header has no usable kid{seen_kid}: add \"kid\" with the id of the signing key in the JWKS"
+                ),
+            );
+        }
+    }
+    if let Some(k) = input.verified_by
+        && k.pkcs1
+        && k.visibility == "public"
+    {
+        ctx.report(
+            &ids::QUALIFIO_KEY_PKCS1,
+            "",
+            format!(
+                "key '{}' is a PKCS#1 public key (BEGIN RSA PUBLIC KEY): tokenscope accepts it but Qualifio wants PKCS#8/SPKI (BEGIN PUBLIC KEY); convert it with: {PKCS1_CONVERSION}",
+                k.name
+            ),
+        );
+    }
+}
+
+/// 000 "Token encryption": `dir` + one of six enc, wrapping the whole signed JWS.
+fn encryption(ctx: &mut Ctx<'_, '_>) {
+    let input = ctx.input;
+    if input.kind != TokenKind::Jwe {
+        return;
+    }
+    let h = input.header;
+    match h.get("alg") {
+        Some(Value::String(a)) if a == "dir" => {}
+        other => ctx.report(
+            &ids::QUALIFIO_JWE_ALG,
+            "/header/alg",
+            format!(
+                "the JWE alg is {}: Qualifio only decrypts with a shared secret, send alg \"dir\"",
+                other.map(seen).unwrap_or_else(|| String::from("missing"))
+            ),
+        ),
+    }
+    match h.get("enc") {
+        Some(Value::String(e)) if JWE_ENCS.contains(&e.as_str()) => {}
+        other => ctx.report(
+            &ids::QUALIFIO_JWE_ENC,
+            "/header/enc",
+            format!(
+                "the JWE enc is {}: send one of {}",
+                other.map(seen).unwrap_or_else(|| String::from("missing")),
+                JWE_ENCS.join(", ")
+            ),
+        ),
+    }
+    match input.jwe_plaintext {
+        Some(PlaintextKind::Json) => ctx.report(
+            &ids::QUALIFIO_JWE_NOT_NESTED,
+            "",
+            "the JWE plaintext is bare JSON claims: Qualifio decrypts, then verifies a signed JWS; sign the claims first (JWS), then encrypt that compact JWS with alg dir",
+        ),
+        Some(PlaintextKind::Other) => ctx.report(
+            &ids::QUALIFIO_JWE_NOT_NESTED,
+            "",
+            "the JWE plaintext is neither a signed JWS nor JSON: encrypt the compact signed JWS (header.payload.signature) with alg dir",
+        ),
+        Some(PlaintextKind::NestedJws) => {
+            // RFC 7519 5.2: cty "JWT" tells the recipient the plaintext is itself a JWT.
+            let cty_ok = matches!(h.get("cty"), Some(Value::String(c)) if c.eq_ignore_ascii_case("JWT"));
+            if !cty_ok {
+                let now = h
+                    .get("cty")
+                    .map(|v| format!("cty is {}", seen(v)))
+                    .unwrap_or_else(|| String::from("there is no cty"));
+                ctx.report(
+                    &ids::QUALIFIO_JWE_CTY,
+                    "/header/cty",
+                    format!(
+                        "the JWE carries a nested JWS but {now}: \"cty\": \"JWT\" in the JWE header is recommended"
+                    ),
+                );
+            }
+        }
+        None => {}
+    }
+}
+
+/// Where a missing claim is probably hiding: " (found 'campaignID': did you mean 'campaignId'?)".
+fn hint_case(claims: &Map<String, Value>, name: &str) -> String {
+    case_variant(claims, name)
+        .map(|v| format!(" (found '{v}': did you mean '{name}'? names are case-sensitive)"))
+        .unwrap_or_default()
+}
+
+fn required_claims(ctx: &mut Ctx<'_, '_>) {
+    let claims = ctx.claims.clone();
+    match claims.get("sub") {
+        None => ctx.report(
+            &ids::QUALIFIO_SUB_MISSING,
+            "/sub",
+            format!(
+                "sub is missing{}: send the participant's unique id as a string, e.g. \"sub\": \"1234\"",
+                hint_case(&claims, "sub")
+            ),
+        ),
+        Some(Value::String(s)) if s.trim().is_empty() => ctx.report(
+            &ids::QUALIFIO_SUB_MISSING,
+            "/sub",
+            format!(
+                "sub is {}: send the participant's unique id, e.g. \"sub\": \"1234\"",
+                quote(s)
+            ),
+        ),
+        Some(Value::String(_)) => {}
+        Some(v @ Value::Number(_)) => ctx.report(
+            &ids::QUALIFIO_SUB_NUMBER,
+            "/sub",
+            format!(
+                "sub is {}: a string is expected, send \"sub\": \"{}\"",
+                seen(v),
+                render(v)
+            ),
+        ),
+        Some(v) => ctx.report(
+            &ids::QUALIFIO_SUB_TYPE,
+            "/sub",
+            format!(
+                "sub is {}: send the participant's unique id as a string, e.g. \"sub\": \"1234\"",
+                seen(v)
+            ),
+        ),
+    }
+    campaign_id(ctx, &claims);
+    if !claims.contains_key("exp") {
+        ctx.report(
+            &ids::QUALIFIO_EXP_MISSING,
+            "/exp",
+            format!(
+                "exp is missing{}: 001 says Qualifio requires it (000 calls it recommended); add exp, e.g. iat + 900 seconds",
+                hint_case(&claims, "exp")
+            ),
+        );
+    }
+    if !claims.contains_key("nbf") {
+        ctx.report(
+            &ids::QUALIFIO_NBF_MISSING,
+            "/nbf",
+            "nbf is absent: Qualifio recommends setting it a few minutes before iat so that small clock differences do not reject the token",
+        );
+    }
+}
+
+fn campaign_id(ctx: &mut Ctx<'_, '_>, claims: &Map<String, Value>) {
+    let expected = ctx.input.campaign.map(|c| c.id.clone());
+    let example = expected.clone().unwrap_or_else(|| String::from("123456"));
+    let value = match claims.get("campaignId") {
+        None => {
+            ctx.report(
+                &ids::QUALIFIO_CAMPAIGN_ID_MISSING,
+                "/campaignId",
+                format!(
+                    "campaignId is missing{}: send the campaign's technical id as a string, e.g. \"campaignId\": {}",
+                    hint_case(claims, "campaignId"),
+                    quote(&example)
+                ),
+            );
+            return;
+        }
+        Some(Value::String(s)) if s.trim().is_empty() => {
+            ctx.report(
+                &ids::QUALIFIO_CAMPAIGN_ID_MISSING,
+                "/campaignId",
+                format!(
+                    "campaignId is {}: send the campaign's technical id, e.g. \"campaignId\": {}",
+                    quote(s),
+                    quote(&example)
+                ),
+            );
+            return;
+        }
+        Some(Value::String(s)) => s.clone(),
+        Some(v) => {
+            let as_text = match v {
+                Value::Number(n) => n.to_string(),
+                _ => example.clone(),
+            };
+            ctx.report(
+                &ids::QUALIFIO_CAMPAIGN_ID_TYPE,
+                "/campaignId",
+                format!(
+                    "campaignId is {}: Qualifio wants a string, send \"campaignId\": {}",
+                    seen(v),
+                    quote(&as_text)
+                ),
+            );
+            match v {
+                Value::Number(n) => n.to_string(),
+                _ => return,
+            }
+        }
+    };
+    if let Some(expected) = expected
+        && value != expected
+    {
+        ctx.report(
+            &ids::QUALIFIO_CAMPAIGN_ID_MISMATCH,
+            "/campaignId",
+            format!(
+                "campaignId is {} but the campaign file is for campaign {}: the limitation and gift would apply to another campaign; send \"campaignId\": {}",
+                quote(&value),
+                quote(&expected),
+                quote(&expected)
+            ),
+        );
+    }
+}
+
+/// A top-level member that differs only by case from a Qualifio claim (say `Gift`) leaves
+/// the real claim absent, which silently changes the outcome: worth a warning.
+fn member_case(ctx: &mut Ctx<'_, '_>) {
+    let claims = ctx.claims.clone();
+    for key in claims.keys() {
+        if MEMBERS.contains(&key.as_str()) {
+            continue;
+        }
+        // campaignId, sub and exp: the "missing" errors already say "did you mean".
+        if let Some(real) = did_you_mean(key, MEMBERS.iter().copied())
+            && !claims.contains_key(real)
+            && !matches!(real, "campaignId" | "sub" | "exp")
+        {
+            ctx.report(
+                &ids::QUALIFIO_MEMBER_CASE,
+                child("", key),
+                format!(
+                    "the payload has '{key}', which Qualifio does not read: did you mean '{real}'? names are case-sensitive"
+                ),
+            );
+        }
+    }
+}
+
+/// A member of `limit`/`gift`.
+enum Member<'v, T> {
+    Absent,
+    Ok(T),
+    /// Present but of the wrong type or value: the value and why.
+    Bad(&'v Value, String),
+}
+
+fn can_play(limit: &Map<String, Value>) -> Member<'_, bool> {
+    match limit.get("canPlay") {
+        None => Member::Absent,
+        Some(Value::Bool(b)) => Member::Ok(*b),
+        Some(v) => Member::Bad(v, String::from("a JSON boolean")),
+    }
+}
+
+/// `nb`: a non-negative JSON integer (RULES.md section 3, type rules).
+pub fn nb_value(v: &Value) -> Result<i64, String> {
+    match v {
+        Value::Number(n) => match n.as_i64() {
+            Some(i) if i >= 0 => Ok(i),
+            Some(_) => Err(String::from("negative")),
+            None if n.is_u64() => Err(String::from("too large")),
+            None => Err(String::from("not an integer")),
+        },
+        _ => Err(String::from("not a number")),
+    }
+}
+
+fn nb(limit: &Map<String, Value>) -> Member<'_, i64> {
+    match limit.get("nb") {
+        None => Member::Absent,
+        Some(v) => match nb_value(v) {
+            Ok(n) => Member::Ok(n),
+            Err(why) => Member::Bad(v, why),
+        },
+    }
+}
+
+/// Suggest the integer a malformed nb probably meant.
+fn nb_suggestion(v: &Value) -> String {
+    let guess = match v {
+        Value::String(s) => s.trim().parse::<i64>().ok().filter(|n| *n >= 0),
+        Value::Number(n) => n.as_f64().filter(|f| *f >= 0.0).map(|f| f.floor() as i64),
+        _ => None,
+    };
+    match guess {
+        Some(n) => format!("send \"nb\": {n} (a non-negative integer, no quotes)"),
+        None => String::from("send a non-negative integer such as \"nb\": 1"),
+    }
+}
+
+fn unknown_members(
+    ctx: &mut Ctx<'_, '_>,
+    obj: &Map<String, Value>,
+    base: &str,
+    known: &[&str],
+    spec: &ids::RuleSpec,
+) {
+    for key in obj.keys() {
+        if known.contains(&key.as_str()) {
+            continue;
+        }
+        let hint = match did_you_mean(key, known.iter().copied()) {
+            Some(real) => format!("did you mean '{real}'? names are case-sensitive"),
+            None => format!("Qualifio only reads {}", known.join(" and ")),
+        };
+        ctx.report(
+            spec,
+            child(base, key),
+            format!("{base}/{key} is not a Qualifio member and is ignored: {hint}"),
+        );
+    }
+}
+
+/// The participation table of 000 "Access limitation" (RULES.md section 3), with its type
+/// rules. Returns the outcome and the path steps that decided it.
+fn participation(ctx: &mut Ctx<'_, '_>) -> (Participation, Vec<PathStep>) {
+    use ParticipationOutcome as O;
+    use tables::participation_rule as rule;
+    let mut out = Participation {
+        outcome: O::Standard,
+        nb: None,
+        nb_ignored: false,
+    };
+    let mut steps = Vec::new();
+    let row = |i: usize, steps: &mut Vec<PathStep>| steps.push(tables::participation_step(i));
+    let limit = match ctx.claims.get("limit").cloned() {
+        None => {
+            row(0, &mut steps);
+            return (out, steps);
+        }
+        Some(Value::Object(limit)) => limit,
+        Some(v) => {
+            ctx.report(
+                &ids::QUALIFIO_LIMIT_TYPE,
+                "/limit",
+                format!(
+                    "limit is {}: it must be an object such as {{\"canPlay\": true, \"nb\": 1}}",
+                    seen(&v)
+                ),
+            );
+            out.outcome = O::Invalid;
+            steps.push(rule(tables::P_RULE_LIMIT_OBJECT));
+            return (out, steps);
+        }
+    };
+    unknown_members(
+        ctx,
+        &limit,
+        "/limit",
+        &["canPlay", "nb"],
+        &ids::QUALIFIO_LIMIT_UNKNOWN_MEMBER,
+    );
+    let can_play = can_play(&limit);
+    let nb = nb(&limit);
+    if let Member::Ok(n) = nb {
+        out.nb = Some(n);
+    }
+    let report_nb_error = |ctx: &mut Ctx<'_, '_>, v: &Value, why: &str| {
+        ctx.report(
+            &ids::QUALIFIO_LIMIT_NB_TYPE,
+            "/limit/nb",
+            format!(
+                "limit.nb is {} ({why}): nb must be a non-negative JSON integer; {}",
+                seen(v),
+                nb_suggestion(v)
+            ),
+        );
+    };
+    match (&can_play, &nb) {
+        (Member::Bad(v, _), nb) => {
+            let fix = match v {
+                Value::String(s) if s.trim().eq_ignore_ascii_case("true") => "send true",
+                Value::String(s) if s.trim().eq_ignore_ascii_case("false") => "send false",
+                _ => "send true or false",
+            };
+            ctx.report(
+                &ids::QUALIFIO_LIMIT_CANPLAY_TYPE,
+                "/limit/canPlay",
+                format!(
+                    "limit.canPlay is {}: Qualifio wants a JSON boolean; {fix} (no quotes)",
+                    seen(v)
+                ),
+            );
+            out.outcome = O::Invalid;
+            steps.push(rule(tables::P_RULE_CANPLAY_BOOLEAN));
+            if let Member::Bad(nv, why) = nb {
+                report_nb_error(ctx, nv, why);
+                steps.push(rule(tables::P_RULE_NB_INTEGER));
+            }
+        }
+        (Member::Ok(false), nb) => {
+            // 000: "If canPlay is false, the user can't participate and nb isn't checked".
+            out.outcome = O::Blocked;
+            row(1, &mut steps);
+            match nb {
+                Member::Absent => {}
+                Member::Ok(_) => out.nb_ignored = true,
+                Member::Bad(v, why) => {
+                    out.nb_ignored = true;
+                    ctx.report(
+                        &ids::QUALIFIO_LIMIT_NB_TYPE_IGNORED,
+                        "/limit/nb",
+                        format!(
+                            "limit.nb is {} ({why}) but canPlay is false, so Qualifio never reads it; the participant stays blocked; {}",
+                            seen(v),
+                            nb_suggestion(v)
+                        ),
+                    );
+                    steps.push(rule(tables::P_RULE_NB_IGNORED));
+                }
+            }
+        }
+        (Member::Ok(true) | Member::Absent, Member::Bad(v, why)) => {
+            report_nb_error(ctx, v, why);
+            out.outcome = O::Invalid;
+            steps.push(rule(tables::P_RULE_NB_INTEGER));
+        }
+        (Member::Ok(true), Member::Ok(n)) => {
+            out.outcome = O::Limited;
+            row(2, &mut steps);
+            nb_zero(ctx, *n, &mut steps);
+        }
+        (Member::Ok(true), Member::Absent) => {
+            out.outcome = O::Allowed;
+            row(3, &mut steps);
+        }
+        (Member::Absent, Member::Ok(n)) => {
+            out.outcome = O::Limited;
+            row(4, &mut steps);
+            nb_zero(ctx, *n, &mut steps);
+        }
+        (Member::Absent, Member::Absent) => {
+            let hint = if limit.is_empty() {
+                String::from("limit is {}")
+            } else {
+                String::from("limit has neither canPlay nor nb")
+            };
+            ctx.report(
+                &ids::QUALIFIO_LIMIT_EMPTY,
+                "/limit",
+                format!(
+                    "{hint}: limit needs canPlay, or nb; send {{\"canPlay\": true}} (optionally with \"nb\": 1), or drop limit for the campaign's own rules"
+                ),
+            );
+            out.outcome = O::Invalid;
+            row(5, &mut steps);
+        }
+    }
+    (out, steps)
+}
+
+fn nb_zero(ctx: &mut Ctx<'_, '_>, n: i64, steps: &mut Vec<PathStep>) {
+    if n == 0 {
+        ctx.report(
+            &ids::QUALIFIO_LIMIT_NB_ZERO,
+            "/limit/nb",
+            "limit.nb is 0: the participant can never play; send \"canPlay\": false to block on purpose, or nb >= 1",
+        );
+        steps.push(tables::participation_rule(tables::P_RULE_NB_ZERO));
+    }
+}
+
+fn label(gift: &Map<String, Value>) -> Member<'_, String> {
+    match gift.get("label") {
+        None => Member::Absent,
+        Some(Value::String(s)) => Member::Ok(s.clone()),
+        Some(v) => Member::Bad(v, String::from("a string")),
+    }
+}
+
+/// The win table of 001 "Additional claims" and 000 "Winner and gift definition"
+/// (RULES.md section 3), with its type rules.
+fn win(ctx: &mut Ctx<'_, '_>) -> (Win, Vec<PathStep>) {
+    use WinOutcome as O;
+    use tables::win_rule as rule;
+    let mut out = Win {
+        outcome: O::Standard,
+        label: None,
+        label_ignored: false,
+    };
+    let mut steps = Vec::new();
+    let row = |i: usize, steps: &mut Vec<PathStep>| steps.push(tables::win_step(i));
+    let gift = match ctx.claims.get("gift").cloned() {
+        None => {
+            row(6, &mut steps);
+            return (out, steps);
+        }
+        Some(Value::Object(gift)) => gift,
+        Some(v) => {
+            ctx.report(
+                &ids::QUALIFIO_GIFT_TYPE,
+                "/gift",
+                format!(
+                    "gift is {}: it must be an object such as {{\"cw\": true, \"label\": \"...\"}}",
+                    seen(&v)
+                ),
+            );
+            out.outcome = O::Invalid;
+            steps.push(rule(tables::W_RULE_GIFT_OBJECT));
+            return (out, steps);
+        }
+    };
+    unknown_members(
+        ctx,
+        &gift,
+        "/gift",
+        &["cw", "label"],
+        &ids::QUALIFIO_GIFT_UNKNOWN_MEMBER,
+    );
+    if gift.is_empty() {
+        ctx.report(
+            &ids::QUALIFIO_GIFT_EMPTY,
+            "/gift",
+            "gift is {}: with neither cw nor label the contest runs in the standard way",
+        );
+    }
+    let cw = match gift.get("cw") {
+        None => Member::Absent,
+        Some(Value::Bool(b)) => Member::Ok(*b),
+        Some(v) => Member::Bad(v, String::from("a JSON boolean")),
+    };
+    let mut label = label(&gift);
+    // RULES.md: an empty-string label counts as absent, with a warning.
+    if let Member::Ok(s) = &label
+        && s.is_empty()
+    {
+        ctx.report(
+            &ids::QUALIFIO_GIFT_LABEL_EMPTY,
+            "/gift/label",
+            "gift.label is the empty string \"\": it counts as absent; send the prize name, or drop label",
+        );
+        steps.push(rule(tables::W_RULE_LABEL_EMPTY));
+        label = Member::Absent;
+    }
+    if let Member::Ok(s) = &label {
+        out.label = Some(s.clone());
+    }
+    let report_label_error = |ctx: &mut Ctx<'_, '_>, v: &Value| {
+        ctx.report(
+            &ids::QUALIFIO_GIFT_LABEL_TYPE,
+            "/gift/label",
+            format!(
+                "gift.label is {}: the prize name must be a string, e.g. \"label\": \"five-night getaway\"",
+                seen(v)
+            ),
+        );
+    };
+    match (&cw, &label) {
+        (Member::Bad(v, _), label) => {
+            let fix = match v {
+                Value::String(s) if s.trim().eq_ignore_ascii_case("true") => "send true",
+                Value::String(s) if s.trim().eq_ignore_ascii_case("false") => "send false",
+                _ => "send true or false",
+            };
+            ctx.report(
+                &ids::QUALIFIO_GIFT_CW_TYPE,
+                "/gift/cw",
+                format!(
+                    "gift.cw is {}: Qualifio wants a JSON boolean; {fix} (no quotes)",
+                    seen(v)
+                ),
+            );
+            out.outcome = O::Invalid;
+            steps.push(rule(tables::W_RULE_CW_BOOLEAN));
+            if let Member::Bad(lv, _) = label {
+                report_label_error(ctx, lv);
+                steps.push(rule(tables::W_RULE_LABEL_STRING));
+            }
+        }
+        (Member::Ok(false), label) => {
+            out.outcome = O::CannotWin;
+            match label {
+                Member::Absent => row(3, &mut steps),
+                Member::Ok(_) => {
+                    // 001: "Participant may not win (gift.label is ignored.)"
+                    out.label_ignored = true;
+                    row(2, &mut steps);
+                }
+                Member::Bad(v, _) => {
+                    out.label_ignored = true;
+                    row(2, &mut steps);
+                    ctx.report(
+                        &ids::QUALIFIO_GIFT_LABEL_TYPE_IGNORED,
+                        "/gift/label",
+                        format!(
+                            "gift.label is {} but cw is false, so it is ignored and the participant cannot win; send the prize name as a string or drop label",
+                            seen(v)
+                        ),
+                    );
+                    steps.push(rule(tables::W_RULE_LABEL_IGNORED));
+                }
+            }
+        }
+        (Member::Ok(true) | Member::Absent, Member::Bad(v, _)) => {
+            report_label_error(ctx, v);
+            out.outcome = O::Invalid;
+            steps.push(rule(tables::W_RULE_LABEL_STRING));
+        }
+        (Member::Ok(true), Member::Ok(_)) => {
+            out.outcome = O::GivenPrize;
+            row(0, &mut steps);
+        }
+        (Member::Ok(true), Member::Absent) => {
+            ctx.report(
+                &ids::QUALIFIO_GIFT_LABEL_MISSING,
+                "/gift/label",
+                "gift.cw is true without a label: the participant may win any prize (001 allows this, though 000 calls label mandatory inside gift); add a label to promise a given prize",
+            );
+            out.outcome = O::AnyPrize;
+            row(1, &mut steps);
+        }
+        (Member::Absent, Member::Ok(l)) => {
+            ctx.report(
+                &ids::QUALIFIO_GIFT_PLACEHOLDER,
+                "/gift/cw",
+                format!(
+                    "gift.label is {} without cw: the prize is granted only if the campaign has a placeholder prize available in Engage; send \"cw\": true to make the intent explicit",
+                    quote(l)
+                ),
+            );
+            out.outcome = O::GivenPrize;
+            row(4, &mut steps);
+        }
+        (Member::Absent, Member::Absent) => {
+            out.outcome = O::Standard;
+            row(5, &mut steps);
+        }
+    }
+    (out, steps)
+}
+
+fn optin(ctx: &mut Ctx<'_, '_>) {
+    let Some(optin) = ctx.claims.get("optin").cloned() else {
+        return;
+    };
+    let Value::Object(optin) = optin else {
+        ctx.report(
+            &ids::QUALIFIO_OPTIN_TYPE,
+            "/optin",
+            format!(
+                "optin is {}: it must be an object of optin variables, e.g. {{\"myOptin\": 1}}",
+                seen(&optin)
+            ),
+        );
+        return;
+    };
+    let known = ctx.input.campaign.and_then(|c| c.optins.clone());
+    for (name, v) in &optin {
+        let claim = child("/optin", name);
+        if !optin_value_ok(v) {
+            ctx.report(
+                &ids::QUALIFIO_OPTIN_VALUE,
+                claim.clone(),
+                format!(
+                    "optin.{name} is {}: send one of 0, 1, \"0\", \"1\", true, false, \"on\", \"off\"",
+                    seen(v)
+                ),
+            );
+        }
+        if let Some(known) = &known
+            && !known.iter().any(|k| k == name)
+        {
+            let hint = match did_you_mean(name, known.iter().map(String::as_str)) {
+                Some(real) => format!("did you mean '{real}'? names are case-sensitive"),
+                None if known.is_empty() => String::from("the campaign lists no optin variables"),
+                None => format!("known: {}", known.join(", ")),
+            };
+            ctx.report(
+                &ids::QUALIFIO_OPTIN_UNKNOWN,
+                claim,
+                format!("optin.{name} is not an optin variable of the campaign: {hint}"),
+            );
+        }
+    }
+}
+
+/// The form value as the platform compares it: the string, or the JSON text of a scalar.
+fn form_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(_) | Value::Bool(_) => Some(v.to_string()),
+        _ => None,
+    }
+}
+
+/// 000: form values must be "exactly the same as the value put behind the field. The value is
+/// case sensitive." Checked only against a campaign file that lists the fields.
+fn form(ctx: &mut Ctx<'_, '_>) {
+    let Some(form) = ctx.claims.get("form").cloned() else {
+        return;
+    };
+    let Value::Object(form) = form else {
+        ctx.report(
+            &ids::QUALIFIO_FORM_TYPE,
+            "/form",
+            format!(
+                "form is {}: it must be an object of Qualifio variables, e.g. {{\"firstname\": \"Ada\"}}",
+                seen(&form)
+            ),
+        );
+        return;
+    };
+    let Some(fields) = ctx.input.campaign.and_then(|c| c.form.clone()) else {
+        return;
+    };
+    for (name, v) in &form {
+        let claim = child("/form", name);
+        let Some(allowed) = fields.get(name) else {
+            let hint = match did_you_mean(name, fields.keys().map(String::as_str)) {
+                Some(real) => format!("did you mean '{real}'? names are case-sensitive"),
+                None if fields.is_empty() => String::from("the campaign lists no form variables"),
+                None => format!(
+                    "known: {}",
+                    fields.keys().cloned().collect::<Vec<_>>().join(", ")
+                ),
+            };
+            ctx.report(
+                &ids::QUALIFIO_FORM_UNKNOWN,
+                claim,
+                format!("form.{name} is not a form variable of the campaign, so it prefills nothing: {hint}"),
+            );
+            continue;
+        };
+        // An empty list: a free field, any value goes.
+        if allowed.is_empty() {
+            continue;
+        }
+        let text = form_text(v);
+        if text.as_ref().is_some_and(|t| allowed.contains(t)) {
+            continue;
+        }
+        let suggestion = text
+            .as_deref()
+            .and_then(|t| did_you_mean(t, allowed.iter().map(String::as_str)));
+        match suggestion {
+            Some(real) => ctx.report(
+                &ids::QUALIFIO_FORM_CASE,
+                claim,
+                format!(
+                    "form.{name} is {}, which differs only by letter case from the allowed value {}: values are case-sensitive, did you mean {}?",
+                    render(v),
+                    quote(real),
+                    quote(real)
+                ),
+            ),
+            None => ctx.report(
+                &ids::QUALIFIO_FORM_VALUE,
+                claim,
+                format!(
+                    "form.{name} is {}, not one of the campaign's values ({}): the field will not be prefilled; send the value behind the field, not its label",
+                    seen(v),
+                    super::text::truncate(
+                        &allowed
+                            .iter()
+                            .map(|a| quote(a))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                ),
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

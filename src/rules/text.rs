@@ -1,0 +1,173 @@
+//! Small helpers that shape what findings say: JSON pointers (RFC 6901), values rendered as
+//! JSON and truncated, "did you mean" lookups, and instants in UTC with a relative age.
+
+use chrono::{DateTime, SecondsFormat};
+use serde_json::{Map, Value};
+
+/// Longest rendering of a value in a message, in characters: a message is one line a support
+/// agent pastes into a ticket.
+pub const MAX_VALUE_CHARS: usize = 60;
+
+/// Escape one reference token (RFC 6901 section 3: `~` -> `~0`, `/` -> `~1`).
+pub fn escape_token(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+/// A JSON pointer from unescaped reference tokens: `pointer(&["limit", "canPlay"])` is
+/// `/limit/canPlay`.
+pub fn pointer(tokens: &[&str]) -> String {
+    let mut out = String::new();
+    for t in tokens {
+        out.push('/');
+        out.push_str(&escape_token(t));
+    }
+    out
+}
+
+/// Append one reference token to a pointer.
+pub fn child(base: &str, token: &str) -> String {
+    format!("{base}/{}", escape_token(token))
+}
+
+/// The value as compact JSON, truncated to `MAX_VALUE_CHARS` characters.
+pub fn render(value: &Value) -> String {
+    let json = serde_json::to_string(value).unwrap_or_else(|_| String::from("?"));
+    truncate(&json)
+}
+
+/// A string quoted as JSON, truncated.
+pub fn quote(s: &str) -> String {
+    render(&Value::String(s.to_owned()))
+}
+
+/// Truncate to `MAX_VALUE_CHARS` characters (never inside a character).
+pub fn truncate(s: &str) -> String {
+    if s.chars().count() <= MAX_VALUE_CHARS {
+        return s.to_owned();
+    }
+    let mut out: String = s.chars().take(MAX_VALUE_CHARS - 1).collect();
+    out.push('…');
+    out
+}
+
+/// What kind of JSON value this is, with its article: "a string", "a number"...
+pub fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(n) if n.is_f64() => "a fractional number",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// "the string \"true\"", "the number 1.5", "null": the value seen, for a message.
+pub fn seen(value: &Value) -> String {
+    match value {
+        Value::Null => "null".to_owned(),
+        Value::Bool(_) => format!("the boolean {}", render(value)),
+        Value::Number(_) => format!("the number {}", render(value)),
+        Value::String(_) => format!("the string {}", render(value)),
+        Value::Array(_) => format!("the array {}", render(value)),
+        Value::Object(_) => format!("the object {}", render(value)),
+    }
+}
+
+/// A member of `map` whose name differs from `name` only by letter case.
+pub fn case_variant<'m>(map: &'m Map<String, Value>, name: &str) -> Option<&'m str> {
+    map.keys()
+        .find(|k| k.as_str() != name && k.to_lowercase() == name.to_lowercase())
+        .map(String::as_str)
+}
+
+/// Among `candidates`, the one that differs from `given` only by letter case.
+pub fn did_you_mean<'c, I>(given: &str, candidates: I) -> Option<&'c str>
+where
+    I: IntoIterator<Item = &'c str>,
+{
+    let lower = given.to_lowercase();
+    candidates
+        .into_iter()
+        .find(|c| *c != given && c.to_lowercase() == lower)
+}
+
+/// An instant in UTC, RFC 3339 to the second; values chrono cannot represent are said so.
+pub fn rfc3339(secs: i64) -> String {
+    match DateTime::from_timestamp(secs, 0) {
+        Some(t) => t.to_rfc3339_opts(SecondsFormat::Secs, true),
+        None => String::from("a date beyond the calendar"),
+    }
+}
+
+/// `1619101489 (2021-04-22T14:24:49Z)`.
+pub fn instant(secs: i64) -> String {
+    format!("{secs} ({})", rfc3339(secs))
+}
+
+/// A duration in words, rounded down to its largest sensible unit: "25 minutes", "2 days".
+pub fn span(secs: i64) -> String {
+    let secs = secs.unsigned_abs();
+    let (n, unit) = if secs < 120 {
+        (secs, "second")
+    } else if secs < 120 * 60 {
+        (secs / 60, "minute")
+    } else if secs < 48 * 3600 {
+        (secs / 3600, "hour")
+    } else if secs < 730 * 86_400 {
+        (secs / 86_400, "day")
+    } else {
+        (secs / (365 * 86_400), "year")
+    };
+    if n == 1 {
+        format!("1 {unit}")
+    } else {
+        format!("{n} {unit}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn pointers_escape_tilde_and_slash() {
+        assert_eq!(pointer(&["limit", "canPlay"]), "/limit/canPlay");
+        assert_eq!(pointer(&["form", "a/b~c"]), "/form/a~1b~0c");
+        assert_eq!(child("/header", "x5u"), "/header/x5u");
+    }
+
+    #[test]
+    fn render_truncates_long_values() {
+        let long = "x".repeat(200);
+        let r = render(&json!(long));
+        assert_eq!(r.chars().count(), MAX_VALUE_CHARS);
+        assert!(r.ends_with('…'));
+        assert_eq!(render(&json!("true")), "\"true\"");
+        assert_eq!(seen(&json!("true")), "the string \"true\"");
+        assert_eq!(seen(&json!(1.5)), "the number 1.5");
+    }
+
+    #[test]
+    fn instants_and_spans() {
+        assert_eq!(rfc3339(1_704_067_200), "2024-01-01T00:00:00Z");
+        assert_eq!(span(1500), "25 minutes");
+        assert_eq!(span(2 * 86_400), "2 days");
+        assert_eq!(span(1), "1 second");
+        assert_eq!(span(3 * 3600), "3 hours");
+        assert_eq!(span(3 * 365 * 86_400), "3 years");
+        assert_eq!(rfc3339(i64::MAX), "a date beyond the calendar");
+    }
+
+    #[test]
+    fn case_lookups() {
+        let m = json!({"partnerUserId": "1"});
+        let m = m.as_object().cloned().unwrap_or_default();
+        assert_eq!(case_variant(&m, "partnerUserID"), Some("partnerUserId"));
+        assert_eq!(case_variant(&m, "partnerUserId"), None);
+        assert_eq!(did_you_mean("yes", ["Yes", "No"]), Some("Yes"));
+        assert_eq!(did_you_mean("Yes", ["Yes", "No"]), None);
+    }
+}
