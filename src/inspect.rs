@@ -121,7 +121,11 @@ fn open(
             {
                 token::decode_segment(name, &compact.segments[i + 1])?;
             }
-            let (layer, plaintext) = jose::decrypt_jwe(&compact.text, &header, ring);
+            let (mut layer, plaintext) = jose::decrypt_jwe(&compact.text, &header, ring);
+            layer.content = plaintext
+                .as_deref()
+                .and_then(|p| std::str::from_utf8(p).ok())
+                .map(str::to_string);
             let status = layer.status;
             work.layers.push(layer);
             let Some(plaintext) = plaintext else {
@@ -192,6 +196,7 @@ fn open_jws(
         signing_input.extend_from_slice(segment.as_bytes());
     }
     let mut layer = jose::verify_jws(&header, &signing_input, &signature, ring);
+    layer.content = std::str::from_utf8(&payload).ok().map(str::to_string);
     if segment.is_empty() && !detached && layer.status != LayerStatus::Valid {
         layer.detail.push_str(
             " — the payload segment is empty (detached content): pass the payload with --payload",

@@ -16,4 +16,6 @@ pub mod time;
 pub mod token;
 
 pub use inspect::{InspectError, Options, inspect_text, inspect_token};
+pub mod commands;
+pub mod render;
 pub mod view;

@@ -178,6 +178,9 @@ pub struct Layer {
     pub detail: String,
     /// This layer's protected header.
     pub header: Map<String, Value>,
+    /// The layer's payload (JWS) or plaintext (JWE) as UTF-8 text, when it was read and is
+    /// text: byte for byte what the token carries.
+    pub content: Option<String>,
 }
 
 /// What the innermost payload turned out to be.

@@ -115,6 +115,7 @@ fn layer(kind: TokenKind, header: &Map<String, Value>) -> Layer {
         attempts: Vec::new(),
         detail: String::new(),
         header: header.clone(),
+        content: None,
     }
 }
 
@@ -208,10 +209,6 @@ pub fn verify_jws(
     }
 
     let token_kid = header_str(header, "kid");
-    let has_secret = ring
-        .keys
-        .iter()
-        .any(|k| matches!(k.material, Material::Secret(_)));
     let mut refused = false;
     let mut mismatch = false;
     let mut kid_matched_elsewhere = false;
@@ -231,20 +228,27 @@ pub fn verify_jws(
         let outcome = if alg.starts_with("HS") {
             match &key.material {
                 Material::Secret(secret) => hmac::verify(alg, secret, signing_input, signature),
-                _ if rel == KidRelation::Match || !has_secret => {
-                    // RFC 8725 3.1: using a public key as an HMAC secret is the classic
-                    // algorithm-confusion forgery.
-                    refused = true;
-                    out.attempts.push(attempt(
-                        AttemptResult::PublicKeyAsHmacRefused,
-                        format!(
-                            "{alg} needs a shared secret; {} is never used as an HMAC secret (algorithm confusion)",
-                            describe(key)
-                        ),
-                    ));
-                    continue;
+                _ => {
+                    // RFC 8725 3.1: a public key used as an HMAC secret is the classic
+                    // algorithm-confusion forgery. Flag it when the token names this key by
+                    // kid, or when its tag was computed with one of the key's public encodings.
+                    let forged = forged_with_public_key(alg, key, signing_input, signature);
+                    if rel == KidRelation::Match || forged.is_some() {
+                        refused = true;
+                        let how = forged
+                            .map(|enc| format!(" (the tag was computed with this key's {enc} as the secret: a forgery)"))
+                            .unwrap_or_default();
+                        out.attempts.push(attempt(
+                            AttemptResult::PublicKeyAsHmacRefused,
+                            format!(
+                                "{alg} needs a shared secret; {} is never used as an HMAC secret (algorithm confusion){how}",
+                                describe(key)
+                            ),
+                        ));
+                        continue;
+                    }
+                    Err(format!("{alg} needs a shared secret, this is {}", describe(key)))
                 }
-                _ => Err(format!("{alg} needs a shared secret, this is {}", describe(key))),
             }
             .map_err(|e| (AttemptResult::WrongType, e))
         } else {
@@ -319,6 +323,37 @@ pub fn verify_jws(
         };
     }
     out
+}
+
+/// Which public encoding of `key`, used as an HMAC secret, produces `tag`, if any: the SPKI
+/// PEM with and without its trailing newline, the PKCS#1 PEM, the DER and the JWK JSON.
+fn forged_with_public_key(
+    alg: &str,
+    key: &Key,
+    signing_input: &[u8],
+    tag: &[u8],
+) -> Option<&'static str> {
+    let der = spki(key);
+    let pkey = openssl::pkey::PKey::public_key_from_der(der).ok()?;
+    let mut candidates: Vec<(&'static str, Vec<u8>)> = vec![("DER", der.to_vec())];
+    if let Ok(pem) = pkey.public_key_to_pem() {
+        let trimmed = pem.strip_suffix(b"\n").unwrap_or(&pem).to_vec();
+        candidates.push(("PEM", pem));
+        candidates.push(("PEM without its trailing newline", trimmed));
+    }
+    if let Ok(pem) = pkey.rsa().and_then(|rsa| rsa.public_key_to_pem_pkcs1()) {
+        candidates.push(("PKCS#1 PEM", pem));
+    }
+    if let Ok(jwk) = crate::keys::public_jwk(key) {
+        candidates.push((
+            "JWK",
+            serde_json::Value::Object(jwk).to_string().into_bytes(),
+        ));
+    }
+    candidates
+        .into_iter()
+        .find(|(_, secret)| hmac::verify(alg, secret, signing_input, tag).unwrap_or(false))
+        .map(|(name, _)| name)
 }
 
 fn kid_note(kid: Option<&str>) -> String {
@@ -437,12 +472,12 @@ pub fn decrypt_jwe(
         );
         return (out, None);
     };
-    if let Some(zip) = header.get("zip") {
-        if zip != "DEF" {
-            out.status = LayerStatus::Unsupported;
-            out.detail = format!("JWE zip {zip} is not supported (only \"DEF\")");
-            return (out, None);
-        }
+    if let Some(zip) = header.get("zip")
+        && zip != "DEF"
+    {
+        out.status = LayerStatus::Unsupported;
+        out.detail = format!("JWE zip {zip} is not supported (only \"DEF\")");
+        return (out, None);
     }
 
     let token_kid = header_str(header, "kid");

@@ -50,6 +50,7 @@ pub fn layer(kind: TokenKind, header: &Map<String, Value>, status: LayerStatus) 
         attempts: Vec::new(),
         detail: String::new(),
         header: header.clone(),
+        content: None,
     }
 }
 

@@ -65,6 +65,13 @@ pub fn find_token(text: &str) -> Result<Intake, TokenError> {
         });
     }
 
+    if unencoded_payload_token(trimmed) {
+        return Ok(Intake {
+            token: trimmed.to_string(),
+            stripped: Vec::new(),
+        });
+    }
+
     let mut stripped = Vec::new();
     let mut current: Cow<'_, str> = Cow::Borrowed(trimmed);
 
@@ -76,7 +83,6 @@ pub fn find_token(text: &str) -> Result<Intake, TokenError> {
         let name = c[1].to_ascii_lowercase();
         let raw = &c[2];
         let decoded = percent_encoding::percent_decode_str(raw).decode_utf8_lossy();
-        let whole = c.get(0).map(|m| m.as_str()).unwrap_or_default();
         let what = if trimmed.contains("_qual_async") || trimmed.contains("<script") {
             "JS tag"
         } else if trimmed.contains("://") || trimmed.starts_with('?') || trimmed.contains('?') {
@@ -89,9 +95,7 @@ pub fn find_token(text: &str) -> Result<Intake, TokenError> {
             note.push_str(", percent-decoded");
         }
         debug_assert!(PARAMS.contains(&name.as_str()));
-        if whole.len() < current.len() || decoded != raw {
-            stripped.push(note);
-        }
+        stripped.push(note);
         current = Cow::Owned(decoded.into_owned());
     }
 
@@ -130,10 +134,17 @@ pub fn find_token(text: &str) -> Result<Intake, TokenError> {
         });
     }
 
-    // A token with one bad character is a token to report on, not text to search.
+    // A token with a bad character is a token to report on, not text to search: decoding
+    // names the segment and offset, and still shows the segments that do decode.
     let candidate: String = current.chars().filter(|c| !c.is_whitespace()).collect();
     if looks_like_token(&candidate) {
-        return Err(super::first_bad_char(&candidate));
+        if candidate.len() != current.len() {
+            stripped.push("whitespace and line breaks inside the token".to_string());
+        }
+        return Ok(Intake {
+            token: candidate,
+            stripped,
+        });
     }
 
     if let Some(m) = EMBEDDED.find(trimmed) {
@@ -144,6 +155,22 @@ pub fn find_token(text: &str) -> Result<Intake, TokenError> {
         });
     }
     Err(TokenError::NotFound)
+}
+
+/// A compact JWS whose header says `b64: false` (RFC 7797 section 5.2) carries its payload
+/// as-is: spaces and any character but '.' belong to the token and must not be stripped.
+fn unencoded_payload_token(text: &str) -> bool {
+    let parts: Vec<&str> = text.split('.').collect();
+    let b64url = |s: &str| {
+        s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    };
+    if parts.len() != 3 || !b64url(parts[0]) || !b64url(parts[2]) {
+        return false;
+    }
+    super::decode_header(parts[0])
+        .map(|h| h.map.get("b64") == Some(&serde_json::Value::Bool(false)))
+        .unwrap_or(false)
 }
 
 /// Starts like a JOSE header (`{"` base64url-encoded) and has at least one dot.
@@ -257,13 +284,26 @@ mod tests {
     }
 
     #[test]
-    fn bad_character_is_located() {
+    fn a_token_with_a_bad_character_is_passed_on_for_decoding() {
         let bad = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0%.c2ln";
-        let err = find_token(bad).unwrap_err().to_string();
+        assert_eq!(found(bad).token, bad);
+        let payload = bad.split('.').nth(1).unwrap();
+        let err = crate::token::decode_segment("payload", payload)
+            .unwrap_err()
+            .to_string();
         assert!(
             err.starts_with("payload segment: invalid base64url character '%' at offset 15"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn unencoded_payload_keeps_its_spaces() {
+        // RFC 7797 section 5.2: {"alg":"HS256","b64":false,"crit":["b64"]}
+        let t = "eyJhbGciOiJIUzI1NiIsImI2NCI6ZmFsc2UsImNyaXQiOlsiYjY0Il19.This is the payload string!.c2ln";
+        let i = found(t);
+        assert_eq!(i.token, t);
+        assert!(i.stripped.is_empty());
     }
 
     #[test]

@@ -55,38 +55,6 @@ fn bad_char_hint(ch: char) -> &'static str {
     }
 }
 
-/// Segment names of a compact JWS, then of a compact JWE.
-const JWS_SEGMENTS: [&str; 3] = ["header", "payload", "signature"];
-const JWE_SEGMENTS: [&str; 5] = ["header", "encrypted key", "iv", "ciphertext", "tag"];
-
-fn segment_names(count: usize) -> &'static [&'static str] {
-    if count == 5 {
-        &JWE_SEGMENTS
-    } else {
-        &JWS_SEGMENTS
-    }
-}
-
-/// Locate the first character that is not base64url in a dotted token.
-pub(crate) fn first_bad_char(token: &str) -> TokenError {
-    let count = token.split('.').count();
-    let names = segment_names(count);
-    for (i, seg) in token.split('.').enumerate() {
-        if let Some((offset, ch)) = seg
-            .char_indices()
-            .find(|(_, c)| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
-        {
-            let segment = names.get(i).copied().unwrap_or("extra");
-            return TokenError::BadChar {
-                segment,
-                ch,
-                offset,
-            };
-        }
-    }
-    TokenError::NotFound
-}
-
 /// Decode one base64url segment (no padding, URL-safe alphabet), naming it in errors.
 pub fn decode_segment(segment: &'static str, text: &str) -> Result<Vec<u8>, TokenError> {
     if let Some((offset, ch)) = text

@@ -1,0 +1,283 @@
+//! The human report of `inspect`: header and payload pretty-printed and coloured, time claims
+//! annotated, the layer chain, the outcome tables and the findings grouped by severity.
+
+use std::fmt::Write as _;
+
+use crossterm::style::{Attribute, Color, Stylize};
+
+use crate::report::{
+    AttemptResult, Inspection, LayerStatus, Overall, PayloadView, Severity, TokenKind,
+};
+use crate::rules;
+use crate::view::{JsonLine, Tok, escape_control, json_lines};
+
+/// Colour or not (the caller decides from `--color`, the TTY and NO_COLOR).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Style {
+    pub color: bool,
+}
+
+impl Style {
+    fn paint(&self, text: &str, color: Color) -> String {
+        if self.color {
+            text.with(color).to_string()
+        } else {
+            text.to_string()
+        }
+    }
+
+    fn bold(&self, text: &str) -> String {
+        if self.color {
+            text.attribute(Attribute::Bold).to_string()
+        } else {
+            text.to_string()
+        }
+    }
+
+    fn dim(&self, text: &str) -> String {
+        if self.color {
+            text.with(Color::DarkGrey).to_string()
+        } else {
+            text.to_string()
+        }
+    }
+
+    fn heading(&self, text: &str) -> String {
+        self.bold(&format!("── {text}"))
+    }
+}
+
+fn tok_color(t: Tok) -> Option<Color> {
+    match t {
+        Tok::Punct => None,
+        Tok::Key => Some(Color::Cyan),
+        Tok::Str => Some(Color::Green),
+        Tok::Num => Some(Color::Yellow),
+        Tok::Bool => Some(Color::Magenta),
+        Tok::Null => Some(Color::DarkGrey),
+        Tok::Note => Some(Color::DarkGrey),
+    }
+}
+
+fn write_json(out: &mut String, lines: &[JsonLine], style: Style) {
+    for line in lines {
+        out.push_str(&"  ".repeat(line.depth));
+        for (tok, text) in &line.parts {
+            match tok_color(*tok) {
+                Some(c) => out.push_str(&style.paint(text, c)),
+                None => out.push_str(text),
+            }
+        }
+        out.push('\n');
+    }
+}
+
+fn status_color(status: LayerStatus) -> Color {
+    match status {
+        LayerStatus::Valid | LayerStatus::Decrypted => Color::Green,
+        LayerStatus::Invalid | LayerStatus::Failed => Color::Red,
+        LayerStatus::Unverified | LayerStatus::NoKey | LayerStatus::Unsupported => Color::Yellow,
+    }
+}
+
+fn severity_color(s: Severity) -> Color {
+    match s {
+        Severity::Error => Color::Red,
+        Severity::Warning => Color::Yellow,
+        Severity::Info => Color::Blue,
+    }
+}
+
+/// The whole human report.
+pub fn report(insp: &Inspection, style: Style) -> String {
+    let mut out = String::new();
+    let kind = match insp.kind {
+        TokenKind::Jws => "JWS",
+        TokenKind::Jwe => "JWE",
+    };
+    let _ = writeln!(out, "{}", style.bold(&format!("tokenscope: {kind} token")));
+    if !insp.stripped.is_empty() {
+        let _ = writeln!(
+            out,
+            "{}",
+            style.dim(&format!(
+                "removed around the token: {}",
+                insp.stripped.join("; ")
+            ))
+        );
+    }
+    out.push('\n');
+
+    let _ = writeln!(out, "{}", style.heading("Layers (outer to inner)"));
+    for (i, layer) in insp.layers.iter().enumerate() {
+        let kind = match layer.kind {
+            TokenKind::Jws => "JWS",
+            TokenKind::Jwe => "JWE",
+        };
+        let mut algs = layer
+            .alg
+            .clone()
+            .map(|a| escape_control(&a))
+            .unwrap_or_else(|| "(no alg)".into());
+        if let Some(enc) = &layer.enc {
+            algs.push_str(&format!(" / {}", escape_control(enc)));
+        }
+        let kid = layer
+            .kid
+            .as_deref()
+            .map(|k| format!("  kid '{}'", escape_control(&truncate(k, 40))))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "{}{kind}  {algs}{kid}  {}",
+            "  ".repeat(i + 1),
+            style.paint(
+                &layer.status.as_str().to_uppercase(),
+                status_color(layer.status)
+            ),
+        );
+        let _ = writeln!(
+            out,
+            "{}{}",
+            "  ".repeat(i + 2),
+            escape_control(&layer.detail)
+        );
+        for attempt in &layer.attempts {
+            if attempt.result == AttemptResult::Verified {
+                continue;
+            }
+            let _ = writeln!(
+                out,
+                "{}{}",
+                "  ".repeat(i + 2),
+                style.dim(&format!(
+                    "key '{}': {}",
+                    escape_control(&attempt.key),
+                    escape_control(&attempt.detail)
+                )),
+            );
+        }
+    }
+    out.push('\n');
+
+    for (i, layer) in insp.layers.iter().enumerate() {
+        let title = match (insp.layers.len(), layer.kind) {
+            (1, _) => "Header".to_string(),
+            (_, TokenKind::Jwe) => format!("Header (layer {}, JWE)", i + 1),
+            (_, TokenKind::Jws) => format!("Header (layer {}, JWS)", i + 1),
+        };
+        let _ = writeln!(out, "{}", style.heading(&title));
+        write_json(
+            &mut out,
+            &json_lines(&serde_json::Value::Object(layer.header.clone()), None),
+            style,
+        );
+        out.push('\n');
+    }
+    if insp.layers.is_empty() {
+        let _ = writeln!(out, "{}", style.heading("Header"));
+        write_json(
+            &mut out,
+            &json_lines(&serde_json::Value::Object(insp.header.clone()), None),
+            style,
+        );
+        out.push('\n');
+    }
+
+    let _ = writeln!(out, "{}", style.heading("Payload"));
+    match (&insp.payload, &insp.payload_view) {
+        (Some(v), _) => write_json(&mut out, &json_lines(v, Some(insp.evaluated_at)), style),
+        (None, PayloadView::Text { text }) => {
+            let _ = writeln!(out, "{}", style.dim("(not JSON: shown as text)"));
+            let _ = writeln!(out, "{}", escape_control(text));
+        }
+        (None, PayloadView::Binary { hex }) => {
+            let _ = writeln!(
+                out,
+                "{}",
+                style.dim("(neither JSON nor UTF-8: shown as hex)")
+            );
+            let _ = writeln!(out, "{hex}");
+        }
+        (None, PayloadView::Unavailable { reason }) => {
+            let _ = writeln!(out, "{}", style.dim(&format!("({reason})")));
+        }
+        (None, PayloadView::Json) => {}
+    }
+    out.push('\n');
+
+    let tables = rules::render_tables(&insp.verdict);
+    if !tables.is_empty() {
+        let _ = writeln!(
+            out,
+            "{}",
+            style.heading(&format!("Verdict (profile {})", insp.verdict.profile))
+        );
+        for line in tables {
+            let _ = writeln!(out, "{}", escape_control(&line));
+        }
+        out.push('\n');
+    }
+
+    let _ = writeln!(
+        out,
+        "{}",
+        style.heading(&format!("Findings (profile {})", insp.verdict.profile))
+    );
+    if insp.findings.is_empty() {
+        let _ = writeln!(out, "  none");
+    }
+    for severity in [Severity::Error, Severity::Warning, Severity::Info] {
+        for f in insp.findings.iter().filter(|f| f.severity == severity) {
+            let label = format!("{:<7}", severity.as_str().to_uppercase());
+            let claim = if f.claim.is_empty() {
+                String::new()
+            } else {
+                format!(" {}", escape_control(&f.claim))
+            };
+            let _ = writeln!(
+                out,
+                "  {} {}{}",
+                style.paint(&label, severity_color(severity)),
+                style.bold(&f.id),
+                style.dim(&claim),
+            );
+            let _ = writeln!(out, "          {}", escape_control(&f.message));
+            let _ = writeln!(
+                out,
+                "          {}",
+                style.dim(&format!("source: {}", f.source))
+            );
+        }
+    }
+    out.push('\n');
+
+    let overall = insp.overall();
+    let color = match overall {
+        Overall::Accepted => Color::Green,
+        Overall::Rejected => Color::Red,
+        Overall::NotVerified => Color::Yellow,
+    };
+    let count = |s: Severity| insp.findings.iter().filter(|f| f.severity == s).count();
+    let _ = writeln!(
+        out,
+        "{}  {} error(s), {} warning(s), {} info — evaluated at {} (skew {} s)",
+        style.bold(&style.paint(overall.label(), color)),
+        count(Severity::Error),
+        count(Severity::Warning),
+        count(Severity::Info),
+        insp.evaluated_at_rfc3339,
+        insp.skew,
+    );
+    out
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(max).collect();
+        t.push('…');
+        t
+    }
+}
