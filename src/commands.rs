@@ -223,7 +223,11 @@ fn inspect(args: &InspectArgs, store_flag: Option<&Path>) -> Result<ExitCode> {
                 let style = render::Style {
                     color: use_color(args.color),
                 };
-                write!(out, "{}", render::report(&partial, style))?;
+                write!(
+                    out,
+                    "{}",
+                    render::malformed(&partial, &error.to_string(), style)
+                )?;
             }
             out.flush()?;
             eprintln!("tokenscope: {error}");

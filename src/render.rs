@@ -281,3 +281,46 @@ fn truncate(s: &str, max: usize) -> String {
         t
     }
 }
+
+/// The report of a token that did not fully decode: what did decode, then the error.
+pub fn malformed(insp: &Inspection, error: &str, style: Style) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", style.bold("tokenscope: malformed token"));
+    if !insp.stripped.is_empty() {
+        let _ = writeln!(
+            out,
+            "{}",
+            style.dim(&format!(
+                "removed around the token: {}",
+                insp.stripped.join("; ")
+            ))
+        );
+    }
+    out.push('\n');
+    let _ = writeln!(out, "{}", style.heading("Segments"));
+    for (i, seg) in insp.segments.iter().enumerate() {
+        let _ = writeln!(out, "  {}: {}", i + 1, escape_control(&truncate(seg, 72)));
+    }
+    out.push('\n');
+    if !insp.header.is_empty() {
+        let _ = writeln!(out, "{}", style.heading("Header"));
+        write_json(
+            &mut out,
+            &json_lines(&serde_json::Value::Object(insp.header.clone()), None),
+            style,
+        );
+        out.push('\n');
+    }
+    if let Some(v) = &insp.payload {
+        let _ = writeln!(out, "{}", style.heading("Payload"));
+        write_json(&mut out, &json_lines(v, Some(insp.evaluated_at)), style);
+        out.push('\n');
+    }
+    let _ = writeln!(
+        out,
+        "{}  {}",
+        style.bold(&style.paint("MALFORMED", Color::Red)),
+        escape_control(error)
+    );
+    out
+}

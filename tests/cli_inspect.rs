@@ -331,6 +331,15 @@ fn malformed_tokens_exit_2_with_located_errors() {
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["header"]["alg"], "HS256");
     assert!(v["error"].as_str().unwrap().contains("payload segment"));
+    // The human report shows the segments and the decoded header, then the error.
+    sb.cmd()
+        .args(["inspect", &bad])
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("\"alg\": \"HS256\""))
+        .stdout(predicate::str::contains(
+            "MALFORMED  payload segment: invalid base64url character '%' at offset 17",
+        ));
 
     sb.cmd()
         .args(["inspect", "not a token at all"])
