@@ -516,3 +516,29 @@ fn escape_sequences_in_claims_never_reach_the_terminal() {
         "clear-screen reached the terminal"
     );
 }
+
+#[test]
+fn a_zip_bomb_is_refused_with_bounded_memory() {
+    let sb = Sandbox::new();
+    let cek = [5u8; 32];
+    let encrypter = josekit::jwe::Dir.encrypter_from_bytes(cek).unwrap();
+    let mut header = josekit::jwe::JweHeader::new();
+    header.set_content_encryption("A256GCM");
+    header.set_compression("DEF");
+    let bomb = vec![b'a'; 64 * 1024 * 1024];
+    let jwe = josekit::jwe::serialize_compact(&bomb, &header, &encrypter).unwrap();
+    assert!(
+        jwe.len() < 1024 * 1024,
+        "the bomb itself is small: {} bytes",
+        jwe.len()
+    );
+    let key = sb.write(
+        "dir.jwk",
+        json!({"kty": "oct", "k": b64url(&cek)}).to_string(),
+    );
+    let (code, out) = inspect_json(&sb, &["--key-file", key.to_str().unwrap()], &jwe);
+    assert_eq!(code, 1);
+    assert_eq!(statuses(&out), ["failed"]);
+    let detail = out["layers"][0]["attempts"][0]["detail"].as_str().unwrap();
+    assert!(detail.contains("decompression bomb"), "{detail}");
+}

@@ -5,6 +5,7 @@
 //! `kid` (tried only to explain a wrong `kid`: a match there is reported, never accepted).
 
 pub mod hmac;
+pub mod zip;
 
 use josekit::jwe::{self, JweContext, JweDecrypter};
 use josekit::jws::{self, JwsVerifier};
@@ -481,7 +482,8 @@ pub fn decrypt_jwe(
     }
 
     let token_kid = header_str(header, "kid");
-    let context = JweContext::new();
+    let mut context = JweContext::new();
+    context.add_compression(Box::new(zip::BoundedDeflate::default()));
     let mut tried = false;
     for (key, rel) in ordered(ring, token_kid) {
         let attempt = |result, detail: String| Attempt {
