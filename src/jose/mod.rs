@@ -4,6 +4,7 @@
 //! whose `kid` equals the token's come first, then keys without a `kid`, then keys with another
 //! `kid` (tried only to explain a wrong `kid`: a match there is reported, never accepted).
 
+pub mod cbc_hmac;
 pub mod hmac;
 pub mod zip;
 
@@ -484,6 +485,9 @@ pub fn decrypt_jwe(
     let token_kid = header_str(header, "kid");
     let mut context = JweContext::new();
     context.add_compression(Box::new(zip::BoundedDeflate::default()));
+    for enc in cbc_hmac::CbcHmac::ALL {
+        context.add_content_encryption(Box::new(enc));
+    }
     let mut tried = false;
     for (key, rel) in ordered(ring, token_kid) {
         let attempt = |result, detail: String| Attempt {
