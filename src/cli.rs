@@ -46,6 +46,15 @@ pub struct InspectArgs {
     #[arg(long, short = 'f', value_name = "PATH", conflicts_with = "token")]
     pub file: Option<PathBuf>,
 
+    /// Inspect every token in a log or export (FILE, or - for stdin): a summary, or JSON Lines
+    /// with --json.
+    #[arg(long, value_name = "FILE|-", conflicts_with_all = ["token", "file"])]
+    pub batch: Option<String>,
+
+    /// Worker threads for --batch (default: every core).
+    #[arg(long, value_name = "N", requires = "batch")]
+    pub threads: Option<usize>,
+
     /// Use only these stored keys (repeatable); default: every stored key.
     #[arg(long = "key", short = 'k', value_name = "NAME")]
     pub keys: Vec<String>,

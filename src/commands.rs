@@ -183,26 +183,15 @@ fn detached_payload(arg: &str) -> Result<Vec<u8>> {
 }
 
 fn inspect(args: &InspectArgs, store_flag: Option<&Path>) -> Result<ExitCode> {
+    if let Some(source) = &args.batch {
+        return batch(args, source, store_flag);
+    }
     let text = read_input(args)?;
-    let at = match &args.at {
-        Some(t) => crate::time::parse_instant(t).map_err(anyhow::Error::msg)?,
-        None => now(),
-    };
-    let campaign = match &args.campaign {
-        Some(path) => Some(Campaign::from_path(path)?),
-        None => None,
-    };
+    let opts = options(args)?;
     let (ring, warnings) = key_ring(args, store_flag)?;
     for w in warnings {
         eprintln!("tokenscope: warning: {w}");
     }
-    let opts = Options {
-        profile: profile_choice(args.profile),
-        at,
-        skew: args.skew,
-        campaign,
-        detached_payload: args.payload.as_deref().map(detached_payload).transpose()?,
-    };
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match inspect_text(&text, &ring, &opts) {
@@ -234,6 +223,90 @@ fn inspect(args: &InspectArgs, store_flag: Option<&Path>) -> Result<ExitCode> {
             Err(Exit(exit::USAGE).into())
         }
     }
+}
+
+/// Options shared by one-shot and batch inspection.
+fn options(args: &InspectArgs) -> Result<Options> {
+    let at = match &args.at {
+        Some(t) => crate::time::parse_instant(t).map_err(anyhow::Error::msg)?,
+        None => now(),
+    };
+    let campaign = match &args.campaign {
+        Some(path) => Some(Campaign::from_path(path)?),
+        None => None,
+    };
+    Ok(Options {
+        profile: profile_choice(args.profile),
+        at,
+        skew: args.skew,
+        campaign,
+        detached_payload: args.payload.as_deref().map(detached_payload).transpose()?,
+    })
+}
+
+/// `inspect --batch`: JSON Lines (one inspection per token, with its line number) or a
+/// summary. Exit 0 when every token was accepted, 1 when any was rejected or malformed, 3
+/// when none was rejected but some were not verified.
+fn batch(args: &InspectArgs, source: &str, store_flag: Option<&Path>) -> Result<ExitCode> {
+    use std::io::BufReader;
+    let opts = options(args)?;
+    let (ring, warnings) = key_ring(args, store_flag)?;
+    for w in warnings {
+        eprintln!("tokenscope: warning: {w}");
+    }
+    let threads = args.threads.unwrap_or_else(|| {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    });
+    let input: Box<dyn std::io::BufRead> = if source == "-" {
+        Box::new(BufReader::new(std::io::stdin().lock()))
+    } else {
+        let file = std::fs::File::open(source)
+            .with_context(|| format!("cannot open batch input '{source}'"))?;
+        Box::new(BufReader::with_capacity(1 << 16, file))
+    };
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut summary = crate::batch::Summary::default();
+    crate::batch::run(input, &ring, &opts, threads, |item| {
+        summary.add(&item);
+        if args.json {
+            let mut value = match &item.result {
+                Ok(insp) => serde_json::to_value(insp)?,
+                Err(InspectError::Malformed { error, partial }) => {
+                    let mut v = serde_json::to_value(&**partial)?;
+                    if let Some(obj) = v.as_object_mut() {
+                        obj.insert("error".into(), error.to_string().into());
+                    }
+                    v
+                }
+                Err(e) => serde_json::json!({ "error": e.to_string() }),
+            };
+            if let Some(obj) = value.as_object_mut() {
+                obj.insert("line".into(), item.line.into());
+            }
+            serde_json::to_writer(&mut out, &value)?;
+            writeln!(out)?;
+        }
+        Ok(())
+    })?;
+    if !args.json {
+        let prizes = opts
+            .campaign
+            .as_ref()
+            .and_then(|c| c.prizes.map(|p| (c.id.as_str(), p)));
+        write!(out, "{}", summary.render(prizes))?;
+    }
+    out.flush()?;
+    let code = if summary.rejected + summary.malformed > 0 {
+        exit::REJECTED
+    } else if summary.not_verified > 0 {
+        exit::NOT_VERIFIED
+    } else {
+        exit::ACCEPTED
+    };
+    Ok(ExitCode::from(code))
 }
 
 fn print_inspection(out: &mut impl Write, insp: &Inspection, args: &InspectArgs) -> Result<()> {

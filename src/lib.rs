@@ -16,6 +16,7 @@ pub mod time;
 pub mod token;
 
 pub use inspect::{InspectError, Options, inspect_text, inspect_token};
+pub mod batch;
 pub mod commands;
 pub mod render;
 pub mod view;

@@ -549,18 +549,32 @@ fn cbc_hmac_tags_are_checked_by_tokenscope_in_constant_time() {
     let cek: Vec<u8> = (0..32u8).collect();
     let encrypter = josekit::jwe::Dir.encrypter_from_bytes(&cek).unwrap();
     let jwe = crypto::encrypt(&encrypter, "A128CBC-HS256", None, b"{\"sub\":\"u\"}");
-    let key = sb.write("dir.jwk", json!({"kty": "oct", "k": b64url(&cek)}).to_string());
+    let key = sb.write(
+        "dir.jwk",
+        json!({"kty": "oct", "k": b64url(&cek)}).to_string(),
+    );
     let mut parts: Vec<String> = jwe.split('.').map(str::to_string).collect();
     let mut tag = base64_decode(&parts[4]);
     tag[0] ^= 0x80;
     parts[4] = b64url(&tag);
-    let (code, out) = inspect_json(&sb, &["--key-file", key.to_str().unwrap()], &parts.join("."));
+    let (code, out) = inspect_json(
+        &sb,
+        &["--key-file", key.to_str().unwrap()],
+        &parts.join("."),
+    );
     assert_eq!(code, 1);
     let detail = out["layers"][0]["attempts"][0]["detail"].as_str().unwrap();
     // tokenscope's own A*CBC-HS* check (RFC 7518 5.2.2.2) answered, not the library's.
-    assert!(detail.contains("the authentication tag does not match"), "{detail}");
+    assert!(
+        detail.contains("the authentication tag does not match"),
+        "{detail}"
+    );
     // A truncated tag is refused the same way.
     parts[4] = b64url(&tag[..8]);
-    let (code, _) = inspect_json(&sb, &["--key-file", key.to_str().unwrap()], &parts.join("."));
+    let (code, _) = inspect_json(
+        &sb,
+        &["--key-file", key.to_str().unwrap()],
+        &parts.join("."),
+    );
     assert_eq!(code, 1);
 }

@@ -157,6 +157,22 @@ pub fn find_token(text: &str) -> Result<Intake, TokenError> {
     Err(TokenError::NotFound)
 }
 
+/// Every token in one line of a log or export: compact JWS/JWE anywhere in the line,
+/// including inside URLs (percent-encoded dots are decoded first).
+pub fn tokens_in_line(line: &str) -> Vec<String> {
+    let decoded;
+    let text = if line.contains('%') {
+        decoded = percent_encoding::percent_decode_str(line).decode_utf8_lossy();
+        decoded.as_ref()
+    } else {
+        line
+    };
+    EMBEDDED
+        .find_iter(text)
+        .map(|m| m.as_str().to_string())
+        .collect()
+}
+
 /// A compact JWS whose header says `b64: false` (RFC 7797 section 5.2) carries its payload
 /// as-is: spaces and any character but '.' belong to the token and must not be stripped.
 fn unencoded_payload_token(text: &str) -> bool {
@@ -304,6 +320,16 @@ mod tests {
         let i = found(t);
         assert_eq!(i.token, t);
         assert!(i.stripped.is_empty());
+    }
+
+    #[test]
+    fn every_token_of_a_log_line() {
+        let line = format!(
+            "a={T} b=https://x.test/?jwt={} c=\"{T}\"",
+            T.replace('.', "%2E")
+        );
+        assert_eq!(tokens_in_line(&line), vec![T, T, T]);
+        assert!(tokens_in_line("nothing here").is_empty());
     }
 
     #[test]

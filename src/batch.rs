@@ -1,0 +1,234 @@
+//! Batch mode: every token in a log or export, inspected in parallel, reported in input order
+//! as JSON Lines or summarised for people. Memory stays flat: the input is read in chunks.
+
+use std::collections::BTreeMap;
+use std::io::BufRead;
+
+use serde::Serialize;
+
+use crate::inspect::{InspectError, Options, inspect_token};
+use crate::keys::KeyRing;
+use crate::report::{Inspection, Overall};
+use crate::token::intake::tokens_in_line;
+
+/// Tokens inspected per chunk: enough to keep every core busy, small enough to stay flat.
+const CHUNK: usize = 2048;
+
+/// One token found in the input, and what became of it.
+#[derive(Debug)]
+pub struct Item {
+    /// 1-based line number in the input.
+    pub line: usize,
+    pub result: Result<Inspection, InspectError>,
+}
+
+/// Read `input` to the end, inspect every token with `threads` workers, and hand each item to
+/// `sink` in input order.
+pub fn run(
+    input: impl BufRead,
+    ring: &KeyRing,
+    opts: &Options,
+    threads: usize,
+    mut sink: impl FnMut(Item) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let threads = threads.max(1);
+    let mut pending: Vec<(usize, String)> = Vec::with_capacity(CHUNK);
+    let flush = |pending: &mut Vec<(usize, String)>,
+                 sink: &mut dyn FnMut(Item) -> std::io::Result<()>|
+     -> std::io::Result<()> {
+        for item in inspect_chunk(pending, ring, opts, threads) {
+            sink(item)?;
+        }
+        pending.clear();
+        Ok(())
+    };
+    for (index, line) in input.lines().enumerate() {
+        let line = match line {
+            Ok(l) => l,
+            // A line that is not UTF-8 cannot hold a compact token worth reading; skip it.
+            Err(e) if e.kind() == std::io::ErrorKind::InvalidData => continue,
+            Err(e) => return Err(e),
+        };
+        for token in tokens_in_line(&line) {
+            pending.push((index + 1, token));
+        }
+        if pending.len() >= CHUNK {
+            flush(&mut pending, &mut sink)?;
+        }
+    }
+    flush(&mut pending, &mut sink)
+}
+
+fn inspect_chunk(
+    pending: &[(usize, String)],
+    ring: &KeyRing,
+    opts: &Options,
+    threads: usize,
+) -> Vec<Item> {
+    let one = |(line, token): &(usize, String)| Item {
+        line: *line,
+        result: inspect_token(token, Vec::new(), ring, opts),
+    };
+    if threads == 1 || pending.len() < 2 {
+        return pending.iter().map(one).collect();
+    }
+    let per = pending.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = pending
+            .chunks(per)
+            .map(|part| scope.spawn(move || part.iter().map(one).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    })
+}
+
+/// Counts for the people's summary.
+#[derive(Debug, Default, Serialize)]
+pub struct Summary {
+    pub tokens: usize,
+    pub accepted: usize,
+    pub rejected: usize,
+    pub not_verified: usize,
+    pub malformed: usize,
+    /// Finding id -> (severity, count, first line).
+    pub findings: BTreeMap<String, FindingCount>,
+    /// campaignId (or "-") -> outcome counts.
+    pub campaigns: BTreeMap<String, CampaignCounts>,
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct FindingCount {
+    pub severity: String,
+    pub count: usize,
+    pub example_line: usize,
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct CampaignCounts {
+    pub tokens: usize,
+    pub participation: BTreeMap<String, usize>,
+    pub win: BTreeMap<String, usize>,
+    /// Tokens with `gift.cw: true` (001 "Manage prizes").
+    pub winning: usize,
+}
+
+fn outcome_name<T: Serialize>(v: &T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+impl Summary {
+    pub fn add(&mut self, item: &Item) {
+        self.tokens += 1;
+        let insp = match &item.result {
+            Ok(i) => i,
+            Err(_) => {
+                self.malformed += 1;
+                return;
+            }
+        };
+        match insp.overall() {
+            Overall::Accepted => self.accepted += 1,
+            Overall::Rejected => self.rejected += 1,
+            Overall::NotVerified => self.not_verified += 1,
+        }
+        for f in &insp.findings {
+            let entry = self
+                .findings
+                .entry(f.id.clone())
+                .or_insert_with(|| FindingCount {
+                    severity: f.severity.as_str().to_string(),
+                    count: 0,
+                    example_line: item.line,
+                });
+            entry.count += 1;
+        }
+        let campaign = insp
+            .payload
+            .as_ref()
+            .and_then(|p| p.get("campaignId"))
+            .map(|v| match v {
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            })
+            .unwrap_or_else(|| "-".to_string());
+        let c = self.campaigns.entry(campaign).or_default();
+        c.tokens += 1;
+        *c.participation
+            .entry(outcome_name(&insp.verdict.participation.outcome))
+            .or_default() += 1;
+        *c.win
+            .entry(outcome_name(&insp.verdict.win.outcome))
+            .or_default() += 1;
+        let cw_true = insp
+            .payload
+            .as_ref()
+            .and_then(|p| p.pointer("/gift/cw"))
+            .is_some_and(|v| v == &serde_json::Value::Bool(true));
+        if cw_true {
+            c.winning += 1;
+        }
+    }
+
+    /// The summary for people; `prizes` is the campaign file's prize count, if any.
+    pub fn render(&self, prizes: Option<(&str, u64)>) -> String {
+        use std::fmt::Write as _;
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "{} token(s): {} accepted, {} rejected, {} not verified, {} malformed",
+            self.tokens, self.accepted, self.rejected, self.not_verified, self.malformed
+        );
+        if !self.findings.is_empty() {
+            let _ = writeln!(out, "\nfindings:");
+            let _ = writeln!(
+                out,
+                "  {:<8} {:>6}  {:<40} example line",
+                "severity", "count", "id"
+            );
+            let mut rows: Vec<_> = self.findings.iter().collect();
+            rows.sort_by(|a, b| b.1.count.cmp(&a.1.count).then(a.0.cmp(b.0)));
+            for (id, f) in rows {
+                let _ = writeln!(
+                    out,
+                    "  {:<8} {:>6}  {:<40} {}",
+                    f.severity, f.count, id, f.example_line
+                );
+            }
+        }
+        if !self.campaigns.is_empty() {
+            let _ = writeln!(out, "\noutcomes by campaignId:");
+            for (id, c) in &self.campaigns {
+                let fmt = |m: &BTreeMap<String, usize>| {
+                    m.iter()
+                        .map(|(k, v)| format!("{k} {v}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                let _ = writeln!(out, "  {id}: {} token(s)", c.tokens);
+                let _ = writeln!(out, "    participation: {}", fmt(&c.participation));
+                let _ = writeln!(out, "    win: {}", fmt(&c.win));
+                if let Some((campaign, prizes)) = prizes
+                    && campaign == id
+                {
+                    let warn = if c.winning as u64 > prizes {
+                        " — WARNING: more winning tokens than prizes (prizes go first come, first served)"
+                    } else {
+                        ""
+                    };
+                    let _ = writeln!(
+                        out,
+                        "    winning tokens (gift.cw true): {} for {} prize(s){warn}",
+                        c.winning, prizes
+                    );
+                }
+            }
+        }
+        out
+    }
+}

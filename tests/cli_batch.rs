@@ -1,0 +1,159 @@
+//! `inspect --batch` through the binary: every token of a log, in input order, as JSON Lines
+//! or a summary for people.
+
+mod common;
+
+use common::Sandbox;
+use common::crypto::hmac_token;
+use predicates::prelude::*;
+use serde_json::{Value, json};
+
+const SECRET: &str = "batch-test-secret-0123456789abcdef-xyz";
+const FAR: i64 = 4_102_444_800;
+
+fn token(claims: Value) -> String {
+    hmac_token(
+        "HS256",
+        SECRET.as_bytes(),
+        &json!({"alg": "HS256"}),
+        &claims,
+    )
+}
+
+fn log(sb: &Sandbox) -> (std::path::PathBuf, usize) {
+    let ok = |cw: bool| {
+        token(
+            json!({"sub": "u", "exp": FAR, "nbf": 1_700_000_000, "campaignId": "123456", "gift": {"cw": cw, "label": "Prize"}}),
+        )
+    };
+    let expired = token(json!({"sub": "u", "exp": 1_600_000_000, "campaignId": "123456"}));
+    let other = hmac_token(
+        "HS256",
+        b"another-secret-another-secret-another",
+        &json!({"alg": "HS256"}),
+        &json!({"sub": "x", "exp": FAR}),
+    );
+    let mut lines = vec![
+        "2024-05-01 boot".to_string(),
+        format!("GET /play?qual_token={} 200", ok(true)),
+        format!("token={} reason=ok", ok(false)),
+        format!("expired: {expired}"),
+        format!("two on a line: {} and {}", ok(true), ok(true)),
+        format!("unknown key: Bearer {other}"),
+        "no token here".to_string(),
+        format!(
+            "url-encoded: https://x.test/?jwt={}",
+            ok(true).replace('.', "%2E")
+        ),
+    ];
+    for _ in 0..300 {
+        lines.push(format!("bulk {}", ok(false)));
+    }
+    let n = 8 + 300;
+    (sb.write("access.log", lines.join("\n") + "\n"), n)
+}
+
+#[test]
+fn json_lines_in_input_order_with_line_numbers() {
+    let sb = Sandbox::new();
+    let (path, _) = log(&sb);
+    let out = sb
+        .cmd()
+        .args([
+            "inspect",
+            "--json",
+            "--secret",
+            SECRET,
+            "--threads",
+            "2",
+            "--batch",
+        ])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a rejected token makes the batch exit 1"
+    );
+    let rows: Vec<Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 307);
+    let lines: Vec<u64> = rows.iter().map(|r| r["line"].as_u64().unwrap()).collect();
+    assert_eq!(&lines[..7], &[2, 3, 4, 5, 5, 6, 8]);
+    assert!(lines.windows(2).all(|w| w[0] <= w[1]), "input order");
+    assert_eq!(rows[0]["accepted"], true);
+    assert_eq!(rows[2]["accepted"], false, "expired");
+    assert_eq!(rows[5]["layers"][0]["status"], "invalid", "other secret");
+
+    // One thread gives the same answers.
+    let single = sb
+        .cmd()
+        .args([
+            "inspect",
+            "--json",
+            "--secret",
+            SECRET,
+            "--threads",
+            "1",
+            "--at",
+            "2026-01-01T00:00:00Z",
+            "--batch",
+        ])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let double = sb
+        .cmd()
+        .args([
+            "inspect",
+            "--json",
+            "--secret",
+            SECRET,
+            "--threads",
+            "2",
+            "--at",
+            "2026-01-01T00:00:00Z",
+            "--batch",
+        ])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(single.stdout, double.stdout);
+}
+
+#[test]
+fn summary_for_people_with_prizes() {
+    let sb = Sandbox::new();
+    let (path, _) = log(&sb);
+    let campaign = sb.write(
+        "campaign.toml",
+        "id = \"123456\"\nprofile = \"qualifio\"\nsignature = \"hmac\"\nprizes = 3\n",
+    );
+    sb.cmd()
+        .args(["inspect", "--secret", SECRET, "--campaign"])
+        .arg(&campaign)
+        .arg("--batch")
+        .arg(&path)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("307 token(s): 305 accepted, 2 rejected, 0 not verified, 0 malformed"))
+        .stdout(predicate::str::contains("generic.exp.expired"))
+        .stdout(predicate::str::contains("123456: 306 token(s)"))
+        .stdout(predicate::str::contains("winning tokens (gift.cw true): 4 for 3 prize(s) — WARNING: more winning tokens than prizes"));
+}
+
+#[test]
+fn batch_from_stdin() {
+    let sb = Sandbox::new();
+    let t = token(json!({"sub": "u", "exp": FAR}));
+    sb.cmd()
+        .args(["inspect", "--secret", SECRET, "--batch", "-"])
+        .write_stdin(format!("{t}\n{t}\n"))
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("2 token(s): 2 accepted"));
+}
