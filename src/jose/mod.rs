@@ -5,6 +5,7 @@
 //! `kid` (tried only to explain a wrong `kid`: a match there is reported, never accepted).
 
 pub mod hmac;
+pub mod sign;
 
 use josekit::jwe::{self, JweContext, JweDecrypter};
 use josekit::jws::{self, JwsVerifier};
