@@ -17,5 +17,6 @@ pub mod token;
 
 pub use inspect::{InspectError, Options, inspect_text, inspect_token};
 pub mod commands;
+pub mod export;
 pub mod render;
 pub mod view;
