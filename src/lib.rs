@@ -7,6 +7,7 @@ pub mod keys;
 pub mod profile;
 pub mod report;
 pub mod rules;
+pub mod sign;
 
 pub use profile::{Profile, ProfileChoice};
 pub use report::{Finding, Inspection, Severity};
