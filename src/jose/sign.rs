@@ -184,18 +184,18 @@ pub fn choose_alg(key: &Key, requested: Option<&str>) -> Result<&'static str, Si
             hint,
         });
     };
-    if !key.allows(known) {
-        return Err(SignError::AlgNotAllowed {
-            key: key.name.clone(),
-            alg: known.to_string(),
-            allowed: key.algs.join(", "),
-        });
-    }
     if known.starts_with("HS") && key.key_type != KeyType::Secret {
         return Err(SignError::HmacWithAsymmetricKey {
             key: key.name.clone(),
             alg: known.to_string(),
             what: describe(key),
+        });
+    }
+    if !key.allows(known) {
+        return Err(SignError::AlgNotAllowed {
+            key: key.name.clone(),
+            alg: known.to_string(),
+            allowed: key.algs.join(", "),
         });
     }
     if !fits(known, key.key_type) {
