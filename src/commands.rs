@@ -265,8 +265,13 @@ fn one_key(keys: Vec<keys::Key>, what: &str) -> Result<keys::Key> {
         1 => Ok(keys.remove(0)),
         _ => {
             let names: Vec<&str> = keys.iter().map(|k| k.name.as_str()).collect();
+            let hint = if what.starts_with("stored") {
+                "name one with --key NAME#kid"
+            } else {
+                "keep only the signing key in the file"
+            };
             bail!(
-                "{what} holds {} keys ({}): name one, e.g. --key NAME#kid for a stored JWKS",
+                "{what} holds {} keys ({}): {hint}",
                 keys.len(),
                 names.join(", ")
             )
