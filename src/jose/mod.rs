@@ -5,7 +5,6 @@
 //! `kid` (tried only to explain a wrong `kid`: a match there is reported, never accepted).
 
 pub mod hmac;
-pub mod sign;
 
 use josekit::jwe::{self, JweContext, JweDecrypter};
 use josekit::jws::{self, JwsVerifier};
@@ -15,6 +14,9 @@ use crate::keys::{Curve, Key, KeyRing, KeyType, Material, OkpCurve};
 use crate::report::{Attempt, AttemptResult, Layer, LayerStatus, TokenKind};
 use crate::rules::UNDERSTOOD_CRIT;
 use crate::token::header_str;
+
+// Signing and JWE `dir` wrapping (tokenscope sign, scenarios, the TUI's edit mode).
+pub mod sign;
 
 /// JWS algorithms tokenscope verifies.
 pub const JWS_ALGS: &[&str] = &[
