@@ -41,6 +41,8 @@ impl std::error::Error for Exit {}
 pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Some(Command::Inspect(args)) => inspect(&args, cli.store.as_deref()),
+        Some(Command::Sign(args)) => sign(&args, cli.store.as_deref()),
+        Some(Command::Scenarios(args)) => scenarios(&args, cli.store.as_deref()),
         Some(Command::Keys(cmd)) => {
             let store = open_store(cli.store.as_deref())?;
             let cache = keys::default_cache_dir()?;
@@ -330,4 +332,268 @@ pub fn exit_code(insp: &Inspection) -> u8 {
         Overall::Rejected => exit::REJECTED,
         Overall::NotVerified => exit::NOT_VERIFIED,
     }
+}
+
+/// Exactly one key from a list read for one name or file.
+fn one_key(keys: Vec<keys::Key>, what: &str) -> Result<keys::Key> {
+    let mut keys = keys;
+    match keys.len() {
+        0 => bail!("{what} holds no usable key"),
+        1 => Ok(keys.remove(0)),
+        _ => {
+            let names: Vec<&str> = keys.iter().map(|k| k.name.as_str()).collect();
+            let hint = if what.starts_with("stored") {
+                "name one with --key NAME#kid"
+            } else {
+                "keep only the signing key in the file"
+            };
+            bail!(
+                "{what} holds {} keys ({}): {hint}",
+                keys.len(),
+                names.join(", ")
+            )
+        }
+    }
+}
+
+/// The key `sign` and `scenarios` sign with: `--key`, `--key-file` or `--secret`; None when
+/// none is given.
+fn signing_key(
+    args: &crate::cli::SigningKeyArgs,
+    store_flag: Option<&Path>,
+) -> Result<Option<keys::Key>> {
+    if let Some(path) = &args.key_file {
+        let keys = keys::read_key_file(path)?;
+        return one_key(keys, &format!("key file '{}'", path.display())).map(Some);
+    }
+    if let Some(secret) = &args.secret {
+        let bytes = keys::read_secret_arg(secret, encoding(args.secret_encoding))?;
+        let name = if secret.starts_with('@') {
+            secret.as_str()
+        } else {
+            "--secret"
+        };
+        return Ok(Some(keys::secret_key(name, bytes)));
+    }
+    match &args.key {
+        Some(name) => stored_key(name, store_flag).map(Some),
+        None => Ok(None),
+    }
+}
+
+fn stored_key(name: &str, store_flag: Option<&Path>) -> Result<keys::Key> {
+    let store = open_store(store_flag)?;
+    let cache = keys::default_cache_dir()?;
+    let (ring, warnings) = keys::load_ring(&store, &[name.to_string()], &cache)?;
+    for w in warnings {
+        eprintln!("tokenscope: warning: {w}");
+    }
+    one_key(ring.keys, &format!("stored key '{name}'"))
+}
+
+fn template(arg: crate::cli::TemplateArg) -> crate::sign::Template {
+    use crate::cli::TemplateArg as A;
+    use crate::sign::Template as T;
+    match arg {
+        A::QualifioWinner => T::QualifioWinner,
+        A::QualifioBlocked => T::QualifioBlocked,
+        A::QualifioLimited => T::QualifioLimited,
+        A::Adictiz => T::Adictiz,
+        A::Xtremepush => T::Xtremepush,
+    }
+}
+
+fn export_format(arg: crate::cli::SignFormat) -> crate::export::ExportFormat {
+    use crate::cli::SignFormat as A;
+    use crate::export::ExportFormat as F;
+    match arg {
+        A::Raw => F::Raw,
+        A::QualifioUrl => F::QualifioUrl,
+        A::QualifioJs => F::QualifioJs,
+        A::AdictizUrl => F::AdictizUrl,
+        A::Bearer => F::Bearer,
+        A::Curl => F::Curl,
+    }
+}
+
+/// Read a JSON file (or stdin for `-`), reporting where it is invalid and warning about
+/// duplicate member names.
+fn read_json(arg: &str, what: &str) -> Result<serde_json::Value> {
+    let (text, label) = if arg == "-" {
+        (
+            read_capped(std::io::stdin().lock(), "standard input")?,
+            format!("{what} on standard input"),
+        )
+    } else {
+        let file =
+            std::fs::File::open(arg).with_context(|| format!("cannot open {what} file '{arg}'"))?;
+        (
+            read_capped(file, &format!("{what} file '{arg}'"))?,
+            format!("{what} file '{arg}'"),
+        )
+    };
+    let decoded = crate::token::json::parse(text.as_bytes())
+        .map_err(|e| anyhow::anyhow!("{label} is not valid JSON: {e}"))?;
+    for dup in &decoded.duplicates {
+        eprintln!(
+            "tokenscope: warning: {label} repeats the member '{dup}': only one value is signed"
+        );
+    }
+    Ok(decoded.value)
+}
+
+fn sign(args: &crate::cli::SignArgs, store_flag: Option<&Path>) -> Result<ExitCode> {
+    use crate::export::{self, ExportFormat};
+    use crate::jose::sign::{SignOptions, default_enc, encrypt_dir, sign_jws};
+    use crate::sign::{claims_bytes, edit_claims, parse_exp, parse_path, parse_set};
+
+    let now = now();
+    let template = args.template.map(template);
+    let mut claims = match (&args.claims, template) {
+        (Some(arg), _) => read_json(arg, "claims")?,
+        (None, Some(t)) => t.claims(now),
+        (None, None) => bail!(
+            "nothing to sign: give the claims with --claims FILE (or - for standard input), or start from --template"
+        ),
+    };
+    let sets = args
+        .sets
+        .iter()
+        .map(|s| parse_set(s))
+        .collect::<Result<Vec<_>, _>>()?;
+    let unsets = args
+        .unsets
+        .iter()
+        .map(|p| parse_path(p))
+        .collect::<Result<Vec<_>, _>>()?;
+    let exp = args.exp.as_deref().map(|e| parse_exp(e, now)).transpose()?;
+    edit_claims(&mut claims, &sets, &unsets, exp)?;
+
+    let Some(key) = signing_key(&args.signing, store_flag)? else {
+        if template.is_some() {
+            // `sign --template T` alone prints the starting claims.
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            serde_json::to_writer_pretty(&mut out, &claims)?;
+            writeln!(out)?;
+            out.flush()?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        bail!("sign needs a key: --key NAME (stored), --key-file PATH or --secret S");
+    };
+
+    let header = match &args.header {
+        Some(path) => match read_json(&path.display().to_string(), "header")? {
+            serde_json::Value::Object(map) => map,
+            other => bail!(
+                "header file '{}' holds {}, not a JSON object",
+                path.display(),
+                crate::token::json_type(&other)
+            ),
+        },
+        None => serde_json::Map::new(),
+    };
+    let opts = SignOptions {
+        alg: args.signing.alg.as_deref(),
+        kid: args.kid.as_deref(),
+    };
+    let mut token = sign_jws(&header, &claims_bytes(&claims), &key, &opts)?;
+
+    if let Some(t) = template {
+        let alg = crate::token::decode_header(token.split('.').next().unwrap_or_default())
+            .ok()
+            .and_then(|h| crate::token::header_str(&h.map, "alg").map(str::to_string))
+            .unwrap_or_default();
+        if !t.expected_algs().contains(&alg.as_str()) {
+            eprintln!(
+                "tokenscope: note: {} tokens are expected to be signed with {}; this one is {alg}",
+                t.profile().as_str(),
+                t.expected_algs().join(", "),
+            );
+        }
+    }
+
+    let encrypt_key = match (&args.encrypt_key, &args.encrypt_key_file) {
+        (Some(name), _) => Some(stored_key(name, store_flag)?),
+        (None, Some(path)) => Some(one_key(
+            keys::read_key_file(path)?,
+            &format!("key file '{}'", path.display()),
+        )?),
+        (None, None) => None,
+    };
+    match (encrypt_key, &args.enc) {
+        (Some(ek), enc) => {
+            let enc = match enc.as_deref() {
+                Some(e) => e,
+                None => default_enc(&ek).with_context(|| {
+                    format!(
+                        "key '{}' fits no JWE enc by its length: name one with --enc (A128GCM, A192GCM, A256GCM, A128CBC-HS256, A192CBC-HS384, A256CBC-HS512)",
+                        ek.name
+                    )
+                })?,
+            };
+            token = encrypt_dir(&token, &ek, enc)?;
+        }
+        (None, Some(_)) => {
+            bail!(
+                "--enc needs a key to encrypt with: --encrypt-key NAME or --encrypt-key-file PATH"
+            )
+        }
+        (None, None) => {}
+    }
+
+    let fmt = export_format(args.format);
+    if args.base_url.is_some() && !fmt.uses_base_url() {
+        let users: Vec<&str> = ExportFormat::ALL
+            .iter()
+            .filter(|f| f.uses_base_url())
+            .map(|f| f.name())
+            .collect();
+        bail!(
+            "--base-url is not used by --format {} (only by {})",
+            fmt.name(),
+            users.join(", ")
+        );
+    }
+    let text = export::format(&token, fmt, args.base_url.as_deref())?;
+    if let Some(note) = export::placeholder_note(fmt, args.base_url.as_deref()) {
+        eprintln!("tokenscope: note: {note}");
+    }
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn scenarios(args: &crate::cli::ScenariosArgs, store_flag: Option<&Path>) -> Result<ExitCode> {
+    use crate::sign::scenarios::{index_tsv, qualifio_matrix, run, table};
+
+    let crate::cli::ScenarioProfile::Qualifio = args.profile;
+    let Some(key) = signing_key(&args.signing, store_flag)? else {
+        bail!("scenarios needs a key: --key NAME (stored), --key-file PATH or --secret S");
+    };
+    let results = run(&qualifio_matrix(), key, args.signing.alg.as_deref(), now())?;
+    if let Some(dir) = &args.out {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create directory '{}'", dir.display()))?;
+        for r in &results {
+            let path = dir.join(r.scenario.file_name());
+            std::fs::write(&path, format!("{}\n", r.token))
+                .with_context(|| format!("cannot write '{}'", path.display()))?;
+        }
+        let index = dir.join("index.tsv");
+        std::fs::write(&index, index_tsv(&results))
+            .with_context(|| format!("cannot write '{}'", index.display()))?;
+        eprintln!(
+            "tokenscope: wrote {} tokens and index.tsv to '{}'",
+            results.len(),
+            dir.display()
+        );
+    }
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    out.write_all(table(&results).as_bytes())?;
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
 }

@@ -7,6 +7,7 @@ pub mod keys;
 pub mod profile;
 pub mod report;
 pub mod rules;
+pub mod sign;
 
 pub use profile::{Profile, ProfileChoice};
 pub use report::{Finding, Inspection, Severity};
@@ -18,5 +19,6 @@ pub mod token;
 pub use inspect::{InspectError, Options, inspect_text, inspect_token};
 pub mod batch;
 pub mod commands;
+pub mod export;
 pub mod render;
 pub mod view;

@@ -17,6 +17,9 @@ use crate::report::{Attempt, AttemptResult, Layer, LayerStatus, TokenKind};
 use crate::rules::UNDERSTOOD_CRIT;
 use crate::token::header_str;
 
+// Signing and JWE `dir` wrapping (tokenscope sign, scenarios, the TUI's edit mode).
+pub mod sign;
+
 /// JWS algorithms tokenscope verifies.
 pub const JWS_ALGS: &[&str] = &[
     "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256",
