@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// platforms' claim rules (Qualifio, Adictiz, Xtremepush).
 #[derive(Debug, Parser)]
 #[command(name = "tokenscope", version, about, long_about = None)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct Cli {
     /// Key store directory (default: the platform config dir, or $TOKENSCOPE_HOME/keys).
     #[arg(long, global = true, value_name = "DIR")]
@@ -15,6 +16,9 @@ pub struct Cli {
 
     #[command(subcommand)]
     pub command: Option<Command>,
+
+    #[command(flatten)]
+    pub tui: TuiArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -219,4 +223,24 @@ pub enum ExportFormat {
     Jwk,
     /// A JWKS holding the public JWK.
     Jwks,
+}
+
+/// Without a subcommand tokenscope opens the interactive view.
+#[derive(Debug, Args, Default)]
+pub struct TuiArgs {
+    /// Open the interactive view on this token (or text containing it: a URL, a ticket).
+    #[arg(value_name = "TOKEN")]
+    pub token: Option<String>,
+
+    /// Open the interactive view on a file holding a token (or text around one).
+    #[arg(long, value_name = "PATH", conflicts_with = "token")]
+    pub file: Option<PathBuf>,
+
+    /// Open the interactive view on sample tokens and in-memory demo keys (nothing stored).
+    #[arg(long)]
+    pub demo: bool,
+
+    /// Colour theme: dark (default), light, high-contrast, colorblind.
+    #[arg(long, value_name = "NAME")]
+    pub theme: Option<String>,
 }

@@ -18,4 +18,5 @@ pub mod token;
 pub use inspect::{InspectError, Options, inspect_text, inspect_token};
 pub mod commands;
 pub mod render;
+pub mod tui;
 pub mod view;
