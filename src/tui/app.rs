@@ -305,6 +305,7 @@ impl App {
         let (ring, tokens) = super::demo::build(now)?;
         let mut app = App::new(ring, KeySource::Memory, theme, clock);
         app.demo = true;
+        app.refresh_key_rows();
         app.history = tokens
             .into_iter()
             .map(|t| Entry {

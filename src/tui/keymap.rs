@@ -172,27 +172,12 @@ impl Default for KeyMap {
             page_down: bind(&[Key::plain(PageDown)], NAV, "page down", ""),
             top: bind(&[Key::plain(Home), Key::ch('g')], NAV, "to the top", ""),
             bottom: bind(&[Key::plain(End), Key::ch('G')], NAV, "to the bottom", ""),
-            select: bind(
-                &[Key::plain(Enter)],
-                NAV,
-                "details of the selected finding",
-                "",
-            ),
+            select: bind(&[Key::plain(Enter)], NAV, "finding details", ""),
             history_prev: bind(&[Key::ch('<')], INPUT, "previous token", "prev"),
             history_next: bind(&[Key::ch('>')], INPUT, "next token", "next"),
-            clipboard: bind(
-                &[Key::ch('v')],
-                INPUT,
-                "inspect the clipboard (or paste into the terminal)",
-                "clipboard",
-            ),
+            clipboard: bind(&[Key::ch('v')], INPUT, "inspect the clipboard", "clipboard"),
             open_file: bind(&[Key::ch('o')], INPUT, "open a file", "open"),
-            set_time: bind(
-                &[Key::ch('t')],
-                TIME,
-                "evaluate at an instant (RFC 3339 or unix seconds)",
-                "time",
-            ),
+            set_time: bind(&[Key::ch('t')], TIME, "evaluate at an instant", "time"),
             hour_back: bind(&[Key::ch('[')], TIME, "one hour earlier", ""),
             hour_forward: bind(&[Key::ch(']')], TIME, "one hour later", "±1h"),
             day_back: bind(&[Key::ch('{')], TIME, "one day earlier", ""),
@@ -201,16 +186,11 @@ impl Default for KeyMap {
             add_key: bind(
                 &[Key::ch('a')],
                 KEYS,
-                "add a key (paste PEM, JWK or secret)",
+                "add a key (PEM, JWK, secret)",
                 "add key",
             ),
             delete_key: bind(&[Key::ch('d')], KEYS, "delete the selected key", ""),
-            toggle_mouse: bind(
-                &[Key::ch('m')],
-                APP,
-                "mouse capture on/off (off: select text with the mouse)",
-                "",
-            ),
+            toggle_mouse: bind(&[Key::ch('m')], APP, "mouse on/off (to select text)", ""),
         }
     }
 }

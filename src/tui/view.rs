@@ -234,7 +234,7 @@ pub fn slot_title<'a>(app: &App, shown: Pane, areas: Option<&Areas>, theme: &The
             other => other.title().to_string(),
         };
         if *p == shown {
-            spans.push(Span::styled(label, Style::default()));
+            spans.push(Span::styled(format!("[{label}]"), Style::default()));
         } else {
             spans.push(Span::styled(label, theme.dim));
         }

@@ -54,33 +54,46 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, tabs: Option<&Areas>) {
             .render(area, buf);
         return;
     }
+    // The id column only when there is room: severity, claim and message come first.
+    let with_id = area.width >= 100;
     let rows = findings.iter().map(|f| {
         let (word, style) = severity_cell(f.severity, t);
-        Row::new(vec![
+        let mut cells = vec![
             Cell::from(Span::styled(word, style)),
             Cell::from(Span::styled(f.claim.clone(), t.json_key)),
             Cell::from(Span::styled(f.message.clone(), t.text)),
-            Cell::from(Span::styled(f.id.clone(), t.dim)),
-        ])
+        ];
+        if with_id {
+            cells.push(Cell::from(Span::styled(f.id.clone(), t.dim)));
+        }
+        Row::new(cells)
     });
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Length(7),
-            Constraint::Length(14),
-            Constraint::Min(20),
-            Constraint::Length(30),
-        ],
-    )
-    .header(Row::new(vec!["sev", "claim", "message", "id"]).style(t.table_header))
-    .row_highlight_style(if focused {
-        t.finding_selected
-    } else {
-        Style::default()
-    })
-    .highlight_symbol("▶")
-    .column_spacing(1)
-    .block(block);
+    let claim_w = findings
+        .iter()
+        .map(|f| f.claim.chars().count())
+        .max()
+        .unwrap_or(5)
+        .clamp(5, 16) as u16;
+    let mut widths = vec![
+        Constraint::Length(7),
+        Constraint::Length(claim_w),
+        Constraint::Fill(1),
+    ];
+    let mut header = vec!["sev", "claim", "message"];
+    if with_id {
+        widths.push(Constraint::Length(32));
+        header.push("id");
+    }
+    let table = Table::new(rows, widths)
+        .header(Row::new(header).style(t.table_header))
+        .row_highlight_style(if focused {
+            t.finding_selected
+        } else {
+            Style::default()
+        })
+        .highlight_symbol("▶")
+        .column_spacing(1)
+        .block(block);
     let mut state = TableState::default().with_selected(Some(app.finding_sel));
     StatefulWidget::render(table, area, buf, &mut state);
 }

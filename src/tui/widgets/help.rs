@@ -25,14 +25,15 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             Span::styled(help, t.popup_text),
         ]));
     }
-    let half = lines.len().div_ceil(2);
-    // Split between groups near the middle so no group is cut in two.
-    let split = (half..lines.len())
-        .find(|i| lines[*i].spans.is_empty() || lines[*i].width() == 0)
+    // Split at the blank line between groups closest to the middle.
+    let half = lines.len() / 2;
+    let split = (0..lines.len())
+        .filter(|i| lines[*i].width() == 0)
+        .min_by_key(|i| i.abs_diff(half))
         .unwrap_or(half);
     let right = lines.split_off(split);
     let rows = lines.len().max(right.len()) as u16;
-    let popup = centered(area, area.width.saturating_sub(4).min(110), rows + 4);
+    let popup = centered(area, area.width.saturating_sub(4).min(110), rows + 2);
     Clear.render(popup, buf);
     let block = Block::default()
         .borders(Borders::ALL)

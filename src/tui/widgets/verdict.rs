@@ -90,6 +90,7 @@ fn matrix<'a>(
     row_names: [&'a str; 3],
     cell_text: impl Fn(usize, usize) -> &'a str,
     applies: &[(usize, usize)],
+    value_width: u16,
     t: &Theme,
 ) -> Table<'a> {
     let header = Row::new(std::iter::once(Cell::from(corner)).chain(
@@ -119,13 +120,13 @@ fn matrix<'a>(
     Table::new(
         rows,
         [
-            Constraint::Length(9),
-            Constraint::Length(16),
-            Constraint::Length(16),
+            Constraint::Length(8),
+            Constraint::Length(value_width),
+            Constraint::Length(value_width),
         ],
     )
     .header(header)
-    .column_spacing(1)
+    .column_spacing(0)
 }
 
 fn marked_line<'a>(on: bool, text: String, t: &Theme) -> Line<'a> {
@@ -142,7 +143,8 @@ enum Piece<'a> {
     Table(Box<Table<'a>>, u16),
 }
 
-fn pieces<'a>(app: &'a App) -> Vec<Piece<'a>> {
+fn pieces<'a>(app: &'a App, width: u16) -> Vec<Piece<'a>> {
+    let value_width = (width.saturating_sub(8) / 2).clamp(12, 18);
     let t = &app.theme;
     let Some(insp) = app.inspection() else {
         return vec![Piece::Line(Line::styled("no token", t.dim))];
@@ -173,14 +175,15 @@ fn pieces<'a>(app: &'a App) -> Vec<Piece<'a>> {
                     if p.nb_ignored {
                         "nb (ignored)".to_string()
                     } else {
-                        "nb present".to_string()
+                        "nb".to_string()
                     },
-                    "nb absent".to_string(),
+                    "no nb".to_string(),
                 ],
                 p.nb_ignored.then_some(0),
                 ["true", "false", "absent"],
                 |r, c| PARTICIPATION_ROWS[participation_row(r, c)].outcome_text,
                 &participation_cells(v),
+                value_width,
                 t,
             )),
             4,
@@ -222,14 +225,15 @@ fn pieces<'a>(app: &'a App) -> Vec<Piece<'a>> {
                     if w.label_ignored {
                         "label (ignored)".to_string()
                     } else {
-                        "label present".to_string()
+                        "label".to_string()
                     },
-                    "label absent".to_string(),
+                    "no label".to_string(),
                 ],
                 w.label_ignored.then_some(0),
                 ["true", "false", "absent"],
                 |r, c| WIN_ROWS[win_row(r, c)].outcome_text,
                 &win_cells(v),
+                value_width,
                 t,
             )),
             4,
@@ -270,7 +274,7 @@ fn pieces<'a>(app: &'a App) -> Vec<Piece<'a>> {
 
 /// Rows the pane's content takes.
 pub fn height(app: &App) -> usize {
-    pieces(app)
+    pieces(app, 80)
         .iter()
         .map(|p| match p {
             Piece::Line(_) => 1,
@@ -291,7 +295,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, areas: &Areas) {
     let total = height(app) as u16;
     let mut content = Buffer::empty(Rect::new(0, 0, inner.width, total.max(1)));
     let mut y = 0;
-    for piece in pieces(app) {
+    for piece in pieces(app, inner.width) {
         match piece {
             Piece::Line(l) => {
                 Paragraph::new(l).render(Rect::new(0, y, inner.width, 1), &mut content);
