@@ -87,7 +87,6 @@ fn matrix<'a>(
     corner: &'a str,
     columns: [String; 2],
     ignored_column: Option<usize>,
-    row_names: [&'a str; 3],
     cell_text: impl Fn(usize, usize) -> &'a str,
     applies: &[(usize, usize)],
     value_width: u16,
@@ -104,6 +103,8 @@ fn matrix<'a>(
         }),
     ))
     .style(t.table_header);
+    // Both tables' rows are the JSON boolean claim: true, false, absent.
+    let row_names = ["true", "false", "absent"];
     let rows = (0..3).map(|r| {
         let mut cells = vec![Cell::from(Span::styled(row_names[r], t.table_header))];
         for c in 0..2 {
@@ -180,7 +181,6 @@ fn pieces<'a>(app: &'a App, width: u16) -> Vec<Piece<'a>> {
                     "no nb".to_string(),
                 ],
                 p.nb_ignored.then_some(0),
-                ["true", "false", "absent"],
                 |r, c| PARTICIPATION_ROWS[participation_row(r, c)].outcome_text,
                 &participation_cells(v),
                 value_width,
@@ -230,7 +230,6 @@ fn pieces<'a>(app: &'a App, width: u16) -> Vec<Piece<'a>> {
                     "no label".to_string(),
                 ],
                 w.label_ignored.then_some(0),
-                ["true", "false", "absent"],
                 |r, c| WIN_ROWS[win_row(r, c)].outcome_text,
                 &win_cells(v),
                 value_width,
