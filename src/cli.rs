@@ -8,7 +8,6 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// platforms' claim rules (Qualifio, Adictiz, Xtremepush).
 #[derive(Debug, Parser)]
 #[command(name = "tokenscope", version, about, long_about = None)]
-#[command(args_conflicts_with_subcommands = true)]
 pub struct Cli {
     /// Key store directory (default: the platform config dir, or $TOKENSCOPE_HOME/keys).
     #[arg(long, global = true, value_name = "DIR")]

@@ -79,12 +79,13 @@ pub fn build_app(args: &TuiArgs, store_flag: Option<&Path>) -> Result<App> {
 
 /// `tokenscope [TOKEN | --file F | --demo] [--theme NAME]`.
 pub fn run(args: &TuiArgs, store_flag: Option<&Path>) -> Result<ExitCode> {
+    // Arguments first (a bad theme or file is reported as such), then the terminal.
+    let mut app = build_app(args, store_flag)?;
     if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
         bail!(
             "the interactive view needs a terminal (stdin and stdout); for a report use `tokenscope inspect TOKEN` (or `inspect -` to read standard input)"
         );
     }
-    let mut app = build_app(args, store_flag)?;
     let mut terminal = ratatui::try_init().context("cannot set up the terminal")?;
     // ratatui's hook restores raw mode and the screen; this one also turns off the mouse
     // capture and bracketed paste first, so a panic never leaves the terminal broken.
