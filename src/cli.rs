@@ -15,6 +15,9 @@ pub struct Cli {
 
     #[command(subcommand)]
     pub command: Option<Command>,
+
+    #[command(flatten)]
+    pub tui: TuiArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -358,4 +361,24 @@ pub struct ScenariosArgs {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ScenarioProfile {
     Qualifio,
+}
+
+/// Without a subcommand tokenscope opens the interactive view.
+#[derive(Debug, Args, Default)]
+pub struct TuiArgs {
+    /// Open the interactive view on this token (or text containing it: a URL, a ticket).
+    #[arg(value_name = "TOKEN")]
+    pub token: Option<String>,
+
+    /// Open the interactive view on a file holding a token (or text around one).
+    #[arg(long, value_name = "PATH", conflicts_with = "token")]
+    pub file: Option<PathBuf>,
+
+    /// Open the interactive view on sample tokens and in-memory demo keys (nothing stored).
+    #[arg(long)]
+    pub demo: bool,
+
+    /// Colour theme: dark (default), light, high-contrast, colorblind.
+    #[arg(long, value_name = "NAME")]
+    pub theme: Option<String>,
 }

@@ -52,12 +52,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             out.flush()?;
             Ok(ExitCode::SUCCESS)
         }
-        None => {
-            use clap::CommandFactory;
-            let mut cmd = Cli::command();
-            cmd.print_help()?;
-            Ok(ExitCode::from(exit::USAGE))
-        }
+        None => crate::tui::run(&cli.tui, cli.store.as_deref()),
     }
 }
 

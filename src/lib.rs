@@ -21,4 +21,5 @@ pub mod batch;
 pub mod commands;
 pub mod export;
 pub mod render;
+pub mod tui;
 pub mod view;

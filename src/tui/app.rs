@@ -1,0 +1,1224 @@
+//! The TUI's state and the one place it changes: `App::update(Action)`.
+//!
+//! Terminal events become `Action`s through `App::action` (a pure lookup in the keymap, or
+//! raw input while a prompt is open); side effects that need the terminal or the system
+//! clipboard are queued as `Effect`s for the event loop.
+
+use std::path::PathBuf;
+
+use ratatui::crossterm::event::{Event, KeyCode, KeyEventKind, KeyModifiers, MouseEventKind};
+use ratatui::layout::{Position, Rect};
+use zeroize::Zeroizing;
+
+use super::keymap::{Key, KeyMap};
+use super::theme::Theme;
+use super::view;
+use crate::inspect::{InspectError, Options, inspect_text};
+use crate::keys::{self, KeyRing, KeyType, Material, MaterialSource, Store, StoredKey};
+use crate::report::{Inspection, PayloadView, TokenKind};
+use crate::view::{JsonLine, Tok, json_lines};
+
+/// Default clock skew (seconds), as `inspect --skew`.
+pub const SKEW: i64 = 60;
+/// Largest file `o` reads (as `inspect`).
+pub const MAX_FILE: u64 = crate::commands::MAX_INPUT;
+
+/// The panes, in focus order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Pane {
+    Token,
+    Header,
+    Payload,
+    Findings,
+    Verdict,
+    Keys,
+}
+
+impl Pane {
+    pub const ALL: [Pane; 6] = [
+        Pane::Token,
+        Pane::Header,
+        Pane::Payload,
+        Pane::Findings,
+        Pane::Verdict,
+        Pane::Keys,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Pane::Token => "Token",
+            Pane::Header => "Header",
+            Pane::Payload => "Payload",
+            Pane::Findings => "Findings",
+            Pane::Verdict => "Verdict",
+            Pane::Keys => "Keys",
+        }
+    }
+
+    pub fn index(self) -> usize {
+        Pane::ALL.iter().position(|p| *p == self).unwrap_or(0)
+    }
+
+    fn next(self) -> Pane {
+        Pane::ALL[(self.index() + 1) % Pane::ALL.len()]
+    }
+
+    fn prev(self) -> Pane {
+        Pane::ALL[(self.index() + Pane::ALL.len() - 1) % Pane::ALL.len()]
+    }
+}
+
+/// Everything that can happen to the app.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    Quit,
+    ToggleHelp,
+    FocusNext,
+    FocusPrev,
+    Focus(Pane),
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    /// Enter: the selected finding's details.
+    Select,
+    HistoryPrev,
+    HistoryNext,
+    ReadClipboard,
+    OpenFilePrompt,
+    TimePrompt,
+    /// Move the evaluation instant by this many seconds.
+    StepTime(i64),
+    TimeNow,
+    AddKeyPrompt,
+    DeleteKeyPrompt,
+    ToggleMouse,
+    /// Bracketed paste (or the clipboard's text).
+    Paste(String),
+    /// The clipboard could not be read.
+    ClipboardFailed(String),
+    /// Mouse wheel over a point: positive is down.
+    Scroll {
+        delta: i32,
+        column: u16,
+        row: u16,
+    },
+    Click {
+        column: u16,
+        row: u16,
+    },
+    Resize(u16, u16),
+    // Input while a popup is open.
+    Char(char),
+    Backspace,
+    ClearInput,
+    Submit,
+    Cancel,
+}
+
+/// Side effects for the event loop.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    ReadClipboard,
+    SetMouseCapture(bool),
+}
+
+/// What a prompt asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PromptKind {
+    OpenFile,
+    Time,
+    KeyMaterial,
+    /// Second step of adding a key: its name (the material is kept until then).
+    KeyName {
+        material: Zeroizing<String>,
+    },
+}
+
+impl PromptKind {
+    pub fn title(&self) -> &'static str {
+        match self {
+            PromptKind::OpenFile => "Open a file (path)",
+            PromptKind::Time => "Evaluate at (RFC 3339 or unix seconds; empty = now)",
+            PromptKind::KeyMaterial => "Add a key: paste a PEM, JWK, JWKS or an HMAC secret",
+            PromptKind::KeyName { .. } => "Name for the new key",
+        }
+    }
+}
+
+/// A popup over the main view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Modal {
+    None,
+    Help,
+    /// Details of the selected finding.
+    Detail,
+    Prompt {
+        kind: PromptKind,
+        input: String,
+    },
+    ConfirmDelete {
+        name: String,
+    },
+}
+
+/// One token of the session history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub label: String,
+    pub text: String,
+}
+
+/// A status-line message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub text: String,
+    pub error: bool,
+}
+
+/// One row of the Keys pane (never key material).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyRow {
+    pub name: String,
+    pub kind: String,
+    pub kid: String,
+    pub profile: String,
+    pub fingerprint: String,
+    /// The fingerprint changes each run (a key generated at startup).
+    pub volatile: bool,
+}
+
+/// What is shown for the current token, computed once per inspection.
+#[derive(Debug, Clone, Default)]
+pub struct Shown {
+    pub insp: Option<Inspection>,
+    /// Intake or decoding error.
+    pub error: Option<String>,
+    /// Header pane lines; pointers are full (`/header/alg`, `/layers/1/header/kid`).
+    pub header_lines: Vec<JsonLine>,
+    pub payload_lines: Vec<JsonLine>,
+}
+
+/// Where keys come from and go to.
+#[derive(Debug)]
+pub enum KeySource {
+    /// The demo's in-memory ring: adds and deletes never touch the disk.
+    Memory,
+    /// The key store (`tokenscope keys`).
+    Store { store: Store, cache: PathBuf },
+}
+
+/// The whole TUI state.
+pub struct App {
+    pub keymap: KeyMap,
+    pub theme: Theme,
+    pub ring: KeyRing,
+    pub keys: KeySource,
+    pub key_rows: Vec<KeyRow>,
+    pub history: Vec<Entry>,
+    pub current: Option<usize>,
+    pub shown: Shown,
+    /// Evaluation instant (unix seconds) and whether the user pinned it.
+    pub at: i64,
+    pub pinned: bool,
+    pub clock: fn() -> i64,
+    pub focus: Pane,
+    /// Which of Verdict / Keys the lower right slot shows.
+    pub lower: Pane,
+    pub scroll: [usize; 6],
+    pub finding_sel: usize,
+    pub key_sel: usize,
+    pub modal: Modal,
+    pub message: Option<Message>,
+    pub mouse_capture: bool,
+    pub size: (u16, u16),
+    pub effects: Vec<Effect>,
+    pub quit: bool,
+    /// Draw values that change from run to run (signatures, ciphertext, fingerprints of keys
+    /// generated at startup) as placeholders: for stable snapshots only.
+    pub redact_volatile: bool,
+    pub demo: bool,
+}
+
+/// Wall-clock unix seconds.
+pub fn system_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or_default()
+}
+
+impl App {
+    /// An app over `ring`, with no token yet.
+    pub fn new(ring: KeyRing, keys: KeySource, theme: Theme, clock: fn() -> i64) -> App {
+        let mut app = App {
+            keymap: KeyMap::default(),
+            theme,
+            ring,
+            keys,
+            key_rows: Vec::new(),
+            history: Vec::new(),
+            current: None,
+            shown: Shown::default(),
+            at: clock(),
+            pinned: false,
+            clock,
+            focus: Pane::Payload,
+            lower: Pane::Verdict,
+            scroll: [0; 6],
+            finding_sel: 0,
+            key_sel: 0,
+            modal: Modal::None,
+            message: None,
+            mouse_capture: true,
+            size: (100, 30),
+            effects: Vec::new(),
+            quit: false,
+            redact_volatile: false,
+            demo: false,
+        };
+        app.refresh_key_rows();
+        app
+    }
+
+    /// The demo at a fixed instant with a fixed terminal size and stable rendering: what the
+    /// snapshot tests draw. `clock` is pinned to `at` so `n` keeps snapshots stable too.
+    pub fn demo_for_tests(at: i64, width: u16, height: u16) -> Result<App, String> {
+        fn fixed() -> i64 {
+            FIXED_AT.load(std::sync::atomic::Ordering::Relaxed)
+        }
+        FIXED_AT.store(at, std::sync::atomic::Ordering::Relaxed);
+        let mut app = App::demo(Theme::dark(), fixed)?;
+        app.redact_volatile = true;
+        app.size = (width, height);
+        app.pinned = true;
+        app.at = at;
+        app.reinspect();
+        Ok(app)
+    }
+
+    /// `tokenscope --demo`.
+    pub fn demo(theme: Theme, clock: fn() -> i64) -> Result<App, String> {
+        let now = clock();
+        let (ring, tokens) = super::demo::build(now)?;
+        let mut app = App::new(ring, KeySource::Memory, theme, clock);
+        app.demo = true;
+        app.refresh_key_rows();
+        app.history = tokens
+            .into_iter()
+            .map(|t| Entry {
+                label: t.label.to_string(),
+                text: t.text,
+            })
+            .collect();
+        app.current = Some(0);
+        app.reinspect();
+        Ok(app)
+    }
+
+    /// Open a token (argument or file) as the first history entry.
+    pub fn open_text(&mut self, label: &str, text: String) {
+        self.history.push(Entry {
+            label: label.to_string(),
+            text,
+        });
+        self.current = Some(self.history.len() - 1);
+        self.reinspect();
+    }
+
+    /// First visible row of a scrolling pane.
+    pub fn scroll_of(&self, p: Pane) -> usize {
+        self.scroll[p.index()]
+    }
+
+    pub fn inspection(&self) -> Option<&Inspection> {
+        self.shown.insp.as_ref()
+    }
+
+    /// The selected finding, if any.
+    pub fn selected_finding(&self) -> Option<&crate::Finding> {
+        self.inspection()?.findings.get(self.finding_sel)
+    }
+
+    /// The claim pointer the selected finding points at (highlighted in Header/Payload).
+    pub fn highlighted_claim(&self) -> Option<&str> {
+        self.selected_finding()
+            .map(|f| f.claim.as_str())
+            .filter(|c| !c.is_empty())
+    }
+
+    /// Map a terminal event to an action (pure: no state changes).
+    pub fn action(&self, event: &Event) -> Option<Action> {
+        match event {
+            Event::Key(k) if k.kind == KeyEventKind::Press => {
+                let key = Key::from_event(k);
+                if key == Key::ctrl('c') {
+                    return Some(Action::Quit);
+                }
+                match &self.modal {
+                    Modal::None => self.keymap.lookup(key),
+                    Modal::Help | Modal::Detail => match key.code {
+                        KeyCode::Up | KeyCode::Down | KeyCode::PageUp | KeyCode::PageDown => None,
+                        _ => Some(Action::Cancel),
+                    },
+                    Modal::ConfirmDelete { .. } => match key.code {
+                        KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => {
+                            Some(Action::Submit)
+                        }
+                        _ => Some(Action::Cancel),
+                    },
+                    Modal::Prompt { .. } => match key.code {
+                        KeyCode::Esc => Some(Action::Cancel),
+                        KeyCode::Enter => Some(Action::Submit),
+                        KeyCode::Backspace => Some(Action::Backspace),
+                        KeyCode::Char('u') if key.mods.contains(KeyModifiers::CONTROL) => {
+                            Some(Action::ClearInput)
+                        }
+                        KeyCode::Char(c) if !key.mods.contains(KeyModifiers::CONTROL) => {
+                            Some(Action::Char(c))
+                        }
+                        _ => None,
+                    },
+                }
+            }
+            Event::Paste(text) => Some(Action::Paste(text.clone())),
+            Event::Resize(w, h) => Some(Action::Resize(*w, *h)),
+            Event::Mouse(m) => match m.kind {
+                MouseEventKind::ScrollDown => Some(Action::Scroll {
+                    delta: 3,
+                    column: m.column,
+                    row: m.row,
+                }),
+                MouseEventKind::ScrollUp => Some(Action::Scroll {
+                    delta: -3,
+                    column: m.column,
+                    row: m.row,
+                }),
+                MouseEventKind::Down(_) => Some(Action::Click {
+                    column: m.column,
+                    row: m.row,
+                }),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// The only place state changes.
+    pub fn update(&mut self, action: Action) {
+        // A message lasts until the next thing the user does.
+        if !matches!(action, Action::Resize(..) | Action::Scroll { .. }) {
+            self.message = None;
+        }
+        match action {
+            Action::Quit => self.quit = true,
+            Action::ToggleHelp => self.modal = Modal::Help,
+            Action::FocusNext => self.set_focus(self.focus.next()),
+            Action::FocusPrev => self.set_focus(self.focus.prev()),
+            Action::Focus(p) => self.set_focus(p),
+            Action::Up => self.move_by(-1),
+            Action::Down => self.move_by(1),
+            Action::PageUp => self.move_by(-(self.page(self.focus) as i64)),
+            Action::PageDown => self.move_by(self.page(self.focus) as i64),
+            Action::Top => self.move_by(i64::MIN / 2),
+            Action::Bottom => self.move_by(i64::MAX / 2),
+            Action::Select => {
+                if self.selected_finding().is_some() {
+                    self.modal = Modal::Detail;
+                } else {
+                    self.info("no finding selected");
+                }
+            }
+            Action::HistoryPrev => self.flip(-1),
+            Action::HistoryNext => self.flip(1),
+            Action::ReadClipboard => self.effects.push(Effect::ReadClipboard),
+            Action::ClipboardFailed(e) => self.error(format!("clipboard: {e}")),
+            Action::OpenFilePrompt => self.prompt(PromptKind::OpenFile),
+            Action::TimePrompt => self.prompt(PromptKind::Time),
+            Action::StepTime(delta) => {
+                self.at = self.at.saturating_add(delta);
+                self.pinned = true;
+                self.reinspect();
+            }
+            Action::TimeNow => {
+                self.pinned = false;
+                self.reinspect();
+            }
+            Action::AddKeyPrompt => self.prompt(PromptKind::KeyMaterial),
+            Action::DeleteKeyPrompt => match self.key_rows.get(self.key_sel) {
+                Some(row) => {
+                    self.modal = Modal::ConfirmDelete {
+                        name: row.name.clone(),
+                    }
+                }
+                None => self.info("no key to delete (focus the Keys pane and pick one)"),
+            },
+            Action::ToggleMouse => {
+                self.mouse_capture = !self.mouse_capture;
+                self.effects
+                    .push(Effect::SetMouseCapture(self.mouse_capture));
+                self.info(if self.mouse_capture {
+                    "mouse capture on: wheel scrolls, click focuses"
+                } else {
+                    "mouse capture off: select text with the mouse; m turns it back on"
+                });
+            }
+            Action::Paste(text) => self.paste(text),
+            Action::Scroll { delta, column, row } => {
+                if let Some(p) = self.pane_at(column, row) {
+                    let saved = self.focus;
+                    self.focus = p;
+                    self.scroll_by(p, delta as i64);
+                    self.focus = saved;
+                }
+            }
+            Action::Click { column, row } => {
+                if let Some(p) = self.pane_at(column, row) {
+                    self.set_focus(p);
+                }
+            }
+            Action::Resize(w, h) => {
+                self.size = (w, h);
+                self.clamp_all();
+            }
+            Action::Char(c) => {
+                if let Modal::Prompt { input, .. } = &mut self.modal {
+                    input.push(c);
+                }
+            }
+            Action::Backspace => {
+                if let Modal::Prompt { input, .. } = &mut self.modal {
+                    input.pop();
+                }
+            }
+            Action::ClearInput => {
+                if let Modal::Prompt { input, .. } = &mut self.modal {
+                    input.clear();
+                }
+            }
+            Action::Cancel => self.modal = Modal::None,
+            Action::Submit => self.submit(),
+        }
+    }
+
+    fn info(&mut self, text: impl Into<String>) {
+        self.message = Some(Message {
+            text: text.into(),
+            error: false,
+        });
+    }
+
+    fn error(&mut self, text: impl Into<String>) {
+        self.message = Some(Message {
+            text: text.into(),
+            error: true,
+        });
+    }
+
+    fn prompt(&mut self, kind: PromptKind) {
+        self.modal = Modal::Prompt {
+            kind,
+            input: String::new(),
+        };
+    }
+
+    fn set_focus(&mut self, p: Pane) {
+        self.focus = p;
+        if matches!(p, Pane::Verdict | Pane::Keys) {
+            self.lower = p;
+        }
+    }
+
+    /// Rows a page moves in a pane.
+    fn page(&self, p: Pane) -> usize {
+        self.pane_height(p).saturating_sub(1).max(1)
+    }
+
+    /// Inner height of a pane in the current layout (0 when hidden).
+    pub fn pane_height(&self, p: Pane) -> usize {
+        let area = Rect::new(0, 0, self.size.0, self.size.1);
+        view::layout(self, area)
+            .rect(p)
+            .map_or(0, |r| r.height.saturating_sub(2) as usize)
+    }
+
+    fn pane_at(&self, column: u16, row: u16) -> Option<Pane> {
+        let area = Rect::new(0, 0, self.size.0, self.size.1);
+        let l = view::layout(self, area);
+        Pane::ALL.into_iter().find(|p| {
+            l.rect(*p)
+                .is_some_and(|r| r.contains(Position::new(column, row)))
+        })
+    }
+
+    /// Lines of content a scrolling pane holds.
+    pub fn content_len(&self, p: Pane) -> usize {
+        match p {
+            Pane::Header => self.shown.header_lines.len(),
+            Pane::Payload => self.shown.payload_lines.len(),
+            Pane::Verdict => view::verdict_len(self),
+            Pane::Token => view::token_len(self),
+            Pane::Findings => self.inspection().map_or(0, |i| i.findings.len()),
+            Pane::Keys => self.key_rows.len(),
+        }
+    }
+
+    fn move_by(&mut self, delta: i64) {
+        self.scroll_by(self.focus, delta);
+    }
+
+    fn scroll_by(&mut self, p: Pane, delta: i64) {
+        match p {
+            Pane::Findings => {
+                let n = self.content_len(p);
+                self.finding_sel = step(self.finding_sel, delta, n.saturating_sub(1));
+                self.follow_claim();
+            }
+            Pane::Keys => {
+                let n = self.content_len(p);
+                self.key_sel = step(self.key_sel, delta, n.saturating_sub(1));
+            }
+            _ => {
+                let max = self.content_len(p).saturating_sub(self.pane_height(p));
+                let s = &mut self.scroll[p.index()];
+                *s = step(*s, delta, max);
+            }
+        }
+    }
+
+    fn clamp_all(&mut self) {
+        for p in [Pane::Token, Pane::Header, Pane::Payload, Pane::Verdict] {
+            let max = self.content_len(p).saturating_sub(self.pane_height(p));
+            let s = &mut self.scroll[p.index()];
+            *s = (*s).min(max);
+        }
+        self.finding_sel = self
+            .finding_sel
+            .min(self.content_len(Pane::Findings).saturating_sub(1));
+        self.key_sel = self.key_sel.min(self.key_rows.len().saturating_sub(1));
+    }
+
+    /// Scroll Header/Payload so the selected finding's claim is in view.
+    fn follow_claim(&mut self) {
+        let Some(claim) = self.highlighted_claim().map(str::to_string) else {
+            return;
+        };
+        for p in [Pane::Header, Pane::Payload] {
+            let lines = match p {
+                Pane::Header => &self.shown.header_lines,
+                _ => &self.shown.payload_lines,
+            };
+            if let Some(i) = lines.iter().position(|l| l.pointer == claim) {
+                let h = self.pane_height(p).max(1);
+                let s = &mut self.scroll[p.index()];
+                if i < *s || i >= *s + h {
+                    *s = i.saturating_sub(h / 2);
+                }
+            }
+        }
+        self.clamp_all();
+    }
+
+    fn flip(&mut self, delta: i64) {
+        let Some(cur) = self.current else {
+            self.info("no token yet: paste one");
+            return;
+        };
+        let next = step(cur, delta, self.history.len().saturating_sub(1));
+        if next == cur {
+            self.info(if delta < 0 {
+                "this is the first token of the session"
+            } else {
+                "this is the last token of the session"
+            });
+            return;
+        }
+        self.current = Some(next);
+        self.reset_view();
+        self.reinspect();
+    }
+
+    fn reset_view(&mut self) {
+        self.scroll = [0; 6];
+        self.finding_sel = 0;
+    }
+
+    fn paste(&mut self, text: String) {
+        if let Modal::Prompt { kind, input } = &mut self.modal {
+            match kind {
+                PromptKind::KeyMaterial => input.push_str(&text),
+                _ => input.push_str(text.trim()),
+            }
+            return;
+        }
+        if !matches!(self.modal, Modal::None) {
+            return;
+        }
+        self.open_pasted("pasted", text);
+    }
+
+    /// Inspect pasted text; when it holds no token, keep the current view and say why.
+    fn open_pasted(&mut self, label: &str, text: String) {
+        if let Err(e) = crate::token::find_token(&text) {
+            self.error(format!("no token in the pasted text: {e}"));
+            return;
+        }
+        self.history.push(Entry {
+            label: label.to_string(),
+            text,
+        });
+        self.current = Some(self.history.len() - 1);
+        self.reset_view();
+        self.reinspect();
+        self.info(format!(
+            "{label}: token {} of {} (< > flip through the history)",
+            self.history.len(),
+            self.history.len()
+        ));
+    }
+
+    fn submit(&mut self) {
+        let modal = std::mem::replace(&mut self.modal, Modal::None);
+        match modal {
+            Modal::Prompt { kind, input } => match kind {
+                PromptKind::Time => {
+                    if input.trim().is_empty() || input.trim() == "now" {
+                        self.update(Action::TimeNow);
+                        return;
+                    }
+                    match crate::time::parse_instant(&input) {
+                        Ok(at) => {
+                            self.at = at;
+                            self.pinned = true;
+                            self.reinspect();
+                        }
+                        Err(e) => {
+                            self.modal = Modal::Prompt {
+                                kind: PromptKind::Time,
+                                input,
+                            };
+                            self.error(e);
+                        }
+                    }
+                }
+                PromptKind::OpenFile => self.open_file(input.trim()),
+                PromptKind::KeyMaterial => {
+                    if input.trim().is_empty() {
+                        self.info("no key added");
+                        return;
+                    }
+                    let name = self.free_key_name();
+                    self.modal = Modal::Prompt {
+                        kind: PromptKind::KeyName {
+                            material: Zeroizing::new(input),
+                        },
+                        input: name,
+                    };
+                }
+                PromptKind::KeyName { material } => self.add_key(input.trim(), &material),
+            },
+            Modal::ConfirmDelete { name } => self.delete_key(&name),
+            other => self.modal = other,
+        }
+    }
+
+    fn open_file(&mut self, path: &str) {
+        if path.is_empty() {
+            return;
+        }
+        let path = expand_home(path);
+        let read = std::fs::File::open(&path).and_then(|f| {
+            use std::io::Read;
+            let mut buf = Vec::new();
+            f.take(MAX_FILE + 1).read_to_end(&mut buf)?;
+            Ok(buf)
+        });
+        match read {
+            Ok(bytes) if bytes.len() as u64 > MAX_FILE => self.error(format!(
+                "'{}' is larger than {} MiB",
+                path.display(),
+                MAX_FILE / (1024 * 1024)
+            )),
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => self.open_pasted(&path.display().to_string(), text),
+                Err(_) => self.error(format!("'{}' is not UTF-8 text", path.display())),
+            },
+            Err(e) => self.error(format!("cannot open '{}': {e}", path.display())),
+        }
+    }
+
+    fn free_key_name(&self) -> String {
+        let taken = |n: &str| {
+            self.key_rows
+                .iter()
+                .any(|r| r.name == n || r.name.starts_with(&format!("{n}#")))
+        };
+        (1..)
+            .map(|i| format!("key-{i}"))
+            .find(|n| !taken(n))
+            .unwrap_or_else(|| "key".to_string())
+    }
+
+    /// Add pasted material: a PEM/JWK/JWKS, else the text is an HMAC (or `dir`) secret.
+    fn add_key(&mut self, name: &str, material: &str) {
+        if name.is_empty() {
+            self.error("a key needs a name");
+            return;
+        }
+        let trimmed = material.trim();
+        let source = if trimmed.starts_with('{') {
+            match serde_json::from_str::<serde_json::Value>(trimmed) {
+                Ok(v) if v.get("keys").is_some() => MaterialSource::Jwks,
+                _ => MaterialSource::Jwk,
+            }
+        } else if trimmed.contains("-----BEGIN ") {
+            MaterialSource::Pem
+        } else {
+            MaterialSource::Secret
+        };
+        let result = match &mut self.keys {
+            KeySource::Memory => {
+                if self.ring.keys.iter().any(|k| k.name == name) {
+                    Err(format!("a key named '{name}' exists already"))
+                } else if source == MaterialSource::Secret {
+                    self.ring.keys.push(keys::secret_key(
+                        name,
+                        Zeroizing::new(trimmed.as_bytes().to_vec()),
+                    ));
+                    Ok(Vec::new())
+                } else {
+                    keys::parse_key_bytes(name, trimmed.as_bytes())
+                        .map(|ks| {
+                            self.ring.keys.extend(ks);
+                            Vec::new()
+                        })
+                        .map_err(|e| e.to_string())
+                }
+            }
+            KeySource::Store { store, cache } => {
+                let mut entry = StoredKey::new(name, source, trimmed);
+                if source == MaterialSource::Secret {
+                    entry.encoding = Some(keys::SecretEncoding::Utf8);
+                }
+                match store.add(entry, false) {
+                    Ok(warnings) => reload(store, cache, &mut self.ring).map(|mut w| {
+                        w.extend(warnings);
+                        w
+                    }),
+                    Err(e) => Err(e.to_string()),
+                }
+            }
+        };
+        match result {
+            Ok(warnings) => {
+                self.refresh_key_rows();
+                self.reinspect();
+                let verdict = self
+                    .inspection()
+                    .map(|i| i.overall().label())
+                    .unwrap_or("no token");
+                let where_ = if matches!(self.keys, KeySource::Memory) {
+                    "in memory"
+                } else {
+                    "in the key store"
+                };
+                let mut text = format!("key '{name}' added {where_}: token now {verdict}");
+                if let Some(w) = warnings.first() {
+                    text.push_str(&format!(" (warning: {w})"));
+                }
+                self.info(text);
+            }
+            Err(e) => self.error(format!("key not added: {e}")),
+        }
+    }
+
+    fn delete_key(&mut self, name: &str) {
+        let result = match &mut self.keys {
+            KeySource::Memory => {
+                let before = self.ring.keys.len();
+                self.ring.keys.retain(|k| k.name != name);
+                if before == self.ring.keys.len() {
+                    Err(format!("no key named '{name}'"))
+                } else {
+                    Ok(())
+                }
+            }
+            KeySource::Store { store, cache } => {
+                // A JWKS member (`set#kid`) lives in its entry (`set`).
+                let entry = name.split_once('#').map_or(name, |(e, _)| e);
+                store
+                    .remove(entry)
+                    .map_err(|e| e.to_string())
+                    .and_then(|_| reload(store, cache, &mut self.ring).map(|_| ()))
+            }
+        };
+        match result {
+            Ok(()) => {
+                self.refresh_key_rows();
+                self.clamp_all();
+                self.reinspect();
+                self.info(format!("key '{name}' deleted"));
+            }
+            Err(e) => self.error(format!("key not deleted: {e}")),
+        }
+    }
+
+    pub fn refresh_key_rows(&mut self) {
+        self.key_rows = self
+            .ring
+            .keys
+            .iter()
+            .map(|k| {
+                let kind = match (&k.key_type, &k.material) {
+                    (KeyType::Secret, Material::Secret(s)) => format!("secret {} B", s.len()),
+                    (KeyType::Rsa { bits }, m) => format!("rsa {bits} {}", half(m)),
+                    (KeyType::Ec(c), m) => format!("ec {c:?} {}", half(m)),
+                    (KeyType::Okp(c), m) => format!("okp {c:?} {}", half(m)),
+                    (t, m) => format!("{} {}", t.as_str(), half(m)),
+                };
+                KeyRow {
+                    name: k.name.clone(),
+                    kind,
+                    kid: k.kid.clone().unwrap_or_default(),
+                    profile: k.profile.map(|p| p.to_string()).unwrap_or_default(),
+                    fingerprint: keys::fingerprint(k),
+                    volatile: self.demo && !matches!(k.material, Material::Secret(_)),
+                }
+            })
+            .collect();
+    }
+
+    /// Inspect the current token again (new token, new keys, new instant).
+    pub fn reinspect(&mut self) {
+        if !self.pinned {
+            self.at = (self.clock)();
+        }
+        let Some(entry) = self.current.and_then(|i| self.history.get(i)) else {
+            self.shown = Shown::default();
+            return;
+        };
+        let opts = Options {
+            at: self.at,
+            skew: SKEW,
+            ..Options::default()
+        };
+        let (insp, error) = match inspect_text(&entry.text, &self.ring, &opts) {
+            Ok(i) => (Some(i), None),
+            Err(InspectError::Intake(e)) => (None, Some(e.to_string())),
+            Err(InspectError::Malformed { error, partial }) => {
+                (Some(*partial), Some(error.to_string()))
+            }
+        };
+        self.shown = Shown {
+            header_lines: insp.as_ref().map(header_lines).unwrap_or_default(),
+            payload_lines: insp
+                .as_ref()
+                .map(|i| payload_lines(i, self.at))
+                .unwrap_or_default(),
+            insp,
+            error,
+        };
+        self.clamp_all();
+    }
+}
+
+static FIXED_AT: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
+
+fn half(m: &Material) -> &'static str {
+    match m {
+        Material::Secret(_) => "secret",
+        Material::Public { .. } => "public",
+        Material::Private { .. } => "private",
+    }
+}
+
+fn reload(
+    store: &Store,
+    cache: &std::path::Path,
+    ring: &mut KeyRing,
+) -> Result<Vec<String>, String> {
+    let (r, warnings) = keys::load_ring(store, &[], cache).map_err(|e| e.to_string())?;
+    *ring = r;
+    Ok(warnings)
+}
+
+fn expand_home(path: &str) -> PathBuf {
+    match (path.strip_prefix("~/"), std::env::var_os("HOME")) {
+        (Some(rest), Some(home)) => PathBuf::from(home).join(rest),
+        _ => PathBuf::from(path),
+    }
+}
+
+/// `cur + delta` clamped to `0..=max`.
+fn step(cur: usize, delta: i64, max: usize) -> usize {
+    (cur as i64).saturating_add(delta).clamp(0, max as i64) as usize
+}
+
+fn note_line(text: String) -> JsonLine {
+    JsonLine {
+        depth: 0,
+        pointer: "#".to_string(),
+        opens: false,
+        parts: vec![(Tok::Note, text)],
+    }
+}
+
+/// Header pane: every layer's protected header, outer first, with full pointers.
+fn header_lines(insp: &Inspection) -> Vec<JsonLine> {
+    let mut out = Vec::new();
+    let several = insp.layers.len() > 1;
+    if insp.layers.is_empty() {
+        let v = serde_json::Value::Object(insp.header.clone());
+        out.extend(prefixed(json_lines(&v, None), "/header"));
+        return out;
+    }
+    for (i, layer) in insp.layers.iter().enumerate() {
+        if several {
+            let kind = match layer.kind {
+                TokenKind::Jws => "JWS",
+                TokenKind::Jwe => "JWE",
+            };
+            out.push(note_line(format!("// layer {}: {kind}", i + 1)));
+        }
+        let prefix = if i == 0 {
+            "/header".to_string()
+        } else {
+            format!("/layers/{i}/header")
+        };
+        let v = serde_json::Value::Object(layer.header.clone());
+        out.extend(prefixed(json_lines(&v, None), &prefix));
+    }
+    out
+}
+
+fn prefixed(lines: Vec<JsonLine>, prefix: &str) -> Vec<JsonLine> {
+    lines
+        .into_iter()
+        .map(|mut l| {
+            l.pointer = format!("{prefix}{}", l.pointer);
+            l
+        })
+        .collect()
+}
+
+fn payload_lines(insp: &Inspection, at: i64) -> Vec<JsonLine> {
+    if let Some(v) = &insp.payload {
+        return json_lines(v, Some(at));
+    }
+    let text_lines = |text: &str, tok: Tok| -> Vec<JsonLine> {
+        text.lines()
+            .map(|l| JsonLine {
+                depth: 0,
+                pointer: "#".to_string(),
+                opens: false,
+                parts: vec![(tok, crate::view::escape_control(l))],
+            })
+            .collect()
+    };
+    match &insp.payload_view {
+        PayloadView::Json => Vec::new(),
+        PayloadView::Text { text } => {
+            let mut v = vec![note_line("// not JSON: the payload as text".into())];
+            v.extend(text_lines(text, Tok::Str));
+            v
+        }
+        PayloadView::Binary { hex } => {
+            let mut v = vec![note_line("// neither JSON nor text: hex".into())];
+            v.extend(
+                hex.as_bytes()
+                    .chunks(64)
+                    .map(|c| String::from_utf8_lossy(c).into_owned())
+                    .map(|l| JsonLine {
+                        depth: 0,
+                        pointer: "#".into(),
+                        opens: false,
+                        parts: vec![(Tok::Num, l)],
+                    }),
+            );
+            v
+        }
+        PayloadView::Unavailable { reason } => vec![note_line(format!("// {reason}"))],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const AT: i64 = 1_714_564_800; // 2024-05-01T12:00:00Z
+
+    fn demo() -> App {
+        App::demo_for_tests(AT, 100, 30).unwrap()
+    }
+
+    #[test]
+    fn the_demo_opens_on_an_accepted_winner() {
+        let app = demo();
+        let insp = app.inspection().unwrap();
+        assert_eq!(
+            insp.overall(),
+            crate::report::Overall::Accepted,
+            "{:?}",
+            insp.findings
+        );
+        assert!(!app.shown.payload_lines.is_empty());
+        assert_eq!(app.history.len(), 6);
+    }
+
+    #[test]
+    fn every_demo_token_has_the_outcome_it_demonstrates() {
+        use crate::report::Overall::*;
+        let mut app = demo();
+        let mut got = Vec::new();
+        for _ in 0..6 {
+            let i = app.inspection().unwrap();
+            got.push((i.overall(), i.verdict.profile));
+            app.update(Action::HistoryNext);
+        }
+        use crate::Profile::*;
+        assert_eq!(
+            got,
+            vec![
+                (Accepted, Qualifio),
+                (Accepted, Qualifio),
+                (Accepted, Qualifio),
+                (Rejected, Qualifio),
+                (Accepted, Adictiz),
+                (Accepted, Xtremepush),
+            ]
+        );
+    }
+
+    #[test]
+    fn stepping_time_expires_the_token() {
+        let mut app = demo();
+        for _ in 0..2 {
+            app.update(Action::StepTime(3600));
+        }
+        let i = app.inspection().unwrap();
+        assert_eq!(i.overall(), crate::report::Overall::Rejected);
+        assert!(i.findings.iter().any(|f| f.claim == "/exp"));
+        app.update(Action::TimeNow);
+        assert_eq!(app.at, AT);
+        assert_eq!(
+            app.inspection().unwrap().overall(),
+            crate::report::Overall::Accepted
+        );
+    }
+
+    #[test]
+    fn time_prompt_parses_or_keeps_the_prompt_open() {
+        let mut app = demo();
+        app.update(Action::TimePrompt);
+        for c in "yesterday".chars() {
+            app.update(Action::Char(c));
+        }
+        app.update(Action::Submit);
+        assert!(matches!(app.modal, Modal::Prompt { .. }));
+        assert!(app.message.as_ref().unwrap().error);
+        app.update(Action::ClearInput);
+        for c in "2024-05-03T00:00:00Z".chars() {
+            app.update(Action::Char(c));
+        }
+        app.update(Action::Submit);
+        assert_eq!(app.modal, Modal::None);
+        assert_eq!(app.at, AT + 36 * 3600);
+    }
+
+    #[test]
+    fn a_paste_without_a_token_keeps_the_view() {
+        let mut app = demo();
+        app.update(Action::Paste("hello there".into()));
+        assert_eq!(app.history.len(), 6);
+        assert!(app.message.as_ref().unwrap().error);
+        let url = format!(
+            "https://example.com/play?qual_token={}&x=1",
+            app.history[4].text
+        );
+        app.update(Action::Paste(url));
+        assert_eq!(app.history.len(), 7);
+        assert_eq!(app.current, Some(6));
+        let insp = app.inspection().unwrap();
+        assert_eq!(insp.verdict.profile, crate::Profile::Adictiz);
+        assert!(!insp.stripped.is_empty());
+    }
+
+    #[test]
+    fn keys_added_and_deleted_in_memory_change_the_verdict() {
+        let mut app = demo();
+        app.update(Action::HistoryNext);
+        app.update(Action::HistoryNext);
+        app.update(Action::HistoryNext);
+        app.update(Action::HistoryNext); // Adictiz
+        let name = crate::tui::demo::ADICTIZ_HS256;
+        app.key_sel = app.key_rows.iter().position(|r| r.name == name).unwrap();
+        app.update(Action::DeleteKeyPrompt);
+        assert_eq!(
+            app.modal,
+            Modal::ConfirmDelete {
+                name: name.to_string()
+            }
+        );
+        app.update(Action::Submit);
+        assert_eq!(
+            app.inspection().unwrap().overall(),
+            crate::report::Overall::NotVerified
+        );
+        app.update(Action::AddKeyPrompt);
+        app.update(Action::Paste(crate::tui::demo::ADICTIZ_SECRET.into()));
+        app.update(Action::Submit);
+        assert!(matches!(
+            &app.modal,
+            Modal::Prompt { kind: PromptKind::KeyName { .. }, input } if input == "key-1"
+        ));
+        app.update(Action::Submit);
+        assert_eq!(
+            app.inspection().unwrap().overall(),
+            crate::report::Overall::Accepted
+        );
+        assert!(app.message.as_ref().unwrap().text.contains("ACCEPTED"));
+    }
+
+    #[test]
+    fn selecting_a_finding_scrolls_to_its_claim() {
+        let mut app = App::demo_for_tests(AT, 80, 24).unwrap();
+        for _ in 0..3 {
+            app.update(Action::HistoryNext);
+        }
+        app.update(Action::Focus(Pane::Findings));
+        let claims: Vec<String> = app
+            .inspection()
+            .unwrap()
+            .findings
+            .iter()
+            .map(|f| f.claim.clone())
+            .collect();
+        let i = claims.iter().position(|c| c == "/exp").unwrap();
+        for _ in 0..i {
+            app.update(Action::Down);
+        }
+        assert_eq!(app.highlighted_claim(), Some("/exp"));
+        app.update(Action::Select);
+        assert_eq!(app.modal, Modal::Detail);
+        app.update(Action::Cancel);
+        assert_eq!(app.modal, Modal::None);
+    }
+
+    #[test]
+    fn focus_cycles_and_quit_quits() {
+        let mut app = demo();
+        assert_eq!(app.focus, Pane::Payload);
+        for _ in 0..6 {
+            app.update(Action::FocusNext);
+        }
+        assert_eq!(app.focus, Pane::Payload);
+        app.update(Action::FocusPrev);
+        assert_eq!(app.focus, Pane::Header);
+        app.update(Action::ToggleMouse);
+        assert_eq!(app.effects, vec![Effect::SetMouseCapture(false)]);
+        app.update(Action::Quit);
+        assert!(app.quit);
+    }
+}

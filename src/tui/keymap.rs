@@ -1,0 +1,343 @@
+//! Key bindings are data: one named field per command, a `Default`, and one table
+//! (`KeyMap::entries`) that the key lookup, the `?` help overlay and the hint bar all read,
+//! so what the help says is what the keys do.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::app::Action;
+
+/// One key, as pressed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key {
+    pub code: KeyCode,
+    pub mods: KeyModifiers,
+}
+
+impl Key {
+    pub const fn plain(code: KeyCode) -> Key {
+        Key {
+            code,
+            mods: KeyModifiers::NONE,
+        }
+    }
+
+    pub const fn ch(c: char) -> Key {
+        Key::plain(KeyCode::Char(c))
+    }
+
+    pub const fn ctrl(c: char) -> Key {
+        Key {
+            code: KeyCode::Char(c),
+            mods: KeyModifiers::CONTROL,
+        }
+    }
+
+    /// A key event as the bindings see it: Shift is part of the character (`?`, `{`, `>`)
+    /// and terminals disagree on whether they report it, so it is dropped for characters
+    /// and for Shift-Tab (BackTab).
+    pub fn from_event(ev: &KeyEvent) -> Key {
+        let mut mods = ev.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT);
+        if !matches!(ev.code, KeyCode::Char(_) | KeyCode::BackTab) {
+            mods |= ev.modifiers & KeyModifiers::SHIFT;
+        }
+        if let KeyCode::Char(c) = ev.code
+            && mods.contains(KeyModifiers::CONTROL)
+        {
+            return Key {
+                code: KeyCode::Char(c.to_ascii_lowercase()),
+                mods,
+            };
+        }
+        Key {
+            code: ev.code,
+            mods,
+        }
+    }
+
+    /// How the help and the hint bar write the key.
+    pub fn label(&self) -> String {
+        let base = match self.code {
+            KeyCode::Char(' ') => "Space".to_string(),
+            KeyCode::Char(c) if self.mods.contains(KeyModifiers::CONTROL) => {
+                c.to_ascii_uppercase().to_string()
+            }
+            KeyCode::Char(c) => c.to_string(),
+            KeyCode::Tab => "Tab".to_string(),
+            KeyCode::BackTab => "Shift-Tab".to_string(),
+            KeyCode::Enter => "Enter".to_string(),
+            KeyCode::Esc => "Esc".to_string(),
+            KeyCode::Up => "↑".to_string(),
+            KeyCode::Down => "↓".to_string(),
+            KeyCode::Left => "←".to_string(),
+            KeyCode::Right => "→".to_string(),
+            KeyCode::PageUp => "PgUp".to_string(),
+            KeyCode::PageDown => "PgDn".to_string(),
+            KeyCode::Home => "Home".to_string(),
+            KeyCode::End => "End".to_string(),
+            KeyCode::Delete => "Del".to_string(),
+            KeyCode::F(n) => format!("F{n}"),
+            other => format!("{other:?}"),
+        };
+        let mut out = String::new();
+        if self.mods.contains(KeyModifiers::CONTROL) {
+            out.push_str("Ctrl-");
+        }
+        if self.mods.contains(KeyModifiers::ALT) {
+            out.push_str("Alt-");
+        }
+        if self.mods.contains(KeyModifiers::SHIFT) {
+            out.push_str("Shift-");
+        }
+        out.push_str(&base);
+        out
+    }
+}
+
+/// One command's keys and words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Binding {
+    pub keys: Vec<Key>,
+    /// Help overlay group.
+    pub group: &'static str,
+    /// What the command does (help overlay).
+    pub help: &'static str,
+    /// A word or two for the hint bar; empty to leave it out of the bar.
+    pub hint: &'static str,
+}
+
+fn bind(keys: &[Key], group: &'static str, help: &'static str, hint: &'static str) -> Binding {
+    Binding {
+        keys: keys.to_vec(),
+        group,
+        help,
+        hint,
+    }
+}
+
+/// Every command's binding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyMap {
+    pub quit: Binding,
+    pub help: Binding,
+    pub focus_next: Binding,
+    pub focus_prev: Binding,
+    pub up: Binding,
+    pub down: Binding,
+    pub page_up: Binding,
+    pub page_down: Binding,
+    pub top: Binding,
+    pub bottom: Binding,
+    pub select: Binding,
+    pub history_prev: Binding,
+    pub history_next: Binding,
+    pub clipboard: Binding,
+    pub open_file: Binding,
+    pub set_time: Binding,
+    pub hour_back: Binding,
+    pub hour_forward: Binding,
+    pub day_back: Binding,
+    pub day_forward: Binding,
+    pub time_now: Binding,
+    pub add_key: Binding,
+    pub delete_key: Binding,
+    pub toggle_mouse: Binding,
+}
+
+impl Default for KeyMap {
+    fn default() -> Self {
+        use KeyCode::*;
+        const NAV: &str = "Move";
+        const INPUT: &str = "Tokens";
+        const TIME: &str = "Time";
+        const KEYS: &str = "Keys";
+        const APP: &str = "General";
+        KeyMap {
+            quit: bind(&[Key::ch('q'), Key::ctrl('c')], APP, "quit", "quit"),
+            help: bind(&[Key::ch('?'), Key::plain(F(1))], APP, "this help", "help"),
+            focus_next: bind(&[Key::plain(Tab)], NAV, "next pane", "pane"),
+            focus_prev: bind(&[Key::plain(BackTab)], NAV, "previous pane", ""),
+            up: bind(
+                &[Key::plain(Up), Key::ch('k')],
+                NAV,
+                "scroll up / previous row",
+                "",
+            ),
+            down: bind(
+                &[Key::plain(Down), Key::ch('j')],
+                NAV,
+                "scroll down / next row",
+                "",
+            ),
+            page_up: bind(&[Key::plain(PageUp)], NAV, "page up", ""),
+            page_down: bind(&[Key::plain(PageDown)], NAV, "page down", ""),
+            top: bind(&[Key::plain(Home), Key::ch('g')], NAV, "to the top", ""),
+            bottom: bind(&[Key::plain(End), Key::ch('G')], NAV, "to the bottom", ""),
+            select: bind(&[Key::plain(Enter)], NAV, "finding details", ""),
+            history_prev: bind(&[Key::ch('<')], INPUT, "previous token", "prev"),
+            history_next: bind(&[Key::ch('>')], INPUT, "next token", "next"),
+            clipboard: bind(&[Key::ch('v')], INPUT, "inspect the clipboard", "clipboard"),
+            open_file: bind(&[Key::ch('o')], INPUT, "open a file", "open"),
+            set_time: bind(&[Key::ch('t')], TIME, "evaluate at an instant", "time"),
+            hour_back: bind(&[Key::ch('[')], TIME, "one hour earlier", ""),
+            hour_forward: bind(&[Key::ch(']')], TIME, "one hour later", "±1h"),
+            day_back: bind(&[Key::ch('{')], TIME, "one day earlier", ""),
+            day_forward: bind(&[Key::ch('}')], TIME, "one day later", ""),
+            time_now: bind(&[Key::ch('n')], TIME, "back to now", ""),
+            add_key: bind(
+                &[Key::ch('a')],
+                KEYS,
+                "add a key (PEM, JWK, secret)",
+                "add key",
+            ),
+            delete_key: bind(&[Key::ch('d')], KEYS, "delete the selected key", ""),
+            toggle_mouse: bind(&[Key::ch('m')], APP, "mouse on/off (to select text)", ""),
+        }
+    }
+}
+
+impl KeyMap {
+    /// The one table: every binding with the action it triggers, in help order.
+    pub fn entries(&self) -> Vec<(&Binding, Action)> {
+        vec![
+            (&self.clipboard, Action::ReadClipboard),
+            (&self.open_file, Action::OpenFilePrompt),
+            (&self.history_prev, Action::HistoryPrev),
+            (&self.history_next, Action::HistoryNext),
+            (&self.focus_next, Action::FocusNext),
+            (&self.focus_prev, Action::FocusPrev),
+            (&self.up, Action::Up),
+            (&self.down, Action::Down),
+            (&self.page_up, Action::PageUp),
+            (&self.page_down, Action::PageDown),
+            (&self.top, Action::Top),
+            (&self.bottom, Action::Bottom),
+            (&self.select, Action::Select),
+            (&self.set_time, Action::TimePrompt),
+            (&self.hour_back, Action::StepTime(-3600)),
+            (&self.hour_forward, Action::StepTime(3600)),
+            (&self.day_back, Action::StepTime(-86_400)),
+            (&self.day_forward, Action::StepTime(86_400)),
+            (&self.time_now, Action::TimeNow),
+            (&self.add_key, Action::AddKeyPrompt),
+            (&self.delete_key, Action::DeleteKeyPrompt),
+            (&self.toggle_mouse, Action::ToggleMouse),
+            (&self.help, Action::ToggleHelp),
+            (&self.quit, Action::Quit),
+        ]
+    }
+
+    /// The action a key triggers in the main view, if any.
+    pub fn lookup(&self, key: Key) -> Option<Action> {
+        self.entries()
+            .into_iter()
+            .find(|(b, _)| b.keys.contains(&key))
+            .map(|(_, a)| a)
+    }
+
+    /// Hint bar items: (keys, hint) for bindings with a hint; `[`/`]` pairs show as one.
+    pub fn hints(&self) -> Vec<(String, &'static str)> {
+        self.entries()
+            .into_iter()
+            .filter(|(b, _)| !b.hint.is_empty())
+            .map(|(b, _)| {
+                let keys = if std::ptr::eq(b, &self.hour_forward) {
+                    format!(
+                        "{}{}",
+                        self.hour_back
+                            .keys
+                            .first()
+                            .map(Key::label)
+                            .unwrap_or_default(),
+                        b.keys.first().map(Key::label).unwrap_or_default()
+                    )
+                } else if std::ptr::eq(b, &self.history_next) {
+                    return (String::new(), "");
+                } else if std::ptr::eq(b, &self.history_prev) {
+                    format!(
+                        "{}{}",
+                        b.keys.first().map(Key::label).unwrap_or_default(),
+                        self.history_next
+                            .keys
+                            .first()
+                            .map(Key::label)
+                            .unwrap_or_default()
+                    )
+                } else {
+                    b.keys.first().map(Key::label).unwrap_or_default()
+                };
+                (
+                    keys,
+                    if std::ptr::eq(b, &self.history_prev) {
+                        "history"
+                    } else {
+                        b.hint
+                    },
+                )
+            })
+            .filter(|(k, _)| !k.is_empty())
+            .collect()
+    }
+
+    /// Help overlay rows: (group, keys, what it does).
+    pub fn help_rows(&self) -> Vec<(&'static str, String, &'static str)> {
+        self.entries()
+            .into_iter()
+            .map(|(b, _)| {
+                let keys: Vec<String> = b.keys.iter().map(Key::label).collect();
+                (b.group, keys.join(", "), b.help)
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::crossterm::event::KeyEventKind;
+
+    fn ev(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
+        KeyEvent {
+            code,
+            modifiers: mods,
+            kind: KeyEventKind::Press,
+            state: ratatui::crossterm::event::KeyEventState::NONE,
+        }
+    }
+
+    #[test]
+    fn no_key_is_bound_twice() {
+        let km = KeyMap::default();
+        let mut seen = Vec::new();
+        for (b, _) in km.entries() {
+            for k in &b.keys {
+                assert!(!seen.contains(k), "{} bound twice", k.label());
+                seen.push(*k);
+            }
+        }
+    }
+
+    #[test]
+    fn lookup_ignores_shift_on_characters() {
+        let km = KeyMap::default();
+        let shifted = Key::from_event(&ev(KeyCode::Char('?'), KeyModifiers::SHIFT));
+        assert_eq!(km.lookup(shifted), Some(Action::ToggleHelp));
+        let back = Key::from_event(&ev(KeyCode::BackTab, KeyModifiers::SHIFT));
+        assert_eq!(km.lookup(back), Some(Action::FocusPrev));
+        let ctrl_c = Key::from_event(&ev(KeyCode::Char('c'), KeyModifiers::CONTROL));
+        assert_eq!(km.lookup(ctrl_c), Some(Action::Quit));
+        assert_eq!(km.lookup(Key::ch('}')), Some(Action::StepTime(86_400)));
+        assert_eq!(km.lookup(Key::ch('x')), None);
+    }
+
+    #[test]
+    fn help_and_hints_come_from_the_table() {
+        let km = KeyMap::default();
+        let rows = km.help_rows();
+        assert_eq!(rows.len(), km.entries().len());
+        assert!(rows.contains(&("General", "q, Ctrl-C".to_string(), "quit")));
+        let hints = km.hints();
+        assert!(hints.contains(&("[]".to_string(), "±1h")));
+        assert!(hints.contains(&("<>".to_string(), "history")));
+        assert!(hints.contains(&("q".to_string(), "quit")));
+    }
+}

@@ -1,0 +1,358 @@
+//! Themes are data: named style groups (`json.key`, `finding.error`, `pane.focused_border`)
+//! read from TOML. The shipped themes live in `themes/*.toml` and are embedded; a theme file
+//! only needs the groups it changes (it is laid over the empty theme, or over another theme).
+//!
+//! `NO_COLOR` (https://no-color.org) drops every colour and keeps the modifiers; the groups
+//! that carry meaning (verdict, severity, the table cell that applies, the selection) are
+//! given bold/reverse so nothing is told by colour alone.
+
+use std::collections::BTreeMap;
+use std::str::FromStr;
+
+use ratatui::style::{Color, Modifier, Style};
+use serde::Deserialize;
+
+/// The shipped themes: name and TOML text.
+pub const SHIPPED: &[(&str, &str)] = &[
+    ("dark", include_str!("../../themes/dark.toml")),
+    ("light", include_str!("../../themes/light.toml")),
+    (
+        "high-contrast",
+        include_str!("../../themes/high-contrast.toml"),
+    ),
+    ("colorblind", include_str!("../../themes/colorblind.toml")),
+];
+
+/// Declares the theme's style groups once: the struct fields, the TOML names and the lookup.
+macro_rules! groups {
+    ($($section:literal { $($key:literal => $field:ident),* $(,)? })*) => {
+        /// Every style the TUI draws with, by meaning.
+        #[derive(Debug, Clone, Default, PartialEq, Eq)]
+        pub struct Theme {
+            $($(pub $field: Style,)*)*
+        }
+
+        impl Theme {
+            /// `(section, key)` of every group, in file order.
+            pub const GROUPS: &'static [(&'static str, &'static str)] =
+                &[$($(($section, $key),)*)*];
+
+            fn slot(&mut self, section: &str, key: &str) -> Option<&mut Style> {
+                match (section, key) {
+                    $($(($section, $key) => Some(&mut self.$field),)*)*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+groups! {
+    "pane" {
+        "border" => pane_border,
+        "focused_border" => pane_focused_border,
+        "title" => pane_title,
+        "focused_title" => pane_focused_title,
+        "text" => text,
+        "dim" => dim,
+    }
+    "token" {
+        "header" => token_header,
+        "payload" => token_payload,
+        "signature" => token_signature,
+        "encrypted_key" => token_encrypted_key,
+        "iv" => token_iv,
+        "ciphertext" => token_ciphertext,
+        "tag" => token_tag,
+        "dot" => token_dot,
+    }
+    "layer" {
+        "ok" => layer_ok,
+        "failed" => layer_failed,
+        "unchecked" => layer_unchecked,
+    }
+    "json" {
+        "key" => json_key,
+        "string" => json_string,
+        "number" => json_number,
+        "bool" => json_bool,
+        "null" => json_null,
+        "punct" => json_punct,
+        "note" => json_note,
+        "highlight" => json_highlight,
+    }
+    "finding" {
+        "error" => finding_error,
+        "warning" => finding_warning,
+        "info" => finding_info,
+        "selected" => finding_selected,
+    }
+    "verdict" {
+        "accepted" => verdict_accepted,
+        "rejected" => verdict_rejected,
+        "not_verified" => verdict_not_verified,
+    }
+    "table" {
+        "header" => table_header,
+        "cell" => table_cell,
+        "applies" => table_applies,
+        "ignored" => table_ignored,
+        "ok" => check_ok,
+        "bad" => check_bad,
+    }
+    "status" {
+        "bar" => status_bar,
+        "message" => status_message,
+        "error" => status_error,
+        "hint_key" => hint_key,
+        "hint_text" => hint_text,
+    }
+    "popup" {
+        "border" => popup_border,
+        "text" => popup_text,
+        "input" => popup_input,
+    }
+}
+
+/// One style as written in a theme file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StyleSpec {
+    fg: Option<String>,
+    bg: Option<String>,
+    bold: Option<bool>,
+    dim: Option<bool>,
+    italic: Option<bool>,
+    underline: Option<bool>,
+    reversed: Option<bool>,
+}
+
+type ThemeFile = BTreeMap<String, BTreeMap<String, toml::Spanned<StyleSpec>>>;
+
+/// A theme file that cannot be used: names the file, the line and the key.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("theme '{file}', line {line}: {key}: {reason}")]
+pub struct ThemeError {
+    pub file: String,
+    pub line: usize,
+    pub key: String,
+    pub reason: String,
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text.get(..offset)
+        .map_or(1, |t| t.matches('\n').count() + 1)
+}
+
+fn color(value: &str) -> Result<Color, String> {
+    Color::from_str(value).map_err(|_| {
+        format!("unknown colour '{value}' (a name like 'lightblue', '#rrggbb', or 0-255)")
+    })
+}
+
+impl Theme {
+    /// A shipped theme by name.
+    pub fn named(name: &str) -> Result<Theme, String> {
+        let (file, text) = SHIPPED
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name.trim()))
+            .ok_or_else(|| {
+                let names: Vec<&str> = SHIPPED.iter().map(|(n, _)| *n).collect();
+                format!("unknown theme '{name}' (shipped: {})", names.join(", "))
+            })?;
+        Theme::default()
+            .overlay(text, &format!("{file}.toml"))
+            .map_err(|e| e.to_string())
+    }
+
+    /// The default theme (`dark`).
+    pub fn dark() -> Theme {
+        Theme::named("dark").unwrap_or_default()
+    }
+
+    /// This theme with the groups `text` sets replaced (a partial override).
+    pub fn overlay(mut self, text: &str, file: &str) -> Result<Theme, ThemeError> {
+        let parsed: ThemeFile = toml::from_str(text).map_err(|e| {
+            let line = e.span().map_or(1, |s| line_of(text, s.start));
+            ThemeError {
+                file: file.to_string(),
+                line,
+                key: e
+                    .span()
+                    .and_then(|s| text.get(s))
+                    .unwrap_or("?")
+                    .lines()
+                    .next()
+                    .unwrap_or("?")
+                    .to_string(),
+                reason: e.message().to_string(),
+            }
+        })?;
+        for (section, entries) in &parsed {
+            for (key, spec) in entries {
+                let line = line_of(text, spec.span().start);
+                let fail = |reason: String| ThemeError {
+                    file: file.to_string(),
+                    line,
+                    key: format!("{section}.{key}"),
+                    reason,
+                };
+                let known: Vec<&str> = Theme::GROUPS
+                    .iter()
+                    .filter(|(s, _)| s == section)
+                    .map(|(_, k)| *k)
+                    .collect();
+                let Some(slot) = self.slot(section, key) else {
+                    return Err(fail(if known.is_empty() {
+                        let sections: std::collections::BTreeSet<&str> =
+                            Theme::GROUPS.iter().map(|(s, _)| *s).collect();
+                        format!(
+                            "unknown section '{section}' (known: {})",
+                            sections.into_iter().collect::<Vec<_>>().join(", ")
+                        )
+                    } else {
+                        format!(
+                            "unknown style group (known in [{section}]: {})",
+                            known.join(", ")
+                        )
+                    }));
+                };
+                let spec = spec.get_ref();
+                let mut style = Style::default();
+                if let Some(fg) = &spec.fg {
+                    style = style.fg(color(fg).map_err(fail)?);
+                }
+                if let Some(bg) = &spec.bg {
+                    style = style.bg(color(bg).map_err(fail)?);
+                }
+                for (on, m) in [
+                    (spec.bold, Modifier::BOLD),
+                    (spec.dim, Modifier::DIM),
+                    (spec.italic, Modifier::ITALIC),
+                    (spec.underline, Modifier::UNDERLINED),
+                    (spec.reversed, Modifier::REVERSED),
+                ] {
+                    if on == Some(true) {
+                        style = style.add_modifier(m);
+                    }
+                }
+                *slot = style;
+            }
+        }
+        Ok(self)
+    }
+
+    /// `NO_COLOR`: no colours at all; meaning carried by bold and reverse (and the symbols
+    /// the widgets always draw: ✔ ✖ ▲ ▶).
+    pub fn without_colors(mut self) -> Theme {
+        for (section, key) in Theme::GROUPS {
+            if let Some(s) = self.slot(section, key) {
+                *s = Style::default().add_modifier(s.add_modifier);
+            }
+        }
+        let strong = Modifier::BOLD | Modifier::REVERSED;
+        self.table_applies = self.table_applies.add_modifier(strong);
+        self.finding_selected = self.finding_selected.add_modifier(Modifier::REVERSED);
+        self.json_highlight = self.json_highlight.add_modifier(Modifier::REVERSED);
+        self.verdict_accepted = self.verdict_accepted.add_modifier(strong);
+        self.verdict_rejected = self.verdict_rejected.add_modifier(strong);
+        self.verdict_not_verified = self.verdict_not_verified.add_modifier(Modifier::BOLD);
+        self.finding_error = self.finding_error.add_modifier(Modifier::BOLD);
+        self.pane_focused_border = self.pane_focused_border.add_modifier(Modifier::BOLD);
+        self.pane_focused_title = self.pane_focused_title.add_modifier(strong);
+        self.status_bar = self.status_bar.add_modifier(Modifier::REVERSED);
+        self
+    }
+
+    /// True when `NO_COLOR` is set to a non-empty value.
+    pub fn no_color_env() -> bool {
+        std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_shipped_theme_parses_and_sets_every_group() {
+        for (name, text) in SHIPPED {
+            let theme = Theme::default()
+                .overlay(text, name)
+                .unwrap_or_else(|e| panic!("{e}"));
+            let parsed: ThemeFile = toml::from_str(text).unwrap();
+            for (section, key) in Theme::GROUPS {
+                assert!(
+                    parsed.get(*section).is_some_and(|s| s.contains_key(*key)),
+                    "theme {name} lacks {section}.{key}"
+                );
+            }
+            assert_ne!(theme, Theme::default());
+        }
+    }
+
+    #[test]
+    fn a_partial_override_changes_only_its_groups() {
+        let dark = Theme::dark();
+        let t = dark
+            .clone()
+            .overlay(
+                "[json]\nkey = { fg = \"#ff0000\", bold = true }\n",
+                "mine.toml",
+            )
+            .unwrap();
+        assert_eq!(
+            t.json_key,
+            Style::default()
+                .fg(Color::Rgb(255, 0, 0))
+                .add_modifier(Modifier::BOLD)
+        );
+        assert_eq!(t.json_string, dark.json_string);
+    }
+
+    #[test]
+    fn bad_files_name_the_file_line_and_key() {
+        let e = Theme::default()
+            .overlay("[json]\n\nkey = { fg = \"blurple\" }\n", "mine.toml")
+            .unwrap_err();
+        assert_eq!(e.file, "mine.toml");
+        assert_eq!(e.line, 3);
+        assert_eq!(e.key, "json.key");
+        assert!(e.reason.contains("blurple"), "{e}");
+
+        let e = Theme::default()
+            .overlay("[json]\nkee = { fg = \"red\" }\n", "mine.toml")
+            .unwrap_err();
+        assert_eq!((e.line, e.key.as_str()), (2, "json.kee"));
+        assert!(e.to_string().contains("known in [json]: key"), "{e}");
+
+        let e = Theme::default()
+            .overlay("[json]\nkey = { colour = \"red\" }\n", "mine.toml")
+            .unwrap_err();
+        assert_eq!(e.line, 2);
+        assert!(e.to_string().contains("colour"), "{e}");
+        assert!(
+            e.to_string().starts_with("theme 'mine.toml', line 2"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn no_color_keeps_meaning_in_modifiers() {
+        let t = Theme::dark().without_colors();
+        for (section, key) in Theme::GROUPS {
+            let mut t = t.clone();
+            let s = t.slot(section, key).unwrap();
+            assert_eq!((s.fg, s.bg), (None, None), "{section}.{key}");
+        }
+        assert!(t.table_applies.add_modifier.contains(Modifier::REVERSED));
+        assert!(t.verdict_rejected.add_modifier.contains(Modifier::REVERSED));
+    }
+
+    #[test]
+    fn unknown_theme_lists_the_shipped_ones() {
+        let e = Theme::named("neon").unwrap_err();
+        assert!(e.contains("dark, light, high-contrast, colorblind"), "{e}");
+        assert!(Theme::named("Light").is_ok());
+    }
+}

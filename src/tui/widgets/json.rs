@@ -1,0 +1,111 @@
+//! Header and Payload panes: pretty JSON from `view::json_lines`, coloured by token type,
+//! time claims annotated, and the line of the selected finding's claim highlighted. Only the
+//! visible lines are styled, so a 1 MB payload scrolls without lag.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Widget};
+
+use crate::tui::app::{App, Pane};
+use crate::tui::theme::Theme;
+use crate::tui::view::pane_block;
+use crate::view::{JsonLine, Tok};
+
+fn tok_style(t: &Theme, tok: Tok) -> Style {
+    match tok {
+        Tok::Punct => t.json_punct,
+        Tok::Key => t.json_key,
+        Tok::Str => t.json_string,
+        Tok::Num => t.json_number,
+        Tok::Bool => t.json_bool,
+        Tok::Null => t.json_null,
+        Tok::Note => t.json_note,
+    }
+}
+
+/// One JSON line as styled spans; the highlighted line gets a marker and the highlight style.
+pub fn styled_line<'a>(line: &JsonLine, highlight: bool, t: &Theme) -> Line<'a> {
+    let mut spans = vec![Span::raw(if highlight { "▶" } else { " " })];
+    spans.push(Span::raw("  ".repeat(line.depth)));
+    for (tok, text) in &line.parts {
+        spans.push(Span::styled(text.clone(), tok_style(t, *tok)));
+    }
+    let l = Line::from(spans);
+    if highlight {
+        l.patch_style(t.json_highlight)
+    } else {
+        l
+    }
+}
+
+pub fn render(app: &App, pane: Pane, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let lines = match pane {
+        Pane::Header => &app.shown.header_lines,
+        _ => &app.shown.payload_lines,
+    };
+    let height = area.height.saturating_sub(2) as usize;
+    let scroll = app.scroll_of(pane).min(lines.len().saturating_sub(1));
+    let mut title = vec![Span::raw(pane.title())];
+    if lines.len() > height {
+        title.push(Span::raw(format!(
+            " · {}-{} of {}",
+            scroll + 1,
+            (scroll + height).min(lines.len()),
+            lines.len()
+        )));
+    }
+    if pane == Pane::Payload
+        && let Some(i) = app.inspection()
+        && i.kind == crate::report::TokenKind::Jwe
+    {
+        title.push(Span::raw(" · decrypted"));
+    }
+    let block = pane_block(Line::from(title), app.focus == pane, t);
+    let claim = app.highlighted_claim();
+    let visible: Vec<Line> = lines
+        .iter()
+        .skip(scroll)
+        .take(height)
+        .map(|l| styled_line(l, claim.is_some_and(|c| c == l.pointer), t))
+        .collect();
+    let body = if visible.is_empty() && pane == Pane::Payload && app.inspection().is_none() {
+        welcome(app)
+    } else {
+        visible
+    };
+    Paragraph::new(body).block(block).render(area, buf);
+}
+
+/// The empty view: how to get a token in.
+fn welcome<'a>(app: &App) -> Vec<Line<'a>> {
+    let t = &app.theme;
+    let k = |b: &crate::tui::keymap::Binding| b.keys.first().map(|k| k.label()).unwrap_or_default();
+    let km = &app.keymap;
+    vec![
+        Line::styled(" Paste a token into the terminal:", t.text),
+        Line::styled("   a compact JWS/JWE, a URL with qual_token=,", t.dim),
+        Line::styled("   a Bearer header, a JS tag or a whole ticket.", t.dim),
+        Line::raw(""),
+        Line::from(vec![
+            Span::styled(format!("   {:<6}", k(&km.clipboard)), t.hint_key),
+            Span::styled("read the clipboard", t.text),
+        ]),
+        Line::from(vec![
+            Span::styled(format!("   {:<6}", k(&km.open_file)), t.hint_key),
+            Span::styled("open a file", t.text),
+        ]),
+        Line::from(vec![
+            Span::styled(format!("   {:<6}", k(&km.add_key)), t.hint_key),
+            Span::styled("add a key", t.text),
+        ]),
+        Line::from(vec![
+            Span::styled(format!("   {:<6}", k(&km.help)), t.hint_key),
+            Span::styled("every key", t.text),
+        ]),
+        Line::raw(""),
+        Line::styled(" tokenscope --demo opens sample tokens.", t.dim),
+    ]
+}

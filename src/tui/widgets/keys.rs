@@ -1,0 +1,100 @@
+//! Keys pane: the keys an inspection may use (name, type, kid, profile, fingerprint; key
+//! material never shown), which one opened the current token, add and delete.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row, StatefulWidget, Table, TableState, Widget};
+
+use crate::tui::app::{App, Pane};
+use crate::tui::view::{Areas, pane_block, slot_title};
+
+/// Names of the keys that opened a layer of the current token.
+pub fn used_keys(app: &App) -> Vec<String> {
+    app.inspection()
+        .map(|i| i.layers.iter().filter_map(|l| l.key.clone()).collect())
+        .unwrap_or_default()
+}
+
+pub fn render(app: &App, area: Rect, buf: &mut Buffer, areas: &Areas) {
+    let t = &app.theme;
+    let focused = app.focus == Pane::Keys;
+    let block = pane_block(slot_title(app, Pane::Keys, Some(areas), t), focused, t);
+    let inner = block.inner(area);
+    block.render(area, buf);
+    if inner.height == 0 {
+        return;
+    }
+    let k = |b: &crate::tui::keymap::Binding| b.keys.first().map(|k| k.label()).unwrap_or_default();
+    let source = if app.demo {
+        "demo keys, in memory only"
+    } else {
+        "the key store"
+    };
+    let head = Line::from(vec![
+        Span::styled(format!("{source} · "), t.dim),
+        Span::styled(k(&app.keymap.add_key), t.hint_key),
+        Span::styled(" add · ", t.dim),
+        Span::styled(k(&app.keymap.delete_key), t.hint_key),
+        Span::styled(" delete", t.dim),
+    ]);
+    Paragraph::new(head).render(Rect::new(inner.x, inner.y, inner.width, 1), buf);
+    let rest = Rect::new(
+        inner.x,
+        inner.y + 1,
+        inner.width,
+        inner.height.saturating_sub(1),
+    );
+    if app.key_rows.is_empty() {
+        Paragraph::new(Line::styled(
+            "no keys: tokens show NOT VERIFIED until a key opens them",
+            t.dim,
+        ))
+        .render(rest, buf);
+        return;
+    }
+    let used = used_keys(app);
+    let rows = app.key_rows.iter().map(|r| {
+        let is_used = used.contains(&r.name);
+        let fp = if r.volatile && app.redact_volatile {
+            "(generated at startup)".to_string()
+        } else {
+            r.fingerprint.clone()
+        };
+        Row::new(vec![
+            Cell::from(Span::styled(if is_used { "✔" } else { " " }, t.layer_ok)),
+            Cell::from(Span::styled(
+                r.name.clone(),
+                if is_used { t.layer_ok } else { t.text },
+            )),
+            Cell::from(Span::styled(r.kind.clone(), t.text)),
+            Cell::from(Span::styled(r.kid.clone(), t.json_string)),
+            Cell::from(Span::styled(r.profile.clone(), t.text)),
+            Cell::from(Span::styled(fp, t.dim)),
+        ])
+    });
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(1),
+            Constraint::Length(22),
+            Constraint::Length(17),
+            Constraint::Length(10),
+            Constraint::Length(10),
+            Constraint::Min(10),
+        ],
+    )
+    .header(
+        Row::new(vec!["", "name", "type", "kid", "profile", "fingerprint"]).style(t.table_header),
+    )
+    .row_highlight_style(if focused {
+        t.finding_selected
+    } else {
+        Style::default()
+    })
+    .highlight_symbol(if focused { "▶" } else { " " })
+    .column_spacing(1);
+    let mut state = TableState::default().with_selected(Some(app.key_sel));
+    StatefulWidget::render(table, rest, buf, &mut state);
+}

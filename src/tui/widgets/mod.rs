@@ -1,0 +1,10 @@
+//! One widget per pane (and per popup), each drawing from `&App` and the theme.
+
+pub mod findings;
+pub mod help;
+pub mod json;
+pub mod keys;
+pub mod popup;
+pub mod status;
+pub mod token;
+pub mod verdict;

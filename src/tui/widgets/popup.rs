@@ -1,0 +1,140 @@
+//! Small popups: a text prompt, a delete confirmation, a finding's details.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
+
+use crate::tui::app::{App, PromptKind};
+use crate::tui::view::centered;
+use crate::tui::widgets::findings::severity_cell;
+
+fn frame<'a>(app: &App, title: String) -> Block<'a> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_style(app.theme.popup_border)
+        .title(Line::styled(format!(" {title} "), app.theme.popup_border))
+}
+
+/// What the input line shows: key material is never echoed.
+fn shown_input(kind: &PromptKind, input: &str) -> String {
+    match kind {
+        PromptKind::KeyMaterial if !input.is_empty() => {
+            let lines = input.trim().lines().count();
+            let what = if input.contains("-----BEGIN ") {
+                "PEM"
+            } else if input.trim_start().starts_with('{') {
+                "JSON"
+            } else {
+                "secret"
+            };
+            format!(
+                "({what}: {} chars{}, hidden)",
+                input.chars().count(),
+                if lines > 1 {
+                    format!(", {lines} lines")
+                } else {
+                    String::new()
+                }
+            )
+        }
+        _ => crate::view::escape_control(input),
+    }
+}
+
+pub fn prompt(app: &App, kind: &PromptKind, input: &str, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let popup = centered(area, area.width.saturating_sub(8).min(90), 7);
+    Clear.render(popup, buf);
+    let block = frame(app, kind.title().to_string());
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled("> ", t.hint_key),
+            Span::styled(format!("{}█", shown_input(kind, input)), t.popup_input),
+        ]),
+        Line::raw(""),
+    ];
+    let help = match kind {
+        PromptKind::KeyMaterial => "paste (or type) the key, then Enter · Esc cancels",
+        PromptKind::KeyName { .. } => "Enter stores it · Esc cancels",
+        PromptKind::Time => "e.g. 2024-05-01T12:00:00Z or 1714564800 · Enter · Esc",
+        PromptKind::OpenFile => "a file holding a token or text around one · Enter · Esc",
+    };
+    lines.push(Line::styled(help, t.dim));
+    lines.push(Line::styled("Ctrl-U clears the line", t.dim));
+    if let Some(m) = &app.message {
+        lines.push(Line::styled(
+            crate::view::escape_control(&m.text),
+            if m.error {
+                t.status_error
+            } else {
+                t.status_message
+            },
+        ));
+    }
+    Paragraph::new(lines)
+        .block(block)
+        .wrap(Wrap { trim: false })
+        .render(popup, buf);
+}
+
+pub fn confirm(app: &App, name: &str, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let popup = centered(area, 60, 6);
+    Clear.render(popup, buf);
+    let where_ = if app.demo {
+        "from the demo's in-memory keys"
+    } else {
+        "from the key store"
+    };
+    let lines = vec![
+        Line::styled(format!("Delete key '{name}' {where_}?"), t.popup_text),
+        Line::raw(""),
+        Line::from(vec![
+            Span::styled("y", t.hint_key),
+            Span::styled(" delete · ", t.dim),
+            Span::styled("any other key", t.hint_key),
+            Span::styled(" keeps it", t.dim),
+        ]),
+    ];
+    Paragraph::new(lines)
+        .block(frame(app, "Delete key".to_string()))
+        .wrap(Wrap { trim: false })
+        .render(popup, buf);
+}
+
+pub fn detail(app: &App, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let Some(f) = app.selected_finding() else {
+        return;
+    };
+    let popup = centered(area, area.width.saturating_sub(8).min(100), 14);
+    Clear.render(popup, buf);
+    let (word, style) = severity_cell(f.severity, t);
+    let claim = if f.claim.is_empty() {
+        "(the token as a whole)".to_string()
+    } else {
+        f.claim.clone()
+    };
+    let lines = vec![
+        Line::from(vec![
+            Span::styled(word, style),
+            Span::styled(format!("  {}", f.id), t.dim),
+        ]),
+        Line::from(vec![
+            Span::styled("claim  ", t.table_header),
+            Span::styled(claim, t.json_key),
+        ]),
+        Line::raw(""),
+        Line::styled(crate::view::escape_control(&f.message), t.popup_text),
+        Line::raw(""),
+        Line::from(vec![
+            Span::styled("source ", t.table_header),
+            Span::styled(f.source.clone(), t.popup_text),
+        ]),
+    ];
+    Paragraph::new(lines)
+        .block(frame(app, "Finding · any key closes".to_string()))
+        .wrap(Wrap { trim: false })
+        .render(popup, buf);
+}

@@ -1,0 +1,80 @@
+//! Status bar (overall verdict, profile, evaluation instant, history position) and the hint
+//! line (a message, or key hints generated from the keymap).
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Widget};
+
+use crate::report::Overall;
+use crate::tui::app::App;
+
+pub fn render(app: &App, status: Rect, hints: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let mut spans = Vec::new();
+    match app.inspection() {
+        Some(insp) => {
+            let overall = insp.overall();
+            let style = match overall {
+                Overall::Accepted => t.verdict_accepted,
+                Overall::Rejected => t.verdict_rejected,
+                Overall::NotVerified => t.verdict_not_verified,
+            };
+            let symbol = match overall {
+                Overall::Accepted => "✔",
+                Overall::Rejected => "✖",
+                Overall::NotVerified => "?",
+            };
+            spans.push(Span::styled(
+                format!(" {symbol} {} ", overall.label()),
+                style,
+            ));
+            spans.push(Span::raw(format!(" profile {} ", insp.verdict.profile)));
+        }
+        None => spans.push(Span::raw(" no token ")),
+    }
+    spans.push(Span::raw(format!(
+        "│ at {} {} ",
+        crate::time::rfc3339(app.at),
+        if app.pinned {
+            format!("({})", crate::time::relative(app.at, (app.clock)()))
+        } else {
+            "(now)".to_string()
+        }
+    )));
+    if let Some(i) = app.current {
+        let label = app.history.get(i).map(|e| e.label.as_str()).unwrap_or("");
+        spans.push(Span::raw(format!(
+            "│ {}/{} {} ",
+            i + 1,
+            app.history.len(),
+            crate::view::escape_control(label)
+        )));
+    }
+    if !app.mouse_capture {
+        spans.push(Span::raw("│ mouse off "));
+    }
+    Paragraph::new(Line::from(spans))
+        .style(t.status_bar)
+        .render(status, buf);
+
+    let line = match &app.message {
+        Some(m) => Line::styled(
+            format!(" {}", crate::view::escape_control(&m.text)),
+            if m.error {
+                t.status_error
+            } else {
+                t.status_message
+            },
+        ),
+        None => {
+            let mut spans = vec![Span::raw(" ")];
+            for (keys, hint) in app.keymap.hints() {
+                spans.push(Span::styled(keys, t.hint_key));
+                spans.push(Span::styled(format!(" {hint}  "), t.hint_text));
+            }
+            Line::from(spans)
+        }
+    };
+    Paragraph::new(line).render(hints, buf);
+}

@@ -1,0 +1,175 @@
+//! Token pane: the layer chain (JWE -> JWS, each with alg/enc/kid/status and the key that
+//! opened it), what intake removed, and the compact token with its segments coloured.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Widget};
+
+use crate::report::{Layer, TokenKind};
+use crate::tui::app::{App, Pane};
+use crate::tui::theme::Theme;
+use crate::tui::view::pane_block;
+
+/// Rows above the token text: one per layer, plus intake and error lines.
+pub fn fixed_rows(app: &App) -> usize {
+    let Some(insp) = app.inspection() else {
+        return 1 + usize::from(app.shown.error.is_some());
+    };
+    insp.layers.len().max(1)
+        + usize::from(!insp.stripped.is_empty())
+        + usize::from(app.shown.error.is_some())
+}
+
+/// All rows of the pane at this inner width.
+pub fn len(app: &App, width: usize) -> usize {
+    fixed_rows(app) + token_lines(app, width, &app.theme).len()
+}
+
+fn kind_name(k: TokenKind) -> &'static str {
+    match k {
+        TokenKind::Jws => "JWS",
+        TokenKind::Jwe => "JWE",
+    }
+}
+
+fn layer_line<'a>(i: usize, layer: &Layer, t: &Theme) -> Line<'a> {
+    let (symbol, style) = if layer.status.is_ok() {
+        ("✔", t.layer_ok)
+    } else if layer.status.is_failure() {
+        ("✖", t.layer_failed)
+    } else {
+        ("?", t.layer_unchecked)
+    };
+    let mut spans = vec![
+        Span::styled(if i == 0 { "" } else { "  └ " }, t.dim),
+        Span::styled(format!("{} ", kind_name(layer.kind)), t.pane_title),
+    ];
+    let mut facts = vec![format!("alg {}", layer.alg.as_deref().unwrap_or("-"))];
+    if let Some(enc) = &layer.enc {
+        facts.push(format!("enc {enc}"));
+    }
+    if let Some(kid) = &layer.kid {
+        facts.push(format!("kid {kid}"));
+    }
+    spans.push(Span::styled(format!("{}  ", facts.join(" · ")), t.text));
+    spans.push(Span::styled(
+        format!("{symbol} {}", layer.status.as_str()),
+        style,
+    ));
+    match &layer.key {
+        Some(k) => spans.push(Span::styled(format!(" with key {k}"), t.text)),
+        None => spans.push(Span::styled(format!(" ({})", layer.detail), t.dim)),
+    }
+    Line::from(spans)
+}
+
+/// The compact token wrapped at `width`, each segment in its own style.
+fn token_lines<'a>(app: &App, width: usize, t: &Theme) -> Vec<Line<'a>> {
+    let Some(insp) = app.inspection() else {
+        return Vec::new();
+    };
+    let styles: &[Style] = match insp.kind {
+        TokenKind::Jws => &[t.token_header, t.token_payload, t.token_signature],
+        TokenKind::Jwe => &[
+            t.token_header,
+            t.token_encrypted_key,
+            t.token_iv,
+            t.token_ciphertext,
+            t.token_tag,
+        ],
+    };
+    // What changes from run to run (signatures, ciphertext) is drawn as dots in snapshots.
+    let volatile = |i: usize| {
+        app.redact_volatile
+            && match insp.kind {
+                TokenKind::Jws => i == 2,
+                TokenKind::Jwe => i >= 1,
+            }
+    };
+    let mut chars: Vec<(char, Style)> = Vec::with_capacity(insp.token.len());
+    for (i, seg) in insp.segments.iter().enumerate() {
+        if i > 0 {
+            chars.push(('.', t.token_dot));
+        }
+        let style = styles.get(i).copied().unwrap_or(t.text);
+        for c in seg.chars() {
+            chars.push((if volatile(i) { '·' } else { c }, style));
+        }
+    }
+    chars
+        .chunks(width.max(1))
+        .map(|chunk| {
+            let mut spans: Vec<Span> = Vec::new();
+            let mut run = String::new();
+            let mut style = chunk.first().map_or(t.text, |c| c.1);
+            for (c, s) in chunk {
+                if *s != style {
+                    spans.push(Span::styled(std::mem::take(&mut run), style));
+                    style = *s;
+                }
+                run.push(*c);
+            }
+            spans.push(Span::styled(run, style));
+            Line::from(spans)
+        })
+        .collect()
+}
+
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let focused = app.focus == Pane::Token;
+    let mut title = vec![Span::raw("Token")];
+    if let Some(insp) = app.inspection() {
+        title.push(Span::raw(format!(
+            " · {} · {} chars",
+            kind_name(insp.kind),
+            insp.token.len()
+        )));
+    }
+    let block = pane_block(Line::from(title), focused, t);
+    let inner = block.inner(area);
+    block.render(area, buf);
+    let mut lines: Vec<Line> = Vec::new();
+    match app.inspection() {
+        None => {
+            let hint = app
+                .keymap
+                .clipboard
+                .keys
+                .first()
+                .map(|k| k.label())
+                .unwrap_or_default();
+            lines.push(Line::styled(
+                format!(
+                    "no token yet: paste one (a URL, a ticket, a JS tag…), {hint} reads the clipboard"
+                ),
+                t.dim,
+            ));
+        }
+        Some(insp) => {
+            if insp.layers.is_empty() {
+                lines.push(Line::styled("no layer could be opened", t.layer_failed));
+            }
+            for (i, l) in insp.layers.iter().enumerate() {
+                lines.push(layer_line(i, l, t));
+            }
+            if !insp.stripped.is_empty() {
+                lines.push(Line::from(vec![
+                    Span::styled("intake removed: ", t.dim),
+                    Span::styled(insp.stripped.join(", "), t.text),
+                ]));
+            }
+        }
+    }
+    if let Some(e) = &app.shown.error {
+        lines.push(Line::styled(
+            format!("✖ {}", crate::view::escape_control(e)),
+            t.status_error,
+        ));
+    }
+    lines.extend(token_lines(app, inner.width as usize, t));
+    let scroll = app.scroll_of(Pane::Token).min(u16::MAX as usize) as u16;
+    Paragraph::new(lines).scroll((scroll, 0)).render(inner, buf);
+}

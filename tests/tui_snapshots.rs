@@ -1,0 +1,251 @@
+//! Every screen of the TUI at 80x24 and 140x45 (and a few popups), drawn with ratatui's
+//! TestBackend from the demo at a fixed instant. Values that change from run to run
+//! (signatures, ciphertext, fingerprints of keys generated at startup) are drawn as
+//! placeholders by `App::demo_for_tests`. Colours are not in the snapshots: where colour
+//! carries meaning it is asserted on the cells.
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::style::Modifier;
+use tokenscope::tui::{Action, App, Pane, Theme};
+
+/// 2024-05-01T12:00:00Z.
+const AT: i64 = 1_714_564_800;
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (140, 45)];
+
+fn app(w: u16, h: u16) -> App {
+    App::demo_for_tests(AT, w, h).expect("demo builds")
+}
+
+fn draw(app: &App) -> Buffer {
+    let (w, h) = app.size;
+    let mut term = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
+    term.draw(|f| f.render_widget(app, f.area()))
+        .expect("draws");
+    term.backend().buffer().clone()
+}
+
+fn text(buf: &Buffer) -> String {
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        let mut line = String::new();
+        for x in 0..buf.area.width {
+            line.push_str(buf[(x, y)].symbol());
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+#[track_caller]
+fn snap(name: &str, app: &App) {
+    let (w, h) = app.size;
+    insta::assert_snapshot!(format!("{name}_{w}x{h}"), text(&draw(app)));
+}
+
+/// Where `needle` starts on screen.
+fn find(buf: &Buffer, needle: &str) -> Option<(u16, u16)> {
+    for y in 0..buf.area.height {
+        let row: Vec<&str> = (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect();
+        let joined: String = row.concat();
+        if let Some(byte) = joined.find(needle) {
+            let col = joined[..byte].chars().count() as u16;
+            return Some((col, y));
+        }
+    }
+    None
+}
+
+fn goto(app: &mut App, index: usize) {
+    for _ in 0..index {
+        app.update(Action::HistoryNext);
+    }
+}
+
+const DEMO: [&str; 6] = [
+    "demo1_qualifio_winner",
+    "demo2_qualifio_jwe",
+    "demo3_canplay_false",
+    "demo4_001_example",
+    "demo5_adictiz",
+    "demo6_xtremepush",
+];
+
+#[test]
+fn every_demo_token_at_both_sizes() {
+    for (w, h) in SIZES {
+        for (i, name) in DEMO.iter().enumerate() {
+            let mut a = app(w, h);
+            goto(&mut a, i);
+            snap(name, &a);
+        }
+    }
+}
+
+#[test]
+fn findings_focused_highlights_the_claim() {
+    for (w, h) in SIZES {
+        let mut a = app(w, h);
+        goto(&mut a, 3);
+        a.update(Action::Focus(Pane::Findings));
+        let exp = a
+            .inspection()
+            .unwrap()
+            .findings
+            .iter()
+            .position(|f| f.claim == "/exp")
+            .unwrap();
+        for _ in 0..exp {
+            a.update(Action::Down);
+        }
+        snap("findings_exp_selected", &a);
+        let buf = draw(&a);
+        let (x, y) = find(&buf, "▶  \"exp\"").unwrap();
+        assert!(
+            x < w / 2,
+            "the payload's highlighted line is in the left column"
+        );
+        assert!(
+            buf[(x + 3, y)].modifier.contains(Modifier::BOLD),
+            "highlighted claim line is bold"
+        );
+        a.update(Action::Select);
+        snap("finding_detail", &a);
+    }
+}
+
+#[test]
+fn help_empty_and_keys_screens() {
+    for (w, h) in SIZES {
+        let mut a = app(w, h);
+        a.update(Action::ToggleHelp);
+        snap("help", &a);
+
+        let mut a = App::new(
+            Default::default(),
+            tokenscope::tui::KeySource::Memory,
+            Theme::dark(),
+            || AT,
+        );
+        a.update(Action::Resize(w, h));
+        snap("empty", &a);
+
+        let mut a = app(w, h);
+        a.update(Action::Focus(Pane::Keys));
+        a.update(Action::Down);
+        snap("keys", &a);
+    }
+}
+
+#[test]
+fn popups() {
+    let mut a = app(100, 30);
+    a.update(Action::TimePrompt);
+    for c in "2024-05-01T14:00:00Z".chars() {
+        a.update(Action::Char(c));
+    }
+    snap("time_prompt", &a);
+
+    let mut a = app(100, 30);
+    a.update(Action::AddKeyPrompt);
+    a.update(Action::Paste(
+        "-----BEGIN PUBLIC KEY-----\nMFkw\n-----END PUBLIC KEY-----\n".into(),
+    ));
+    snap("add_key_prompt", &a);
+
+    let mut a = app(100, 30);
+    a.update(Action::Focus(Pane::Keys));
+    a.update(Action::DeleteKeyPrompt);
+    snap("delete_confirm", &a);
+
+    let mut a = app(100, 30);
+    a.update(Action::StepTime(2 * 3600));
+    snap("expired_two_hours_later", &a);
+}
+
+#[test]
+fn too_small_terminal() {
+    let mut a = app(80, 24);
+    a.update(Action::Resize(60, 20));
+    snap("too_small", &a);
+}
+
+#[test]
+fn verdict_label_carries_its_colour() {
+    let t = Theme::dark();
+    let a = app(100, 30);
+    let buf = draw(&a);
+    let (x, y) = find(&buf, "ACCEPTED").unwrap();
+    assert_eq!(buf[(x, y)].bg, t.verdict_accepted.bg.unwrap());
+
+    let mut a = app(100, 30);
+    goto(&mut a, 3);
+    let buf = draw(&a);
+    let (x, y) = find(&buf, "REJECTED").unwrap();
+    assert_eq!(buf[(x, y)].bg, t.verdict_rejected.bg.unwrap());
+    assert_eq!(buf[(x, y)].fg, t.verdict_rejected.fg.unwrap());
+}
+
+#[test]
+fn severity_colours() {
+    let t = Theme::dark();
+    let mut a = app(140, 45);
+    goto(&mut a, 3);
+    let buf = draw(&a);
+    let (x, y) = find(&buf, "✖ error").unwrap();
+    assert_eq!(buf[(x, y)].fg, t.finding_error.fg.unwrap());
+    assert!(buf[(x, y)].modifier.contains(Modifier::BOLD));
+}
+
+#[test]
+fn the_cell_that_applies_is_highlighted() {
+    let t = Theme::dark();
+    let mut a = app(140, 45);
+    goto(&mut a, 2); // canPlay false, nb 2: blocked, nb ignored; cw false: label ignored
+    let buf = draw(&a);
+    let (x, y) = find(&buf, "▶ blocked").unwrap();
+    assert_eq!(buf[(x, y)].bg, t.table_applies.bg.unwrap());
+    // Only the nb-present column applies; the nb-absent "blocked" is plain.
+    let other = find(&buf, "  blocked").unwrap();
+    assert_eq!(other.1, y);
+    assert_ne!(buf[(other.0 + 2, y)].bg, t.table_applies.bg.unwrap());
+    assert!(find(&buf, "nb (ignored)").is_some());
+    assert!(find(&buf, "label (ignored)").is_some());
+    let (x, y) = find(&buf, "▶ cannot_win").unwrap();
+    assert_eq!(buf[(x, y)].bg, t.table_applies.bg.unwrap());
+}
+
+#[test]
+fn no_color_keeps_meaning_without_colour() {
+    let mut a = app(140, 45);
+    a.theme = Theme::dark().without_colors();
+    let buf = draw(&a);
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width {
+            let c = &buf[(x, y)];
+            assert!(
+                c.fg == ratatui::style::Color::Reset && c.bg == ratatui::style::Color::Reset,
+                "colour at {x},{y}"
+            );
+        }
+    }
+    let (x, y) = find(&buf, "▶ limited (n)").unwrap();
+    assert!(buf[(x, y)].modifier.contains(Modifier::REVERSED));
+    let (x, y) = find(&buf, "ACCEPTED").unwrap();
+    assert!(buf[(x, y)].modifier.contains(Modifier::REVERSED));
+}
+
+#[test]
+fn every_shipped_theme_draws() {
+    for (name, _) in tokenscope::tui::theme::SHIPPED {
+        let mut a = app(80, 24);
+        a.theme = Theme::named(name).unwrap();
+        let plain = text(&draw(&a));
+        let mut b = app(80, 24);
+        b.theme = Theme::dark();
+        assert_eq!(plain, text(&draw(&b)), "theme {name} changes only styles");
+    }
+}

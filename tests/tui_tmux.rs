@@ -1,0 +1,320 @@
+//! End to end: the real binary in tmux. Each test runs its own tmux server (a private
+//! socket), a temp TOKENSCOPE_HOME, polls `capture-pane` with a bounded wait, and always
+//! kills the server (Drop guard), so a failing test never leaves a session behind.
+
+use std::path::Path;
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use jsonwebtoken::{EncodingKey, Header, encode};
+use serde_json::json;
+use tempfile::TempDir;
+
+const BIN: &str = env!("CARGO_BIN_EXE_tokenscope");
+const WAIT: Duration = Duration::from_secs(10);
+const SECRET: &str = "tokenscope-e2e-secret-0123456789abcdef";
+
+static NEXT: AtomicUsize = AtomicUsize::new(0);
+
+fn have_tmux() -> bool {
+    Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+struct Tmux {
+    socket: String,
+    home: TempDir,
+}
+
+impl Tmux {
+    /// Start `tokenscope ARGS` in a 100x30 pane; after it exits the pane prints its status.
+    fn start(args: &[&str]) -> Tmux {
+        Tmux::start_in(tempfile::tempdir().expect("temp home"), args)
+    }
+
+    fn start_in(home: TempDir, args: &[&str]) -> Tmux {
+        let socket = format!(
+            "tokenscope-e2e-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::SeqCst)
+        );
+        let quoted: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
+        let command = format!(
+            "env -u NO_COLOR TOKENSCOPE_HOME='{}' '{BIN}' {}; echo TS-EXIT-$?; sleep 60",
+            home.path().display(),
+            quoted.join(" ")
+        );
+        let t = Tmux { socket, home };
+        t.tmux(&[
+            "new-session",
+            "-d",
+            "-s",
+            "e2e",
+            "-x",
+            "100",
+            "-y",
+            "30",
+            &command,
+        ]);
+        t
+    }
+
+    fn tmux(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .args(["-L", &self.socket, "-f", "/dev/null"])
+            .args(args)
+            .output()
+            .expect("tmux runs");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn screen(&self) -> String {
+        self.tmux(&["capture-pane", "-p", "-t", "e2e"])
+    }
+
+    /// Wait (bounded) until the screen shows `text`; returns the screen.
+    #[track_caller]
+    fn wait_for(&self, text: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if s.contains(text) {
+                return s;
+            }
+            if start.elapsed() > WAIT {
+                panic!("'{text}' did not appear within {WAIT:?}; screen:\n{s}");
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "e2e"];
+        args.extend_from_slice(keys);
+        self.tmux(&args);
+    }
+
+    /// Paste like a terminal does: bracketed paste when the application asked for it.
+    fn paste(&self, text: &str) {
+        self.tmux(&["set-buffer", "-b", "e2e", "--", text]);
+        self.tmux(&["paste-buffer", "-p", "-d", "-b", "e2e", "-t", "e2e"]);
+    }
+
+    fn store_file(&self) -> std::path::PathBuf {
+        self.home.path().join("keys")
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .output();
+    }
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or_default()
+}
+
+/// An HS256 token signed with SECRET.
+fn hs256(claims: serde_json::Value) -> String {
+    encode(
+        &Header::default(),
+        &claims,
+        &EncodingKey::from_secret(SECRET.as_bytes()),
+    )
+    .expect("token")
+}
+
+fn qualifio(exp_in: i64) -> String {
+    hs256(json!({
+        "sub": "e2e-participant",
+        "iat": now() - 60,
+        "nbf": now() - 120,
+        "exp": now() + exp_in,
+        "campaignId": "e2e-campaign",
+        "limit": {"canPlay": true, "nb": 2}
+    }))
+}
+
+macro_rules! need_tmux {
+    () => {
+        if !have_tmux() {
+            eprintln!("tmux not installed: skipped");
+            return;
+        }
+    };
+}
+
+#[test]
+fn demo_opens_on_the_verdict_tables() {
+    need_tmux!();
+    let t = Tmux::start(&["--demo"]);
+    let s = t.wait_for("ACCEPTED");
+    assert!(s.contains("Qualifio winner (RS256)"), "{s}");
+    assert!(s.contains("▶ limited (n)"), "{s}");
+    assert!(s.contains("\"campaignId\": \"123456\""), "{s}");
+    // Next demo token: the JWE.
+    t.keys(&[">"]);
+    let s = t.wait_for("2/6");
+    assert!(s.contains("decrypted with key demo-qualifio-dir"), "{s}");
+}
+
+#[test]
+fn start_with_a_token_then_paste_a_url_holding_another() {
+    need_tmux!();
+    let first = qualifio(3600);
+    let t = Tmux::start(&[&first]);
+    let s = t.wait_for("e2e-participant");
+    assert!(s.contains("NOT VERIFIED"), "{s}");
+    let second = hs256(json!({
+        "partnerUserID": "ADZ-e2e-7",
+        "iat": now() - 10,
+        "exp": now() + 600
+    }));
+    t.paste(&format!(
+        "https://games.example/play?campaign=1&qual_token={second}&lang=en"
+    ));
+    let s = t.wait_for("ADZ-e2e-7");
+    assert!(s.contains("2/2 pasted"), "{s}");
+    assert!(s.contains("profile adictiz"), "{s}");
+    assert!(s.contains("parameter 'qual_token'"), "{s}");
+    // The previous token is still in the history.
+    t.keys(&["<"]);
+    t.wait_for("e2e-participant");
+}
+
+#[test]
+fn tab_moves_the_focus_between_panes() {
+    need_tmux!();
+    let t = Tmux::start(&["--demo"]);
+    t.wait_for("▶ Payload");
+    t.keys(&["Tab"]);
+    t.wait_for("▶ Findings");
+    t.keys(&["Tab"]);
+    t.wait_for("▶ [Verdict]");
+    t.keys(&["Tab"]);
+    let s = t.wait_for("▶ Verdict │ [Keys");
+    assert!(s.contains("demo-qualifio-rs256"), "{s}");
+    t.keys(&["BTab", "BTab", "BTab", "BTab"]);
+    t.wait_for("▶ Header");
+    t.keys(&["?"]);
+    t.wait_for("any key closes");
+    t.keys(&["Escape"]);
+    t.wait_for("▶ Header");
+}
+
+#[test]
+fn adding_the_key_turns_the_token_accepted() {
+    need_tmux!();
+    let token = qualifio(3600);
+    let t = Tmux::start(&[&token]);
+    t.wait_for("NOT VERIFIED");
+    t.keys(&["a"]);
+    t.wait_for("Add a key");
+    t.paste(SECRET);
+    t.wait_for("(secret: 38 chars, hidden)");
+    t.keys(&["Enter"]);
+    t.wait_for("Name for the new key");
+    t.keys(&["C-u"]);
+    t.keys(&["-l", "e2e-hmac"]);
+    t.keys(&["Enter"]);
+    let s = t.wait_for("ACCEPTED");
+    assert!(s.contains("key 'e2e-hmac' added in the key store"), "{s}");
+    assert!(s.contains("with key e2e-hmac"), "{s}");
+    let stored = std::fs::read_to_string(t.store_file().join("keys.toml"))
+        .or_else(|_| {
+            // Whatever the store calls its file, the key is in the store dir.
+            let dir = t.store_file();
+            let entry = std::fs::read_dir(&dir)?
+                .flatten()
+                .next()
+                .ok_or(std::io::ErrorKind::NotFound)?;
+            std::fs::read_to_string(entry.path())
+        })
+        .expect("the key store was written");
+    assert!(stored.contains("e2e-hmac"), "{stored}");
+}
+
+#[test]
+fn stepping_time_forward_expires_the_token() {
+    need_tmux!();
+    let home = tempfile::tempdir().expect("temp home");
+    store_secret(home.path());
+    let token = qualifio(2 * 3600 + 600);
+    let t = Tmux::start_in(home, &[&token]);
+    t.wait_for("ACCEPTED");
+    t.keys(&["]", "]"]);
+    let s = t.wait_for("(in 2 hours)");
+    assert!(s.contains("ACCEPTED"), "{s}");
+    t.keys(&["]"]);
+    let s = t.wait_for("REJECTED");
+    assert!(s.contains("(in 3 hours)"), "{s}");
+    // Back to now: valid again.
+    t.keys(&["n"]);
+    t.wait_for("ACCEPTED");
+    // And a typed instant.
+    t.keys(&["t"]);
+    t.wait_for("Evaluate at");
+    t.keys(&["-l", "2000-01-01T00:00:00Z"]);
+    t.keys(&["Enter"]);
+    let s = t.wait_for("REJECTED");
+    assert!(s.contains("at 2000-01-01T00:00:00Z"), "{s}");
+}
+
+fn store_secret(home: &Path) {
+    let out = Command::new(BIN)
+        .env("TOKENSCOPE_HOME", home)
+        .args(["keys", "add", "e2e-hmac", "--secret", SECRET])
+        .output()
+        .expect("keys add runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn quit_restores_the_terminal() {
+    need_tmux!();
+    let t = Tmux::start(&["--demo"]);
+    t.wait_for("ACCEPTED");
+    assert_eq!(
+        t.tmux(&["display", "-p", "-t", "e2e", "#{alternate_on}"])
+            .trim(),
+        "1"
+    );
+    t.keys(&["q"]);
+    let s = t.wait_for("TS-EXIT-0");
+    assert!(!s.contains("ACCEPTED"), "the TUI is gone:\n{s}");
+    assert_eq!(
+        t.tmux(&["display", "-p", "-t", "e2e", "#{alternate_on}"])
+            .trim(),
+        "0"
+    );
+    assert_eq!(
+        t.tmux(&["display", "-p", "-t", "e2e", "#{mouse_any_flag}"])
+            .trim(),
+        "0",
+        "mouse capture is off again"
+    );
+}
+
+#[test]
+fn a_small_terminal_gets_a_readable_message() {
+    need_tmux!();
+    let t = Tmux::start(&["--demo"]);
+    t.wait_for("ACCEPTED");
+    t.tmux(&["resize-window", "-t", "e2e", "-x", "60", "-y", "20"]);
+    t.wait_for("terminal too small");
+    t.tmux(&["resize-window", "-t", "e2e", "-x", "100", "-y", "30"]);
+    t.wait_for("ACCEPTED");
+}
