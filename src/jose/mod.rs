@@ -6,10 +6,10 @@
 
 pub mod cbc_hmac;
 pub mod hmac;
+pub mod verify;
 pub mod zip;
 
 use josekit::jwe::{self, JweContext, JweDecrypter};
-use josekit::jws::{self, JwsVerifier};
 use serde_json::{Map, Value};
 
 use crate::keys::{Curve, Key, KeyRing, KeyType, Material, OkpCurve};
@@ -232,7 +232,10 @@ pub fn verify_jws(
         }
         let outcome = if alg.starts_with("HS") {
             match &key.material {
-                Material::Secret(secret) => hmac::verify(alg, secret, signing_input, signature),
+                Material::Secret(_) => key
+                    .hmac_state(alg)
+                    .map(|state| state.verify(signing_input, signature))
+                    .ok_or_else(|| format!("{alg}: the secret could not be keyed")),
                 _ => {
                     // RFC 8725 3.1: a public key used as an HMAC secret is the classic
                     // algorithm-confusion forgery. Flag it when the token names this key by
@@ -394,33 +397,13 @@ fn asym_verify(
             format!("{} cannot verify {alg}", describe(key)),
         ));
     }
-    let der = spki(key);
-    let verifier: Result<Box<dyn JwsVerifier>, josekit::JoseError> = match alg {
-        "RS256" => jws::RS256.verifier_from_der(der).map(|v| Box::new(v) as _),
-        "RS384" => jws::RS384.verifier_from_der(der).map(|v| Box::new(v) as _),
-        "RS512" => jws::RS512.verifier_from_der(der).map(|v| Box::new(v) as _),
-        "PS256" => jws::PS256.verifier_from_der(der).map(|v| Box::new(v) as _),
-        "PS384" => jws::PS384.verifier_from_der(der).map(|v| Box::new(v) as _),
-        "PS512" => jws::PS512.verifier_from_der(der).map(|v| Box::new(v) as _),
-        "ES256" => jws::ES256.verifier_from_der(der).map(|v| Box::new(v) as _),
-        "ES384" => jws::ES384.verifier_from_der(der).map(|v| Box::new(v) as _),
-        "ES512" => jws::ES512.verifier_from_der(der).map(|v| Box::new(v) as _),
-        "ES256K" => jws::ES256K.verifier_from_der(der).map(|v| Box::new(v) as _),
-        "EdDSA" => jws::EdDSA.verifier_from_der(der).map(|v| Box::new(v) as _),
-        _ => {
-            return Err((
-                AttemptResult::WrongType,
-                format!("{alg} is not an asymmetric JWS algorithm"),
-            ));
-        }
-    };
-    let verifier = verifier.map_err(|e| {
-        (
+    let Some(public) = key.public_pkey() else {
+        return Err((
             AttemptResult::Error,
-            format!("the key was refused for {alg}: {}", josekit_reason(&e)),
-        )
-    })?;
-    Ok(verifier.verify(signing_input, signature).is_ok())
+            format!("OpenSSL could not read {} for {alg}", describe(key)),
+        ));
+    };
+    verify::verify(alg, public, signing_input, signature).map_err(|e| (AttemptResult::WrongType, e))
 }
 
 /// josekit's error text, without its anyhow chain noise.

@@ -218,6 +218,7 @@ pub fn secret_key(name: &str, secret: Zeroizing<Vec<u8>>) -> Key {
         material: Material::Secret(secret),
         from_jwks: false,
         pkcs1: false,
+        cache: Default::default(),
     }
 }
 
@@ -379,6 +380,7 @@ fn parse_pem(name: &str, bytes: &[u8]) -> Result<Vec<Key>, KeyError> {
             material,
             from_jwks: false,
             pkcs1,
+            cache: Default::default(),
         })
         .collect())
 }
@@ -410,6 +412,7 @@ fn parse_der(name: &str, der: &[u8]) -> Result<Key, KeyError> {
                     material,
                     from_jwks: false,
                     pkcs1,
+                    cache: Default::default(),
                 });
             }
             // A structure that parsed but holds a key type tokenscope cannot use: say so
@@ -920,6 +923,7 @@ fn parse_jwk(name: &str, jwk: &Map<String, Value>) -> Result<Key, KeyError> {
         material,
         from_jwks: false,
         pkcs1: false,
+        cache: Default::default(),
     })
 }
 

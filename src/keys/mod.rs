@@ -121,6 +121,22 @@ pub struct Key {
     pub from_jwks: bool,
     /// Given as PKCS#1 (`BEGIN RSA PUBLIC KEY` / `BEGIN RSA PRIVATE KEY` or PKCS#1 DER).
     pub pkcs1: bool,
+    /// Parsed forms of the material, built on first use and reused across tokens.
+    pub cache: KeyCache,
+}
+
+/// Parsed forms of a key's material, built on first use: batch mode verifies thousands of
+/// tokens with one key, and parsing it for each would cost more than the verification.
+#[derive(Default)]
+pub struct KeyCache {
+    public: std::sync::OnceLock<Option<openssl::pkey::PKey<openssl::pkey::Public>>>,
+    hmac: [std::sync::OnceLock<Option<crate::jose::hmac::Keyed>>; 3],
+}
+
+impl std::fmt::Debug for KeyCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("KeyCache")
+    }
 }
 
 impl Key {
@@ -144,6 +160,35 @@ impl Key {
             },
             kid: self.kid.clone(),
         }
+    }
+
+    /// The public key, parsed once (None for a secret, or DER OpenSSL refuses).
+    pub fn public_pkey(&self) -> Option<&openssl::pkey::PKey<openssl::pkey::Public>> {
+        self.cache
+            .public
+            .get_or_init(|| match &self.material {
+                Material::Public { spki_der } | Material::Private { spki_der, .. } => {
+                    openssl::pkey::PKey::public_key_from_der(spki_der).ok()
+                }
+                Material::Secret(_) => None,
+            })
+            .as_ref()
+    }
+
+    /// The keyed HMAC state for `alg` (HS256/384/512), built once (None for an asymmetric key).
+    pub fn hmac_state(&self, alg: &str) -> Option<&crate::jose::hmac::Keyed> {
+        let slot = match alg {
+            "HS256" => 0,
+            "HS384" => 1,
+            "HS512" => 2,
+            _ => return None,
+        };
+        self.cache.hmac[slot]
+            .get_or_init(|| match &self.material {
+                Material::Secret(secret) => crate::jose::hmac::Keyed::new(alg, secret).ok(),
+                _ => None,
+            })
+            .as_ref()
     }
 
     /// True when `alg` is allowed by the key's alg list (empty list allows all).
