@@ -19,6 +19,8 @@ pub mod token;
 pub use inspect::{InspectError, Options, inspect_text, inspect_token};
 pub mod batch;
 pub mod commands;
+pub mod config;
 pub mod export;
+pub mod logging;
 pub mod render;
 pub mod view;
