@@ -263,8 +263,14 @@ fn parse_enum<T: ValueEnum>(s: &str) -> Result<T, String> {
 }
 
 fn skew<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
-    let secs = i64::deserialize(d)?;
-    check_skew(secs).map(Some).map_err(serde::de::Error::custom)
+    match toml::Value::deserialize(d)? {
+        toml::Value::Integer(secs) => check_skew(secs).map(Some),
+        other => Err(format!(
+            "skew is a whole number of seconds, not {} {other}",
+            other.type_str()
+        )),
+    }
+    .map_err(serde::de::Error::custom)
 }
 
 fn check_skew(secs: i64) -> Result<i64, String> {
@@ -358,15 +364,17 @@ pub fn parse_key_spec(spec: &str) -> Result<KeySpec, String> {
     let mut rest = spec;
     let mut modifiers = KeyModifiers::NONE;
     while let Some((m, tail)) = rest.split_once('-') {
-        if tail.is_empty() {
-            break;
-        }
         let flag = match m.to_ascii_lowercase().as_str() {
             "ctrl" | "control" => KeyModifiers::CONTROL,
             "alt" | "meta" => KeyModifiers::ALT,
             "shift" => KeyModifiers::SHIFT,
             _ => break,
         };
+        if tail.is_empty() {
+            return Err(format!(
+                "bad key spec '{spec}': no key after '{m}-' (examples: q, ctrl-c, shift-tab, pageup, f1)"
+            ));
+        }
         modifiers |= flag;
         rest = tail;
     }
@@ -377,7 +385,7 @@ pub fn parse_key_spec(spec: &str) -> Result<KeySpec, String> {
     };
     let mut chars = rest.chars();
     let code = match (chars.next(), chars.next()) {
-        (None, _) => return Err(bad("no key after the modifiers")),
+        (None, _) => return Err(bad("no key given")),
         (Some(c), None) if c.is_whitespace() || c.is_control() => {
             return Err(bad("write the key's name (space, tab)"));
         }
