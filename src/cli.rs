@@ -372,27 +372,54 @@ pub enum ScenarioProfile {
 pub struct GlobalArgs {
     /// Configuration file [default: config.toml in the config dir, or $TOKENSCOPE_HOME;
     /// env: TOKENSCOPE_CONFIG].
-    #[arg(long, global = true, value_name = "PATH")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_name = "PATH"
+    )]
     pub config: Option<PathBuf>,
 
-    /// Colour: auto (only on a terminal, NO_COLOR honoured), always or never [env:
-    /// TOKENSCOPE_COLOR; config: color].
-    #[arg(long, global = true, value_enum, value_name = "WHEN")]
+    /// Colour: auto (only on a terminal, NO_COLOR honoured), always or never [default: auto;
+    /// env: TOKENSCOPE_COLOR; config: color].
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_enum,
+        value_name = "WHEN"
+    )]
     pub color: Option<ColorArg>,
 
     /// Write a log file at this level (never secrets or whole tokens) [default: off; env:
     /// TOKENSCOPE_LOG; config: log_level].
-    #[arg(long, global = true, value_enum, value_name = "LEVEL")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_enum,
+        value_name = "LEVEL"
+    )]
     pub log_level: Option<LogLevel>,
 
-    /// Interactive view: capture the mouse (on), or leave it to the terminal so text can be
+    /// Capture the mouse (on), or leave it to the terminal so text can be
     /// selected (off) [default: on; config: mouse].
-    #[arg(long, value_enum, value_name = "on|off")]
+    #[arg(
+        long,
+        help_heading = "Interactive view",
+        value_enum,
+        value_name = "on|off"
+    )]
     pub mouse: Option<Switch>,
 
-    /// Interactive view: show time claims in UTC, local time or both [default: utc; config:
+    /// Show time claims in UTC, local time or both [default: utc; config:
     /// time_display].
-    #[arg(long, value_enum, value_name = "ZONE")]
+    #[arg(
+        long,
+        help_heading = "Interactive view",
+        value_enum,
+        value_name = "ZONE"
+    )]
     pub time_display: Option<TimeDisplay>,
 }
 
