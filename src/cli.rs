@@ -13,6 +13,9 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DIR")]
     pub store: Option<PathBuf>,
 
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 
@@ -31,6 +34,13 @@ pub enum Command {
     Sign(SignArgs),
     /// Sign one Qualifio token per combination of limit and gift claims and tabulate outcomes.
     Scenarios(ScenariosArgs),
+    /// Show or edit the configuration file (config.toml).
+    #[command(subcommand)]
+    Config(ConfigCommand),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish) to stdout.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) to stdout, or write one page per command to a directory.
+    Man(ManArgs),
 }
 
 /// `--profile`.
@@ -78,17 +88,17 @@ pub struct InspectArgs {
     #[arg(long, value_enum, default_value_t = SecretEncodingArg::Utf8, requires = "secret")]
     pub secret_encoding: SecretEncodingArg,
 
-    /// Rule profile.
-    #[arg(long, value_enum, default_value_t = ProfileArg::Auto)]
-    pub profile: ProfileArg,
+    /// Rule profile [default: auto; env: TOKENSCOPE_PROFILE; config: profile].
+    #[arg(long, value_enum)]
+    pub profile: Option<ProfileArg>,
 
     /// Evaluate the token as of this instant: RFC 3339 or unix seconds (default: now).
     #[arg(long, value_name = "TIME")]
     pub at: Option<String>,
 
-    /// Allowed clock skew in seconds.
-    #[arg(long, default_value_t = 60, value_name = "SECS")]
-    pub skew: i64,
+    /// Allowed clock skew in seconds [default: 60; env: TOKENSCOPE_SKEW; config: skew].
+    #[arg(long, value_name = "SECS")]
+    pub skew: Option<i64>,
 
     /// Campaign file (TOML or JSON) to check the claims against.
     #[arg(long, value_name = "FILE")]
@@ -101,10 +111,6 @@ pub struct InspectArgs {
     /// Print one JSON object instead of the human report.
     #[arg(long)]
     pub json: bool,
-
-    /// Colour: auto (only on a terminal, NO_COLOR honoured), always or never.
-    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
-    pub color: ColorArg,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -307,9 +313,9 @@ pub struct SignArgs {
     #[arg(long, value_name = "ENC")]
     pub enc: Option<String>,
 
-    /// How to print the token.
-    #[arg(long, value_enum, default_value_t = SignFormat::Raw)]
-    pub format: SignFormat,
+    /// How to print the token [default: raw; config: export_format].
+    #[arg(long, value_enum)]
+    pub format: Option<SignFormat>,
 
     /// URL for --format qualifio-url, adictiz-url and curl (default: an obvious placeholder).
     #[arg(long, value_name = "URL")]
@@ -381,4 +387,135 @@ pub struct TuiArgs {
     /// Colour theme: dark (default), light, high-contrast, colorblind.
     #[arg(long, value_name = "NAME")]
     pub theme: Option<String>,
+}
+
+/// Options every command takes. Each has a key in config.toml too; precedence is flag, then
+/// environment variable, then config file, then built-in default (`tokenscope config show`).
+#[derive(Debug, Args, Default)]
+pub struct GlobalArgs {
+    /// Configuration file [default: config.toml in the config dir, or $TOKENSCOPE_HOME;
+    /// env: TOKENSCOPE_CONFIG].
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_name = "PATH"
+    )]
+    pub config: Option<PathBuf>,
+
+    /// Colour: auto (only on a terminal, NO_COLOR honoured), always or never [default: auto;
+    /// env: TOKENSCOPE_COLOR; config: color].
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_enum,
+        value_name = "WHEN"
+    )]
+    pub color: Option<ColorArg>,
+
+    /// Write a log file at this level (never secrets or whole tokens) [default: off; env:
+    /// TOKENSCOPE_LOG; config: log_level].
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_enum,
+        value_name = "LEVEL"
+    )]
+    pub log_level: Option<LogLevel>,
+
+    /// Capture the mouse (on), or leave it to the terminal so text can be
+    /// selected (off) [default: on; config: mouse].
+    #[arg(
+        long,
+        help_heading = "Interactive view",
+        value_enum,
+        value_name = "on|off"
+    )]
+    pub mouse: Option<Switch>,
+
+    /// Show time claims in UTC, local time or both [default: utc; config:
+    /// time_display].
+    #[arg(
+        long,
+        help_heading = "Interactive view",
+        value_enum,
+        value_name = "ZONE"
+    )]
+    pub time_display: Option<TimeDisplay>,
+}
+
+/// `--log-level`, `TOKENSCOPE_LOG`, `log_level`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
+pub enum LogLevel {
+    Off,
+    Error,
+    Warn,
+    Info,
+    Debug,
+    Trace,
+}
+
+/// `--mouse`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Switch {
+    On,
+    Off,
+}
+
+/// `--time-display`, `time_display`: how the interactive view writes instants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TimeDisplay {
+    Utc,
+    Local,
+    Both,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print the path of the configuration file in use (it need not exist).
+    Path,
+    /// Print the effective configuration as TOML, each value with where it came from.
+    Show,
+    /// Open the configuration file in $VISUAL or $EDITOR (created from the documented example
+    /// when missing), then check it.
+    Edit,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write tokenscope.1 and one page per subcommand (tokenscope-inspect.1, ...) into DIR
+    /// instead of printing tokenscope.1.
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+}
+
+/// The version line: tokenscope's version and the OpenSSL library it runs with.
+pub fn version() -> String {
+    format!(
+        "{} ({})",
+        env!("CARGO_PKG_VERSION"),
+        openssl::version::version()
+    )
+}
+
+/// The clap command, with the long version line (`tokenscope 0.1.0 (OpenSSL 3.0.13 ...)`).
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+    Cli::command().version(version())
+}
+
+/// Parse the process arguments (clap exits with its own message on a usage error).
+pub fn parse() -> Cli {
+    use clap::FromArgMatches;
+    let matches = command().get_matches();
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.format(&mut command()).exit())
 }

@@ -7,8 +7,10 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 
 use crate::cli::{Cli, ColorArg, Command, InspectArgs, ProfileArg, SecretEncodingArg};
+use crate::config::{self, Settings};
 use crate::inspect::{InspectError, Options, inspect_text};
 use crate::keys::{self, KeyRing, SecretEncoding, Store};
+use crate::logging::fingerprint;
 use crate::profile::{Profile, ProfileChoice};
 use crate::render;
 use crate::report::{Inspection, Overall};
@@ -39,11 +41,23 @@ impl std::error::Error for Exit {}
 
 /// Run the parsed command line; the returned code is the process exit status.
 pub fn run(cli: Cli) -> Result<ExitCode> {
+    // Flags over environment over config file over defaults (README "Configuration").
+    let mut flags = config_flags(cli.command.as_ref());
+    flags.theme = cli.tui.theme.clone();
+    let settings = Settings::load(&cli.global, &flags);
+    start_logging(&cli, settings.as_ref().ok());
     match cli.command {
-        Some(Command::Inspect(args)) => inspect(&args, cli.store.as_deref()),
-        Some(Command::Sign(args)) => sign(&args, cli.store.as_deref()),
-        Some(Command::Scenarios(args)) => scenarios(&args, cli.store.as_deref()),
+        Some(Command::Inspect(args)) => inspect(&args, cli.store.as_deref(), &settings?),
+        Some(Command::Sign(args)) => sign(&args, cli.store.as_deref(), &settings?),
+        Some(Command::Scenarios(args)) => {
+            settings?;
+            scenarios(&args, cli.store.as_deref())
+        }
+        Some(Command::Config(cmd)) => config_command(&cmd, &cli.global, settings),
+        Some(Command::Completions(args)) => completions(args.shell),
+        Some(Command::Man(args)) => man(&args),
         Some(Command::Keys(cmd)) => {
+            settings?;
             let store = open_store(cli.store.as_deref())?;
             let cache = keys::default_cache_dir()?;
             let stdout = std::io::stdout();
@@ -52,7 +66,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             out.flush()?;
             Ok(ExitCode::SUCCESS)
         }
-        None => crate::tui::run(&cli.tui, cli.store.as_deref()),
+        None => {
+            // A broken config file is reported before the terminal is taken over.
+            settings?;
+            crate::tui::run(&cli.tui, cli.store.as_deref())
+        }
     }
 }
 
@@ -150,7 +168,76 @@ pub fn key_ring(args: &InspectArgs, store_flag: Option<&Path>) -> Result<(KeyRin
         ring.keys.extend(stored.keys);
         warnings.extend(w);
     }
+    tracing::info!(
+        keys = ring.keys.len(),
+        names = ?ring.keys.iter().map(|k| k.name.as_str()).collect::<Vec<_>>(),
+        "key ring loaded"
+    );
     Ok((ring, warnings))
+}
+
+/// The per-command flags that have a config key.
+fn config_flags(command: Option<&Command>) -> config::Flags {
+    match command {
+        Some(Command::Inspect(args)) => config::Flags {
+            profile: args.profile,
+            skew: args.skew,
+            ..config::Flags::default()
+        },
+        Some(Command::Sign(args)) => config::Flags {
+            export_format: args.format,
+            ..config::Flags::default()
+        },
+        _ => config::Flags::default(),
+    }
+}
+
+fn command_name(command: Option<&Command>) -> &'static str {
+    match command {
+        Some(Command::Inspect(args)) if args.batch.is_some() => "inspect --batch",
+        Some(Command::Inspect(_)) => "inspect",
+        Some(Command::Keys(_)) => "keys",
+        Some(Command::Sign(_)) => "sign",
+        Some(Command::Scenarios(_)) => "scenarios",
+        Some(Command::Config(_)) => "config",
+        Some(Command::Completions(_)) => "completions",
+        Some(Command::Man(_)) => "man",
+        None => "interactive view",
+    }
+}
+
+/// Open the log file at the effective level. With a config file that does not parse, the
+/// flag or TOKENSCOPE_LOG still apply (the command then reports the config error).
+fn start_logging(cli: &Cli, settings: Option<&Settings>) {
+    let level = match settings {
+        Some(s) => s.log_level.value,
+        None => cli
+            .global
+            .log_level
+            .or_else(|| {
+                config::process_env(config::LOG_ENV)
+                    .and_then(|v| clap::ValueEnum::from_str(&v.to_string_lossy(), false).ok())
+            })
+            .unwrap_or(config::defaults::LOG_LEVEL),
+    };
+    if let Some(warning) = crate::logging::init(level) {
+        eprintln!("tokenscope: warning: {warning}");
+    }
+    tracing::info!(
+        command = command_name(cli.command.as_ref()),
+        version = %crate::cli::version(),
+        "start"
+    );
+    match settings {
+        Some(s) => tracing::debug!(
+            config = ?s.path,
+            exists = s.file_exists,
+            profile = ?s.profile.value,
+            skew = s.skew.value,
+            "settings"
+        ),
+        None => tracing::warn!("the configuration file has an error"),
+    }
 }
 
 fn use_color(arg: ColorArg) -> bool {
@@ -179,21 +266,31 @@ fn detached_payload(arg: &str) -> Result<Vec<u8>> {
     }
 }
 
-fn inspect(args: &InspectArgs, store_flag: Option<&Path>) -> Result<ExitCode> {
+fn inspect(args: &InspectArgs, store_flag: Option<&Path>, settings: &Settings) -> Result<ExitCode> {
     if let Some(source) = &args.batch {
-        return batch(args, source, store_flag);
+        return batch(args, source, store_flag, settings);
     }
     let text = read_input(args)?;
-    let opts = options(args)?;
+    let opts = options(args, settings)?;
     let (ring, warnings) = key_ring(args, store_flag)?;
     for w in warnings {
         eprintln!("tokenscope: warning: {w}");
     }
+    let color = use_color(settings.color.value);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match inspect_text(&text, &ring, &opts) {
         Ok(insp) => {
-            print_inspection(&mut out, &insp, args)?;
+            tracing::info!(
+                fingerprint = %fingerprint(&insp.token),
+                token_len = insp.token.len(),
+                layers = insp.layers.len(),
+                profile = insp.verdict.profile.as_str(),
+                findings = insp.findings.len(),
+                outcome = ?insp.overall(),
+                "inspected"
+            );
+            print_inspection(&mut out, &insp, args.json, color)?;
             Ok(ExitCode::from(exit_code(&insp)))
         }
         Err(InspectError::Intake(e)) => Err(anyhow::Error::new(e)),
@@ -206,9 +303,8 @@ fn inspect(args: &InspectArgs, store_flag: Option<&Path>) -> Result<ExitCode> {
                 serde_json::to_writer_pretty(&mut out, &value)?;
                 writeln!(out)?;
             } else {
-                let style = render::Style {
-                    color: use_color(args.color),
-                };
+                tracing::info!(input_len = text.len(), "malformed token");
+                let style = render::Style { color };
                 write!(
                     out,
                     "{}",
@@ -223,7 +319,7 @@ fn inspect(args: &InspectArgs, store_flag: Option<&Path>) -> Result<ExitCode> {
 }
 
 /// Options shared by one-shot and batch inspection.
-fn options(args: &InspectArgs) -> Result<Options> {
+fn options(args: &InspectArgs, settings: &Settings) -> Result<Options> {
     let at = match &args.at {
         Some(t) => crate::time::parse_instant(t).map_err(anyhow::Error::msg)?,
         None => now(),
@@ -233,9 +329,9 @@ fn options(args: &InspectArgs) -> Result<Options> {
         None => None,
     };
     Ok(Options {
-        profile: profile_choice(args.profile),
+        profile: profile_choice(settings.profile.value),
         at,
-        skew: args.skew,
+        skew: settings.skew.value,
         campaign,
         detached_payload: args.payload.as_deref().map(detached_payload).transpose()?,
     })
@@ -244,9 +340,14 @@ fn options(args: &InspectArgs) -> Result<Options> {
 /// `inspect --batch`: JSON Lines (one inspection per token, with its line number) or a
 /// summary. Exit 0 when every token was accepted, 1 when any was rejected or malformed, 3
 /// when none was rejected but some were not verified.
-fn batch(args: &InspectArgs, source: &str, store_flag: Option<&Path>) -> Result<ExitCode> {
+fn batch(
+    args: &InspectArgs,
+    source: &str,
+    store_flag: Option<&Path>,
+    settings: &Settings,
+) -> Result<ExitCode> {
     use std::io::BufReader;
-    let opts = options(args)?;
+    let opts = options(args, settings)?;
     let (ring, warnings) = key_ring(args, store_flag)?;
     for w in warnings {
         eprintln!("tokenscope: warning: {w}");
@@ -296,6 +397,15 @@ fn batch(args: &InspectArgs, source: &str, store_flag: Option<&Path>) -> Result<
         write!(out, "{}", summary.render(prizes))?;
     }
     out.flush()?;
+    tracing::info!(
+        tokens = summary.tokens,
+        accepted = summary.accepted,
+        rejected = summary.rejected,
+        not_verified = summary.not_verified,
+        malformed = summary.malformed,
+        threads,
+        "batch done"
+    );
     let code = if summary.rejected + summary.malformed > 0 {
         exit::REJECTED
     } else if summary.not_verified > 0 {
@@ -306,14 +416,18 @@ fn batch(args: &InspectArgs, source: &str, store_flag: Option<&Path>) -> Result<
     Ok(ExitCode::from(code))
 }
 
-fn print_inspection(out: &mut impl Write, insp: &Inspection, args: &InspectArgs) -> Result<()> {
-    if args.json {
-        serde_json::to_writer_pretty(&mut *out, insp)?;
-        writeln!(out)?;
+fn print_inspection(
+    out: &mut impl Write,
+    insp: &Inspection,
+    json: bool,
+    color: bool,
+) -> Result<()> {
+    if json {
+        // Serialized first so that a closed pipe surfaces as the io::Error it is.
+        let text = serde_json::to_string_pretty(insp)?;
+        writeln!(out, "{text}")?;
     } else {
-        let style = render::Style {
-            color: use_color(args.color),
-        };
+        let style = render::Style { color };
         write!(out, "{}", render::report(insp, style))?;
     }
     out.flush()?;
@@ -437,7 +551,11 @@ fn read_json(arg: &str, what: &str) -> Result<serde_json::Value> {
     Ok(decoded.value)
 }
 
-fn sign(args: &crate::cli::SignArgs, store_flag: Option<&Path>) -> Result<ExitCode> {
+fn sign(
+    args: &crate::cli::SignArgs,
+    store_flag: Option<&Path>,
+    settings: &Settings,
+) -> Result<ExitCode> {
     use crate::export::{self, ExportFormat};
     use crate::jose::sign::{SignOptions, default_enc, encrypt_dir, sign_jws};
     use crate::sign::{claims_bytes, edit_claims, parse_exp, parse_path, parse_set};
@@ -537,7 +655,7 @@ fn sign(args: &crate::cli::SignArgs, store_flag: Option<&Path>) -> Result<ExitCo
         (None, None) => {}
     }
 
-    let fmt = export_format(args.format);
+    let fmt = export_format(settings.export_format.value);
     if args.base_url.is_some() && !fmt.uses_base_url() {
         let users: Vec<&str> = ExportFormat::ALL
             .iter()
@@ -551,6 +669,13 @@ fn sign(args: &crate::cli::SignArgs, store_flag: Option<&Path>) -> Result<ExitCo
         );
     }
     let text = export::format(&token, fmt, args.base_url.as_deref())?;
+    tracing::info!(
+        key = %key.name,
+        fingerprint = %fingerprint(&token),
+        token_len = token.len(),
+        format = fmt.name(),
+        "signed"
+    );
     if let Some(note) = export::placeholder_note(fmt, args.base_url.as_deref()) {
         eprintln!("tokenscope: note: {note}");
     }
@@ -589,6 +714,123 @@ fn scenarios(args: &crate::cli::ScenariosArgs, store_flag: Option<&Path>) -> Res
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     out.write_all(table(&results).as_bytes())?;
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `tokenscope config path | show | edit`. `path` and `edit` work with a broken file (edit is
+/// how it gets fixed); `show` reports the error.
+fn config_command(
+    cmd: &crate::cli::ConfigCommand,
+    global: &crate::cli::GlobalArgs,
+    settings: Result<Settings, config::ConfigError>,
+) -> Result<ExitCode> {
+    use crate::cli::ConfigCommand;
+    let (path, _) = config::config_path(global.config.as_deref(), &config::process_env)?;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match cmd {
+        ConfigCommand::Path => writeln!(out, "{}", path.display())?,
+        ConfigCommand::Show => out.write_all(settings?.to_toml().as_bytes())?,
+        ConfigCommand::Edit => {
+            drop(out);
+            edit_config(&path)?;
+            return Ok(ExitCode::SUCCESS);
+        }
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Open the config file in $VISUAL, else $EDITOR, else vi (creating it from the documented
+/// example when missing), then check what was saved. The file is kept as edited either way.
+fn edit_config(path: &Path) -> Result<()> {
+    if !path.exists() {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create directory '{}'", dir.display()))?;
+        }
+        std::fs::write(path, config::EXAMPLE)
+            .with_context(|| format!("cannot write '{}'", path.display()))?;
+        eprintln!(
+            "tokenscope: created '{}' from the documented example",
+            path.display()
+        );
+    }
+    let editor = config::process_env("VISUAL")
+        .or_else(|| config::process_env("EDITOR"))
+        .map(|e| e.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "vi".to_string());
+    tracing::info!(editor = %editor, "editing the config file");
+    let status = editor_command(&editor, path)
+        .status()
+        .with_context(|| format!("cannot start the editor '{editor}' (set VISUAL or EDITOR)"))?;
+    if !status.success() {
+        bail!(
+            "the editor '{editor}' exited with {status}; '{}' is kept as it is",
+            path.display()
+        );
+    }
+    match config::Config::load(path) {
+        Ok(_) => {
+            eprintln!("tokenscope: '{}' is valid", path.display());
+            Ok(())
+        }
+        Err(e) => Err(anyhow::anyhow!(
+            "{e} (the file is kept as edited: run `tokenscope config edit` again to fix it)"
+        )),
+    }
+}
+
+/// The editor runs through the shell, as git runs it, so that `EDITOR="code --wait"` and
+/// quoted arguments work.
+#[cfg(unix)]
+fn editor_command(editor: &str, path: &Path) -> std::process::Command {
+    let mut cmd = std::process::Command::new("sh");
+    cmd.arg("-c")
+        .arg(format!("{editor} \"$@\""))
+        .arg(editor)
+        .arg(path);
+    cmd
+}
+
+#[cfg(not(unix))]
+fn editor_command(editor: &str, path: &Path) -> std::process::Command {
+    let mut words = editor.split_whitespace();
+    let mut cmd = std::process::Command::new(words.next().unwrap_or("notepad"));
+    cmd.args(words).arg(path);
+    cmd
+}
+
+/// `tokenscope completions SHELL`: generated from the same clap definitions as the help.
+/// Generated into memory first: clap_complete panics on a failed write, and a closed pipe
+/// must end quietly.
+fn completions(shell: clap_complete::Shell) -> Result<ExitCode> {
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut crate::cli::command(), "tokenscope", &mut script);
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    out.write_all(&script)?;
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `tokenscope man`: tokenscope.1 as roff on stdout, or every page into `--out-dir`.
+fn man(args: &crate::cli::ManArgs) -> Result<ExitCode> {
+    use clap::CommandFactory;
+    let cmd = Cli::command();
+    if let Some(dir) = &args.out_dir {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create directory '{}'", dir.display()))?;
+        clap_mangen::generate_to(cmd, dir)
+            .with_context(|| format!("cannot write man pages to '{}'", dir.display()))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut page = Vec::new();
+    clap_mangen::Man::new(cmd).render(&mut page)?;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    out.write_all(&page)?;
     out.flush()?;
     Ok(ExitCode::SUCCESS)
 }

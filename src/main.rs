@@ -1,25 +1,33 @@
 use std::process::ExitCode;
 
-use clap::Parser;
-use tokenscope::cli::Cli;
 use tokenscope::commands::{self, Exit, exit};
 
 fn main() -> ExitCode {
-    match commands::run(Cli::parse()) {
+    match commands::run(tokenscope::cli::parse()) {
         Ok(code) => code,
         Err(err) => {
             if let Some(Exit(code)) = err.downcast_ref::<Exit>() {
                 return ExitCode::from(*code);
             }
             // A closed pipe (`tokenscope inspect ... | head -1`) is not an error.
-            if err.chain().any(|e| {
-                e.downcast_ref::<std::io::Error>()
-                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-            }) {
+            if is_broken_pipe(&err) {
                 return ExitCode::SUCCESS;
             }
+            tracing::error!("command failed");
             eprintln!("tokenscope: {err:#}");
             ExitCode::from(exit::USAGE)
         }
     }
+}
+
+/// Whether the error is a write to a closed pipe, however it was wrapped (serde_json keeps
+/// the io::Error out of the source chain, so it is asked directly).
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    use std::io::ErrorKind::BrokenPipe;
+    err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == BrokenPipe)
+            || e.downcast_ref::<serde_json::Error>()
+                .is_some_and(|j| j.io_error_kind() == Some(BrokenPipe))
+    })
 }

@@ -1,0 +1,82 @@
+//! The log file: off by default, `--log-level` / `TOKENSCOPE_LOG` / `log_level` turn it on.
+//!
+//! Events go to a file only, never to the terminal (the interactive view owns it). They carry
+//! counts, key names, token lengths and fingerprints: never a secret, key material or a whole
+//! token.
+
+use std::fs::OpenOptions;
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use tracing::level_filters::LevelFilter;
+
+use crate::cli::LogLevel;
+use crate::config::HOME_ENV;
+
+/// `$TOKENSCOPE_HOME/logs/tokenscope.log`, else `logs/tokenscope.log` in the platform state
+/// dir (`~/.local/state/tokenscope` on Linux), else in the local data dir.
+pub fn log_path() -> Option<PathBuf> {
+    if let Some(home) = std::env::var_os(HOME_ENV).filter(|h| !h.is_empty()) {
+        return Some(PathBuf::from(home).join("logs").join("tokenscope.log"));
+    }
+    let dirs = directories::ProjectDirs::from("", "", "tokenscope")?;
+    let base = dirs.state_dir().unwrap_or_else(|| dirs.data_local_dir());
+    Some(base.join("logs").join("tokenscope.log"))
+}
+
+fn filter(level: LogLevel) -> LevelFilter {
+    match level {
+        LogLevel::Off => LevelFilter::OFF,
+        LogLevel::Error => LevelFilter::ERROR,
+        LogLevel::Warn => LevelFilter::WARN,
+        LogLevel::Info => LevelFilter::INFO,
+        LogLevel::Debug => LevelFilter::DEBUG,
+        LogLevel::Trace => LevelFilter::TRACE,
+    }
+}
+
+/// Start logging to the log file at `level` (nothing at `off`). A log file that cannot be
+/// opened is reported as a warning, never an error: logging must not stop a command.
+pub fn init(level: LogLevel) -> Option<String> {
+    if level == LogLevel::Off {
+        return None;
+    }
+    let Some(path) = log_path() else {
+        return Some(format!(
+            "cannot find a directory for the log file: set {HOME_ENV}; logging is off"
+        ));
+    };
+    if let Some(dir) = path.parent()
+        && let Err(e) = std::fs::create_dir_all(dir)
+    {
+        return Some(format!(
+            "cannot create log directory '{}': {e}; logging is off",
+            dir.display()
+        ));
+    }
+    let file = match OpenOptions::new().create(true).append(true).open(&path) {
+        Ok(f) => f,
+        Err(e) => {
+            return Some(format!(
+                "cannot open log file '{}': {e}; logging is off",
+                path.display()
+            ));
+        }
+    };
+    let installed = tracing_subscriber::fmt()
+        .with_writer(Mutex::new(file))
+        .with_ansi(false)
+        .with_max_level(filter(level))
+        .try_init();
+    // Already installed (a second call in one process) is fine: the first one logs.
+    drop(installed);
+    None
+}
+
+/// A token's fingerprint for the log: the first 8 bytes of its SHA-256, in hex. Enough to
+/// match two log lines about one token; nothing of the token can be read from it.
+pub fn fingerprint(token: &str) -> String {
+    let digest = openssl::sha::sha256(token.as_bytes());
+    let hex: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    format!("sha256:{hex}")
+}
