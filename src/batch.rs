@@ -22,22 +22,22 @@ pub struct Item {
     pub result: Result<Inspection, InspectError>,
 }
 
-/// Read `input` to the end, inspect every token with `threads` workers, and hand each item to
-/// `sink` in input order.
-pub fn run(
+/// Read `input` to the end and inspect every token with `threads` workers. Each item goes
+/// through `process` on its worker (so a whole `Inspection` never outlives its thread: it
+/// becomes a small record, or a JSON line), then the records reach `sink` in input order.
+pub fn run<R: Send>(
     input: impl BufRead,
     ring: &KeyRing,
     opts: &Options,
     threads: usize,
-    mut sink: impl FnMut(Item) -> std::io::Result<()>,
+    process: impl Fn(Item) -> R + Sync,
+    mut sink: impl FnMut(R) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
     let threads = threads.max(1);
     let mut pending: Vec<(usize, String)> = Vec::with_capacity(CHUNK);
-    let flush = |pending: &mut Vec<(usize, String)>,
-                 sink: &mut dyn FnMut(Item) -> std::io::Result<()>|
-     -> std::io::Result<()> {
-        for item in inspect_chunk(pending, ring, opts, threads) {
-            sink(item)?;
+    let mut flush = |pending: &mut Vec<(usize, String)>| -> std::io::Result<()> {
+        for record in inspect_chunk(pending, ring, opts, threads, &process) {
+            sink(record)?;
         }
         pending.clear();
         Ok(())
@@ -53,21 +53,24 @@ pub fn run(
             pending.push((index + 1, token));
         }
         if pending.len() >= CHUNK {
-            flush(&mut pending, &mut sink)?;
+            flush(&mut pending)?;
         }
     }
-    flush(&mut pending, &mut sink)
+    flush(&mut pending)
 }
 
-fn inspect_chunk(
+fn inspect_chunk<R: Send>(
     pending: &[(usize, String)],
     ring: &KeyRing,
     opts: &Options,
     threads: usize,
-) -> Vec<Item> {
-    let one = |(line, token): &(usize, String)| Item {
-        line: *line,
-        result: inspect_token(token, Vec::new(), ring, opts),
+    process: &(impl Fn(Item) -> R + Sync),
+) -> Vec<R> {
+    let one = |(line, token): &(usize, String)| {
+        process(Item {
+            line: *line,
+            result: inspect_token(token, Vec::new(), ring, opts),
+        })
     };
     if threads == 1 || pending.len() < 2 {
         return pending.iter().map(one).collect();
@@ -83,6 +86,62 @@ fn inspect_chunk(
             .flat_map(|h| h.join().unwrap_or_default())
             .collect()
     })
+}
+
+/// What the summary needs of one token: small, so a chunk of them costs little memory.
+#[derive(Debug, Clone)]
+pub struct Stats {
+    pub line: usize,
+    /// None when the token was malformed.
+    pub overall: Option<Overall>,
+    pub findings: Vec<(String, &'static str)>,
+    pub campaign: String,
+    pub participation: String,
+    pub win: String,
+    /// `gift.cw` is `true` (001 "Manage prizes").
+    pub winning: bool,
+}
+
+impl Stats {
+    pub fn of(item: &Item) -> Stats {
+        let Ok(insp) = &item.result else {
+            return Stats {
+                line: item.line,
+                overall: None,
+                findings: Vec::new(),
+                campaign: String::new(),
+                participation: String::new(),
+                win: String::new(),
+                winning: false,
+            };
+        };
+        let campaign = insp
+            .payload
+            .as_ref()
+            .and_then(|p| p.get("campaignId"))
+            .map(|v| match v {
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            })
+            .unwrap_or_else(|| "-".to_string());
+        Stats {
+            line: item.line,
+            overall: Some(insp.overall()),
+            findings: insp
+                .findings
+                .iter()
+                .map(|f| (f.id.clone(), f.severity.as_str()))
+                .collect(),
+            campaign,
+            participation: outcome_name(&insp.verdict.participation.outcome),
+            win: outcome_name(&insp.verdict.win.outcome),
+            winning: insp
+                .payload
+                .as_ref()
+                .and_then(|p| p.pointer("/gift/cw"))
+                .is_some_and(|v| v == &serde_json::Value::Bool(true)),
+        }
+    }
 }
 
 /// Counts for the people's summary.
@@ -123,54 +182,35 @@ fn outcome_name<T: Serialize>(v: &T) -> String {
 }
 
 impl Summary {
-    pub fn add(&mut self, item: &Item) {
+    pub fn add(&mut self, stats: &Stats) {
         self.tokens += 1;
-        let insp = match &item.result {
-            Ok(i) => i,
-            Err(_) => {
-                self.malformed += 1;
-                return;
-            }
+        let Some(overall) = stats.overall else {
+            self.malformed += 1;
+            return;
         };
-        match insp.overall() {
+        match overall {
             Overall::Accepted => self.accepted += 1,
             Overall::Rejected => self.rejected += 1,
             Overall::NotVerified => self.not_verified += 1,
         }
-        for f in &insp.findings {
+        for (id, severity) in &stats.findings {
             let entry = self
                 .findings
-                .entry(f.id.clone())
+                .entry(id.clone())
                 .or_insert_with(|| FindingCount {
-                    severity: f.severity.as_str().to_string(),
+                    severity: severity.to_string(),
                     count: 0,
-                    example_line: item.line,
+                    example_line: stats.line,
                 });
             entry.count += 1;
         }
-        let campaign = insp
-            .payload
-            .as_ref()
-            .and_then(|p| p.get("campaignId"))
-            .map(|v| match v {
-                serde_json::Value::String(s) => s.clone(),
-                other => other.to_string(),
-            })
-            .unwrap_or_else(|| "-".to_string());
-        let c = self.campaigns.entry(campaign).or_default();
+        let c = self.campaigns.entry(stats.campaign.clone()).or_default();
         c.tokens += 1;
         *c.participation
-            .entry(outcome_name(&insp.verdict.participation.outcome))
+            .entry(stats.participation.clone())
             .or_default() += 1;
-        *c.win
-            .entry(outcome_name(&insp.verdict.win.outcome))
-            .or_default() += 1;
-        let cw_true = insp
-            .payload
-            .as_ref()
-            .and_then(|p| p.pointer("/gift/cw"))
-            .is_some_and(|v| v == &serde_json::Value::Bool(true));
-        if cw_true {
+        *c.win.entry(stats.win.clone()).or_default() += 1;
+        if stats.winning {
             c.winning += 1;
         }
     }

@@ -367,25 +367,34 @@ fn batch(
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut summary = crate::batch::Summary::default();
-    crate::batch::run(input, &ring, &opts, threads, |item| {
-        summary.add(&item);
-        if args.json {
-            let mut value = match &item.result {
-                Ok(insp) => serde_json::to_value(insp)?,
-                Err(InspectError::Malformed { error, partial }) => {
-                    let mut v = serde_json::to_value(&**partial)?;
+    let json = args.json;
+    let process = |item: crate::batch::Item| -> (crate::batch::Stats, Option<String>) {
+        let stats = crate::batch::Stats::of(&item);
+        if !json {
+            return (stats, None);
+        }
+        let mut value = match &item.result {
+            Ok(insp) => serde_json::to_value(insp),
+            Err(InspectError::Malformed { error, partial }) => serde_json::to_value(&**partial)
+                .map(|mut v| {
                     if let Some(obj) = v.as_object_mut() {
                         obj.insert("error".into(), error.to_string().into());
                     }
                     v
-                }
-                Err(e) => serde_json::json!({ "error": e.to_string() }),
-            };
-            if let Some(obj) = value.as_object_mut() {
-                obj.insert("line".into(), item.line.into());
-            }
-            serde_json::to_writer(&mut out, &value)?;
-            writeln!(out)?;
+                }),
+            Err(e) => Ok(serde_json::json!({ "error": e.to_string() })),
+        }
+        .unwrap_or_else(|e| serde_json::json!({ "error": e.to_string() }));
+        if let Some(obj) = value.as_object_mut() {
+            obj.insert("line".into(), item.line.into());
+        }
+        (stats, Some(value.to_string()))
+    };
+    crate::batch::run(input, &ring, &opts, threads, process, |(stats, line)| {
+        summary.add(&stats);
+        if let Some(line) = line {
+            out.write_all(line.as_bytes())?;
+            out.write_all(b"\n")?;
         }
         Ok(())
     })?;

@@ -22,17 +22,13 @@ pub struct Decoded {
 /// Pointers are relative to the document root (`/limit/nb`). serde_json's recursion limit
 /// (128 levels) turns hostile nesting into an error instead of a stack overflow.
 pub fn parse(bytes: &[u8]) -> Result<Decoded, serde_json::Error> {
-    let dups = RefCell::new(Vec::new());
+    let state = State::default();
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    let value = Seed {
-        pointer: String::new(),
-        dups: &dups,
-    }
-    .deserialize(&mut de)?;
+    let value = Seed { state: &state }.deserialize(&mut de)?;
     de.end()?;
     Ok(Decoded {
         value,
-        duplicates: dups.into_inner(),
+        duplicates: state.dups.into_inner(),
     })
 }
 
@@ -47,9 +43,38 @@ pub fn escape_pointer_token(s: &str) -> Cow<'_> {
 
 type Cow<'a> = std::borrow::Cow<'a, str>;
 
+/// One step of the path from the root to the value being read.
+enum Step {
+    Member(String),
+    Index(usize),
+}
+
+/// The path to the current value, kept as a stack so that a pointer is only formatted when a
+/// duplicate is found (formatting one per member would dominate the cost of a claims set).
+#[derive(Default)]
+struct State {
+    path: RefCell<Vec<Step>>,
+    dups: RefCell<Vec<String>>,
+}
+
+impl State {
+    fn pointer_to(&self, last: &str) -> String {
+        let mut out = String::new();
+        for step in self.path.borrow().iter() {
+            out.push('/');
+            match step {
+                Step::Member(k) => out.push_str(&escape_pointer_token(k)),
+                Step::Index(i) => out.push_str(&i.to_string()),
+            }
+        }
+        out.push('/');
+        out.push_str(&escape_pointer_token(last));
+        out
+    }
+}
+
 struct Seed<'a> {
-    pointer: String,
-    dups: &'a RefCell<Vec<String>>,
+    state: &'a State,
 }
 
 impl<'de> DeserializeSeed<'de> for Seed<'_> {
@@ -102,11 +127,10 @@ impl<'de> Visitor<'de> for Seed<'_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let mut items = Vec::new();
         loop {
-            let seed = Seed {
-                pointer: format!("{}/{}", self.pointer, items.len()),
-                dups: self.dups,
-            };
-            match seq.next_element_seed(seed)? {
+            self.state.path.borrow_mut().push(Step::Index(items.len()));
+            let next = seq.next_element_seed(Seed { state: self.state });
+            self.state.path.borrow_mut().pop();
+            match next? {
                 Some(v) => items.push(v),
                 None => break,
             }
@@ -117,13 +141,17 @@ impl<'de> Visitor<'de> for Seed<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut obj = Map::new();
         while let Some(key) = map.next_key::<String>()? {
-            let pointer = format!("{}/{}", self.pointer, escape_pointer_token(&key));
-            let value = map.next_value_seed(Seed {
-                pointer: pointer.clone(),
-                dups: self.dups,
-            })?;
+            self.state.path.borrow_mut().push(Step::Member(key));
+            let value = map.next_value_seed(Seed { state: self.state });
+            let key = match self.state.path.borrow_mut().pop() {
+                Some(Step::Member(k)) => k,
+                // The stack is balanced by construction; an index here cannot happen.
+                _ => String::new(),
+            };
+            let value = value?;
             if obj.contains_key(&key) {
-                self.dups.borrow_mut().push(pointer);
+                let pointer = self.state.pointer_to(&key);
+                self.state.dups.borrow_mut().push(pointer);
             }
             obj.insert(key, value);
         }
