@@ -10,9 +10,12 @@ use ratatui::crossterm::event::{Event, KeyCode, KeyEventKind, KeyModifiers, Mous
 use ratatui::layout::{Position, Rect};
 use zeroize::Zeroizing;
 
+use super::edit::Edit;
+use super::editor::{EditorOp, TextEditor};
 use super::keymap::{Key, KeyMap};
 use super::theme::Theme;
 use super::view;
+use crate::export::ExportFormat;
 use crate::inspect::{InspectError, Options, inspect_text};
 use crate::keys::{self, KeyRing, KeyType, Material, MaterialSource, Store, StoredKey};
 use crate::report::{Inspection, PayloadView, TokenKind};
@@ -116,6 +119,42 @@ pub enum Action {
     ClearInput,
     Submit,
     Cancel,
+    /// Enter or leave edit mode (`E`).
+    ToggleEdit,
+    /// A claim toggle or edit-mode command.
+    Edit(EditCmd),
+    /// A key in the JSON editor.
+    Editor(EditorOp),
+    /// What `$VISUAL`/`$EDITOR` left in the file (or why it could not run).
+    ExternalEdited(Result<String, String>),
+    /// A message from the event loop (clipboard copy, OSC 52 fallback).
+    Notice {
+        text: String,
+        error: bool,
+    },
+}
+
+/// Edit-mode commands (see `KeyMap::edit_entries`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EditCmd {
+    Cw,
+    LabelPrompt,
+    LabelToggle,
+    CanPlay,
+    Nb(i64),
+    NbAbsent,
+    LimitAbsent,
+    /// Set `exp` as `sign --exp SPEC` does, relative to the evaluation instant.
+    Exp(&'static str),
+    CampaignId,
+    Sub,
+    NextKey,
+    NextAlg,
+    NextJwe,
+    NextEnc,
+    JsonEditor,
+    ExternalEditor,
+    ExportMenu,
 }
 
 /// Side effects for the event loop.
@@ -123,6 +162,13 @@ pub enum Action {
 pub enum Effect {
     ReadClipboard,
     SetMouseCapture(bool),
+    /// Put text on the clipboard (OSC 52 when no clipboard is reachable); `what` names it.
+    CopyToClipboard {
+        text: String,
+        what: String,
+    },
+    /// Suspend the TUI and run `$VISUAL`/`$EDITOR` on this text.
+    OpenEditor(String),
 }
 
 /// What a prompt asks for.
@@ -135,6 +181,18 @@ pub enum PromptKind {
     KeyName {
         material: Zeroizing<String>,
     },
+    /// A claim of the edited token, by dotted path (`--set` syntax; empty removes it).
+    Claim {
+        path: &'static str,
+    },
+    /// Where to write the exported token.
+    ExportFile {
+        format: ExportFormat,
+    },
+    /// The base URL of the URL and curl snippets (back to the export menu at `sel`).
+    BaseUrl {
+        sel: usize,
+    },
 }
 
 impl PromptKind {
@@ -144,6 +202,15 @@ impl PromptKind {
             PromptKind::Time => "Evaluate at (RFC 3339 or unix seconds; empty = now)",
             PromptKind::KeyMaterial => "Add a key: paste a PEM, JWK, JWKS or an HMAC secret",
             PromptKind::KeyName { .. } => "Name for the new key",
+            PromptKind::Claim { path } => match *path {
+                "gift.label" => "gift.label of the EDITED token",
+                "campaignId" => "campaignId of the EDITED token",
+                _ => "sub of the EDITED token",
+            },
+            PromptKind::ExportFile { .. } => "Write the EDITED token to a file (path)",
+            PromptKind::BaseUrl { .. } => {
+                "Base URL for the URL and curl snippets (empty = placeholder)"
+            }
         }
     }
 }
@@ -161,6 +228,12 @@ pub enum Modal {
     },
     ConfirmDelete {
         name: String,
+    },
+    /// The in-place JSON editor over the edited token's header and payload.
+    Editor(TextEditor),
+    /// The export menu: which format is selected.
+    Export {
+        sel: usize,
     },
 }
 
@@ -240,6 +313,8 @@ pub struct App {
     /// generated at startup) as placeholders: for stable snapshots only.
     pub redact_volatile: bool,
     pub demo: bool,
+    /// Edit mode: the edited copy of the current token.
+    pub edit: Option<Edit>,
 }
 
 /// Wall-clock unix seconds.
@@ -278,6 +353,7 @@ impl App {
             quit: false,
             redact_volatile: false,
             demo: false,
+            edit: None,
         };
         app.refresh_key_rows();
         app
@@ -358,7 +434,16 @@ impl App {
                     return Some(Action::Quit);
                 }
                 match &self.modal {
-                    Modal::None => self.keymap.lookup(key),
+                    Modal::None => self.keymap.lookup_in(key, self.edit.is_some()),
+                    Modal::Editor(_) => super::editing::editor_key(key).map(Action::Editor),
+                    Modal::Export { .. } => match key.code {
+                        KeyCode::Up | KeyCode::Char('k') => Some(Action::Up),
+                        KeyCode::Down | KeyCode::Char('j') => Some(Action::Down),
+                        KeyCode::Enter => Some(Action::Submit),
+                        KeyCode::Esc | KeyCode::Char('q') => Some(Action::Cancel),
+                        KeyCode::Char(c) => Some(Action::Char(c)),
+                        _ => None,
+                    },
                     Modal::Help | Modal::Detail => match key.code {
                         KeyCode::Up | KeyCode::Down | KeyCode::PageUp | KeyCode::PageDown => None,
                         _ => Some(Action::Cancel),
@@ -412,7 +497,23 @@ impl App {
         if !matches!(action, Action::Resize(..) | Action::Scroll { .. }) {
             self.message = None;
         }
+        if matches!(self.modal, Modal::Export { .. })
+            && matches!(
+                action,
+                Action::Up | Action::Down | Action::Char(_) | Action::Submit
+            )
+        {
+            self.export_menu(action);
+            return;
+        }
         match action {
+            a @ (Action::ToggleEdit
+            | Action::Edit(_)
+            | Action::Editor(_)
+            | Action::ExternalEdited(_)) => self.update_edit(a),
+            Action::Notice { text, error } => {
+                self.message = Some(Message { text, error });
+            }
             Action::Quit => self.quit = true,
             Action::ToggleHelp => self.modal = Modal::Help,
             Action::FocusNext => self.set_focus(self.focus.next()),
@@ -503,14 +604,14 @@ impl App {
         }
     }
 
-    fn info(&mut self, text: impl Into<String>) {
+    pub(crate) fn info(&mut self, text: impl Into<String>) {
         self.message = Some(Message {
             text: text.into(),
             error: false,
         });
     }
 
-    fn error(&mut self, text: impl Into<String>) {
+    pub(crate) fn error(&mut self, text: impl Into<String>) {
         self.message = Some(Message {
             text: text.into(),
             error: true,
@@ -636,6 +737,7 @@ impl App {
             return;
         }
         self.current = Some(next);
+        self.leave_edit();
         self.reset_view();
         self.reinspect();
     }
@@ -650,6 +752,16 @@ impl App {
             match kind {
                 PromptKind::KeyMaterial => input.push_str(&text),
                 _ => input.push_str(text.trim()),
+            }
+            return;
+        }
+        if let Modal::Editor(ed) = &mut self.modal {
+            for c in text.chars() {
+                match c {
+                    '\n' => ed.apply(EditorOp::Newline),
+                    '\r' => {}
+                    c => ed.apply(EditorOp::Insert(c)),
+                }
             }
             return;
         }
@@ -670,6 +782,7 @@ impl App {
             text,
         });
         self.current = Some(self.history.len() - 1);
+        self.leave_edit();
         self.reset_view();
         self.reinspect();
         self.info(format!(
@@ -718,6 +831,9 @@ impl App {
                     };
                 }
                 PromptKind::KeyName { material } => self.add_key(input.trim(), &material),
+                PromptKind::Claim { path } => self.set_claim(path, &input),
+                PromptKind::ExportFile { format } => self.export_to_file(format, input.trim()),
+                PromptKind::BaseUrl { sel } => self.set_base_url(input.trim(), sel),
             },
             Modal::ConfirmDelete { name } => self.delete_key(&name),
             other => self.modal = other,
@@ -814,6 +930,7 @@ impl App {
         match result {
             Ok(warnings) => {
                 self.refresh_key_rows();
+                self.resign_edit();
                 self.reinspect();
                 let verdict = self
                     .inspection()
@@ -858,6 +975,7 @@ impl App {
             Ok(()) => {
                 self.refresh_key_rows();
                 self.clamp_all();
+                self.resign_edit();
                 self.reinspect();
                 self.info(format!("key '{name}' deleted"));
             }
@@ -899,12 +1017,26 @@ impl App {
             self.shown = Shown::default();
             return;
         };
+        let text = match &self.edit {
+            Some(edit) => match &edit.token {
+                Ok(token) => token,
+                Err(e) => {
+                    self.shown = Shown {
+                        error: Some(format!("EDITED token not signed: {e}")),
+                        ..Shown::default()
+                    };
+                    self.clamp_all();
+                    return;
+                }
+            },
+            None => &entry.text,
+        };
         let opts = Options {
             at: self.at,
             skew: SKEW,
             ..Options::default()
         };
-        let (insp, error) = match inspect_text(&entry.text, &self.ring, &opts) {
+        let (insp, error) = match inspect_text(text, &self.ring, &opts) {
             Ok(i) => (Some(i), None),
             Err(InspectError::Intake(e)) => (None, Some(e.to_string())),
             Err(InspectError::Malformed { error, partial }) => {
@@ -944,7 +1076,7 @@ fn reload(
     Ok(warnings)
 }
 
-fn expand_home(path: &str) -> PathBuf {
+pub(crate) fn expand_home(path: &str) -> PathBuf {
     match (path.strip_prefix("~/"), std::env::var_os("HOME")) {
         (Some(rest), Some(home)) => PathBuf::from(home).join(rest),
         _ => PathBuf::from(path),
