@@ -314,3 +314,32 @@ fn edit_mode_toggles_walk_the_win_table() {
     let distinct: std::collections::BTreeSet<&String> = seen.iter().collect();
     assert!(distinct.len() >= 4, "the highlighted cells move: {seen:?}");
 }
+
+#[test]
+fn folded_payload_and_round_trip() {
+    for (w, h) in SIZES {
+        let mut a = app(w, h);
+        a.update(Action::Focus(Pane::Payload));
+        let before = text(&draw(&a));
+        // Scroll so "limit": { is the top line, fold it; then the root's "gift" too.
+        let at = a
+            .shown
+            .payload_visible
+            .iter()
+            .position(|i| a.shown.payload_lines[*i].pointer == "/limit")
+            .unwrap();
+        for _ in 0..at {
+            a.update(Action::Down);
+        }
+        a.update(Action::ToggleFold);
+        a.update(Action::Top);
+        snap("payload_limit_folded", &a);
+        assert!(text(&draw(&a)).contains("\"limit\": { … 3 lines folded"));
+        for _ in 0..at {
+            a.update(Action::Down);
+        }
+        a.update(Action::ToggleFold);
+        a.update(Action::Top);
+        assert_eq!(text(&draw(&a)), before, "unfolding restores the view");
+    }
+}

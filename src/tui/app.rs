@@ -10,8 +10,11 @@ use ratatui::crossterm::event::{Event, KeyCode, KeyEventKind, KeyModifiers, Mous
 use ratatui::layout::{Position, Rect};
 use zeroize::Zeroizing;
 
+use std::collections::BTreeSet;
+
 use super::edit::Edit;
 use super::editor::{EditorOp, TextEditor};
+use super::fold;
 use super::keymap::{Key, KeyMap};
 use super::theme::Theme;
 use super::view;
@@ -119,6 +122,10 @@ pub enum Action {
     ClearInput,
     Submit,
     Cancel,
+    /// Fold or unfold the object at the top line of Header/Payload.
+    ToggleFold,
+    /// Ask for the clock skew.
+    SkewPrompt,
     /// Enter or leave edit mode (`E`).
     ToggleEdit,
     /// A claim toggle or edit-mode command.
@@ -189,6 +196,8 @@ pub enum PromptKind {
     ExportFile {
         format: ExportFormat,
     },
+    /// Clock skew in seconds.
+    Skew,
     /// The base URL of the URL and curl snippets (back to the export menu at `sel`).
     BaseUrl {
         sel: usize,
@@ -208,6 +217,7 @@ impl PromptKind {
                 _ => "sub of the EDITED token",
             },
             PromptKind::ExportFile { .. } => "Write the EDITED token to a file (path)",
+            PromptKind::Skew => "Clock skew allowed for exp, nbf and iat (seconds)",
             PromptKind::BaseUrl { .. } => {
                 "Base URL for the URL and curl snippets (empty = placeholder)"
             }
@@ -272,6 +282,9 @@ pub struct Shown {
     /// Header pane lines; pointers are full (`/header/alg`, `/layers/1/header/kid`).
     pub header_lines: Vec<JsonLine>,
     pub payload_lines: Vec<JsonLine>,
+    /// Indices of the lines shown (folded objects hidden), for each pane.
+    pub header_visible: Vec<usize>,
+    pub payload_visible: Vec<usize>,
 }
 
 /// Where keys come from and go to.
@@ -315,6 +328,10 @@ pub struct App {
     pub demo: bool,
     /// Edit mode: the edited copy of the current token.
     pub edit: Option<Edit>,
+    /// Folded objects by pointer: Header, Payload.
+    pub folded: [BTreeSet<String>; 2],
+    /// Clock skew allowed for exp/nbf/iat (seconds), as `inspect --skew`.
+    pub skew: i64,
 }
 
 /// Wall-clock unix seconds.
@@ -354,6 +371,8 @@ impl App {
             redact_volatile: false,
             demo: false,
             edit: None,
+            folded: Default::default(),
+            skew: SKEW,
         };
         app.refresh_key_rows();
         app
@@ -514,6 +533,14 @@ impl App {
             Action::Notice { text, error } => {
                 self.message = Some(Message { text, error });
             }
+            Action::ToggleFold => self.toggle_fold(),
+            Action::SkewPrompt => {
+                let input = self.skew.to_string();
+                self.modal = Modal::Prompt {
+                    kind: PromptKind::Skew,
+                    input,
+                };
+            }
             Action::Quit => self.quit = true,
             Action::ToggleHelp => self.modal = Modal::Help,
             Action::FocusNext => self.set_focus(self.focus.next()),
@@ -657,8 +684,8 @@ impl App {
     /// Lines of content a scrolling pane holds.
     pub fn content_len(&self, p: Pane) -> usize {
         match p {
-            Pane::Header => self.shown.header_lines.len(),
-            Pane::Payload => self.shown.payload_lines.len(),
+            Pane::Header => self.shown.header_visible.len(),
+            Pane::Payload => self.shown.payload_visible.len(),
             Pane::Verdict => view::verdict_len(self),
             Pane::Token => view::token_len(self),
             Pane::Findings => self.inspection().map_or(0, |i| i.findings.len()),
@@ -682,7 +709,7 @@ impl App {
                 self.key_sel = step(self.key_sel, delta, n.saturating_sub(1));
             }
             _ => {
-                let max = self.content_len(p).saturating_sub(self.pane_height(p));
+                let max = self.max_scroll(p);
                 let s = &mut self.scroll[p.index()];
                 *s = step(*s, delta, max);
             }
@@ -691,7 +718,7 @@ impl App {
 
     fn clamp_all(&mut self) {
         for p in [Pane::Token, Pane::Header, Pane::Payload, Pane::Verdict] {
-            let max = self.content_len(p).saturating_sub(self.pane_height(p));
+            let max = self.max_scroll(p);
             let s = &mut self.scroll[p.index()];
             *s = (*s).min(max);
         }
@@ -701,17 +728,26 @@ impl App {
         self.key_sel = self.key_sel.min(self.key_rows.len().saturating_sub(1));
     }
 
+    /// How far a pane scrolls. Header and Payload scroll until their last line is the top
+    /// one: the top line is where folding acts, so every line must be able to get there.
+    fn max_scroll(&self, p: Pane) -> usize {
+        match p {
+            Pane::Header | Pane::Payload => self.content_len(p).saturating_sub(1),
+            _ => self.content_len(p).saturating_sub(self.pane_height(p)),
+        }
+    }
+
     /// Scroll Header/Payload so the selected finding's claim is in view.
     fn follow_claim(&mut self) {
         let Some(claim) = self.highlighted_claim().map(str::to_string) else {
             return;
         };
         for p in [Pane::Header, Pane::Payload] {
-            let lines = match p {
-                Pane::Header => &self.shown.header_lines,
-                _ => &self.shown.payload_lines,
+            let (lines, shown) = match p {
+                Pane::Header => (&self.shown.header_lines, &self.shown.header_visible),
+                _ => (&self.shown.payload_lines, &self.shown.payload_visible),
             };
-            if let Some(i) = lines.iter().position(|l| l.pointer == claim) {
+            if let Some(i) = shown.iter().position(|i| lines[*i].pointer == claim) {
                 let h = self.pane_height(p).max(1);
                 let s = &mut self.scroll[p.index()];
                 if i < *s || i >= *s + h {
@@ -834,6 +870,26 @@ impl App {
                 PromptKind::Claim { path } => self.set_claim(path, &input),
                 PromptKind::ExportFile { format } => self.export_to_file(format, input.trim()),
                 PromptKind::BaseUrl { sel } => self.set_base_url(input.trim(), sel),
+                PromptKind::Skew => match input.trim().parse::<i64>() {
+                    Ok(s) if (0..=86_400).contains(&s) => {
+                        self.skew = s;
+                        self.reinspect();
+                        let word = self
+                            .inspection()
+                            .map_or("no token", |i| i.overall().label());
+                        self.info(format!("clock skew {s} s: token {word}"));
+                    }
+                    _ => {
+                        self.modal = Modal::Prompt {
+                            kind: PromptKind::Skew,
+                            input: input.clone(),
+                        };
+                        self.error(format!(
+                            "skew '{}': expected whole seconds from 0 to 86400",
+                            input.trim()
+                        ));
+                    }
+                },
             },
             Modal::ConfirmDelete { name } => self.delete_key(&name),
             other => self.modal = other,
@@ -1033,7 +1089,7 @@ impl App {
         };
         let opts = Options {
             at: self.at,
-            skew: SKEW,
+            skew: self.skew,
             ..Options::default()
         };
         let (insp, error) = match inspect_text(text, &self.ring, &opts) {
@@ -1051,8 +1107,51 @@ impl App {
                 .unwrap_or_default(),
             insp,
             error,
+            ..Shown::default()
         };
+        self.refresh_visible();
+    }
+
+    /// Recompute the visible lines after an inspection or a fold.
+    pub fn refresh_visible(&mut self) {
+        self.shown.header_visible = fold::visible(&self.shown.header_lines, &self.folded[0]);
+        self.shown.payload_visible = fold::visible(&self.shown.payload_lines, &self.folded[1]);
         self.clamp_all();
+    }
+
+    /// Fold or unfold, in the focused Header or Payload pane, the object at its top line
+    /// (or the innermost object holding that line).
+    fn toggle_fold(&mut self) {
+        let (slot, lines, shown) = match self.focus {
+            Pane::Header if self.edit.is_none() => {
+                (0, &self.shown.header_lines, &self.shown.header_visible)
+            }
+            Pane::Payload => (1, &self.shown.payload_lines, &self.shown.payload_visible),
+            _ => {
+                self.info("folding works in the Header and Payload panes (Tab to focus one)");
+                return;
+            }
+        };
+        let top = self.scroll[self.focus.index()];
+        let Some(target) = shown.get(top).and_then(|i| fold::target(lines, *i)) else {
+            self.info("nothing to fold here");
+            return;
+        };
+        let set = &mut self.folded[slot];
+        if !set.remove(&target) {
+            set.insert(target.clone());
+        }
+        self.refresh_visible();
+        // Keep the folded line in view.
+        let lines = if slot == 0 {
+            (&self.shown.header_lines, &self.shown.header_visible)
+        } else {
+            (&self.shown.payload_lines, &self.shown.payload_visible)
+        };
+        if let Some(i) = lines.1.iter().position(|i| lines.0[*i].pointer == target) {
+            self.scroll[self.focus.index()] = i;
+            self.clamp_all();
+        }
     }
 }
 

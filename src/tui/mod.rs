@@ -10,6 +10,7 @@ pub mod demo;
 pub mod edit;
 pub mod editing;
 pub mod editor;
+pub mod fold;
 pub mod keymap;
 pub mod theme;
 pub mod view;

@@ -64,6 +64,7 @@ pub fn prompt(app: &App, kind: &PromptKind, input: &str, area: Rect, buf: &mut B
         }
         PromptKind::ExportFile { .. } => "the file is created or replaced · Enter · Esc",
         PromptKind::BaseUrl { .. } => "https://… · Enter · Esc",
+        PromptKind::Skew => "as inspect --skew; the default is 60 · Enter · Esc",
     };
     lines.push(Line::styled(help, t.dim));
     lines.push(Line::styled("Ctrl-U clears the line", t.dim));

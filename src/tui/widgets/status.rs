@@ -49,6 +49,7 @@ pub fn render(app: &App, status: Rect, hints: Rect, buf: &mut Buffer) {
             "(now)".to_string()
         }
     )));
+    spans.push(Span::raw(format!("skew {}s ", app.skew)));
     if let Some(i) = app.current {
         let label = app.history.get(i).map(|e| e.label.as_str()).unwrap_or("");
         spans.push(Span::raw(format!(
