@@ -8,7 +8,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::style::Modifier;
-use tokenscope::tui::{Action, App, Pane, Theme};
+use tokenscope::tui::{Action, App, EditorOp, Pane, Theme};
 
 /// 2024-05-01T12:00:00Z.
 const AT: i64 = 1_714_564_800;
@@ -247,5 +247,99 @@ fn every_shipped_theme_draws() {
         let mut b = app(80, 24);
         b.theme = Theme::dark();
         assert_eq!(plain, text(&draw(&b)), "theme {name} changes only styles");
+    }
+}
+
+/// Edit mode over the Qualifio winner: toggles, the EDITED label, the original beside it.
+fn editing(w: u16, h: u16) -> App {
+    let mut a = app(w, h);
+    a.update(Action::ToggleEdit);
+    assert!(a.edit.is_some());
+    a
+}
+
+#[test]
+fn edit_mode_screens() {
+    use tokenscope::tui::EditCmd;
+    for (w, h) in SIZES {
+        let mut a = editing(w, h);
+        snap("edit_mode", &a);
+        let buf = draw(&a);
+        assert!(find(&buf, "EDITED").is_some());
+        assert!(find(&buf, "original 1/6 ✔ ACCEPTED").is_some());
+
+        // cw false, canPlay false: the tables move.
+        a.update(Action::Edit(EditCmd::Cw));
+        a.update(Action::Edit(EditCmd::CanPlay));
+        snap("edit_mode_cw_false_canplay_false", &a);
+
+        a.update(Action::Edit(EditCmd::ExportMenu));
+        a.update(Action::Down);
+        a.update(Action::Down);
+        snap("edit_export_menu", &a);
+
+        let mut a = editing(w, h);
+        a.update(Action::Edit(EditCmd::JsonEditor));
+        for op in [EditorOp::Down, EditorOp::Down, EditorOp::End] {
+            a.update(Action::Editor(op));
+        }
+        a.update(Action::Editor(EditorOp::Backspace));
+        a.update(Action::Editor(EditorOp::Apply));
+        snap("edit_json_error", &a);
+    }
+}
+
+#[test]
+fn edit_mode_toggles_walk_the_win_table() {
+    use tokenscope::tui::EditCmd;
+    let mut a = editing(140, 45);
+    let t = Theme::dark();
+    // cw true/label present -> cw false -> cw absent, each with label present then absent.
+    let mut seen = Vec::new();
+    for _ in 0..3 {
+        for _ in 0..2 {
+            let buf = draw(&a);
+            let (x, y) = find(&buf, "▶ ").filter(|_| true).unwrap();
+            let _ = (x, y);
+            let applies: Vec<String> = (0..buf.area.height)
+                .flat_map(|y| (0..buf.area.width).map(move |x| (x, y)))
+                .filter(|p| buf[*p].bg == t.table_applies.bg.unwrap())
+                .map(|p| buf[p].symbol().to_string())
+                .collect();
+            seen.push(applies.concat());
+            a.update(Action::Edit(EditCmd::LabelToggle));
+        }
+        a.update(Action::Edit(EditCmd::Cw));
+    }
+    let distinct: std::collections::BTreeSet<&String> = seen.iter().collect();
+    assert!(distinct.len() >= 4, "the highlighted cells move: {seen:?}");
+}
+
+#[test]
+fn folded_payload_and_round_trip() {
+    for (w, h) in SIZES {
+        let mut a = app(w, h);
+        a.update(Action::Focus(Pane::Payload));
+        let before = text(&draw(&a));
+        // Scroll so "limit": { is the top line, fold it; then the root's "gift" too.
+        let at = a
+            .shown
+            .payload_visible
+            .iter()
+            .position(|i| a.shown.payload_lines[*i].pointer == "/limit")
+            .unwrap();
+        for _ in 0..at {
+            a.update(Action::Down);
+        }
+        a.update(Action::ToggleFold);
+        a.update(Action::Top);
+        snap("payload_limit_folded", &a);
+        assert!(text(&draw(&a)).contains("\"limit\": { … 3 lines folded"));
+        for _ in 0..at {
+            a.update(Action::Down);
+        }
+        a.update(Action::ToggleFold);
+        a.update(Action::Top);
+        assert_eq!(text(&draw(&a)), before, "unfolding restores the view");
     }
 }

@@ -318,3 +318,107 @@ fn a_small_terminal_gets_a_readable_message() {
     t.tmux(&["resize-window", "-t", "e2e", "-x", "100", "-y", "30"]);
     t.wait_for("ACCEPTED");
 }
+
+/// `tokenscope inspect --json --secret SECRET FILE` (no key store): (accepted, win, participation).
+fn inspect_file(path: &Path) -> (bool, String, String) {
+    let home = tempfile::tempdir().expect("temp home");
+    let out = Command::new(BIN)
+        .env("TOKENSCOPE_HOME", home.path())
+        .env_remove("NO_COLOR")
+        .args(["inspect", "--json", "--secret", SECRET, "--file"])
+        .arg(path)
+        .output()
+        .expect("inspect runs");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "inspect --json: {e}\n{}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (
+        v["accepted"] == json!(true),
+        v["verdict"]["win"]["outcome"]
+            .as_str()
+            .unwrap_or("")
+            .to_string(),
+        v["verdict"]["participation"]["outcome"]
+            .as_str()
+            .unwrap_or("")
+            .to_string(),
+    )
+}
+
+/// Issue 5's "done when": walk every cell of the win table and every row of the
+/// participation table with the edit-mode toggles; at each step the Verdict pane shows the
+/// outcome, and the exported token, inspected by the real binary with the same key, has
+/// that outcome (and is accepted, but for the participation table's `invalid` row).
+#[test]
+fn edit_mode_walks_the_outcome_tables_and_exports_tokens_inspect_accepts() {
+    need_tmux!();
+    let home = tempfile::tempdir().expect("temp home");
+    store_secret(home.path());
+    let out = tempfile::tempdir().expect("out dir");
+    let token = hs256(json!({
+        "sub": "e2e-participant",
+        "iat": now() - 60,
+        "exp": now() + 3600,
+        "campaignId": "e2e-campaign",
+        "limit": {"canPlay": true, "nb": 2},
+        "gift": {"cw": true, "label": "Prize"}
+    }));
+    let t = Tmux::start_in(home, &[&token]);
+    t.wait_for("ACCEPTED");
+    t.keys(&["E"]);
+    t.wait_for("EDITED copy");
+    // (keys, message it leaves, win outcome, participation outcome)
+    let steps: [(&str, &str, &str, &str); 11] = [
+        ("", "", "given_prize", "limited"),
+        ("L", "gift.label absent", "any_prize", "limited"),
+        ("w", "gift.cw false", "cannot_win", "limited"),
+        ("L", "gift.label \"Prize\"", "cannot_win", "limited"),
+        ("w", "gift.cw absent", "given_prize", "limited"),
+        ("L", "gift.label absent", "standard", "limited"),
+        ("0", "limit.nb absent", "standard", "allowed"),
+        ("p", "limit.canPlay false", "standard", "blocked"),
+        ("p", "limit.canPlay absent", "standard", "invalid"),
+        ("+", "limit.nb 1", "standard", "limited"),
+        ("b", "limit absent", "standard", "standard"),
+    ];
+    for (i, (key, message, win, participation)) in steps.iter().enumerate() {
+        if !key.is_empty() {
+            t.keys(&[key]);
+            t.wait_for(message);
+        }
+        let screen = t.wait_for(&format!("Win: {win}"));
+        assert!(
+            screen.contains(&format!("Participation: {participation}")),
+            "step {i}: {screen}"
+        );
+        // Export to a file through the menu, then inspect it for real.
+        let path = out.path().join(format!("step-{i}.jwt"));
+        t.keys(&["y"]);
+        t.wait_for("Export the EDITED token");
+        t.keys(&["f"]);
+        t.wait_for("Write the EDITED token to a file");
+        t.keys(&["-l", &path.display().to_string()]);
+        t.keys(&["Enter"]);
+        t.wait_for(&format!("step-{i}.jwt'"));
+        let (accepted, got_win, got_participation) = inspect_file(&path);
+        // The "invalid" row is an error by the rules (limit needs canPlay or nb): rejected.
+        assert_eq!(
+            accepted,
+            *participation != "invalid",
+            "step {i}: inspect accepts the exported token"
+        );
+        assert_eq!(
+            (got_win.as_str(), got_participation.as_str()),
+            (*win, *participation),
+            "step {i}"
+        );
+    }
+    // The original is still there, unchanged, after leaving edit mode.
+    t.keys(&["E"]);
+    let s = t.wait_for("edit mode left");
+    assert!(s.contains("Win: given_prize"), "{s}");
+}

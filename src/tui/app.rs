@@ -10,9 +10,15 @@ use ratatui::crossterm::event::{Event, KeyCode, KeyEventKind, KeyModifiers, Mous
 use ratatui::layout::{Position, Rect};
 use zeroize::Zeroizing;
 
+use std::collections::BTreeSet;
+
+use super::edit::Edit;
+use super::editor::{EditorOp, TextEditor};
+use super::fold;
 use super::keymap::{Key, KeyMap};
 use super::theme::Theme;
 use super::view;
+use crate::export::ExportFormat;
 use crate::inspect::{InspectError, Options, inspect_text};
 use crate::keys::{self, KeyRing, KeyType, Material, MaterialSource, Store, StoredKey};
 use crate::report::{Inspection, PayloadView, TokenKind};
@@ -116,6 +122,46 @@ pub enum Action {
     ClearInput,
     Submit,
     Cancel,
+    /// Fold or unfold the object at the top line of Header/Payload.
+    ToggleFold,
+    /// Ask for the clock skew.
+    SkewPrompt,
+    /// Enter or leave edit mode (`E`).
+    ToggleEdit,
+    /// A claim toggle or edit-mode command.
+    Edit(EditCmd),
+    /// A key in the JSON editor.
+    Editor(EditorOp),
+    /// What `$VISUAL`/`$EDITOR` left in the file (or why it could not run).
+    ExternalEdited(Result<String, String>),
+    /// A message from the event loop (clipboard copy, OSC 52 fallback).
+    Notice {
+        text: String,
+        error: bool,
+    },
+}
+
+/// Edit-mode commands (see `KeyMap::edit_entries`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EditCmd {
+    Cw,
+    LabelPrompt,
+    LabelToggle,
+    CanPlay,
+    Nb(i64),
+    NbAbsent,
+    LimitAbsent,
+    /// Set `exp` as `sign --exp SPEC` does, relative to the evaluation instant.
+    Exp(&'static str),
+    CampaignId,
+    Sub,
+    NextKey,
+    NextAlg,
+    NextJwe,
+    NextEnc,
+    JsonEditor,
+    ExternalEditor,
+    ExportMenu,
 }
 
 /// Side effects for the event loop.
@@ -123,6 +169,13 @@ pub enum Action {
 pub enum Effect {
     ReadClipboard,
     SetMouseCapture(bool),
+    /// Put text on the clipboard (OSC 52 when no clipboard is reachable); `what` names it.
+    CopyToClipboard {
+        text: String,
+        what: String,
+    },
+    /// Suspend the TUI and run `$VISUAL`/`$EDITOR` on this text.
+    OpenEditor(String),
 }
 
 /// What a prompt asks for.
@@ -135,6 +188,20 @@ pub enum PromptKind {
     KeyName {
         material: Zeroizing<String>,
     },
+    /// A claim of the edited token, by dotted path (`--set` syntax; empty removes it).
+    Claim {
+        path: &'static str,
+    },
+    /// Where to write the exported token.
+    ExportFile {
+        format: ExportFormat,
+    },
+    /// Clock skew in seconds.
+    Skew,
+    /// The base URL of the URL and curl snippets (back to the export menu at `sel`).
+    BaseUrl {
+        sel: usize,
+    },
 }
 
 impl PromptKind {
@@ -144,6 +211,16 @@ impl PromptKind {
             PromptKind::Time => "Evaluate at (RFC 3339 or unix seconds; empty = now)",
             PromptKind::KeyMaterial => "Add a key: paste a PEM, JWK, JWKS or an HMAC secret",
             PromptKind::KeyName { .. } => "Name for the new key",
+            PromptKind::Claim { path } => match *path {
+                "gift.label" => "gift.label of the EDITED token",
+                "campaignId" => "campaignId of the EDITED token",
+                _ => "sub of the EDITED token",
+            },
+            PromptKind::ExportFile { .. } => "Write the EDITED token to a file (path)",
+            PromptKind::Skew => "Clock skew allowed for exp, nbf and iat (seconds)",
+            PromptKind::BaseUrl { .. } => {
+                "Base URL for the URL and curl snippets (empty = placeholder)"
+            }
         }
     }
 }
@@ -161,6 +238,12 @@ pub enum Modal {
     },
     ConfirmDelete {
         name: String,
+    },
+    /// The in-place JSON editor over the edited token's header and payload.
+    Editor(TextEditor),
+    /// The export menu: which format is selected.
+    Export {
+        sel: usize,
     },
 }
 
@@ -199,6 +282,9 @@ pub struct Shown {
     /// Header pane lines; pointers are full (`/header/alg`, `/layers/1/header/kid`).
     pub header_lines: Vec<JsonLine>,
     pub payload_lines: Vec<JsonLine>,
+    /// Indices of the lines shown (folded objects hidden), for each pane.
+    pub header_visible: Vec<usize>,
+    pub payload_visible: Vec<usize>,
 }
 
 /// Where keys come from and go to.
@@ -240,6 +326,12 @@ pub struct App {
     /// generated at startup) as placeholders: for stable snapshots only.
     pub redact_volatile: bool,
     pub demo: bool,
+    /// Edit mode: the edited copy of the current token.
+    pub edit: Option<Edit>,
+    /// Folded objects by pointer: Header, Payload.
+    pub folded: [BTreeSet<String>; 2],
+    /// Clock skew allowed for exp/nbf/iat (seconds), as `inspect --skew`.
+    pub skew: i64,
 }
 
 /// Wall-clock unix seconds.
@@ -278,6 +370,9 @@ impl App {
             quit: false,
             redact_volatile: false,
             demo: false,
+            edit: None,
+            folded: Default::default(),
+            skew: SKEW,
         };
         app.refresh_key_rows();
         app
@@ -358,7 +453,16 @@ impl App {
                     return Some(Action::Quit);
                 }
                 match &self.modal {
-                    Modal::None => self.keymap.lookup(key),
+                    Modal::None => self.keymap.lookup_in(key, self.edit.is_some()),
+                    Modal::Editor(_) => super::editing::editor_key(key).map(Action::Editor),
+                    Modal::Export { .. } => match key.code {
+                        KeyCode::Up | KeyCode::Char('k') => Some(Action::Up),
+                        KeyCode::Down | KeyCode::Char('j') => Some(Action::Down),
+                        KeyCode::Enter => Some(Action::Submit),
+                        KeyCode::Esc | KeyCode::Char('q') => Some(Action::Cancel),
+                        KeyCode::Char(c) => Some(Action::Char(c)),
+                        _ => None,
+                    },
                     Modal::Help | Modal::Detail => match key.code {
                         KeyCode::Up | KeyCode::Down | KeyCode::PageUp | KeyCode::PageDown => None,
                         _ => Some(Action::Cancel),
@@ -412,7 +516,31 @@ impl App {
         if !matches!(action, Action::Resize(..) | Action::Scroll { .. }) {
             self.message = None;
         }
+        if matches!(self.modal, Modal::Export { .. })
+            && matches!(
+                action,
+                Action::Up | Action::Down | Action::Char(_) | Action::Submit
+            )
+        {
+            self.export_menu(action);
+            return;
+        }
         match action {
+            a @ (Action::ToggleEdit
+            | Action::Edit(_)
+            | Action::Editor(_)
+            | Action::ExternalEdited(_)) => self.update_edit(a),
+            Action::Notice { text, error } => {
+                self.message = Some(Message { text, error });
+            }
+            Action::ToggleFold => self.toggle_fold(),
+            Action::SkewPrompt => {
+                let input = self.skew.to_string();
+                self.modal = Modal::Prompt {
+                    kind: PromptKind::Skew,
+                    input,
+                };
+            }
             Action::Quit => self.quit = true,
             Action::ToggleHelp => self.modal = Modal::Help,
             Action::FocusNext => self.set_focus(self.focus.next()),
@@ -503,14 +631,14 @@ impl App {
         }
     }
 
-    fn info(&mut self, text: impl Into<String>) {
+    pub(crate) fn info(&mut self, text: impl Into<String>) {
         self.message = Some(Message {
             text: text.into(),
             error: false,
         });
     }
 
-    fn error(&mut self, text: impl Into<String>) {
+    pub(crate) fn error(&mut self, text: impl Into<String>) {
         self.message = Some(Message {
             text: text.into(),
             error: true,
@@ -556,8 +684,8 @@ impl App {
     /// Lines of content a scrolling pane holds.
     pub fn content_len(&self, p: Pane) -> usize {
         match p {
-            Pane::Header => self.shown.header_lines.len(),
-            Pane::Payload => self.shown.payload_lines.len(),
+            Pane::Header => self.shown.header_visible.len(),
+            Pane::Payload => self.shown.payload_visible.len(),
             Pane::Verdict => view::verdict_len(self),
             Pane::Token => view::token_len(self),
             Pane::Findings => self.inspection().map_or(0, |i| i.findings.len()),
@@ -581,7 +709,7 @@ impl App {
                 self.key_sel = step(self.key_sel, delta, n.saturating_sub(1));
             }
             _ => {
-                let max = self.content_len(p).saturating_sub(self.pane_height(p));
+                let max = self.max_scroll(p);
                 let s = &mut self.scroll[p.index()];
                 *s = step(*s, delta, max);
             }
@@ -590,7 +718,7 @@ impl App {
 
     fn clamp_all(&mut self) {
         for p in [Pane::Token, Pane::Header, Pane::Payload, Pane::Verdict] {
-            let max = self.content_len(p).saturating_sub(self.pane_height(p));
+            let max = self.max_scroll(p);
             let s = &mut self.scroll[p.index()];
             *s = (*s).min(max);
         }
@@ -600,17 +728,26 @@ impl App {
         self.key_sel = self.key_sel.min(self.key_rows.len().saturating_sub(1));
     }
 
+    /// How far a pane scrolls. Header and Payload scroll until their last line is the top
+    /// one: the top line is where folding acts, so every line must be able to get there.
+    fn max_scroll(&self, p: Pane) -> usize {
+        match p {
+            Pane::Header | Pane::Payload => self.content_len(p).saturating_sub(1),
+            _ => self.content_len(p).saturating_sub(self.pane_height(p)),
+        }
+    }
+
     /// Scroll Header/Payload so the selected finding's claim is in view.
     fn follow_claim(&mut self) {
         let Some(claim) = self.highlighted_claim().map(str::to_string) else {
             return;
         };
         for p in [Pane::Header, Pane::Payload] {
-            let lines = match p {
-                Pane::Header => &self.shown.header_lines,
-                _ => &self.shown.payload_lines,
+            let (lines, shown) = match p {
+                Pane::Header => (&self.shown.header_lines, &self.shown.header_visible),
+                _ => (&self.shown.payload_lines, &self.shown.payload_visible),
             };
-            if let Some(i) = lines.iter().position(|l| l.pointer == claim) {
+            if let Some(i) = shown.iter().position(|i| lines[*i].pointer == claim) {
                 let h = self.pane_height(p).max(1);
                 let s = &mut self.scroll[p.index()];
                 if i < *s || i >= *s + h {
@@ -636,6 +773,7 @@ impl App {
             return;
         }
         self.current = Some(next);
+        self.leave_edit();
         self.reset_view();
         self.reinspect();
     }
@@ -650,6 +788,16 @@ impl App {
             match kind {
                 PromptKind::KeyMaterial => input.push_str(&text),
                 _ => input.push_str(text.trim()),
+            }
+            return;
+        }
+        if let Modal::Editor(ed) = &mut self.modal {
+            for c in text.chars() {
+                match c {
+                    '\n' => ed.apply(EditorOp::Newline),
+                    '\r' => {}
+                    c => ed.apply(EditorOp::Insert(c)),
+                }
             }
             return;
         }
@@ -670,6 +818,7 @@ impl App {
             text,
         });
         self.current = Some(self.history.len() - 1);
+        self.leave_edit();
         self.reset_view();
         self.reinspect();
         self.info(format!(
@@ -718,6 +867,29 @@ impl App {
                     };
                 }
                 PromptKind::KeyName { material } => self.add_key(input.trim(), &material),
+                PromptKind::Claim { path } => self.set_claim(path, &input),
+                PromptKind::ExportFile { format } => self.export_to_file(format, input.trim()),
+                PromptKind::BaseUrl { sel } => self.set_base_url(input.trim(), sel),
+                PromptKind::Skew => match input.trim().parse::<i64>() {
+                    Ok(s) if (0..=86_400).contains(&s) => {
+                        self.skew = s;
+                        self.reinspect();
+                        let word = self
+                            .inspection()
+                            .map_or("no token", |i| i.overall().label());
+                        self.info(format!("clock skew {s} s: token {word}"));
+                    }
+                    _ => {
+                        self.modal = Modal::Prompt {
+                            kind: PromptKind::Skew,
+                            input: input.clone(),
+                        };
+                        self.error(format!(
+                            "skew '{}': expected whole seconds from 0 to 86400",
+                            input.trim()
+                        ));
+                    }
+                },
             },
             Modal::ConfirmDelete { name } => self.delete_key(&name),
             other => self.modal = other,
@@ -814,6 +986,7 @@ impl App {
         match result {
             Ok(warnings) => {
                 self.refresh_key_rows();
+                self.resign_edit();
                 self.reinspect();
                 let verdict = self
                     .inspection()
@@ -858,6 +1031,7 @@ impl App {
             Ok(()) => {
                 self.refresh_key_rows();
                 self.clamp_all();
+                self.resign_edit();
                 self.reinspect();
                 self.info(format!("key '{name}' deleted"));
             }
@@ -899,12 +1073,26 @@ impl App {
             self.shown = Shown::default();
             return;
         };
+        let text = match &self.edit {
+            Some(edit) => match &edit.token {
+                Ok(token) => token,
+                Err(e) => {
+                    self.shown = Shown {
+                        error: Some(format!("EDITED token not signed: {e}")),
+                        ..Shown::default()
+                    };
+                    self.clamp_all();
+                    return;
+                }
+            },
+            None => &entry.text,
+        };
         let opts = Options {
             at: self.at,
-            skew: SKEW,
+            skew: self.skew,
             ..Options::default()
         };
-        let (insp, error) = match inspect_text(&entry.text, &self.ring, &opts) {
+        let (insp, error) = match inspect_text(text, &self.ring, &opts) {
             Ok(i) => (Some(i), None),
             Err(InspectError::Intake(e)) => (None, Some(e.to_string())),
             Err(InspectError::Malformed { error, partial }) => {
@@ -919,8 +1107,51 @@ impl App {
                 .unwrap_or_default(),
             insp,
             error,
+            ..Shown::default()
         };
+        self.refresh_visible();
+    }
+
+    /// Recompute the visible lines after an inspection or a fold.
+    pub fn refresh_visible(&mut self) {
+        self.shown.header_visible = fold::visible(&self.shown.header_lines, &self.folded[0]);
+        self.shown.payload_visible = fold::visible(&self.shown.payload_lines, &self.folded[1]);
         self.clamp_all();
+    }
+
+    /// Fold or unfold, in the focused Header or Payload pane, the object at its top line
+    /// (or the innermost object holding that line).
+    fn toggle_fold(&mut self) {
+        let (slot, lines, shown) = match self.focus {
+            Pane::Header if self.edit.is_none() => {
+                (0, &self.shown.header_lines, &self.shown.header_visible)
+            }
+            Pane::Payload => (1, &self.shown.payload_lines, &self.shown.payload_visible),
+            _ => {
+                self.info("folding works in the Header and Payload panes (Tab to focus one)");
+                return;
+            }
+        };
+        let top = self.scroll[self.focus.index()];
+        let Some(target) = shown.get(top).and_then(|i| fold::target(lines, *i)) else {
+            self.info("nothing to fold here");
+            return;
+        };
+        let set = &mut self.folded[slot];
+        if !set.remove(&target) {
+            set.insert(target.clone());
+        }
+        self.refresh_visible();
+        // Keep the folded line in view.
+        let lines = if slot == 0 {
+            (&self.shown.header_lines, &self.shown.header_visible)
+        } else {
+            (&self.shown.payload_lines, &self.shown.payload_visible)
+        };
+        if let Some(i) = lines.1.iter().position(|i| lines.0[*i].pointer == target) {
+            self.scroll[self.focus.index()] = i;
+            self.clamp_all();
+        }
     }
 }
 
@@ -944,7 +1175,7 @@ fn reload(
     Ok(warnings)
 }
 
-fn expand_home(path: &str) -> PathBuf {
+pub(crate) fn expand_home(path: &str) -> PathBuf {
     match (path.strip_prefix("~/"), std::env::var_os("HOME")) {
         (Some(rest), Some(home)) => PathBuf::from(home).join(rest),
         _ => PathBuf::from(path),

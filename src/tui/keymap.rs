@@ -4,7 +4,7 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::app::Action;
+use super::app::{Action, EditCmd};
 
 /// One key, as pressed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -141,6 +141,30 @@ pub struct KeyMap {
     pub add_key: Binding,
     pub delete_key: Binding,
     pub toggle_mouse: Binding,
+    pub edit: Binding,
+    pub fold: Binding,
+    pub skew: Binding,
+    // Edit mode only (`edit_entries`).
+    pub cw: Binding,
+    pub label: Binding,
+    pub label_toggle: Binding,
+    pub can_play: Binding,
+    pub nb_up: Binding,
+    pub nb_down: Binding,
+    pub nb_absent: Binding,
+    pub limit_absent: Binding,
+    pub exp_hour: Binding,
+    pub exp_day: Binding,
+    pub exp_past: Binding,
+    pub campaign_id: Binding,
+    pub sub: Binding,
+    pub next_key: Binding,
+    pub next_alg: Binding,
+    pub jwe: Binding,
+    pub enc: Binding,
+    pub json_editor: Binding,
+    pub external_editor: Binding,
+    pub export: Binding,
 }
 
 impl Default for KeyMap {
@@ -151,6 +175,8 @@ impl Default for KeyMap {
         const TIME: &str = "Time";
         const KEYS: &str = "Keys";
         const APP: &str = "General";
+        const EDIT: &str = "Edit mode: claims";
+        const SIGN: &str = "Edit mode: sign and export";
         KeyMap {
             quit: bind(&[Key::ch('q'), Key::ctrl('c')], APP, "quit", "quit"),
             help: bind(&[Key::ch('?'), Key::plain(F(1))], APP, "this help", "help"),
@@ -191,6 +217,74 @@ impl Default for KeyMap {
             ),
             delete_key: bind(&[Key::ch('d')], KEYS, "delete the selected key", ""),
             toggle_mouse: bind(&[Key::ch('m')], APP, "mouse on/off (to select text)", ""),
+            edit: bind(
+                &[Key::ch('E')],
+                INPUT,
+                "edit a copy of the token (again: leave edit mode)",
+                "edit",
+            ),
+            fold: bind(
+                &[Key::ch('z'), Key::ch(' ')],
+                NAV,
+                "fold/unfold the object at the top line",
+                "",
+            ),
+            skew: bind(&[Key::ch('S')], TIME, "clock skew (seconds)", ""),
+            cw: bind(
+                &[Key::ch('w')],
+                EDIT,
+                "gift.cw: true → false → absent",
+                "cw",
+            ),
+            label: bind(&[Key::ch('l')], EDIT, "gift.label: type it", ""),
+            label_toggle: bind(
+                &[Key::ch('L')],
+                EDIT,
+                "gift.label: present ↔ absent",
+                "label",
+            ),
+            can_play: bind(
+                &[Key::ch('p')],
+                EDIT,
+                "limit.canPlay: true → false → absent",
+                "canPlay",
+            ),
+            nb_up: bind(&[Key::ch('+'), Key::ch('=')], EDIT, "limit.nb + 1", ""),
+            nb_down: bind(&[Key::ch('-')], EDIT, "limit.nb - 1", "nb"),
+            nb_absent: bind(&[Key::ch('0')], EDIT, "limit.nb absent", ""),
+            limit_absent: bind(&[Key::ch('b')], EDIT, "limit absent (the whole object)", ""),
+            exp_hour: bind(&[Key::ch('h')], EDIT, "exp = now + 1h", "exp"),
+            exp_day: bind(&[Key::ch('H')], EDIT, "exp = now + 1d", ""),
+            exp_past: bind(&[Key::ch('x')], EDIT, "exp = now - 1m (expired)", ""),
+            campaign_id: bind(&[Key::ch('c')], EDIT, "campaignId: type it", ""),
+            sub: bind(&[Key::ch('s')], EDIT, "sub: type it", ""),
+            next_key: bind(&[Key::ch('K')], SIGN, "sign with the next key", ""),
+            next_alg: bind(&[Key::ch('A')], SIGN, "next alg the key allows", ""),
+            jwe: bind(
+                &[Key::ch('J')],
+                SIGN,
+                "wrap in a JWE dir: next shared secret / none",
+                "",
+            ),
+            enc: bind(&[Key::ch('C')], SIGN, "next JWE enc", ""),
+            json_editor: bind(
+                &[Key::ch('i')],
+                SIGN,
+                "edit header and payload JSON here",
+                "JSON",
+            ),
+            external_editor: bind(
+                &[Key::ch('e')],
+                SIGN,
+                "edit the JSON in $VISUAL / $EDITOR",
+                "",
+            ),
+            export: bind(
+                &[Key::ch('y')],
+                SIGN,
+                "export: clipboard, file, snippets",
+                "export",
+            ),
         }
     }
 }
@@ -203,6 +297,7 @@ impl KeyMap {
             (&self.open_file, Action::OpenFilePrompt),
             (&self.history_prev, Action::HistoryPrev),
             (&self.history_next, Action::HistoryNext),
+            (&self.edit, Action::ToggleEdit),
             (&self.focus_next, Action::FocusNext),
             (&self.focus_prev, Action::FocusPrev),
             (&self.up, Action::Up),
@@ -212,12 +307,14 @@ impl KeyMap {
             (&self.top, Action::Top),
             (&self.bottom, Action::Bottom),
             (&self.select, Action::Select),
+            (&self.fold, Action::ToggleFold),
             (&self.set_time, Action::TimePrompt),
             (&self.hour_back, Action::StepTime(-3600)),
             (&self.hour_forward, Action::StepTime(3600)),
             (&self.day_back, Action::StepTime(-86_400)),
             (&self.day_forward, Action::StepTime(86_400)),
             (&self.time_now, Action::TimeNow),
+            (&self.skew, Action::SkewPrompt),
             (&self.add_key, Action::AddKeyPrompt),
             (&self.delete_key, Action::DeleteKeyPrompt),
             (&self.toggle_mouse, Action::ToggleMouse),
@@ -226,12 +323,72 @@ impl KeyMap {
         ]
     }
 
+    /// The bindings that act only in edit mode.
+    pub fn edit_entries(&self) -> Vec<(&Binding, Action)> {
+        use EditCmd::*;
+        vec![
+            (&self.cw, Action::Edit(Cw)),
+            (&self.label_toggle, Action::Edit(LabelToggle)),
+            (&self.label, Action::Edit(LabelPrompt)),
+            (&self.can_play, Action::Edit(CanPlay)),
+            (&self.nb_up, Action::Edit(Nb(1))),
+            (&self.nb_down, Action::Edit(Nb(-1))),
+            (&self.nb_absent, Action::Edit(NbAbsent)),
+            (&self.limit_absent, Action::Edit(LimitAbsent)),
+            (&self.exp_hour, Action::Edit(Exp("+1h"))),
+            (&self.exp_day, Action::Edit(Exp("+1d"))),
+            (&self.exp_past, Action::Edit(Exp("-1m"))),
+            (&self.campaign_id, Action::Edit(CampaignId)),
+            (&self.sub, Action::Edit(Sub)),
+            (&self.next_key, Action::Edit(NextKey)),
+            (&self.next_alg, Action::Edit(NextAlg)),
+            (&self.jwe, Action::Edit(NextJwe)),
+            (&self.enc, Action::Edit(NextEnc)),
+            (&self.json_editor, Action::Edit(JsonEditor)),
+            (&self.external_editor, Action::Edit(ExternalEditor)),
+            (&self.export, Action::Edit(ExportMenu)),
+        ]
+    }
+
     /// The action a key triggers in the main view, if any.
     pub fn lookup(&self, key: Key) -> Option<Action> {
-        self.entries()
-            .into_iter()
+        self.lookup_in(key, false)
+    }
+
+    /// The action a key triggers, in edit mode or not.
+    pub fn lookup_in(&self, key: Key, editing: bool) -> Option<Action> {
+        let edit = if editing {
+            self.edit_entries()
+        } else {
+            Vec::new()
+        };
+        edit.into_iter()
+            .chain(self.entries())
             .find(|(b, _)| b.keys.contains(&key))
             .map(|(_, a)| a)
+    }
+
+    /// Hint bar items in edit mode: the toggles first, then the main view's.
+    pub fn edit_hints(&self) -> Vec<(String, &'static str)> {
+        let mut out: Vec<(String, &'static str)> = self
+            .edit_entries()
+            .into_iter()
+            .filter(|(b, _)| !b.hint.is_empty())
+            .map(|(b, _)| {
+                let keys = if std::ptr::eq(b, &self.nb_down) {
+                    "+-".to_string()
+                } else {
+                    b.keys.first().map(Key::label).unwrap_or_default()
+                };
+                (keys, b.hint)
+            })
+            .collect();
+        out.extend(
+            self.hints()
+                .into_iter()
+                .filter(|(_, h)| matches!(*h, "edit" | "help" | "quit")),
+        );
+        out
     }
 
     /// Hint bar items: (keys, hint) for bindings with a hint; `[`/`]` pairs show as one.
@@ -282,6 +439,7 @@ impl KeyMap {
     pub fn help_rows(&self) -> Vec<(&'static str, String, &'static str)> {
         self.entries()
             .into_iter()
+            .chain(self.edit_entries())
             .map(|(b, _)| {
                 let keys: Vec<String> = b.keys.iter().map(Key::label).collect();
                 (b.group, keys.join(", "), b.help)
@@ -308,7 +466,7 @@ mod tests {
     fn no_key_is_bound_twice() {
         let km = KeyMap::default();
         let mut seen = Vec::new();
-        for (b, _) in km.entries() {
+        for (b, _) in km.entries().into_iter().chain(km.edit_entries()) {
             for k in &b.keys {
                 assert!(!seen.contains(k), "{} bound twice", k.label());
                 seen.push(*k);
@@ -333,7 +491,7 @@ mod tests {
     fn help_and_hints_come_from_the_table() {
         let km = KeyMap::default();
         let rows = km.help_rows();
-        assert_eq!(rows.len(), km.entries().len());
+        assert_eq!(rows.len(), km.entries().len() + km.edit_entries().len());
         assert!(rows.contains(&("General", "q, Ctrl-C".to_string(), "quit")));
         let hints = km.hints();
         assert!(hints.contains(&("[]".to_string(), "±1h")));

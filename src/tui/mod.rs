@@ -7,6 +7,10 @@
 
 pub mod app;
 pub mod demo;
+pub mod edit;
+pub mod editing;
+pub mod editor;
+pub mod fold;
 pub mod keymap;
 pub mod theme;
 pub mod view;
@@ -22,7 +26,8 @@ use ratatui::crossterm::event::{
 };
 use ratatui::crossterm::execute;
 
-pub use app::{Action, App, Effect, KeySource, Pane};
+pub use app::{Action, App, EditCmd, Effect, KeySource, Modal, Pane};
+pub use editor::EditorOp;
 pub use theme::Theme;
 
 use crate::cli::TuiArgs;
@@ -102,6 +107,8 @@ pub fn run(args: &TuiArgs, store_flag: Option<&Path>) -> Result<ExitCode> {
         execute!(std::io::stdout(), EnableBracketedPaste, EnableMouseCapture)?;
         let size = terminal.size()?;
         app.update(Action::Resize(size.width, size.height));
+        // Kept for the whole session: on X11/Wayland the copied text lives as long as this.
+        let mut clipboard: Option<arboard::Clipboard> = None;
         while !app.quit {
             terminal.draw(|frame| frame.render_widget(&app, frame.area()))?;
             let ev = event::read()?;
@@ -116,6 +123,25 @@ pub fn run(args: &TuiArgs, store_flag: Option<&Path>) -> Result<ExitCode> {
                     }
                     Effect::SetMouseCapture(false) => {
                         execute!(std::io::stdout(), DisableMouseCapture)?
+                    }
+                    Effect::CopyToClipboard { text, what } => {
+                        app.update(copy_to_clipboard(&mut clipboard, &text, &what))
+                    }
+                    Effect::OpenEditor(text) => {
+                        let _ = execute!(
+                            std::io::stdout(),
+                            DisableMouseCapture,
+                            DisableBracketedPaste
+                        );
+                        ratatui::restore();
+                        let result = run_editor(&text);
+                        terminal = ratatui::try_init().context("cannot set up the terminal")?;
+                        execute!(std::io::stdout(), EnableBracketedPaste)?;
+                        if app.mouse_capture {
+                            execute!(std::io::stdout(), EnableMouseCapture)?;
+                        }
+                        terminal.clear()?;
+                        app.update(Action::ExternalEdited(result));
                     }
                 }
             }
@@ -142,5 +168,96 @@ fn read_clipboard() -> Action {
             "{e} (paste into the terminal instead: bracketed paste works everywhere)"
         )),
         Err(_) => Action::ClipboardFailed("the clipboard library failed".to_string()),
+    }
+}
+
+/// Put `text` on the system clipboard; when none is reachable (SSH, a bare terminal), send
+/// it to the terminal as an OSC 52 escape, which many terminals (and tmux) turn into a copy.
+fn copy_to_clipboard(clipboard: &mut Option<arboard::Clipboard>, text: &str, what: &str) -> Action {
+    let copied = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        if clipboard.is_none() {
+            *clipboard = Some(arboard::Clipboard::new()?);
+        }
+        match clipboard.as_mut() {
+            Some(c) => c.set_text(text.to_string()),
+            None => Err(arboard::Error::ClipboardNotSupported),
+        }
+    }));
+    let why = match copied {
+        Ok(Ok(())) => {
+            return Action::Notice {
+                text: format!("copied the {what} to the clipboard ({} bytes)", text.len()),
+                error: false,
+            };
+        }
+        Ok(Err(e)) => e.to_string(),
+        Err(_) => "the clipboard library failed".to_string(),
+    };
+    *clipboard = None;
+    let osc = osc52(text);
+    let written = {
+        use std::io::Write;
+        let mut out = std::io::stdout();
+        out.write_all(osc.as_bytes()).and_then(|_| out.flush())
+    };
+    match written {
+        Ok(()) => Action::Notice {
+            text: format!(
+                "no clipboard reachable ({why}): sent the {what} to the terminal as OSC 52 (pastes where the terminal allows it)"
+            ),
+            error: false,
+        },
+        Err(e) => Action::Notice {
+            text: format!("not copied: no clipboard ({why}) and the terminal write failed ({e})"),
+            error: true,
+        },
+    }
+}
+
+/// The OSC 52 escape that asks the terminal to put `text` on its clipboard.
+pub fn osc52(text: &str) -> String {
+    use base64::Engine;
+    format!(
+        "\x1b]52;c;{}\x07",
+        base64::engine::general_purpose::STANDARD.encode(text)
+    )
+}
+
+/// Run `$VISUAL` (else `$EDITOR`, else `vi`) on `text` in a temp file; its new content.
+fn run_editor(text: &str) -> std::result::Result<String, String> {
+    use std::io::Write;
+    let editor = ["VISUAL", "EDITOR"]
+        .iter()
+        .filter_map(std::env::var_os)
+        .map(|v| v.to_string_lossy().into_owned())
+        .find(|v| !v.trim().is_empty())
+        .unwrap_or_else(|| "vi".to_string());
+    let mut file = tempfile::Builder::new()
+        .prefix("tokenscope-edit-")
+        .suffix(".json")
+        .tempfile()
+        .map_err(|e| format!("cannot create a temp file: {e}"))?;
+    file.write_all(text.as_bytes())
+        .and_then(|_| file.flush())
+        .map_err(|e| format!("cannot write the temp file: {e}"))?;
+    // Through the shell, so an editor with arguments (`code --wait`) works.
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("{editor} \"$1\""))
+        .arg("sh")
+        .arg(file.path())
+        .status()
+        .map_err(|e| format!("cannot run '{editor}': {e}"))?;
+    if !status.success() {
+        return Err(format!("'{editor}' exited with {status}: nothing changed"));
+    }
+    std::fs::read_to_string(file.path()).map_err(|e| format!("cannot read the edited file: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn osc52_carries_the_text_in_base64() {
+        assert_eq!(super::osc52("a.b"), "\x1b]52;c;YS5i\x07");
     }
 }

@@ -69,7 +69,12 @@ pub fn layout(app: &App, area: Rect) -> Areas {
     let left_pct = if area.width >= 120 { 45 } else { 50 };
     let [left, right] =
         Layout::horizontal([Constraint::Percentage(left_pct), Constraint::Min(0)]).areas(middle);
-    let header_h = (app.shown.header_lines.len() as u16 + 2).clamp(3, (left.height / 3).max(3));
+    let header_h = if app.edit.is_some() {
+        // Edit mode: the edit pane (toggles) takes the Header pane's place.
+        (widgets::edit::HEIGHT + 2).min(left.height.saturating_sub(5))
+    } else {
+        (app.shown.header_lines.len() as u16 + 2).clamp(3, (left.height / 3).max(3))
+    };
     let [header, payload] =
         Layout::vertical([Constraint::Length(header_h), Constraint::Min(0)]).areas(left);
     let right_panes = [Pane::Findings, Pane::Verdict, Pane::Keys];
@@ -191,7 +196,11 @@ impl Widget for &App {
             return;
         }
         widgets::token::render(self, areas.token, buf);
-        widgets::json::render(self, Pane::Header, areas.header, buf);
+        if self.edit.is_some() {
+            widgets::edit::render(self, areas.header, buf);
+        } else {
+            widgets::json::render(self, Pane::Header, areas.header, buf);
+        }
         widgets::json::render(self, Pane::Payload, areas.payload, buf);
         if let Some(f) = areas.findings {
             widgets::findings::render(self, f, buf, None);
@@ -208,6 +217,8 @@ impl Widget for &App {
             Modal::Detail => widgets::popup::detail(self, area, buf),
             Modal::Prompt { kind, input } => widgets::popup::prompt(self, kind, input, area, buf),
             Modal::ConfirmDelete { name } => widgets::popup::confirm(self, name, area, buf),
+            Modal::Editor(ed) => widgets::edit::editor(self, ed, area, buf),
+            Modal::Export { sel } => widgets::edit::export_menu(self, *sel, area, buf),
         }
     }
 }

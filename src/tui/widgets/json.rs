@@ -42,10 +42,12 @@ pub fn styled_line<'a>(line: &JsonLine, highlight: bool, t: &Theme) -> Line<'a> 
 
 pub fn render(app: &App, pane: Pane, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
-    let lines = match pane {
-        Pane::Header => &app.shown.header_lines,
-        _ => &app.shown.payload_lines,
+    let (all, shown) = match pane {
+        Pane::Header => (&app.shown.header_lines, &app.shown.header_visible),
+        _ => (&app.shown.payload_lines, &app.shown.payload_visible),
     };
+    let folded = &app.folded[usize::from(pane != Pane::Header)];
+    let lines = shown;
     let height = area.height.saturating_sub(2) as usize;
     let scroll = app.scroll_of(pane).min(lines.len().saturating_sub(1));
     let mut title = vec![Span::raw(pane.title())];
@@ -69,7 +71,17 @@ pub fn render(app: &App, pane: Pane, area: Rect, buf: &mut Buffer) {
         .iter()
         .skip(scroll)
         .take(height)
-        .map(|l| styled_line(l, claim.is_some_and(|c| c == l.pointer), t))
+        .filter_map(|i| all.get(*i).map(|l| (*i, l)))
+        .map(|(i, l)| {
+            let mut line = styled_line(l, claim.is_some_and(|c| c == l.pointer), t);
+            if l.opens && folded.contains(&l.pointer) {
+                line.spans.push(Span::styled(
+                    format!(" … {} lines folded", crate::tui::fold::hidden(all, i)),
+                    t.json_note,
+                ));
+            }
+            line
+        })
         .collect();
     let body = if visible.is_empty() && pane == Pane::Payload && app.inspection().is_none() {
         welcome(app)

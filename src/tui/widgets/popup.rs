@@ -59,6 +59,12 @@ pub fn prompt(app: &App, kind: &PromptKind, input: &str, area: Rect, buf: &mut B
         PromptKind::KeyName { .. } => "Enter stores it · Esc cancels",
         PromptKind::Time => "e.g. 2024-05-01T12:00:00Z or 1714564800 · Enter · Esc",
         PromptKind::OpenFile => "a file holding a token or text around one · Enter · Esc",
+        PromptKind::Claim { .. } => {
+            "JSON (123, true, \"123\") or text · empty removes the claim · Enter · Esc"
+        }
+        PromptKind::ExportFile { .. } => "the file is created or replaced · Enter · Esc",
+        PromptKind::BaseUrl { .. } => "https://… · Enter · Esc",
+        PromptKind::Skew => "as inspect --skew; the default is 60 · Enter · Esc",
     };
     lines.push(Line::styled(help, t.dim));
     lines.push(Line::styled("Ctrl-U clears the line", t.dim));

@@ -12,6 +12,13 @@ use crate::tui::app::App;
 pub fn render(app: &App, status: Rect, hints: Rect, buf: &mut Buffer) {
     let t = &app.theme;
     let mut spans = Vec::new();
+    if app.edit.is_some() {
+        spans.push(Span::styled(
+            " EDITED ",
+            t.status_message
+                .add_modifier(ratatui::style::Modifier::REVERSED),
+        ));
+    }
     match app.inspection() {
         Some(insp) => {
             let overall = insp.overall();
@@ -42,6 +49,7 @@ pub fn render(app: &App, status: Rect, hints: Rect, buf: &mut Buffer) {
             "(now)".to_string()
         }
     )));
+    spans.push(Span::raw(format!("skew {}s ", app.skew)));
     if let Some(i) = app.current {
         let label = app.history.get(i).map(|e| e.label.as_str()).unwrap_or("");
         spans.push(Span::raw(format!(
@@ -69,7 +77,12 @@ pub fn render(app: &App, status: Rect, hints: Rect, buf: &mut Buffer) {
         ),
         None => {
             let mut spans = vec![Span::raw(" ")];
-            for (keys, hint) in app.keymap.hints() {
+            let hints = if app.edit.is_some() {
+                app.keymap.edit_hints()
+            } else {
+                app.keymap.hints()
+            };
+            for (keys, hint) in hints {
                 spans.push(Span::styled(keys, t.hint_key));
                 spans.push(Span::styled(format!(" {hint}  "), t.hint_text));
             }

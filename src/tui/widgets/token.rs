@@ -14,10 +14,12 @@ use crate::tui::view::pane_block;
 
 /// Rows above the token text: one per layer, plus intake and error lines.
 pub fn fixed_rows(app: &App) -> usize {
+    let original = usize::from(app.edit.is_some());
     let Some(insp) = app.inspection() else {
-        return 1 + usize::from(app.shown.error.is_some());
+        return 1 + original + usize::from(app.shown.error.is_some());
     };
-    insp.layers.len().max(1)
+    original
+        + insp.layers.len().max(1)
         + usize::from(!insp.stripped.is_empty())
         + usize::from(app.shown.error.is_some())
 }
@@ -121,6 +123,14 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
     let focused = app.focus == Pane::Token;
     let mut title = vec![Span::raw("Token")];
+    if app.edit.is_some() {
+        title.push(Span::raw(" · "));
+        title.push(Span::styled(
+            "EDITED",
+            t.status_message
+                .add_modifier(ratatui::style::Modifier::REVERSED),
+        ));
+    }
     if let Some(insp) = app.inspection() {
         title.push(Span::raw(format!(
             " · {} · {} chars",
@@ -132,6 +142,22 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let inner = block.inner(area);
     block.render(area, buf);
     let mut lines: Vec<Line> = Vec::new();
+    if let Some(e) = &app.edit {
+        // The original stays visible, as pasted: never re-signed.
+        let original = app.history.get(e.source).map_or("", |h| h.text.trim());
+        let word = crate::tui::widgets::edit::overall_word(e.original_overall);
+        let head = format!("original {}/{} {word} · ", e.source + 1, app.history.len());
+        let room = (inner.width as usize).saturating_sub(head.chars().count() + 1);
+        let mut shown: String = crate::view::escape_control(original)
+            .chars()
+            .take(room.min(40))
+            .collect();
+        shown.push('…');
+        lines.push(Line::from(vec![
+            Span::styled(head, t.dim),
+            Span::styled(shown, t.dim),
+        ]));
+    }
     match app.inspection() {
         None => {
             let hint = app

@@ -1,0 +1,524 @@
+//! Edit mode: a copy of the current token's header and claims, the toggles that drive the
+//! Qualifio outcome tables, and re-signing with a chosen key (optionally wrapped in a JWE
+//! `dir`). Pure: every function takes the claims and the instant it needs, and signing goes
+//! through `jose::sign` exactly as `tokenscope sign` does, so what the TUI exports is what
+//! `tokenscope sign --header H --claims C --key K [--encrypt-key E --enc ENC]` prints.
+//!
+//! The original token (a history entry) is never changed: the edit lives here until it is
+//! exported or dropped.
+
+use serde_json::{Map, Value, json};
+
+use crate::jose::JWE_ENCS;
+use crate::jose::sign::{SignOptions, choose_alg, default_enc, encrypt_dir, sign_jws};
+use crate::keys::{Key, KeyRing, Material};
+use crate::report::{Inspection, Overall, TokenKind};
+use crate::sign::{claims_bytes, parse_exp, parse_set, set_path, unset_path};
+
+/// The edited copy.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Edit {
+    /// History index of the original token.
+    pub source: usize,
+    /// The original's verdict when the edit began (the original is not re-signed).
+    pub original_overall: Overall,
+    /// The header members to carry; `alg` is the alg to sign with.
+    pub header: Map<String, Value>,
+    pub claims: Value,
+    /// Name of the signing key (a private key or a secret of the ring), if any fits.
+    pub key: Option<String>,
+    /// JWE `dir` wrapping: the shared secret's name and the enc.
+    pub encrypt: Option<(String, String)>,
+    /// The signed (and maybe encrypted) token, or why it could not be made.
+    pub token: Result<String, String>,
+    /// JSON text that did not parse, kept for the next edit.
+    pub draft: Option<String>,
+    /// The last label removed with the label toggle (restored when it comes back).
+    pub saved_label: Option<Value>,
+    /// Base URL for the URL and curl snippets (`--base-url`).
+    pub base_url: Option<String>,
+}
+
+/// Where a claim toggle acts.
+pub const CW: &[&str] = &["gift", "cw"];
+pub const LABEL: &[&str] = &["gift", "label"];
+pub const CAN_PLAY: &[&str] = &["limit", "canPlay"];
+pub const NB: &[&str] = &["limit", "nb"];
+
+fn path(p: &[&str]) -> Vec<String> {
+    p.iter().map(|s| s.to_string()).collect()
+}
+
+/// The value at a dotted path, if there.
+pub fn get<'a>(claims: &'a Value, p: &[&str]) -> Option<&'a Value> {
+    p.iter().try_fold(claims, |v, name| v.get(name))
+}
+
+/// true -> false -> absent -> true (a value of another type becomes true).
+pub fn cycle_bool(claims: &mut Value, p: &[&str]) -> Result<(), String> {
+    let path = path(p);
+    let result = match get(claims, p) {
+        Some(Value::Bool(true)) => set_path(claims, &path, Value::Bool(false)),
+        Some(Value::Bool(false)) => unset_path(claims, &path).map(|_| ()),
+        _ => set_path(claims, &path, Value::Bool(true)),
+    };
+    result.map_err(|e| e.to_string())
+}
+
+/// `limit.nb` plus `delta`, not below 0; absent counts as 0 before the step, so `+` on an
+/// absent nb gives 1 and `-` gives 0.
+pub fn step_nb(claims: &mut Value, delta: i64) -> Result<(), String> {
+    let current = get(claims, NB).and_then(Value::as_i64).unwrap_or(0);
+    let next = current.saturating_add(delta).max(0);
+    set_path(claims, &path(NB), json!(next)).map_err(|e| e.to_string())
+}
+
+/// Remove the member at `p` (no error when it is not there).
+pub fn remove(claims: &mut Value, p: &[&str]) -> Result<(), String> {
+    unset_path(claims, &path(p))
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}
+
+/// `exp` as `tokenscope sign --exp SPEC` would set it, relative to `now` (`+1h`, `+1d`, `-1m`).
+pub fn set_exp(claims: &mut Value, spec: &str, now: i64) -> Result<(), String> {
+    let exp = parse_exp(spec, now).map_err(|e| e.to_string())?;
+    set_path(claims, &["exp".to_string()], json!(exp)).map_err(|e| e.to_string())
+}
+
+/// Set a claim from typed text as `--set PATH=TEXT` does (JSON when it parses, else a
+/// string); empty text removes the claim.
+pub fn set_text(claims: &mut Value, dotted: &str, text: &str) -> Result<(), String> {
+    if text.is_empty() {
+        let p = crate::sign::parse_path(dotted).map_err(|e| e.to_string())?;
+        return unset_path(claims, &p)
+            .map(|_| ())
+            .map_err(|e| e.to_string());
+    }
+    let (p, v) = parse_set(&format!("{dotted}={text}")).map_err(|e| e.to_string())?;
+    set_path(claims, &p, v).map_err(|e| e.to_string())
+}
+
+/// A claim's value as the edit pane and the prompts show it.
+pub fn shown(claims: &Value, p: &[&str]) -> String {
+    match get(claims, p) {
+        None => "absent".to_string(),
+        Some(Value::String(s)) => format!("\"{}\"", crate::view::escape_control(s)),
+        Some(v) => crate::view::escape_control(&v.to_string()),
+    }
+}
+
+/// What a prompt starts with for a text claim: its value as `--set` would take it back.
+pub fn prompt_text(claims: &Value, p: &[&str]) -> String {
+    match get(claims, p) {
+        None => String::new(),
+        // A string that would parse as JSON (`123`, `true`) keeps its quotes.
+        Some(Value::String(s)) if serde_json::from_str::<Value>(s).is_err() => s.clone(),
+        Some(v) => v.to_string(),
+    }
+}
+
+/// Whether `key` can sign at all (a private key or a secret with a JWS alg).
+pub fn can_sign(key: &Key) -> bool {
+    !matches!(key.material, Material::Public { .. })
+        && !crate::jose::sign::signing_algs(key).is_empty()
+}
+
+/// Whether `key` can wrap a JWE `dir` (a shared secret of a length some enc takes).
+pub fn can_encrypt(key: &Key) -> bool {
+    matches!(key.material, Material::Secret(_)) && !dir_encs(key).is_empty()
+}
+
+/// The encs a `dir` secret fits, the key's default first.
+pub fn dir_encs(key: &Key) -> Vec<&'static str> {
+    let Material::Secret(secret) = &key.material else {
+        return Vec::new();
+    };
+    let fitting = JWE_ENCS
+        .iter()
+        .filter(|(_, n)| *n == secret.len())
+        .map(|(e, _)| *e)
+        .filter(|e| key.allows("dir") || key.allows(e));
+    let default = default_enc(key);
+    default
+        .into_iter()
+        .chain(fitting.filter(|e| Some(*e) != default))
+        .collect()
+}
+
+impl Edit {
+    /// An edit of the inspected token `insp` (history entry `source`), or why it cannot be
+    /// edited (nothing decoded, or a payload that is not JSON).
+    pub fn begin(source: usize, insp: &Inspection, ring: &KeyRing) -> Result<Edit, String> {
+        let claims = insp.payload.clone().ok_or_else(|| {
+            "the payload is not readable JSON (is the JWE's key missing?): nothing to edit"
+                .to_string()
+        })?;
+        let jws = insp
+            .layers
+            .iter()
+            .rev()
+            .find(|l| l.kind == TokenKind::Jws)
+            .ok_or_else(|| "no JWS layer was opened: nothing to edit".to_string())?;
+        let mut header = jws.header.clone();
+        // The alg is chosen from the key below; crit/b64 of a RFC 7797 token are not re-signed.
+        let wanted_alg = header
+            .get("alg")
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        let verified_by = jws.key.clone();
+        let key = verified_by
+            .and_then(|name| ring.keys.iter().find(|k| k.name == name && can_sign(k)))
+            .or_else(|| ring.keys.iter().find(|k| can_sign(k)));
+        let mut edit = Edit {
+            source,
+            original_overall: insp.overall(),
+            header: Map::new(),
+            claims,
+            key: key.map(|k| k.name.clone()),
+            encrypt: None,
+            token: Err(String::new()),
+            draft: None,
+            saved_label: None,
+            base_url: None,
+        };
+        if let Some(k) = key {
+            let alg = choose_alg(k, wanted_alg.as_deref())
+                .or_else(|_| choose_alg(k, None))
+                .unwrap_or_default();
+            header.insert("alg".into(), Value::String(alg.to_string()));
+            if k.kid.is_some() {
+                header.remove("kid");
+            }
+        }
+        edit.header = header;
+        if let Some(outer) = insp.layers.first().filter(|l| l.kind == TokenKind::Jwe)
+            && outer.alg.as_deref() == Some("dir")
+            && let (Some(name), Some(enc)) = (&outer.key, &outer.enc)
+            && ring.keys.iter().any(|k| &k.name == name && can_encrypt(k))
+        {
+            edit.encrypt = Some((name.clone(), enc.clone()));
+        }
+        edit.resign(ring);
+        Ok(edit)
+    }
+
+    /// Sign (and wrap) the header and claims again with the chosen keys.
+    pub fn resign(&mut self, ring: &KeyRing) {
+        self.token = self.sign(ring);
+    }
+
+    fn sign(&self, ring: &KeyRing) -> Result<String, String> {
+        let name = self.key.as_deref().ok_or_else(|| {
+            "no private key or secret to sign with: add one (a) or generate one (N)".to_string()
+        })?;
+        let key = find(ring, name)?;
+        let jws = sign_jws(
+            &self.header,
+            &claims_bytes(&self.claims),
+            key,
+            &SignOptions::default(),
+        )
+        .map_err(|e| e.to_string())?;
+        match &self.encrypt {
+            None => Ok(jws),
+            Some((name, enc)) => {
+                encrypt_dir(&jws, find(ring, name)?, enc).map_err(|e| e.to_string())
+            }
+        }
+    }
+
+    /// The alg the header asks for.
+    pub fn alg(&self) -> &str {
+        self.header
+            .get("alg")
+            .and_then(Value::as_str)
+            .unwrap_or("-")
+    }
+
+    /// The next key that can sign (after the current one), its first alg, and its kid.
+    pub fn next_key(&mut self, ring: &KeyRing) -> Result<(), String> {
+        let signers: Vec<&Key> = ring.keys.iter().filter(|k| can_sign(k)).collect();
+        if signers.is_empty() {
+            return Err(
+                "no private key or secret to sign with: add one (a) or generate one (N)".into(),
+            );
+        }
+        let at = self
+            .key
+            .as_deref()
+            .and_then(|n| signers.iter().position(|k| k.name == n));
+        let next = signers[at.map_or(0, |i| (i + 1) % signers.len())];
+        self.use_key(next);
+        Ok(())
+    }
+
+    fn use_key(&mut self, key: &Key) {
+        self.key = Some(key.name.clone());
+        let alg = choose_alg(key, None).unwrap_or_default();
+        self.header
+            .insert("alg".into(), Value::String(alg.to_string()));
+        // The kid is the new key's (build_header puts it in), never the old key's.
+        self.header.remove("kid");
+    }
+
+    /// The next alg the signing key allows.
+    pub fn next_alg(&mut self, ring: &KeyRing) -> Result<(), String> {
+        let key = find(ring, self.key.as_deref().unwrap_or_default())?;
+        let algs = crate::jose::sign::signing_algs(key);
+        if algs.is_empty() {
+            return Err(format!("key '{}' allows no JWS alg", key.name));
+        }
+        let at = algs.iter().position(|a| *a == self.alg());
+        let next = algs[at.map_or(0, |i| (i + 1) % algs.len())];
+        self.header
+            .insert("alg".into(), Value::String(next.to_string()));
+        Ok(())
+    }
+
+    /// No JWE -> a `dir` JWE with each shared secret that fits -> no JWE.
+    pub fn next_encrypt_key(&mut self, ring: &KeyRing) -> Result<(), String> {
+        let secrets: Vec<&Key> = ring.keys.iter().filter(|k| can_encrypt(k)).collect();
+        if secrets.is_empty() {
+            return Err(
+                "no shared secret of 16, 24, 32, 48 or 64 bytes to encrypt with (JWE dir)".into(),
+            );
+        }
+        let at = self
+            .encrypt
+            .as_ref()
+            .and_then(|(n, _)| secrets.iter().position(|k| &k.name == n));
+        self.encrypt = match at {
+            Some(i) if i + 1 == secrets.len() => None,
+            Some(i) => Some(secrets[i + 1]),
+            None => Some(secrets[0]),
+        }
+        .map(|k| {
+            let enc = dir_encs(k).first().copied().unwrap_or("A256GCM");
+            (k.name.clone(), enc.to_string())
+        });
+        Ok(())
+    }
+
+    /// The next enc the `dir` secret fits.
+    pub fn next_enc(&mut self, ring: &KeyRing) -> Result<(), String> {
+        let Some((name, enc)) = &self.encrypt else {
+            return Err("not encrypted: J wraps the token in a JWE dir first".into());
+        };
+        let encs = dir_encs(find(ring, name)?);
+        let at = encs.iter().position(|e| e == enc);
+        if let Some(next) = encs.get(at.map_or(0, |i| (i + 1) % encs.len().max(1))) {
+            self.encrypt = Some((name.clone(), next.to_string()));
+        }
+        Ok(())
+    }
+
+    /// Toggle `gift.label`: present -> absent (remembered) -> back (or "Prize").
+    pub fn toggle_label(&mut self) -> Result<(), String> {
+        match get(&self.claims, LABEL).cloned() {
+            Some(v) => {
+                remove(&mut self.claims, LABEL)?;
+                self.saved_label = Some(v);
+                Ok(())
+            }
+            None => {
+                let v = self
+                    .saved_label
+                    .clone()
+                    .unwrap_or_else(|| Value::String("Prize".into()));
+                set_path(&mut self.claims, &path(LABEL), v).map_err(|e| e.to_string())
+            }
+        }
+    }
+
+    /// The JSON document the editors show: `{"header": {...}, "payload": ...}`.
+    pub fn document(&self) -> String {
+        let doc = json!({ "header": self.header, "payload": self.claims });
+        serde_json::to_string_pretty(&doc).unwrap_or_default()
+    }
+
+    /// Take an edited document; on a parse error the text is kept as the draft and the error
+    /// names its line and column.
+    pub fn apply_document(&mut self, text: &str) -> Result<(), DocError> {
+        match parse_document(text) {
+            Ok((header, claims)) => {
+                self.header = header;
+                self.claims = claims;
+                self.draft = None;
+                Ok(())
+            }
+            Err(e) => {
+                self.draft = Some(text.to_string());
+                Err(e)
+            }
+        }
+    }
+
+    /// What the next editor opens with: the draft that did not parse, else the document.
+    pub fn editor_text(&self) -> String {
+        self.draft.clone().unwrap_or_else(|| self.document())
+    }
+}
+
+fn find<'a>(ring: &'a KeyRing, name: &str) -> Result<&'a Key, String> {
+    ring.keys
+        .iter()
+        .find(|k| k.name == name)
+        .ok_or_else(|| format!("key '{name}' is no longer in the key ring"))
+}
+
+/// Why an edited document was refused; `line`/`column` (1-based) when the JSON itself is bad.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocError {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl std::fmt::Display for DocError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.line > 0 {
+            write!(
+                f,
+                "invalid JSON at line {}, column {}: {}",
+                self.line, self.column, self.message
+            )
+        } else {
+            write!(f, "{}", self.message)
+        }
+    }
+}
+
+/// Parse `{"header": {...}, "payload": ...}`.
+pub fn parse_document(text: &str) -> Result<(Map<String, Value>, Value), DocError> {
+    let doc: Value = serde_json::from_str(text).map_err(|e| DocError {
+        line: e.line(),
+        column: e.column(),
+        message: e
+            .to_string()
+            .split(" at line ")
+            .next()
+            .unwrap_or("")
+            .to_string(),
+    })?;
+    let plain = |message: String| DocError {
+        line: 0,
+        column: 0,
+        message,
+    };
+    let Value::Object(mut top) = doc else {
+        return Err(plain(
+            "the document must be an object: {\"header\": {...}, \"payload\": {...}}".into(),
+        ));
+    };
+    if let Some(other) = top.keys().find(|k| *k != "header" && *k != "payload") {
+        return Err(plain(format!(
+            "unknown member '{other}': the document holds only \"header\" and \"payload\""
+        )));
+    }
+    let header = match top.remove("header") {
+        Some(Value::Object(h)) => h,
+        Some(other) => {
+            return Err(plain(format!(
+                "\"header\" is {}, not an object",
+                crate::token::json_type(&other)
+            )));
+        }
+        None => return Err(plain("the document has no \"header\" member".into())),
+    };
+    let claims = top
+        .remove("payload")
+        .ok_or_else(|| plain("the document has no \"payload\" member".into()))?;
+    Ok((header, claims))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cw_cycles_true_false_absent_true() {
+        let mut c = json!({"gift": {"cw": true, "label": "Prize"}});
+        let mut seen = Vec::new();
+        for _ in 0..4 {
+            cycle_bool(&mut c, CW).unwrap();
+            seen.push(shown(&c, CW));
+        }
+        assert_eq!(seen, ["false", "absent", "true", "false"]);
+        assert_eq!(shown(&c, LABEL), "\"Prize\"", "the label is untouched");
+        // A wrong type (a string) becomes true.
+        let mut c = json!({"gift": {"cw": "true"}});
+        cycle_bool(&mut c, CW).unwrap();
+        assert_eq!(get(&c, CW), Some(&Value::Bool(true)));
+    }
+
+    #[test]
+    fn can_play_cycles_and_creates_limit() {
+        let mut c = json!({"sub": "x"});
+        let mut seen = Vec::new();
+        for _ in 0..3 {
+            cycle_bool(&mut c, CAN_PLAY).unwrap();
+            seen.push(shown(&c, CAN_PLAY));
+        }
+        assert_eq!(seen, ["true", "false", "absent"]);
+        assert_eq!(c, json!({"sub": "x", "limit": {}}));
+    }
+
+    #[test]
+    fn nb_steps_up_down_and_goes_absent() {
+        let mut c = json!({"limit": {"canPlay": true}});
+        step_nb(&mut c, 1).unwrap();
+        step_nb(&mut c, 1).unwrap();
+        assert_eq!(shown(&c, NB), "2");
+        step_nb(&mut c, -1).unwrap();
+        step_nb(&mut c, -1).unwrap();
+        step_nb(&mut c, -1).unwrap();
+        assert_eq!(shown(&c, NB), "0", "nb never goes below 0");
+        remove(&mut c, NB).unwrap();
+        assert_eq!(shown(&c, NB), "absent");
+        step_nb(&mut c, -1).unwrap();
+        assert_eq!(shown(&c, NB), "0");
+    }
+
+    #[test]
+    fn exp_is_relative_to_the_instant() {
+        let mut c = json!({"exp": 1});
+        set_exp(&mut c, "+1h", 1000).unwrap();
+        assert_eq!(c["exp"], json!(4600));
+        set_exp(&mut c, "+1d", 1000).unwrap();
+        assert_eq!(c["exp"], json!(87_400));
+        set_exp(&mut c, "-1m", 1000).unwrap();
+        assert_eq!(c["exp"], json!(940));
+    }
+
+    #[test]
+    fn text_claims_take_set_syntax_and_empty_removes() {
+        let mut c = json!({"sub": "a", "campaignId": "c"});
+        set_text(&mut c, "campaignId", "123").unwrap();
+        assert_eq!(c["campaignId"], json!(123));
+        set_text(&mut c, "campaignId", "\"123\"").unwrap();
+        assert_eq!(c["campaignId"], json!("123"));
+        assert_eq!(prompt_text(&c, &["campaignId"]), "\"123\"");
+        set_text(&mut c, "sub", "alice").unwrap();
+        assert_eq!(prompt_text(&c, &["sub"]), "alice");
+        set_text(&mut c, "sub", "").unwrap();
+        assert_eq!(c, json!({"campaignId": "123"}));
+    }
+
+    #[test]
+    fn a_bad_document_reports_line_and_column() {
+        let e = parse_document("{\n  \"header\": {},\n  \"payload\": {\"a\": tru}\n}").unwrap_err();
+        assert_eq!((e.line, e.column), (3, 23), "{e}");
+        assert!(
+            e.to_string()
+                .starts_with("invalid JSON at line 3, column 23: ")
+        );
+        let e = parse_document("{\"header\": {}, \"payload\": {}, \"x\": 1}").unwrap_err();
+        assert_eq!(e.line, 0);
+        assert!(e.message.contains("'x'"));
+        let (h, c) =
+            parse_document("{\"header\": {\"alg\": \"HS256\"}, \"payload\": [1]}").unwrap();
+        assert_eq!(h.get("alg"), Some(&json!("HS256")));
+        assert_eq!(c, json!([1]));
+    }
+}

@@ -1,0 +1,626 @@
+//! Edit mode's part of `App::update`: entering and leaving it, the claim toggles, choosing
+//! keys, the JSON editors and export. The edited copy is `app.edit`; the original history
+//! entry is never touched.
+
+use ratatui::crossterm::event::{KeyCode, KeyModifiers};
+
+use super::app::{Action, App, EditCmd, Effect, Modal, PromptKind};
+use super::edit::{self, Edit};
+use super::editor::{EditorOp, TextEditor};
+use super::keymap::Key;
+use crate::export::{self, ExportFormat};
+
+/// The editor operation a key stands for (the JSON editor popup).
+pub fn editor_key(key: Key) -> Option<EditorOp> {
+    let ctrl = key.mods.contains(KeyModifiers::CONTROL);
+    Some(match key.code {
+        KeyCode::Char('s') if ctrl => EditorOp::Apply,
+        KeyCode::Char('r') if ctrl => EditorOp::Reset,
+        KeyCode::Char(_) if ctrl => return None,
+        KeyCode::Char(c) => EditorOp::Insert(c),
+        KeyCode::Tab => EditorOp::Insert(' '),
+        KeyCode::Esc => EditorOp::Close,
+        KeyCode::Enter => EditorOp::Newline,
+        KeyCode::Backspace => EditorOp::Backspace,
+        KeyCode::Delete => EditorOp::Delete,
+        KeyCode::Left => EditorOp::Left,
+        KeyCode::Right => EditorOp::Right,
+        KeyCode::Up => EditorOp::Up,
+        KeyCode::Down => EditorOp::Down,
+        KeyCode::Home => EditorOp::Home,
+        KeyCode::End => EditorOp::End,
+        KeyCode::PageUp => EditorOp::PageUp,
+        KeyCode::PageDown => EditorOp::PageDown,
+        _ => return None,
+    })
+}
+
+/// Rows of text the JSON editor popup shows in a terminal of `height` rows.
+pub fn editor_rows(height: u16) -> usize {
+    height.saturating_sub(4 + 2 + 3) as usize
+}
+
+impl App {
+    fn toggle_edit(&mut self) {
+        if self.edit.is_some() {
+            self.leave_edit();
+            self.reinspect();
+            self.info("edit mode left: the EDITED token is dropped, the original is shown");
+            return;
+        }
+        let (Some(current), Some(insp)) = (self.current, self.inspection()) else {
+            self.info("no token to edit yet: paste one");
+            return;
+        };
+        match Edit::begin(current, insp, &self.ring) {
+            Ok(edit) => {
+                self.edit = Some(edit);
+                self.scroll = [0; 6];
+                self.reinspect();
+                let verdict = self.verdict_word();
+                self.info(format!(
+                    "EDITED copy: the original stays as it is; toggles re-sign at once ({verdict}) · y exports · E leaves"
+                ));
+            }
+            Err(e) => self.error(format!("cannot edit: {e}")),
+        }
+    }
+
+    /// Drop the edited copy (a new or another token is shown).
+    pub(crate) fn leave_edit(&mut self) {
+        if self.edit.take().is_some()
+            && matches!(
+                self.modal,
+                Modal::Editor(_)
+                    | Modal::Export { .. }
+                    | Modal::Prompt {
+                        kind: PromptKind::Claim { .. }
+                            | PromptKind::ExportFile { .. }
+                            | PromptKind::BaseUrl { .. },
+                        ..
+                    }
+            )
+        {
+            self.modal = Modal::None;
+        }
+    }
+
+    /// Sign the edited copy again (its keys may have changed).
+    pub(crate) fn resign_edit(&mut self) {
+        if let Some(e) = &mut self.edit {
+            e.resign(&self.ring);
+        }
+    }
+
+    fn verdict_word(&self) -> String {
+        match (&self.edit, self.inspection()) {
+            (Some(e), _) if e.token.is_err() => "not signed".to_string(),
+            (_, Some(i)) => format!("EDITED token {}", i.overall().label()),
+            _ => "no token".to_string(),
+        }
+    }
+
+    /// Re-sign, re-inspect and say what changed.
+    fn changed(&mut self, what: String) {
+        self.resign_edit();
+        self.reinspect();
+        match self.edit.as_ref().map(|e| e.token.clone()) {
+            Some(Err(e)) => self.error(format!("{what} · not signed: {e}")),
+            _ => {
+                let word = self.verdict_word();
+                self.info(format!("{what} · re-signed: {word}"));
+            }
+        }
+    }
+
+    fn edit_cmd(&mut self, cmd: EditCmd) {
+        let at = self.at;
+        let ring = &self.ring;
+        let Some(e) = self.edit.as_mut() else {
+            self.info("E enters edit mode first (on a copy of this token)");
+            return;
+        };
+        let claims = &mut e.claims;
+        let result: Result<String, String> = match cmd {
+            EditCmd::Cw => edit::cycle_bool(claims, edit::CW)
+                .map(|_| format!("gift.cw {}", edit::shown(claims, edit::CW))),
+            EditCmd::LabelToggle => e
+                .toggle_label()
+                .map(|_| format!("gift.label {}", edit::shown(&e.claims, edit::LABEL))),
+            EditCmd::CanPlay => edit::cycle_bool(claims, edit::CAN_PLAY)
+                .map(|_| format!("limit.canPlay {}", edit::shown(claims, edit::CAN_PLAY))),
+            EditCmd::Nb(d) => edit::step_nb(claims, d)
+                .map(|_| format!("limit.nb {}", edit::shown(claims, edit::NB))),
+            EditCmd::NbAbsent => edit::remove(claims, edit::NB).map(|_| "limit.nb absent".into()),
+            EditCmd::LimitAbsent => edit::remove(claims, &["limit"]).map(|_| "limit absent".into()),
+            EditCmd::Exp(spec) => edit::set_exp(claims, spec, at)
+                .map(|_| format!("exp = now{spec} ({})", edit::shown(claims, &["exp"]))),
+            EditCmd::LabelPrompt | EditCmd::CampaignId | EditCmd::Sub => {
+                let (path, p): (&'static str, &[&str]) = match cmd {
+                    EditCmd::LabelPrompt => ("gift.label", edit::LABEL),
+                    EditCmd::CampaignId => ("campaignId", &["campaignId"]),
+                    _ => ("sub", &["sub"]),
+                };
+                let input = edit::prompt_text(claims, p);
+                self.modal = Modal::Prompt {
+                    kind: PromptKind::Claim { path },
+                    input,
+                };
+                return;
+            }
+            EditCmd::NextKey => e.next_key(ring).map(|_| {
+                format!(
+                    "signing key {} ({})",
+                    e.key.as_deref().unwrap_or("-"),
+                    e.alg()
+                )
+            }),
+            EditCmd::NextAlg => e.next_alg(ring).map(|_| format!("alg {}", e.alg())),
+            EditCmd::NextJwe => e.next_encrypt_key(ring).map(|_| match &e.encrypt {
+                Some((k, enc)) => format!("JWE dir/{enc} with {k}"),
+                None => "no JWE: a plain JWS".to_string(),
+            }),
+            EditCmd::NextEnc => e.next_enc(ring).map(|_| match &e.encrypt {
+                Some((_, enc)) => format!("enc {enc}"),
+                None => String::new(),
+            }),
+            EditCmd::JsonEditor => {
+                let text = e.editor_text();
+                let mut ed = TextEditor::new(&text);
+                if let Err(err) = edit::parse_document(&text) {
+                    ed.goto(err.line, err.column);
+                    ed.error = Some((err.line, err.column, err.to_string()));
+                }
+                ed.scroll_to_cursor(editor_rows(self.size.1));
+                self.modal = Modal::Editor(ed);
+                return;
+            }
+            EditCmd::ExternalEditor => {
+                let text = e.editor_text();
+                self.effects.push(Effect::OpenEditor(text));
+                return;
+            }
+            EditCmd::ExportMenu => {
+                if let Err(err) = &e.token {
+                    let err = err.clone();
+                    self.error(format!("nothing to export: {err}"));
+                } else {
+                    self.modal = Modal::Export { sel: 0 };
+                }
+                return;
+            }
+        };
+        match result {
+            Ok(what) => self.changed(what),
+            Err(err) => self.error(err),
+        }
+    }
+
+    pub(crate) fn set_claim(&mut self, path: &'static str, input: &str) {
+        let Some(e) = self.edit.as_mut() else {
+            return;
+        };
+        match edit::set_text(&mut e.claims, path, input.trim()) {
+            Ok(()) => {
+                let p: Vec<&str> = path.split('.').collect();
+                let shown = edit::shown(&e.claims, &p);
+                self.changed(format!("{path} {shown}"));
+            }
+            Err(err) => {
+                self.modal = Modal::Prompt {
+                    kind: PromptKind::Claim { path },
+                    input: input.to_string(),
+                };
+                self.error(err);
+            }
+        }
+    }
+
+    fn editor_op(&mut self, op: EditorOp) {
+        let rows = editor_rows(self.size.1);
+        let (Modal::Editor(ed), Some(e)) = (&mut self.modal, self.edit.as_mut()) else {
+            return;
+        };
+        match op {
+            EditorOp::Apply => {
+                let text = ed.text();
+                match e.apply_document(&text) {
+                    Ok(()) => {
+                        self.modal = Modal::None;
+                        self.changed("JSON applied".to_string());
+                    }
+                    Err(err) => {
+                        if err.line > 0 {
+                            ed.goto(err.line, err.column);
+                            ed.scroll_to_cursor(rows);
+                        }
+                        ed.error = Some((err.line, err.column, err.to_string()));
+                    }
+                }
+            }
+            EditorOp::Reset => {
+                e.draft = None;
+                *ed = TextEditor::new(&e.document());
+            }
+            EditorOp::Close => {
+                let text = ed.text();
+                self.modal = Modal::None;
+                if text != e.document() {
+                    e.draft = Some(text);
+                    self.info(
+                        "JSON editor closed, not applied: your text is kept (i or e opens it again, Ctrl-R there resets it)",
+                    );
+                }
+            }
+            other => {
+                ed.apply(other);
+                ed.error = None;
+                ed.scroll_to_cursor(rows);
+            }
+        }
+    }
+
+    fn external_edited(&mut self, result: Result<String, String>) {
+        let Some(e) = self.edit.as_mut() else {
+            return;
+        };
+        match result {
+            Ok(text) => match e.apply_document(&text) {
+                Ok(()) => self.changed("JSON from the editor applied".to_string()),
+                Err(err) => self.error(format!(
+                    "{err} · nothing applied, your text is kept: e (or i) opens it again"
+                )),
+            },
+            Err(err) => self.error(format!("editor: {err}")),
+        }
+    }
+
+    /// The export snippet of the edited token in `format`: `export::format`, as
+    /// `tokenscope sign --format` prints it.
+    pub fn export_text(&self, format: ExportFormat) -> Result<String, String> {
+        let e = self
+            .edit
+            .as_ref()
+            .ok_or_else(|| "not in edit mode".to_string())?;
+        let token = e.token.as_ref().map_err(|err| err.clone())?;
+        export::format(token, format, e.base_url.as_deref()).map_err(|err| err.to_string())
+    }
+
+    pub(crate) fn export_menu(&mut self, action: Action) {
+        let Modal::Export { sel } = self.modal else {
+            return;
+        };
+        let n = ExportFormat::ALL.len();
+        let format = ExportFormat::ALL[sel.min(n - 1)];
+        match action {
+            Action::Up => {
+                self.modal = Modal::Export {
+                    sel: (sel + n - 1) % n,
+                }
+            }
+            Action::Down => self.modal = Modal::Export { sel: (sel + 1) % n },
+            Action::Char(c @ '1'..='6') => {
+                self.modal = Modal::Export {
+                    sel: (c as usize - '1' as usize).min(n - 1),
+                }
+            }
+            Action::Submit | Action::Char('c') => self.copy(format),
+            Action::Char('f') => {
+                self.modal = Modal::Prompt {
+                    kind: PromptKind::ExportFile { format },
+                    input: String::new(),
+                }
+            }
+            Action::Char('u') => {
+                let input = self
+                    .edit
+                    .as_ref()
+                    .and_then(|e| e.base_url.clone())
+                    .unwrap_or_default();
+                self.modal = Modal::Prompt {
+                    kind: PromptKind::BaseUrl { sel },
+                    input,
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn copy(&mut self, format: ExportFormat) {
+        match self.export_text(format) {
+            Ok(text) => {
+                self.modal = Modal::None;
+                self.effects.push(Effect::CopyToClipboard {
+                    text,
+                    what: format!("{} export", format.name()),
+                });
+            }
+            Err(e) => self.error(format!("not exported: {e}")),
+        }
+    }
+
+    pub(crate) fn export_to_file(&mut self, format: ExportFormat, path: &str) {
+        if path.is_empty() {
+            self.info("no file written");
+            return;
+        }
+        let path = super::app::expand_home(path);
+        let text = match self.export_text(format) {
+            Ok(t) => t,
+            Err(e) => {
+                self.error(format!("not exported: {e}"));
+                return;
+            }
+        };
+        match std::fs::write(&path, text.as_bytes()) {
+            Ok(()) => {
+                let note = export::placeholder_note(
+                    format,
+                    self.edit.as_ref().and_then(|e| e.base_url.as_deref()),
+                )
+                .map(|n| format!(" (note: {n})"))
+                .unwrap_or_default();
+                self.info(format!(
+                    "wrote the EDITED token ({}, {} bytes) to '{}'{note}",
+                    format.name(),
+                    text.len(),
+                    path.display()
+                ));
+            }
+            Err(e) => {
+                self.modal = Modal::Prompt {
+                    kind: PromptKind::ExportFile { format },
+                    input: path.display().to_string(),
+                };
+                self.error(format!("cannot write '{}': {e}", path.display()));
+            }
+        }
+    }
+
+    pub(crate) fn set_base_url(&mut self, url: &str, sel: usize) {
+        let Some(e) = self.edit.as_mut() else {
+            return;
+        };
+        if url.is_empty() {
+            e.base_url = None;
+            self.modal = Modal::Export { sel };
+            self.info("base URL cleared: the snippets use a placeholder");
+            return;
+        }
+        // Checked as `sign --base-url` checks it.
+        let token = e.token.clone().unwrap_or_default();
+        match export::format(&token, ExportFormat::QualifioUrl, Some(url)) {
+            Err(err @ export::ExportError::BaseUrlScheme { .. })
+            | Err(err @ export::ExportError::BaseUrlChar { .. }) => {
+                self.modal = Modal::Prompt {
+                    kind: PromptKind::BaseUrl { sel },
+                    input: url.to_string(),
+                };
+                self.error(err.to_string());
+            }
+            _ => {
+                e.base_url = Some(url.to_string());
+                self.modal = Modal::Export { sel };
+            }
+        }
+    }
+}
+
+/// Dispatch for `App::update` (kept here with the rest of edit mode).
+impl App {
+    pub(crate) fn update_edit(&mut self, action: Action) {
+        match action {
+            Action::ToggleEdit => self.toggle_edit(),
+            Action::Edit(cmd) => self.edit_cmd(cmd),
+            Action::Editor(op) => self.editor_op(op),
+            Action::ExternalEdited(result) => self.external_edited(result),
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::Overall;
+    use serde_json::json;
+
+    const AT: i64 = 1_714_564_800;
+
+    fn editing(index: usize) -> App {
+        let mut app = App::demo_for_tests(AT, 100, 30).unwrap();
+        for _ in 0..index {
+            app.update(Action::HistoryNext);
+        }
+        app.update(Action::ToggleEdit);
+        assert!(app.edit.is_some(), "{:?}", app.message);
+        app
+    }
+
+    fn win_outcome(app: &App) -> String {
+        let v = &app.inspection().unwrap().verdict;
+        serde_json::to_value(&v.win).unwrap()["outcome"].to_string()
+    }
+
+    #[test]
+    fn the_original_is_never_changed() {
+        let mut app = editing(0);
+        let before = app.history.clone();
+        app.update(Action::Edit(EditCmd::Cw));
+        app.update(Action::Edit(EditCmd::CanPlay));
+        assert_eq!(app.history, before);
+        let edited = app.edit.as_ref().unwrap().token.clone().unwrap();
+        assert_ne!(edited, before[0].text);
+        assert_eq!(app.inspection().unwrap().token, edited);
+        app.update(Action::ToggleEdit);
+        assert!(app.edit.is_none());
+        assert_eq!(app.inspection().unwrap().token, before[0].text.trim());
+    }
+
+    #[test]
+    fn toggles_move_the_verdict_and_the_token_verifies() {
+        let mut app = editing(0);
+        assert_eq!(app.inspection().unwrap().overall(), Overall::Accepted);
+        let first = win_outcome(&app);
+        app.update(Action::Edit(EditCmd::Cw)); // cw false
+        let second = win_outcome(&app);
+        assert_ne!(first, second);
+        assert_eq!(app.inspection().unwrap().overall(), Overall::Accepted);
+        app.update(Action::Edit(EditCmd::Exp("-1m")));
+        assert_eq!(app.inspection().unwrap().overall(), Overall::Rejected);
+        app.update(Action::Edit(EditCmd::Exp("+1h")));
+        assert_eq!(app.inspection().unwrap().overall(), Overall::Accepted);
+        let layer = &app.inspection().unwrap().layers[0];
+        assert!(layer.status.is_ok(), "{layer:?}");
+    }
+
+    #[test]
+    fn jwe_wrapping_and_keys_cycle() {
+        let mut app = editing(1); // the Qualifio JWE dir around an ES256 JWS
+        let e = app.edit.as_ref().unwrap();
+        assert!(e.encrypt.is_some(), "the JWE is kept: {e:?}");
+        assert_eq!(app.inspection().unwrap().layers.len(), 2);
+        assert_eq!(app.inspection().unwrap().overall(), Overall::Accepted);
+        app.update(Action::Edit(EditCmd::NextJwe));
+        app.update(Action::Edit(EditCmd::NextJwe));
+        // Cycled back round to a plain JWS or to another secret: either way it verifies.
+        app.update(Action::Edit(EditCmd::NextKey));
+        let insp = app.inspection().unwrap();
+        assert!(
+            insp.layers.iter().all(|l| l.status.is_ok()),
+            "{:?}",
+            app.message
+        );
+    }
+
+    #[test]
+    fn export_bytes_are_sign_then_export_format() {
+        use crate::jose::sign::{SignOptions, sign_jws};
+        let mut app = editing(4); // Adictiz HS256: deterministic signatures
+        app.update(Action::Edit(EditCmd::Sub));
+        app.update(Action::ClearInput);
+        for c in "someone-else".chars() {
+            app.update(Action::Char(c));
+        }
+        app.update(Action::Submit);
+        let e = app.edit.clone().unwrap();
+        assert_eq!(e.claims["sub"], json!("someone-else"));
+        let key = app
+            .ring
+            .keys
+            .iter()
+            .find(|k| Some(&k.name) == e.key.as_ref())
+            .unwrap();
+        let token = sign_jws(
+            &e.header,
+            &crate::sign::claims_bytes(&e.claims),
+            key,
+            &SignOptions::default(),
+        )
+        .unwrap();
+        for f in ExportFormat::ALL {
+            assert_eq!(
+                app.export_text(f).unwrap(),
+                export::format(&token, f, None).unwrap(),
+                "{}",
+                f.name()
+            );
+        }
+        // The menu copies through the event loop.
+        app.update(Action::Edit(EditCmd::ExportMenu));
+        app.update(Action::Down);
+        app.update(Action::Submit);
+        assert!(matches!(
+            app.effects.last(),
+            Some(Effect::CopyToClipboard { text, .. }) if *text == export::format(&token, ExportFormat::QualifioUrl, None).unwrap()
+        ));
+    }
+
+    #[test]
+    fn export_to_a_file_writes_the_snippet() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.jwt");
+        let mut app = editing(4);
+        app.update(Action::Edit(EditCmd::ExportMenu));
+        app.update(Action::Char('f'));
+        for c in path.display().to_string().chars() {
+            app.update(Action::Char(c));
+        }
+        app.update(Action::Submit);
+        let written = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(written, app.export_text(ExportFormat::Raw).unwrap());
+        assert!(app.message.as_ref().unwrap().text.contains("wrote"));
+    }
+
+    #[test]
+    fn bad_json_is_reported_and_kept() {
+        let mut app = editing(0);
+        app.update(Action::Edit(EditCmd::JsonEditor));
+        let Modal::Editor(ed) = &app.modal else {
+            panic!("editor open")
+        };
+        let original = ed.text();
+        app.update(Action::Editor(EditorOp::Down));
+        app.update(Action::Editor(EditorOp::End));
+        app.update(Action::Editor(EditorOp::Backspace)); // drop the `{` of "header": {
+        app.update(Action::Editor(EditorOp::Apply));
+        let Modal::Editor(ed) = &app.modal else {
+            panic!("editor stays open")
+        };
+        let (line, col, msg) = ed.error.clone().unwrap();
+        assert!(line >= 2 && col >= 1, "{msg}");
+        assert!(msg.contains(&format!("line {line}, column {col}")), "{msg}");
+        let broken = ed.text();
+        app.update(Action::Editor(EditorOp::Close));
+        assert_eq!(
+            app.edit.as_ref().unwrap().draft.as_deref(),
+            Some(broken.as_str())
+        );
+        // Reopened: the broken text, with the error.
+        app.update(Action::Edit(EditCmd::JsonEditor));
+        let Modal::Editor(ed) = &app.modal else {
+            panic!("editor open")
+        };
+        assert_eq!(ed.text(), broken);
+        assert!(ed.error.is_some());
+        app.update(Action::Editor(EditorOp::Reset));
+        app.update(Action::Editor(EditorOp::Apply));
+        assert_eq!(app.modal, Modal::None);
+        let _ = original;
+        // The external editor's text goes the same way.
+        app.update(Action::ExternalEdited(Ok(
+            "{\"header\": {}, \"payload\": tru}".into(),
+        )));
+        assert!(app.message.as_ref().unwrap().error);
+        assert!(
+            app.message
+                .as_ref()
+                .unwrap()
+                .text
+                .contains("line 1, column")
+        );
+        assert!(app.edit.as_ref().unwrap().draft.is_some());
+        app.update(Action::Edit(EditCmd::ExternalEditor));
+        assert_eq!(
+            app.effects.last(),
+            Some(&Effect::OpenEditor(
+                "{\"header\": {}, \"payload\": tru}".into()
+            ))
+        );
+    }
+
+    #[test]
+    fn json_edits_change_the_claims() {
+        let mut app = editing(0);
+        let mut doc = app.edit.as_ref().unwrap().document();
+        doc = doc.replace("\"cw\": true", "\"cw\": false");
+        app.update(Action::ExternalEdited(Ok(doc)));
+        assert_eq!(
+            app.edit.as_ref().unwrap().claims["gift"]["cw"],
+            json!(false),
+            "{:?}",
+            app.message
+        );
+        assert!(!app.message.as_ref().unwrap().error);
+    }
+}

@@ -1,0 +1,385 @@
+//! Edit mode's widgets: the edit pane (the claim toggles with their values, the signing key,
+//! alg and JWE wrapping, in the Header pane's place), the JSON editor popup and the export
+//! menu. Everything here is about the EDITED copy and says so.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
+
+use crate::export::{ExportFormat, placeholder_note};
+use crate::report::Overall;
+use crate::tui::app::{App, Pane};
+use crate::tui::edit::{self, Edit};
+use crate::tui::editing::editor_rows;
+use crate::tui::editor::TextEditor;
+use crate::tui::keymap::Binding;
+use crate::tui::theme::Theme;
+use crate::tui::view::{centered, pane_block};
+
+/// Rows of the edit pane's content.
+pub const HEIGHT: u16 = 7;
+
+fn key_label(b: &Binding) -> String {
+    b.keys.first().map(|k| k.label()).unwrap_or_default()
+}
+
+/// `key name value` as spans.
+fn item<'a>(keys: String, name: &str, value: String, t: &Theme) -> Vec<Span<'a>> {
+    vec![
+        Span::styled(keys, t.hint_key),
+        Span::styled(format!(" {name} "), t.dim),
+        Span::styled(value, t.text),
+    ]
+}
+
+fn gap<'a>() -> Span<'a> {
+    Span::raw("  ")
+}
+
+/// The verdict word of the original, as the status bar writes it.
+pub fn overall_word(o: Overall) -> String {
+    let symbol = match o {
+        Overall::Accepted => "✔",
+        Overall::Rejected => "✖",
+        Overall::NotVerified => "?",
+    };
+    format!("{symbol} {}", o.label())
+}
+
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    let Some(e) = &app.edit else {
+        return;
+    };
+    let t = &app.theme;
+    let km = &app.keymap;
+    let title = Line::from(vec![
+        Span::styled(
+            " EDITED ",
+            t.status_message.add_modifier(Modifier::REVERSED),
+        ),
+        Span::raw(format!(
+            " copy of {}/{} · original {} (unchanged)",
+            e.source + 1,
+            app.history.len(),
+            overall_word(e.original_overall)
+        )),
+    ]);
+    let block = pane_block(title, app.focus == Pane::Header, t);
+    let c = &e.claims;
+    let mut lines = vec![
+        Line::from(
+            [
+                item(key_label(&km.cw), "cw", edit::shown(c, edit::CW), t),
+                vec![gap()],
+                item(
+                    format!("{}/{}", key_label(&km.label), key_label(&km.label_toggle)),
+                    "label",
+                    edit::shown(c, edit::LABEL),
+                    t,
+                ),
+            ]
+            .concat(),
+        ),
+        Line::from(
+            [
+                item(
+                    key_label(&km.can_play),
+                    "canPlay",
+                    edit::shown(c, edit::CAN_PLAY),
+                    t,
+                ),
+                vec![gap()],
+                item(
+                    format!(
+                        "{}{}{}",
+                        key_label(&km.nb_up),
+                        key_label(&km.nb_down),
+                        key_label(&km.nb_absent)
+                    ),
+                    "nb",
+                    edit::shown(c, edit::NB),
+                    t,
+                ),
+                vec![gap()],
+                item(
+                    key_label(&km.limit_absent),
+                    "limit",
+                    if edit::get(c, &["limit"]).is_some() {
+                        "present".to_string()
+                    } else {
+                        "absent".to_string()
+                    },
+                    t,
+                ),
+            ]
+            .concat(),
+        ),
+        Line::from(item(
+            format!(
+                "{}{}{}",
+                key_label(&km.exp_hour),
+                key_label(&km.exp_day),
+                key_label(&km.exp_past)
+            ),
+            "exp +1h +1d -1m",
+            exp_value(e, app.at),
+            t,
+        )),
+        Line::from(
+            [
+                item(
+                    key_label(&km.campaign_id),
+                    "campaignId",
+                    edit::shown(c, &["campaignId"]),
+                    t,
+                ),
+                vec![gap()],
+                item(key_label(&km.sub), "sub", edit::shown(c, &["sub"]), t),
+            ]
+            .concat(),
+        ),
+        Line::from(
+            [
+                item(
+                    key_label(&km.next_key),
+                    "key",
+                    e.key.clone().unwrap_or_else(|| "none".into()),
+                    t,
+                ),
+                vec![gap()],
+                item(key_label(&km.next_alg), "alg", e.alg().to_string(), t),
+            ]
+            .concat(),
+        ),
+        Line::from(
+            [
+                item(
+                    key_label(&km.jwe),
+                    "JWE",
+                    match &e.encrypt {
+                        Some((k, _)) => format!("dir with {k}"),
+                        None => "none".to_string(),
+                    },
+                    t,
+                ),
+                vec![gap()],
+                item(
+                    key_label(&km.enc),
+                    "enc",
+                    e.encrypt
+                        .as_ref()
+                        .map_or("-".to_string(), |(_, enc)| enc.clone()),
+                    t,
+                ),
+            ]
+            .concat(),
+        ),
+    ];
+    let mut last = item(key_label(&km.json_editor), "JSON", String::new(), t);
+    last.push(gap());
+    last.extend(item(
+        key_label(&km.external_editor),
+        "$EDITOR",
+        String::new(),
+        t,
+    ));
+    last.push(gap());
+    last.extend(item(key_label(&km.export), "export", String::new(), t));
+    if e.draft.is_some() {
+        last.push(Span::styled(" · draft kept", t.status_error));
+    }
+    lines.push(Line::from(last));
+    Paragraph::new(lines).block(block).render(area, buf);
+}
+
+fn exp_value(e: &Edit, at: i64) -> String {
+    match edit::get(&e.claims, &["exp"]).and_then(serde_json::Value::as_i64) {
+        Some(exp) => format!(
+            "{} ({})",
+            crate::time::rfc3339(exp),
+            crate::time::relative(exp, at)
+        ),
+        None => edit::shown(&e.claims, &["exp"]),
+    }
+}
+
+fn frame<'a>(title: String, t: &Theme) -> Block<'a> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_style(t.popup_border)
+        .title(Line::styled(format!(" {title} "), t.popup_border))
+}
+
+/// The JSON editor popup: line numbers, the text scrolled to the cursor, the error (line and
+/// column) or the keys at the bottom.
+pub fn editor(app: &App, ed: &TextEditor, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let popup = centered(
+        area,
+        area.width.saturating_sub(4).min(120),
+        area.height.saturating_sub(4),
+    );
+    Clear.render(popup, buf);
+    let block = frame("EDITED token: header and payload JSON".to_string(), t);
+    let inner = block.inner(popup);
+    block.render(popup, buf);
+    let rows = editor_rows(area.height).min(inner.height.saturating_sub(2) as usize);
+    let gutter = format!("{}", ed.lines.len()).len().max(2);
+    let text_w = (inner.width as usize).saturating_sub(gutter + 3).max(1);
+    let left = ed.col.saturating_sub(text_w.saturating_sub(1));
+    let mut lines = Vec::new();
+    for (i, line) in ed.lines.iter().enumerate().skip(ed.top).take(rows) {
+        let shown: String = line.chars().skip(left).take(text_w).collect();
+        let shown = crate::view::escape_control(&shown);
+        let error_line = ed.error.as_ref().is_some_and(|(l, _, _)| *l == i + 1);
+        let mut spans = vec![Span::styled(
+            format!("{:>gutter$} │ ", i + 1),
+            if error_line { t.status_error } else { t.dim },
+        )];
+        if i == ed.row {
+            let col = ed.col - left;
+            let before: String = shown.chars().take(col).collect();
+            let at: String = shown.chars().nth(col).map_or(" ".into(), String::from);
+            let after: String = shown.chars().skip(col + 1).collect();
+            spans.push(Span::styled(before, t.popup_input));
+            spans.push(Span::styled(
+                at,
+                t.popup_input.add_modifier(Modifier::REVERSED),
+            ));
+            spans.push(Span::styled(after, t.popup_input));
+        } else {
+            spans.push(Span::styled(shown, t.popup_input));
+        }
+        lines.push(Line::from(spans));
+    }
+    Paragraph::new(lines).render(Rect::new(inner.x, inner.y, inner.width, rows as u16), buf);
+    let footer = Rect::new(
+        inner.x,
+        inner.y + inner.height.saturating_sub(2),
+        inner.width,
+        2.min(inner.height),
+    );
+    let mut foot = Vec::new();
+    match &ed.error {
+        Some((_, _, msg)) => foot.push(Line::styled(
+            format!("✖ {}", crate::view::escape_control(msg)),
+            t.status_error,
+        )),
+        None => foot.push(Line::styled(
+            format!("line {}, column {}", ed.row + 1, ed.col + 1),
+            t.dim,
+        )),
+    }
+    foot.push(Line::from(vec![
+        Span::styled("Ctrl-S", t.hint_key),
+        Span::styled(" apply and re-sign  ", t.dim),
+        Span::styled("Esc", t.hint_key),
+        Span::styled(" close (text kept)  ", t.dim),
+        Span::styled("Ctrl-R", t.hint_key),
+        Span::styled(" reset", t.dim),
+    ]));
+    Paragraph::new(foot)
+        .wrap(Wrap { trim: false })
+        .render(footer, buf);
+}
+
+fn describe(f: ExportFormat) -> &'static str {
+    match f {
+        ExportFormat::Raw => "the compact token",
+        ExportFormat::QualifioUrl => "Qualifio campaign URL with qual_token=",
+        ExportFormat::QualifioJs => "Qualifio JS tag (qual_token=, setMetaData)",
+        ExportFormat::AdictizUrl => "Adictiz Box URL with ?jwt=",
+        ExportFormat::Bearer => "Authorization: Bearer header",
+        ExportFormat::Curl => "curl command with the Bearer header",
+    }
+}
+
+/// `token` with what changes from run to run (signature, ciphertext) as dots: snapshots only.
+fn redacted(app: &App, text: &str) -> String {
+    let Some(Ok(token)) = app.edit.as_ref().map(|e| &e.token) else {
+        return text.to_string();
+    };
+    if !app.redact_volatile {
+        return text.to_string();
+    }
+    let segments: Vec<&str> = token.split('.').collect();
+    let keep = if segments.len() == 5 { 1 } else { 2 };
+    let redacted: Vec<String> = segments
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            if i < keep {
+                s.to_string()
+            } else {
+                "·".repeat(s.len())
+            }
+        })
+        .collect();
+    text.replace(token.as_str(), &redacted.join("."))
+}
+
+/// The export menu: the formats of `tokenscope sign --format`, a preview of the selected one.
+pub fn export_menu(app: &App, sel: usize, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let popup = centered(area, area.width.saturating_sub(6).min(100), 20);
+    Clear.render(popup, buf);
+    let block = frame("Export the EDITED token".to_string(), t);
+    let inner = block.inner(popup);
+    block.render(popup, buf);
+    let mut lines = Vec::new();
+    for (i, f) in ExportFormat::ALL.iter().enumerate() {
+        let selected = i == sel;
+        let style = if selected {
+            t.table_applies
+        } else {
+            Style::default()
+        };
+        lines.push(Line::from(vec![
+            Span::styled(if selected { "▶ " } else { "  " }, style),
+            Span::styled(format!("{} ", i + 1), t.hint_key),
+            Span::styled(format!("{:<13}", f.name()), style),
+            Span::styled(describe(*f), t.dim),
+        ]));
+    }
+    let base = app.edit.as_ref().and_then(|e| e.base_url.as_deref());
+    lines.push(Line::from(vec![
+        Span::styled("base URL ", t.table_header),
+        Span::styled(base.unwrap_or("(placeholder)").to_string(), t.text),
+    ]));
+    lines.push(Line::from(vec![
+        Span::styled("Enter", t.hint_key),
+        Span::styled("/", t.dim),
+        Span::styled("c", t.hint_key),
+        Span::styled(" copy  ", t.dim),
+        Span::styled("f", t.hint_key),
+        Span::styled(" write to a file  ", t.dim),
+        Span::styled("u", t.hint_key),
+        Span::styled(" base URL  ", t.dim),
+        Span::styled("Esc", t.hint_key),
+        Span::styled(" close", t.dim),
+    ]));
+    let format = ExportFormat::ALL[sel.min(ExportFormat::ALL.len() - 1)];
+    let preview = match app.export_text(format) {
+        Ok(text) => redacted(app, &text),
+        Err(e) => format!("✖ {e}"),
+    };
+    lines.push(Line::styled(
+        format!(
+            "── {} (as tokenscope sign --format {}) ──",
+            format.name(),
+            format.name()
+        ),
+        t.dim,
+    ));
+    if let Some(note) = placeholder_note(format, base) {
+        lines.push(Line::styled(format!("note: {note}"), t.dim));
+    }
+    for l in preview.lines() {
+        lines.push(Line::styled(crate::view::escape_control(l), t.popup_text));
+    }
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .render(inner, buf);
+}
