@@ -265,7 +265,7 @@ fn claims(ctx: &mut Ctx<'_, '_>) {
     }
     let mut times = Times::default();
     for name in TIME_CLAIMS {
-        let Some(v) = ctx.claims.get(*name).cloned() else {
+        let Some(v) = ctx.claims.get(*name) else {
             continue;
         };
         let claim = format!("/{name}");
@@ -281,7 +281,7 @@ fn claims(ctx: &mut Ctx<'_, '_>) {
                 claim,
                 format!(
                     "{name} is {}, not a NumericDate (a JSON number of seconds): {hint}",
-                    seen(&v)
+                    seen(v)
                 ),
             );
             continue;
@@ -293,7 +293,7 @@ fn claims(ctx: &mut Ctx<'_, '_>) {
                 claim,
                 format!(
                     "{name} is {}, which looks like milliseconds ({} if divided by 1000): NumericDate is seconds; send {}",
-                    render(&v),
+                    render(v),
                     rfc3339(secs / 1000),
                     secs / 1000
                 ),

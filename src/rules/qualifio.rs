@@ -428,7 +428,7 @@ fn participation(ctx: &mut Ctx<'_, '_>) -> (Participation, Vec<PathStep>) {
     };
     let mut steps = Vec::new();
     let row = |i: usize, steps: &mut Vec<PathStep>| steps.push(tables::participation_step(i));
-    let limit = match ctx.claims.get("limit").cloned() {
+    let limit = match ctx.claims.get("limit") {
         None => {
             row(0, &mut steps);
             return (out, steps);
@@ -440,7 +440,7 @@ fn participation(ctx: &mut Ctx<'_, '_>) -> (Participation, Vec<PathStep>) {
                 "/limit",
                 format!(
                     "limit is {}: it must be an object such as {{\"canPlay\": true, \"nb\": 1}}",
-                    seen(&v)
+                    seen(v)
                 ),
             );
             out.outcome = O::Invalid;
@@ -450,13 +450,13 @@ fn participation(ctx: &mut Ctx<'_, '_>) -> (Participation, Vec<PathStep>) {
     };
     unknown_members(
         ctx,
-        &limit,
+        limit,
         "/limit",
         &["canPlay", "nb"],
         &ids::QUALIFIO_LIMIT_UNKNOWN_MEMBER,
     );
-    let can_play = can_play(&limit);
-    let nb = nb(&limit);
+    let can_play = can_play(limit);
+    let nb = nb(limit);
     if let Member::Ok(n) = nb {
         out.nb = Some(n);
     }
@@ -585,7 +585,7 @@ fn win(ctx: &mut Ctx<'_, '_>) -> (Win, Vec<PathStep>) {
     };
     let mut steps = Vec::new();
     let row = |i: usize, steps: &mut Vec<PathStep>| steps.push(tables::win_step(i));
-    let gift = match ctx.claims.get("gift").cloned() {
+    let gift = match ctx.claims.get("gift") {
         None => {
             row(6, &mut steps);
             return (out, steps);
@@ -597,7 +597,7 @@ fn win(ctx: &mut Ctx<'_, '_>) -> (Win, Vec<PathStep>) {
                 "/gift",
                 format!(
                     "gift is {}: it must be an object such as {{\"cw\": true, \"label\": \"...\"}}",
-                    seen(&v)
+                    seen(v)
                 ),
             );
             out.outcome = O::Invalid;
@@ -607,7 +607,7 @@ fn win(ctx: &mut Ctx<'_, '_>) -> (Win, Vec<PathStep>) {
     };
     unknown_members(
         ctx,
-        &gift,
+        gift,
         "/gift",
         &["cw", "label"],
         &ids::QUALIFIO_GIFT_UNKNOWN_MEMBER,
@@ -624,7 +624,7 @@ fn win(ctx: &mut Ctx<'_, '_>) -> (Win, Vec<PathStep>) {
         Some(Value::Bool(b)) => Member::Ok(*b),
         Some(v) => Member::Bad(v, String::from("a JSON boolean")),
     };
-    let mut label = label(&gift);
+    let mut label = label(gift);
     // RULES.md: an empty-string label counts as absent, with a warning.
     if let Member::Ok(s) = &label
         && s.is_empty()
@@ -735,7 +735,7 @@ fn win(ctx: &mut Ctx<'_, '_>) -> (Win, Vec<PathStep>) {
 }
 
 fn optin(ctx: &mut Ctx<'_, '_>) {
-    let Some(optin) = ctx.claims.get("optin").cloned() else {
+    let Some(optin) = ctx.claims.get("optin") else {
         return;
     };
     let Value::Object(optin) = optin else {
@@ -744,13 +744,13 @@ fn optin(ctx: &mut Ctx<'_, '_>) {
             "/optin",
             format!(
                 "optin is {}: it must be an object of optin variables, e.g. {{\"myOptin\": 1}}",
-                seen(&optin)
+                seen(optin)
             ),
         );
         return;
     };
     let known = ctx.input.campaign.and_then(|c| c.optins.clone());
-    for (name, v) in &optin {
+    for (name, v) in optin {
         let claim = child("/optin", name);
         if !optin_value_ok(v) {
             ctx.report(
@@ -791,7 +791,7 @@ fn form_text(v: &Value) -> Option<String> {
 /// 000: form values must be "exactly the same as the value put behind the field. The value is
 /// case sensitive." Checked only against a campaign file that lists the fields.
 fn form(ctx: &mut Ctx<'_, '_>) {
-    let Some(form) = ctx.claims.get("form").cloned() else {
+    let Some(form) = ctx.claims.get("form") else {
         return;
     };
     let Value::Object(form) = form else {
@@ -800,7 +800,7 @@ fn form(ctx: &mut Ctx<'_, '_>) {
             "/form",
             format!(
                 "form is {}: it must be an object of Qualifio variables, e.g. {{\"firstname\": \"Ada\"}}",
-                seen(&form)
+                seen(form)
             ),
         );
         return;
@@ -808,7 +808,7 @@ fn form(ctx: &mut Ctx<'_, '_>) {
     let Some(fields) = ctx.input.campaign.and_then(|c| c.form.clone()) else {
         return;
     };
-    for (name, v) in &form {
+    for (name, v) in form {
         let claim = child("/form", name);
         let Some(allowed) = fields.get(name) else {
             let hint = match did_you_mean(name, fields.keys().map(String::as_str)) {

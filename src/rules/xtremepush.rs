@@ -55,7 +55,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_, '_>) {
     if !ctx.has_claims() {
         return;
     }
-    match ctx.claims.get("sub").cloned() {
+    match ctx.claims.get("sub") {
         None => ctx.report(
             &ids::XTREMEPUSH_SUB_MISSING,
             "/sub",
@@ -66,7 +66,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_, '_>) {
             "/sub",
             format!(
                 "sub is {}: send the User ID recorded in Data Manager, e.g. \"sub\": \"user_88421\"",
-                quote(&s)
+                quote(s)
             ),
         ),
         Some(Value::String(_)) => {}
@@ -75,7 +75,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_, '_>) {
             "/sub",
             format!(
                 "sub is {}: the User ID should be a string, e.g. \"sub\": \"user_88421\"",
-                seen(&v)
+                seen(v)
             ),
         ),
     }
