@@ -2,6 +2,10 @@ use std::process::ExitCode;
 
 use tokenscope::commands::{self, Exit, exit};
 
+// Batch mode allocates and frees many small values per token; mimalloc keeps that cheap.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     match commands::run(tokenscope::cli::parse()) {
         Ok(code) => code,
