@@ -1,0 +1,110 @@
+//! The core on small Qualifio-like tokens: decoding, verification per alg, the rules, and
+//! batch mode on one thread. Built by CI (`cargo clippy --all-targets`), run by hand:
+//! `cargo bench --bench core`. `scripts/bench` gives the ratios against `openssl speed`.
+
+use std::hint::black_box;
+use std::io::Cursor;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use serde_json::{Map, json};
+use tokenscope::cli::GenType;
+use tokenscope::inspect::{Options, inspect_token};
+use tokenscope::jose::sign::{SignOptions, sign_jws};
+use tokenscope::keys::{Key, KeyRing};
+use tokenscope::{ProfileChoice, batch, keys};
+
+/// 2024-05-01T12:00:00Z.
+const AT: i64 = 1_714_564_800;
+
+fn key(kind: GenType) -> Key {
+    let stored = keys::generate("bench", kind, 32).unwrap_or_else(|e| panic!("generate: {e}"));
+    let (mut ring, _) = stored
+        .keys(&std::env::temp_dir())
+        .unwrap_or_else(|e| panic!("parse: {e}"));
+    ring.remove(0)
+}
+
+fn token(key: &Key, alg: &str, i: usize) -> String {
+    let claims = json!({
+        "sub": format!("participant-{i:08}"), "iss": "ACME Games", "iat": AT - 60, "nbf": AT - 120,
+        "exp": AT + 86_400, "campaignId": "123456",
+        "limit": {"canPlay": true, "nb": 3},
+        "gift": {"cw": i.is_multiple_of(2), "label": "five-night getaway to Lanzarote"},
+        "form": {"firstname": "Alexandra", "lastname": "Dupont-Lefebvre", "country": "BE"},
+        "optin": {"newsletter": 1}, "custom": {"segment": "gold", "note": "x".repeat(160)},
+    });
+    let body = serde_json::to_vec(&claims).unwrap_or_default();
+    sign_jws(
+        &Map::new(),
+        &body,
+        key,
+        &SignOptions {
+            alg: Some(alg),
+            kid: None,
+        },
+    )
+    .unwrap_or_else(|e| panic!("sign: {e}"))
+}
+
+fn options() -> Options {
+    Options {
+        profile: ProfileChoice::Auto,
+        at: AT,
+        skew: 60,
+        ..Options::default()
+    }
+}
+
+fn bench(c: &mut Criterion) {
+    let opts = options();
+    let empty = KeyRing::default();
+    for (alg, kind) in [
+        ("RS256", GenType::Rsa2048),
+        ("ES256", GenType::P256),
+        ("HS256", GenType::Hmac),
+        ("EdDSA", GenType::Ed25519),
+    ] {
+        let ring = KeyRing {
+            keys: vec![key(kind)],
+        };
+        let t = token(&ring.keys[0], alg, 1);
+        if alg == "HS256" {
+            c.bench_function("decode only (no key)", |b| {
+                b.iter(|| inspect_token(black_box(&t), Vec::new(), &empty, &opts))
+            });
+        }
+        c.bench_function(&format!("inspect {alg} with its key"), |b| {
+            b.iter(|| inspect_token(black_box(&t), Vec::new(), &ring, &opts))
+        });
+        if alg == "RS256" || alg == "HS256" {
+            let log: String = (0..1000)
+                .map(|i| token(&ring.keys[0], alg, i) + "\n")
+                .collect();
+            let mut group = c.benchmark_group(format!("batch {alg}"));
+            group.throughput(Throughput::Elements(1000));
+            group.sample_size(10);
+            group.bench_function("1000 tokens, 1 thread", |b| {
+                b.iter(|| {
+                    let mut n = 0usize;
+                    batch::run(
+                        Cursor::new(log.as_bytes()),
+                        &ring,
+                        &opts,
+                        1,
+                        |item| batch::Stats::of(&item),
+                        |_| {
+                            n += 1;
+                            Ok(())
+                        },
+                    )
+                    .unwrap_or_else(|e| panic!("batch: {e}"));
+                    n
+                })
+            });
+            group.finish();
+        }
+    }
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
