@@ -25,6 +25,9 @@ pub struct Item {
 /// Read `input` to the end and inspect every token with `threads` workers. Each item goes
 /// through `process` on its worker (so a whole `Inspection` never outlives its thread: it
 /// becomes a small record, or a JSON line), then the records reach `sink` in input order.
+///
+/// With several threads the work is pipelined: while the workers inspect one chunk, the
+/// calling thread hands the previous chunk's records to `sink` and reads the next chunk.
 pub fn run<R: Send>(
     input: impl BufRead,
     ring: &KeyRing,
@@ -34,57 +37,82 @@ pub fn run<R: Send>(
     mut sink: impl FnMut(R) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
     let threads = threads.max(1);
-    let mut pending: Vec<(usize, String)> = Vec::with_capacity(CHUNK);
-    let mut flush = |pending: &mut Vec<(usize, String)>| -> std::io::Result<()> {
-        for record in inspect_chunk(pending, ring, opts, threads, &process) {
-            sink(record)?;
+    let mut lines = input.lines().enumerate();
+    let mut next_chunk = || -> std::io::Result<Vec<(usize, String)>> {
+        let mut chunk = Vec::with_capacity(CHUNK);
+        while chunk.len() < CHUNK {
+            let Some((index, line)) = lines.next() else {
+                break;
+            };
+            let line = match line {
+                Ok(l) => l,
+                // A line that is not UTF-8 cannot hold a compact token; skip it.
+                Err(e) if e.kind() == std::io::ErrorKind::InvalidData => continue,
+                Err(e) => return Err(e),
+            };
+            chunk.extend(tokens_in_line(&line).into_iter().map(|t| (index + 1, t)));
         }
-        pending.clear();
-        Ok(())
+        Ok(chunk)
     };
-    for (index, line) in input.lines().enumerate() {
-        let line = match line {
-            Ok(l) => l,
-            // A line that is not UTF-8 cannot hold a compact token worth reading; skip it.
-            Err(e) if e.kind() == std::io::ErrorKind::InvalidData => continue,
-            Err(e) => return Err(e),
-        };
-        for token in tokens_in_line(&line) {
-            pending.push((index + 1, token));
-        }
-        if pending.len() >= CHUNK {
-            flush(&mut pending)?;
-        }
-    }
-    flush(&mut pending)
-}
-
-fn inspect_chunk<R: Send>(
-    pending: &[(usize, String)],
-    ring: &KeyRing,
-    opts: &Options,
-    threads: usize,
-    process: &(impl Fn(Item) -> R + Sync),
-) -> Vec<R> {
-    let one = |(line, token): &(usize, String)| {
+    let inspect_one = |(line, token): (usize, String)| {
         process(Item {
-            line: *line,
-            result: inspect_token(token, Vec::new(), ring, opts),
+            line,
+            result: inspect_token(&token, Vec::new(), ring, opts),
         })
     };
-    if threads == 1 || pending.len() < 2 {
-        return pending.iter().map(one).collect();
+
+    if threads == 1 {
+        loop {
+            let chunk = next_chunk()?;
+            if chunk.is_empty() {
+                return Ok(());
+            }
+            for record in chunk.into_iter().map(inspect_one) {
+                sink(record)?;
+            }
+        }
     }
-    let per = pending.len().div_ceil(threads);
+
     std::thread::scope(|scope| {
-        let handles: Vec<_> = pending
-            .chunks(per)
-            .map(|part| scope.spawn(move || part.iter().map(one).collect::<Vec<_>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
-            .collect()
+        let inspect_one = &inspect_one;
+        let spawn = |chunk: Vec<(usize, String)>| {
+            let per = chunk.len().div_ceil(threads).max(1);
+            let mut parts = Vec::new();
+            let mut rest = chunk;
+            while !rest.is_empty() {
+                let tail = rest.split_off(per.min(rest.len()));
+                parts.push(std::mem::replace(&mut rest, tail));
+            }
+            parts
+                .into_iter()
+                .map(|part| {
+                    scope.spawn(move || part.into_iter().map(inspect_one).collect::<Vec<R>>())
+                })
+                .collect::<Vec<_>>()
+        };
+        let mut running: Vec<std::thread::ScopedJoinHandle<'_, Vec<R>>> = Vec::new();
+        let mut current = next_chunk()?;
+        loop {
+            let started = if current.is_empty() {
+                Vec::new()
+            } else {
+                spawn(current)
+            };
+            for handle in running {
+                let records: Vec<R> = match handle.join() {
+                    Ok(r) => r,
+                    Err(panic) => std::panic::resume_unwind(panic),
+                };
+                for record in records {
+                    sink(record)?;
+                }
+            }
+            if started.is_empty() {
+                return Ok(());
+            }
+            running = started;
+            current = next_chunk()?;
+        }
     })
 }
 
@@ -270,5 +298,72 @@ impl Summary {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+    /// More tokens than two chunks, with blank and tokenless lines between them.
+    fn log() -> String {
+        let h = URL_SAFE_NO_PAD.encode(br#"{"alg":"HS256"}"#);
+        (0..(CHUNK * 2 + 123))
+            .map(|i| {
+                let p = URL_SAFE_NO_PAD.encode(format!(r#"{{"sub":"{i}"}}"#));
+                let tag = crate::jose::hmac::sign("HS256", b"k", format!("{h}.{p}").as_bytes())
+                    .unwrap_or_default();
+                let t = format!("{h}.{p}.{}", URL_SAFE_NO_PAD.encode(tag));
+                if i % 7 == 0 {
+                    format!("{t}\n\nno token\n")
+                } else {
+                    format!("{t}\n")
+                }
+            })
+            .collect()
+    }
+
+    fn subs(threads: usize, text: &str) -> Vec<(usize, String)> {
+        let mut out = Vec::new();
+        let opts = Options::default();
+        run(
+            std::io::Cursor::new(text.as_bytes()),
+            &KeyRing::default(),
+            &opts,
+            threads,
+            |item| {
+                let sub = item
+                    .result
+                    .ok()
+                    .and_then(|i| i.payload)
+                    .and_then(|p| p.get("sub").and_then(|s| s.as_str().map(str::to_string)))
+                    .unwrap_or_default();
+                (item.line, sub)
+            },
+            |r| {
+                out.push(r);
+                Ok(())
+            },
+        )
+        .unwrap();
+        out
+    }
+
+    #[test]
+    fn every_thread_count_gives_the_same_records_in_input_order() {
+        let text = log();
+        let one = subs(1, &text);
+        assert_eq!(one.len(), CHUNK * 2 + 123);
+        assert!(
+            one.windows(2).all(|w| w[0].0 < w[1].0),
+            "line numbers increase"
+        );
+        for (i, (_, sub)) in one.iter().enumerate() {
+            assert_eq!(sub, &i.to_string());
+        }
+        assert_eq!(subs(2, &text), one);
+        assert_eq!(subs(3, &text), one);
     }
 }
