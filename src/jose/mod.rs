@@ -270,7 +270,7 @@ pub fn verify_jws(
                     format!(
                         "the signature matches this key, but its kid is '{}' while the token names '{}'",
                         key.kid.as_deref().unwrap_or_default(),
-                        token_kid.unwrap_or_default()
+                        shown(token_kid.unwrap_or_default())
                     ),
                 ));
             }
@@ -290,7 +290,7 @@ pub fn verify_jws(
                 format!(
                     "kid '{}' differs from the token's '{}' (and the signature does not match)",
                     key.kid.as_deref().unwrap_or_default(),
-                    token_kid.unwrap_or_default()
+                    shown(token_kid.unwrap_or_default())
                 ),
             )),
             (Ok(false), _) => {
@@ -313,7 +313,7 @@ pub fn verify_jws(
         out.status = LayerStatus::Invalid;
         out.detail = format!(
             "the signature matches a key whose kid differs from the token's '{}'",
-            token_kid.unwrap_or_default()
+            shown(token_kid.unwrap_or_default())
         );
     } else if mismatch {
         out.status = LayerStatus::Invalid;
@@ -353,10 +353,19 @@ fn forged_with_public_key(
         candidates.push(("PKCS#1 PEM", pem));
     }
     if let Ok(jwk) = crate::keys::public_jwk(key) {
-        candidates.push((
-            "JWK",
-            serde_json::Value::Object(jwk).to_string().into_bytes(),
-        ));
+        // RFC 7638: the required members only, in lexicographic order, no whitespace.
+        let required: std::collections::BTreeMap<&String, &Value> = jwk
+            .iter()
+            .filter(|(k, _)| matches!(k.as_str(), "crv" | "e" | "kty" | "n" | "x" | "y"))
+            .collect();
+        if let Ok(text) = serde_json::to_vec(&required) {
+            candidates.push(("JWK (RFC 7638 members)", text));
+        }
+        let jwk = serde_json::Value::Object(jwk);
+        if let Ok(text) = serde_json::to_vec_pretty(&jwk) {
+            candidates.push(("pretty-printed JWK", text));
+        }
+        candidates.push(("JWK", jwk.to_string().into_bytes()));
     }
     candidates
         .into_iter()
@@ -365,7 +374,17 @@ fn forged_with_public_key(
 }
 
 fn kid_note(kid: Option<&str>) -> String {
-    kid.map(|k| format!(" with kid '{k}'")).unwrap_or_default()
+    kid.map(|k| format!(" with kid '{}'", shown(k)))
+        .unwrap_or_default()
+}
+
+/// A token's `kid` as messages quote it: at most 64 characters (a hostile kid can be 64 KiB).
+fn shown(kid: &str) -> String {
+    const MAX: usize = 64;
+    match kid.char_indices().nth(MAX) {
+        Some((cut, _)) => format!("{}… ({} characters)", &kid[..cut], kid.chars().count()),
+        None => kid.to_string(),
+    }
 }
 
 fn spki(key: &Key) -> &[u8] {
@@ -502,7 +521,7 @@ pub fn decrypt_jwe(
                     format!(
                         "this key decrypts the token, but its kid is '{}' while the token names '{}'",
                         key.kid.as_deref().unwrap_or_default(),
-                        token_kid.unwrap_or_default()
+                        shown(token_kid.unwrap_or_default())
                     ),
                 ));
                 tried = true;
