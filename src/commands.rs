@@ -15,6 +15,7 @@ use crate::profile::{Profile, ProfileChoice};
 use crate::render;
 use crate::report::{Inspection, Overall};
 use crate::rules::Campaign;
+use crate::view::escape_control;
 
 /// Largest input read (RFC-sized tokens are tiny; 16 MiB leaves room for huge test payloads).
 pub const MAX_INPUT: u64 = 16 * 1024 * 1024;
@@ -312,7 +313,7 @@ fn inspect(args: &InspectArgs, store_flag: Option<&Path>, settings: &Settings) -
                 )?;
             }
             out.flush()?;
-            eprintln!("tokenscope: {error}");
+            eprintln!("tokenscope: {}", escape_control(&error.to_string()));
             Err(Exit(exit::USAGE).into())
         }
     }
@@ -628,9 +629,10 @@ fn sign(
             .unwrap_or_default();
         if !t.expected_algs().contains(&alg.as_str()) {
             eprintln!(
-                "tokenscope: note: {} tokens are expected to be signed with {}; this one is {alg}",
+                "tokenscope: note: {} tokens are expected to be signed with {}; this one is {}",
                 t.profile().as_str(),
                 t.expected_algs().join(", "),
+                escape_control(&alg),
             );
         }
     }

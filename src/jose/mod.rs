@@ -487,6 +487,12 @@ pub fn decrypt_jwe(
         return (out, None);
     }
 
+    if let Some(problem) = gcm_shape(token, alg, enc, header) {
+        out.status = LayerStatus::Failed;
+        out.detail = problem;
+        return (out, None);
+    }
+
     let token_kid = header_str(header, "kid");
     let mut context = JweContext::new();
     context.add_compression(Box::new(zip::BoundedDeflate::default()));
@@ -566,6 +572,45 @@ pub fn decrypt_jwe(
         };
     }
     (out, None)
+}
+
+/// RFC 7518 5.3 and 4.7: AES-GCM takes a 96-bit IV and a 128-bit tag. OpenSSL checks a
+/// shorter tag on its own length only, so a tag cut to one byte would be forged in 256
+/// tries: any other length is refused before decrypting.
+fn gcm_shape(token: &str, alg: &str, enc: &str, header: &Map<String, Value>) -> Option<String> {
+    use base64::Engine;
+    let len = |s: &str| {
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(s)
+            .map(|b| b.len())
+            .ok()
+    };
+    let segments: Vec<&str> = token.split('.').collect();
+    if enc.ends_with("GCM") && segments.len() == 5 {
+        for (what, segment, want) in [
+            ("IV", segments[2], 12),
+            ("authentication tag", segments[4], 16),
+        ] {
+            if let Some(n) = len(segment).filter(|n| *n != want) {
+                return Some(format!(
+                    "the {what} is {n} bytes; {enc} needs {want} (RFC 7518 5.3): refused before decrypting"
+                ));
+            }
+        }
+    }
+    if alg.ends_with("GCMKW") {
+        for (member, want) in [("iv", 12), ("tag", 16)] {
+            if let Some(n) = header_str(header, member)
+                .and_then(len)
+                .filter(|n| *n != want)
+            {
+                return Some(format!(
+                    "the header's '{member}' is {n} bytes; {alg} needs {want} (RFC 7518 4.7): refused before decrypting"
+                ));
+            }
+        }
+    }
+    None
 }
 
 type DecrypterResult = Result<Box<dyn JweDecrypter>, (AttemptResult, String)>;
@@ -705,5 +750,49 @@ fn decrypter_for(alg: &str, enc: &str, cek_len: usize, key: &Key) -> DecrypterRe
             format!("{alg} needs the private key; this is {}", describe(key)),
         )),
         _ => wrong(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The HS* path goes through `hmac::Keyed::verify` (constant time): a tag differing only
+    /// in its last byte, a truncated tag and an empty one are all a mismatch.
+    #[test]
+    fn hs_tags_are_checked_by_the_constant_time_path() {
+        let secret = b"0123456789abcdef0123456789abcdef".to_vec();
+        let ring = KeyRing {
+            keys: crate::keys::parse_key_bytes(
+                "k",
+                format!(
+                    r#"{{"kty":"oct","k":"{}"}}"#,
+                    base64::Engine::encode(
+                        &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+                        &secret
+                    )
+                )
+                .as_bytes(),
+            )
+            .unwrap(),
+        };
+        let mut header = Map::new();
+        header.insert("alg".into(), Value::String("HS256".into()));
+        let input = b"eyJhbGciOiJIUzI1NiJ9.e30";
+        let keyed = ring.keys[0].hmac_state("HS256").unwrap();
+        let tag = keyed.sign(input);
+        assert_eq!(tag, hmac::sign("HS256", &secret, input).unwrap());
+        assert_eq!(
+            verify_jws(&header, input, &tag, &ring).status,
+            LayerStatus::Valid
+        );
+        let mut last = tag.clone();
+        last[31] ^= 0x01;
+        for bad in [&last[..], &tag[..31], &tag[..16], &[][..]] {
+            assert!(!keyed.verify(input, bad));
+            let layer = verify_jws(&header, input, bad, &ring);
+            assert_eq!(layer.status, LayerStatus::Invalid);
+            assert_eq!(layer.attempts[0].result, AttemptResult::Mismatch);
+        }
     }
 }
