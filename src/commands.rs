@@ -153,6 +153,7 @@ pub fn key_ring(args: &InspectArgs, store_flag: Option<&Path>) -> Result<(KeyRin
         ring.keys.extend(keys);
     }
     if let Some(secret) = &args.secret {
+        warnings.extend(keys::secret_file_warning(secret));
         let bytes = keys::read_secret_arg(secret, encoding(args.secret_encoding))?;
         let name = if secret.starts_with('@') {
             secret.clone()
@@ -486,6 +487,9 @@ fn signing_key(
         return one_key(keys, &format!("key file '{}'", path.display())).map(Some);
     }
     if let Some(secret) = &args.secret {
+        if let Some(w) = keys::secret_file_warning(secret) {
+            eprintln!("tokenscope: warning: {w}");
+        }
         let bytes = keys::read_secret_arg(secret, encoding(args.secret_encoding))?;
         let name = if secret.starts_with('@') {
             secret.as_str()
