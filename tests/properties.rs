@@ -61,7 +61,9 @@ fn check(insp: &Inspection) {
     }
     let human = tokenscope::render::report(insp, tokenscope::render::Style { color: false });
     assert!(
-        !human.chars().any(|c| c != '\n' && c.is_control()),
+        !human
+            .chars()
+            .any(|c| c != '\n' && c != '\t' && c.is_control()),
         "raw control character in the human report"
     );
 }
@@ -252,4 +254,17 @@ proptest! {
             }
         }
     }
+}
+
+/// Inputs the fuzzers found (tests/fixtures/fuzz), replayed through the same checks.
+#[test]
+fn fuzz_findings_stay_fixed() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzz");
+    let mut n = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        inspect_any(&String::from_utf8_lossy(&bytes), ProfileChoice::Auto);
+        n += 1;
+    }
+    assert!(n > 0);
 }
