@@ -1190,3 +1190,36 @@ fn escape_sequences_never_reach_a_tui_cell() {
         }
     }
 }
+
+#[test]
+fn a_payload_that_is_not_json_never_passes_a_platform_profile() {
+    // Found by the `rules` fuzz target: a text payload skipped every claim rule, so under
+    // --profile qualifio or adictiz a token carrying no claims at all was accepted.
+    let sb = Sandbox::new();
+    let args = secret_args(&sb);
+    for payload in [&b"hello"[..], b"", &[0xff, 0x00, 0x01]] {
+        let input = format!(
+            "{}.{}",
+            b64url(br#"{"alg":"HS256","typ":"JWT"}"#),
+            b64url(payload)
+        );
+        let tag = tokenscope::jose::hmac::sign("HS256", SECRET, input.as_bytes()).unwrap();
+        let token = format!("{input}.{}", b64url(&tag));
+        for (profile, id) in [
+            ("qualifio", "qualifio.sub.missing"),
+            ("adictiz", "adictiz.partner_user_id.missing"),
+            ("xtremepush", "xtremepush.sub.missing"),
+        ] {
+            let mut a = as_strs(&args);
+            a.extend(["--profile", profile]);
+            // The signature is good; the missing claims set refuses the token.
+            let (code, out) = inspect_json(&sb, &a, &token);
+            assert_eq!(code, 1, "{profile} {payload:?}: {out}");
+            assert_eq!(out["accepted"], false, "{profile} {payload:?}");
+            assert!(
+                finding_ids(&out).iter().any(|f| f == id),
+                "{profile}: {out}"
+            );
+        }
+    }
+}

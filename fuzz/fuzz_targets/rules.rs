@@ -55,7 +55,9 @@ fuzz_target!(|data: &[u8]| {
         };
         let insp = inspect_token(&token, Vec::new(), ring(), &opts).expect("a well-formed token");
         assert_eq!(insp.layers[0].status.as_str(), "valid");
-        if insp.accepted {
+        // A platform profile never accepts a token without a claims set (the generic one
+        // may: RFC 7515 payloads need not be JSON).
+        if insp.accepted && profile != ProfileChoice::Auto {
             assert!(insp.payload.as_ref().is_some_and(|p| p.is_object()));
         }
         let _ = tokenscope::rules::render_tables(&insp.verdict);
