@@ -1223,3 +1223,57 @@ fn a_payload_that_is_not_json_never_passes_a_platform_profile() {
         }
     }
 }
+
+#[test]
+fn urls_in_a_jwe_header_are_never_fetched() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let hits = Arc::new(AtomicUsize::new(0));
+    let counter = hits.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            counter.fetch_add(1, Ordering::SeqCst);
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                line.clear();
+            }
+            let _ = write!(stream, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{{}}");
+        }
+    });
+    let sb = Sandbox::new();
+    let cek = [4u8; 32];
+    let key = dir_key(&sb, "dir.jwk", &cek);
+    let encrypter = josekit::jwe::Dir.encrypter_from_bytes(cek).unwrap();
+    for member in ["x5u", "jku"] {
+        let mut header = josekit::jwe::JweHeader::new();
+        header.set_content_encryption("A256GCM");
+        header
+            .set_claim(member, Some(json!(format!("{base}/{member}"))))
+            .unwrap();
+        let jwe =
+            josekit::jwe::serialize_compact(claims().to_string().as_bytes(), &header, &encrypter)
+                .unwrap();
+        for args in [vec![], vec!["--key-file", key.as_str()]] {
+            let mut cmd = sb.cmd();
+            cmd.env("TOKENSCOPE_ALLOW_INSECURE_LOOPBACK", "1")
+                .args(["inspect", "--json"])
+                .args(&args)
+                .arg(&jwe);
+            let (_, out) = json_of(&mut cmd);
+            assert!(
+                finding_ids(&out).contains(&"generic.header.key_reference".to_string()),
+                "{member}: {out}"
+            );
+        }
+    }
+    assert_eq!(
+        hits.load(Ordering::SeqCst),
+        0,
+        "a URL named by a JWE header was fetched"
+    );
+}
