@@ -15,6 +15,7 @@ use crate::profile::{Profile, ProfileChoice};
 use crate::render;
 use crate::report::{Inspection, Overall};
 use crate::rules::Campaign;
+use crate::view::escape_control;
 
 /// Largest input read (RFC-sized tokens are tiny; 16 MiB leaves room for huge test payloads).
 pub const MAX_INPUT: u64 = 16 * 1024 * 1024;
@@ -152,6 +153,7 @@ pub fn key_ring(args: &InspectArgs, store_flag: Option<&Path>) -> Result<(KeyRin
         ring.keys.extend(keys);
     }
     if let Some(secret) = &args.secret {
+        warnings.extend(keys::secret_file_warning(secret));
         let bytes = keys::read_secret_arg(secret, encoding(args.secret_encoding))?;
         let name = if secret.starts_with('@') {
             secret.clone()
@@ -312,7 +314,7 @@ fn inspect(args: &InspectArgs, store_flag: Option<&Path>, settings: &Settings) -
                 )?;
             }
             out.flush()?;
-            eprintln!("tokenscope: {error}");
+            eprintln!("tokenscope: {}", escape_control(&error.to_string()));
             Err(Exit(exit::USAGE).into())
         }
     }
@@ -485,6 +487,9 @@ fn signing_key(
         return one_key(keys, &format!("key file '{}'", path.display())).map(Some);
     }
     if let Some(secret) = &args.secret {
+        if let Some(w) = keys::secret_file_warning(secret) {
+            eprintln!("tokenscope: warning: {w}");
+        }
         let bytes = keys::read_secret_arg(secret, encoding(args.secret_encoding))?;
         let name = if secret.starts_with('@') {
             secret.as_str()
@@ -628,9 +633,10 @@ fn sign(
             .unwrap_or_default();
         if !t.expected_algs().contains(&alg.as_str()) {
             eprintln!(
-                "tokenscope: note: {} tokens are expected to be signed with {}; this one is {alg}",
+                "tokenscope: note: {} tokens are expected to be signed with {}; this one is {}",
                 t.profile().as_str(),
                 t.expected_algs().join(", "),
+                escape_control(&alg),
             );
         }
     }

@@ -176,12 +176,18 @@ fn open_jws(
     opts: &Options,
     work: &mut Work,
 ) -> Result<(), TokenError> {
-    let b64 = jose::b64_flag(&header).unwrap_or(true);
+    let b64_flag = jose::b64_flag(&header);
+    let b64 = b64_flag.clone().unwrap_or(true);
     let segment = &compact.segments[1];
     let detached = segment.is_empty() && opts.detached_payload.is_some();
     let payload = match (&opts.detached_payload, detached) {
         (Some(p), true) => p.clone(),
-        _ if b64 => token::decode_segment("payload", segment)?,
+        // A malformed `b64` is refused by verify_jws with its reason: a payload that is not
+        // base64url must not hide that reason behind a decoding error.
+        _ if b64 => token::decode_segment("payload", segment).or_else(|e| match b64_flag {
+            Err(_) => Ok(segment.as_bytes().to_vec()),
+            Ok(_) => Err(e),
+        })?,
         // RFC 7797: the payload travels as-is.
         _ => segment.as_bytes().to_vec(),
     };

@@ -18,7 +18,9 @@ fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             tracing::error!("command failed");
-            eprintln!("tokenscope: {err:#}");
+            // Errors quote the input (a bad character, a file name): never raw to the terminal.
+            let message = tokenscope::view::escape_control(&format!("{err:#}"));
+            eprintln!("tokenscope: {message}");
             ExitCode::from(exit::USAGE)
         }
     }

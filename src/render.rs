@@ -169,7 +169,10 @@ pub fn report(insp: &Inspection, style: Style) -> String {
         let _ = writeln!(out, "{}", style.heading(&title));
         write_json(
             &mut out,
-            &json_lines(&serde_json::Value::Object(layer.header.clone()), None),
+            &bounded(json_lines(
+                &serde_json::Value::Object(layer.header.clone()),
+                None,
+            )),
             style,
         );
         out.push('\n');
@@ -178,7 +181,10 @@ pub fn report(insp: &Inspection, style: Style) -> String {
         let _ = writeln!(out, "{}", style.heading("Header"));
         write_json(
             &mut out,
-            &json_lines(&serde_json::Value::Object(insp.header.clone()), None),
+            &bounded(json_lines(
+                &serde_json::Value::Object(insp.header.clone()),
+                None,
+            )),
             style,
         );
         out.push('\n');
@@ -272,6 +278,23 @@ pub fn report(insp: &Inspection, style: Style) -> String {
     out
 }
 
+/// Header values longer than this are cut in the human report (`--json` keeps them whole):
+/// a hostile `kid`, `jku` or `x5c` can be megabytes.
+const MAX_HEADER_VALUE: usize = 1024;
+
+fn bounded(mut lines: Vec<JsonLine>) -> Vec<JsonLine> {
+    for (_, text) in lines.iter_mut().flat_map(|l| l.parts.iter_mut()) {
+        let n = text.chars().count();
+        if n > MAX_HEADER_VALUE {
+            *text = format!(
+                "{} ({n} characters; --json shows all)",
+                truncate(text, MAX_HEADER_VALUE)
+            );
+        }
+    }
+    lines
+}
+
 fn truncate(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
         s.to_string()
@@ -306,7 +329,10 @@ pub fn malformed(insp: &Inspection, error: &str, style: Style) -> String {
         let _ = writeln!(out, "{}", style.heading("Header"));
         write_json(
             &mut out,
-            &json_lines(&serde_json::Value::Object(insp.header.clone()), None),
+            &bounded(json_lines(
+                &serde_json::Value::Object(insp.header.clone()),
+                None,
+            )),
             style,
         );
         out.push('\n');

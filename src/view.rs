@@ -58,8 +58,7 @@ fn scalar(v: &Value) -> (Tok, String) {
         Value::Null => (Tok::Null, "null".into()),
         Value::Bool(b) => (Tok::Bool, b.to_string()),
         Value::Number(n) => (Tok::Num, n.to_string()),
-        // serde_json escapes control characters, so no escape sequence reaches a terminal.
-        Value::String(s) => (Tok::Str, serde_json::to_string(s).unwrap_or_default()),
+        Value::String(s) => (Tok::Str, json_string(s)),
         Value::Array(_) | Value::Object(_) => (Tok::Punct, String::new()),
     }
 }
@@ -80,6 +79,24 @@ fn time_note(key: Option<&str>, v: &Value, depth: usize, at: Option<i64>) -> Opt
     Some(format!("  // {} ({})", rfc3339(secs), relative(secs, at)))
 }
 
+/// A JSON string literal that no terminal interprets: serde_json escapes C0 controls, and
+/// DEL and the C1 controls (U+0080-U+009F: U+009B is a one-character CSI) are escaped here.
+fn json_string(s: &str) -> String {
+    let json = serde_json::to_string(s).unwrap_or_default();
+    if !json.chars().any(char::is_control) {
+        return json;
+    }
+    let mut out = String::with_capacity(json.len() + 8);
+    for c in json.chars() {
+        if c.is_control() {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 fn walk(
     v: &Value,
     key: Option<&str>,
@@ -92,7 +109,7 @@ fn walk(
     let comma = if last { "" } else { "," };
     let mut parts = Vec::new();
     if let Some(k) = key {
-        parts.push((Tok::Key, serde_json::to_string(k).unwrap_or_default()));
+        parts.push((Tok::Key, json_string(k)));
         parts.push((Tok::Punct, ": ".into()));
     }
     let (open, close, children): (&str, &str, Vec<(Option<&str>, &Value)>) = match v {

@@ -32,6 +32,9 @@ struct Keys {
 fn keys_for(sb: &Sandbox, alg: &str) -> Keys {
     if alg.starts_with("HS") {
         let secret = sb.write("secret.txt", SECRET);
+        // Owner-only, as a secret file should be (group/other-readable ones are warned about).
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o600)).unwrap();
         let arg = format!("@{}", secret.display());
         return Keys {
             sign: vec!["--secret".into(), arg.clone()],

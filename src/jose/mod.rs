@@ -270,7 +270,7 @@ pub fn verify_jws(
                     format!(
                         "the signature matches this key, but its kid is '{}' while the token names '{}'",
                         key.kid.as_deref().unwrap_or_default(),
-                        token_kid.unwrap_or_default()
+                        shown(token_kid.unwrap_or_default())
                     ),
                 ));
             }
@@ -290,7 +290,7 @@ pub fn verify_jws(
                 format!(
                     "kid '{}' differs from the token's '{}' (and the signature does not match)",
                     key.kid.as_deref().unwrap_or_default(),
-                    token_kid.unwrap_or_default()
+                    shown(token_kid.unwrap_or_default())
                 ),
             )),
             (Ok(false), _) => {
@@ -313,7 +313,7 @@ pub fn verify_jws(
         out.status = LayerStatus::Invalid;
         out.detail = format!(
             "the signature matches a key whose kid differs from the token's '{}'",
-            token_kid.unwrap_or_default()
+            shown(token_kid.unwrap_or_default())
         );
     } else if mismatch {
         out.status = LayerStatus::Invalid;
@@ -353,10 +353,19 @@ fn forged_with_public_key(
         candidates.push(("PKCS#1 PEM", pem));
     }
     if let Ok(jwk) = crate::keys::public_jwk(key) {
-        candidates.push((
-            "JWK",
-            serde_json::Value::Object(jwk).to_string().into_bytes(),
-        ));
+        // RFC 7638: the required members only, in lexicographic order, no whitespace.
+        let required: std::collections::BTreeMap<&String, &Value> = jwk
+            .iter()
+            .filter(|(k, _)| matches!(k.as_str(), "crv" | "e" | "kty" | "n" | "x" | "y"))
+            .collect();
+        if let Ok(text) = serde_json::to_vec(&required) {
+            candidates.push(("JWK (RFC 7638 members)", text));
+        }
+        let jwk = serde_json::Value::Object(jwk);
+        if let Ok(text) = serde_json::to_vec_pretty(&jwk) {
+            candidates.push(("pretty-printed JWK", text));
+        }
+        candidates.push(("JWK", jwk.to_string().into_bytes()));
     }
     candidates
         .into_iter()
@@ -365,7 +374,17 @@ fn forged_with_public_key(
 }
 
 fn kid_note(kid: Option<&str>) -> String {
-    kid.map(|k| format!(" with kid '{k}'")).unwrap_or_default()
+    kid.map(|k| format!(" with kid '{}'", shown(k)))
+        .unwrap_or_default()
+}
+
+/// A token's `kid` as messages quote it: at most 64 characters (a hostile kid can be 64 KiB).
+fn shown(kid: &str) -> String {
+    const MAX: usize = 64;
+    match kid.char_indices().nth(MAX) {
+        Some((cut, _)) => format!("{}… ({} characters)", &kid[..cut], kid.chars().count()),
+        None => kid.to_string(),
+    }
 }
 
 fn spki(key: &Key) -> &[u8] {
@@ -468,6 +487,12 @@ pub fn decrypt_jwe(
         return (out, None);
     }
 
+    if let Some(problem) = gcm_shape(token, alg, enc, header) {
+        out.status = LayerStatus::Failed;
+        out.detail = problem;
+        return (out, None);
+    }
+
     let token_kid = header_str(header, "kid");
     let mut context = JweContext::new();
     context.add_compression(Box::new(zip::BoundedDeflate::default()));
@@ -502,7 +527,7 @@ pub fn decrypt_jwe(
                     format!(
                         "this key decrypts the token, but its kid is '{}' while the token names '{}'",
                         key.kid.as_deref().unwrap_or_default(),
-                        token_kid.unwrap_or_default()
+                        shown(token_kid.unwrap_or_default())
                     ),
                 ));
                 tried = true;
@@ -547,6 +572,45 @@ pub fn decrypt_jwe(
         };
     }
     (out, None)
+}
+
+/// RFC 7518 5.3 and 4.7: AES-GCM takes a 96-bit IV and a 128-bit tag. OpenSSL checks a
+/// shorter tag on its own length only, so a tag cut to one byte would be forged in 256
+/// tries: any other length is refused before decrypting.
+fn gcm_shape(token: &str, alg: &str, enc: &str, header: &Map<String, Value>) -> Option<String> {
+    use base64::Engine;
+    let len = |s: &str| {
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(s)
+            .map(|b| b.len())
+            .ok()
+    };
+    let segments: Vec<&str> = token.split('.').collect();
+    if enc.ends_with("GCM") && segments.len() == 5 {
+        for (what, segment, want) in [
+            ("IV", segments[2], 12),
+            ("authentication tag", segments[4], 16),
+        ] {
+            if let Some(n) = len(segment).filter(|n| *n != want) {
+                return Some(format!(
+                    "the {what} is {n} bytes; {enc} needs {want} (RFC 7518 5.3): refused before decrypting"
+                ));
+            }
+        }
+    }
+    if alg.ends_with("GCMKW") {
+        for (member, want) in [("iv", 12), ("tag", 16)] {
+            if let Some(n) = header_str(header, member)
+                .and_then(len)
+                .filter(|n| *n != want)
+            {
+                return Some(format!(
+                    "the header's '{member}' is {n} bytes; {alg} needs {want} (RFC 7518 4.7): refused before decrypting"
+                ));
+            }
+        }
+    }
+    None
 }
 
 type DecrypterResult = Result<Box<dyn JweDecrypter>, (AttemptResult, String)>;
@@ -686,5 +750,49 @@ fn decrypter_for(alg: &str, enc: &str, cek_len: usize, key: &Key) -> DecrypterRe
             format!("{alg} needs the private key; this is {}", describe(key)),
         )),
         _ => wrong(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The HS* path goes through `hmac::Keyed::verify` (constant time): a tag differing only
+    /// in its last byte, a truncated tag and an empty one are all a mismatch.
+    #[test]
+    fn hs_tags_are_checked_by_the_constant_time_path() {
+        let secret = b"0123456789abcdef0123456789abcdef".to_vec();
+        let ring = KeyRing {
+            keys: crate::keys::parse_key_bytes(
+                "k",
+                format!(
+                    r#"{{"kty":"oct","k":"{}"}}"#,
+                    base64::Engine::encode(
+                        &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+                        &secret
+                    )
+                )
+                .as_bytes(),
+            )
+            .unwrap(),
+        };
+        let mut header = Map::new();
+        header.insert("alg".into(), Value::String("HS256".into()));
+        let input = b"eyJhbGciOiJIUzI1NiJ9.e30";
+        let keyed = ring.keys[0].hmac_state("HS256").unwrap();
+        let tag = keyed.sign(input);
+        assert_eq!(tag, hmac::sign("HS256", &secret, input).unwrap());
+        assert_eq!(
+            verify_jws(&header, input, &tag, &ring).status,
+            LayerStatus::Valid
+        );
+        let mut last = tag.clone();
+        last[31] ^= 0x01;
+        for bad in [&last[..], &tag[..31], &tag[..16], &[][..]] {
+            assert!(!keyed.verify(input, bad));
+            let layer = verify_jws(&header, input, bad, &ring);
+            assert_eq!(layer.status, LayerStatus::Invalid);
+            assert_eq!(layer.attempts[0].result, AttemptResult::Mismatch);
+        }
     }
 }

@@ -484,6 +484,9 @@ fn add(
         stored_from_file(&args.name, &bytes)?
     } else if let Some(arg) = &args.secret {
         let encoding = SecretEncoding::from(args.encoding);
+        if let Some(w) = super::material::secret_file_warning(arg) {
+            warn(&w);
+        }
         let raw = read_secret_raw(arg)?;
         let mut key = match std::str::from_utf8(&raw) {
             Ok(text) => {

@@ -149,6 +149,34 @@ fn decode_hex(value: &str) -> Result<Zeroizing<Vec<u8>>, KeyError> {
     Ok(out)
 }
 
+/// A warning when a secret argument is `@FILE` and the file can be read by its group or by
+/// others (Unix permissions): a shared secret should be `chmod 600`.
+pub fn secret_file_warning(arg: &str) -> Option<String> {
+    if arg.starts_with("@@") {
+        return None;
+    }
+    let path = arg.strip_prefix('@')?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).ok()?.permissions().mode() & 0o777;
+        let who = match (mode & 0o040 != 0, mode & 0o004 != 0) {
+            (true, true) => "its group and by others",
+            (true, false) => "its group",
+            (false, true) => "others",
+            (false, false) => return None,
+        };
+        Some(format!(
+            "the secret file '{path}' is readable by {who} (mode {mode:03o}): restrict it with `chmod 600 {path}`"
+        ))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
+}
+
 /// Read the raw text of a secret argument: the value itself, `@FILE` for a file's bytes,
 /// `-` for stdin, or `@@...` for a literal value that starts with `@`.
 ///

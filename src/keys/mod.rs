@@ -27,7 +27,7 @@ pub use export::{fingerprint, public_jwk, public_jwks, public_pem, thumbprint};
 pub use keygen::{default_algs, generate};
 pub use material::{
     SecretEncoding, parse_key_bytes, parse_key_bytes_lenient, parse_secret, read_key_file,
-    read_secret_arg, secret_key,
+    read_secret_arg, secret_file_warning, secret_key,
 };
 pub use ring::load_ring;
 pub use store::{MaterialSource, Store, StoredKey, default_cache_dir};

@@ -289,9 +289,16 @@ impl<'i, 'a> Ctx<'i, 'a> {
     }
 
     /// True when the claims are readable (a decrypted/decoded payload): claim rules only run
-    /// then, since a JWE tokenscope could not open says nothing about its claims.
+    /// then, since a JWE tokenscope could not open says nothing about its claims. A payload
+    /// that was read but is not JSON (text, bytes) counts as readable: it carries no claims,
+    /// so a profile's required claims are missing (never a silent pass).
     pub fn has_claims(&self) -> bool {
         self.input.payload.is_some()
+            || self
+                .input
+                .layers
+                .last()
+                .is_some_and(|l| l.kind == TokenKind::Jws || l.status.is_ok())
     }
 
     /// The header of the claims-carrying JWS and the pointer prefix of its members.

@@ -328,8 +328,11 @@ fn non_object_payload_is_a_warning_and_skips_claims() {
 
 #[test]
 fn unreadable_payload_skips_claim_rules() {
+    // A JWE that could not be decrypted: its claims are unknown, not missing.
     let mut f = Fixture::jws(hs256(), json!({}));
     f.payload = None;
+    f.layers[0].kind = crate::report::TokenKind::Jwe;
+    f.layers[0].status = crate::report::LayerStatus::NoKey;
     let out = f.profile(Profile::Qualifio).eval();
     absent(&out, ids::QUALIFIO_SUB_MISSING.id);
     absent(&out, ids::QUALIFIO_EXP_MISSING.id);
