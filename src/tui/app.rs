@@ -18,10 +18,12 @@ use super::fold;
 use super::keymap::{Key, KeyMap};
 use super::theme::Theme;
 use super::view;
+use crate::cli::{GenType, TimeDisplay};
 use crate::export::ExportFormat;
 use crate::inspect::{InspectError, Options, inspect_text};
 use crate::keys::{self, KeyRing, KeyType, Material, MaterialSource, Store, StoredKey};
 use crate::report::{Inspection, PayloadView, TokenKind};
+use crate::rules::Campaign;
 use crate::view::{JsonLine, Tok, json_lines};
 
 /// Default clock skew (seconds), as `inspect --skew`.
@@ -100,6 +102,12 @@ pub enum Action {
     TimeNow,
     AddKeyPrompt,
     DeleteKeyPrompt,
+    /// Choose the type of a new key (Keys pane).
+    GenerateKeyMenu,
+    /// Ask for a key file's path.
+    AddKeyFilePrompt,
+    /// Show or mask the selected key's secret.
+    ToggleReveal,
     ToggleMouse,
     /// Bracketed paste (or the clipboard's text).
     Paste(String),
@@ -202,6 +210,12 @@ pub enum PromptKind {
     BaseUrl {
         sel: usize,
     },
+    /// A key file to add (PEM, JWK, JWKS or a secret).
+    KeyFile,
+    /// The name of a key about to be generated.
+    GenerateName {
+        kind: GenType,
+    },
 }
 
 impl PromptKind {
@@ -221,6 +235,8 @@ impl PromptKind {
             PromptKind::BaseUrl { .. } => {
                 "Base URL for the URL and curl snippets (empty = placeholder)"
             }
+            PromptKind::KeyFile => "Add a key from a file (path to a PEM, JWK, JWKS or secret)",
+            PromptKind::GenerateName { .. } => "Name for the generated key",
         }
     }
 }
@@ -245,7 +261,35 @@ pub enum Modal {
     Export {
         sel: usize,
     },
+    /// The key types `keys gen` makes: which one is selected.
+    Generate {
+        sel: usize,
+    },
 }
+
+/// The key types the Keys pane generates, in menu order, with what each is for.
+pub const GEN_TYPES: [(GenType, &str, &str); 8] = [
+    (
+        GenType::Rsa2048,
+        "rsa2048",
+        "RS256/PS256, the common choice",
+    ),
+    (GenType::Rsa3072, "rsa3072", "RSA 3072 bits"),
+    (
+        GenType::Rsa4096,
+        "rsa4096",
+        "RSA 4096 bits (takes a moment)",
+    ),
+    (GenType::P256, "p256", "ES256"),
+    (GenType::P384, "p384", "ES384"),
+    (GenType::P521, "p521", "ES512"),
+    (GenType::Ed25519, "ed25519", "EdDSA"),
+    (
+        GenType::Hmac,
+        "hmac",
+        "HS256/384/512: a 32-byte shared secret",
+    ),
+];
 
 /// One token of the session history.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -332,6 +376,16 @@ pub struct App {
     pub folded: [BTreeSet<String>; 2],
     /// Clock skew allowed for exp/nbf/iat (seconds), as `inspect --skew`.
     pub skew: i64,
+    /// How time claims and the evaluation instant are written.
+    pub time_display: TimeDisplay,
+    /// Campaign files from the configuration (`campaigns`).
+    pub campaigns: Vec<Campaign>,
+    /// The campaign the current inspection was checked against, by id.
+    pub campaign: Option<String>,
+    /// The key whose secret is shown (masked otherwise).
+    pub revealed: Option<String>,
+    /// First row of the help overlay shown (it scrolls when taller than the screen).
+    pub help_scroll: usize,
 }
 
 /// Wall-clock unix seconds.
@@ -373,6 +427,11 @@ impl App {
             edit: None,
             folded: Default::default(),
             skew: SKEW,
+            time_display: TimeDisplay::Utc,
+            campaigns: Vec::new(),
+            campaign: None,
+            revealed: None,
+            help_scroll: 0,
         };
         app.refresh_key_rows();
         app
@@ -455,7 +514,7 @@ impl App {
                 match &self.modal {
                     Modal::None => self.keymap.lookup_in(key, self.edit.is_some()),
                     Modal::Editor(_) => super::editing::editor_key(key).map(Action::Editor),
-                    Modal::Export { .. } => match key.code {
+                    Modal::Export { .. } | Modal::Generate { .. } => match key.code {
                         KeyCode::Up | KeyCode::Char('k') => Some(Action::Up),
                         KeyCode::Down | KeyCode::Char('j') => Some(Action::Down),
                         KeyCode::Enter => Some(Action::Submit),
@@ -463,7 +522,19 @@ impl App {
                         KeyCode::Char(c) => Some(Action::Char(c)),
                         _ => None,
                     },
-                    Modal::Help | Modal::Detail => match key.code {
+                    // The help scrolls with the movement keys in effect; any other key closes.
+                    Modal::Help => match self.keymap.lookup(key) {
+                        Some(
+                            a @ (Action::Up
+                            | Action::Down
+                            | Action::PageUp
+                            | Action::PageDown
+                            | Action::Top
+                            | Action::Bottom),
+                        ) => Some(a),
+                        _ => Some(Action::Cancel),
+                    },
+                    Modal::Detail => match key.code {
                         KeyCode::Up | KeyCode::Down | KeyCode::PageUp | KeyCode::PageDown => None,
                         _ => Some(Action::Cancel),
                     },
@@ -525,6 +596,29 @@ impl App {
             self.export_menu(action);
             return;
         }
+        if matches!(self.modal, Modal::Generate { .. })
+            && matches!(
+                action,
+                Action::Up | Action::Down | Action::Char(_) | Action::Submit
+            )
+        {
+            self.generate_menu(action);
+            return;
+        }
+        if self.modal == Modal::Help
+            && matches!(
+                action,
+                Action::Up
+                    | Action::Down
+                    | Action::PageUp
+                    | Action::PageDown
+                    | Action::Top
+                    | Action::Bottom
+            )
+        {
+            self.scroll_help(&action);
+            return;
+        }
         match action {
             a @ (Action::ToggleEdit
             | Action::Edit(_)
@@ -542,7 +636,10 @@ impl App {
                 };
             }
             Action::Quit => self.quit = true,
-            Action::ToggleHelp => self.modal = Modal::Help,
+            Action::ToggleHelp => {
+                self.help_scroll = 0;
+                self.modal = Modal::Help;
+            }
             Action::FocusNext => self.set_focus(self.focus.next()),
             Action::FocusPrev => self.set_focus(self.focus.prev()),
             Action::Focus(p) => self.set_focus(p),
@@ -575,6 +672,9 @@ impl App {
                 self.reinspect();
             }
             Action::AddKeyPrompt => self.prompt(PromptKind::KeyMaterial),
+            Action::AddKeyFilePrompt => self.prompt(PromptKind::KeyFile),
+            Action::GenerateKeyMenu => self.modal = Modal::Generate { sel: 0 },
+            Action::ToggleReveal => self.toggle_reveal(),
             Action::DeleteKeyPrompt => match self.key_rows.get(self.key_sel) {
                 Some(row) => {
                     self.modal = Modal::ConfirmDelete {
@@ -631,6 +731,21 @@ impl App {
         }
     }
 
+    fn scroll_help(&mut self, action: &Action) {
+        let area = Rect::new(0, 0, self.size.0, self.size.1);
+        let (rows, shown) = super::widgets::help::extent(self, area);
+        let page = shown.saturating_sub(1).max(1) as i64;
+        let delta = match action {
+            Action::Up => -1,
+            Action::Down => 1,
+            Action::PageUp => -page,
+            Action::PageDown => page,
+            Action::Top => i64::MIN / 2,
+            _ => i64::MAX / 2,
+        };
+        self.help_scroll = step(self.help_scroll, delta, rows.saturating_sub(shown));
+    }
+
     pub(crate) fn info(&mut self, text: impl Into<String>) {
         self.message = Some(Message {
             text: text.into(),
@@ -645,7 +760,7 @@ impl App {
         });
     }
 
-    fn prompt(&mut self, kind: PromptKind) {
+    pub(crate) fn prompt(&mut self, kind: PromptKind) {
         self.modal = Modal::Prompt {
             kind,
             input: String::new(),
@@ -707,6 +822,8 @@ impl App {
             Pane::Keys => {
                 let n = self.content_len(p);
                 self.key_sel = step(self.key_sel, delta, n.saturating_sub(1));
+                // A revealed secret is shown only while its key stays selected.
+                self.revealed = None;
             }
             _ => {
                 let max = self.max_scroll(p);
@@ -870,6 +987,8 @@ impl App {
                 PromptKind::Claim { path } => self.set_claim(path, &input),
                 PromptKind::ExportFile { format } => self.export_to_file(format, input.trim()),
                 PromptKind::BaseUrl { sel } => self.set_base_url(input.trim(), sel),
+                PromptKind::KeyFile => self.key_file(input.trim()),
+                PromptKind::GenerateName { kind } => self.generate_key(kind, input.trim()),
                 PromptKind::Skew => match input.trim().parse::<i64>() {
                     Ok(s) if (0..=86_400).contains(&s) => {
                         self.skew = s;
@@ -921,7 +1040,7 @@ impl App {
         }
     }
 
-    fn free_key_name(&self) -> String {
+    pub(crate) fn free_key_name(&self) -> String {
         let taken = |n: &str| {
             self.key_rows
                 .iter()
@@ -934,7 +1053,7 @@ impl App {
     }
 
     /// Add pasted material: a PEM/JWK/JWKS, else the text is an HMAC (or `dir`) secret.
-    fn add_key(&mut self, name: &str, material: &str) {
+    pub(crate) fn add_key(&mut self, name: &str, material: &str) {
         if name.is_empty() {
             self.error("a key needs a name");
             return;
@@ -1040,6 +1159,7 @@ impl App {
     }
 
     pub fn refresh_key_rows(&mut self) {
+        self.revealed = None;
         self.key_rows = self
             .ring
             .keys
@@ -1087,23 +1207,33 @@ impl App {
             },
             None => &entry.text,
         };
-        let opts = Options {
+        let mut opts = Options {
             at: self.at,
             skew: self.skew,
             ..Options::default()
         };
-        let (insp, error) = match inspect_text(text, &self.ring, &opts) {
+        let run = |opts: &Options| match inspect_text(text, &self.ring, opts) {
             Ok(i) => (Some(i), None),
             Err(InspectError::Intake(e)) => (None, Some(e.to_string())),
             Err(InspectError::Malformed { error, partial }) => {
                 (Some(*partial), Some(error.to_string()))
             }
         };
+        let (mut insp, mut error) = run(&opts);
+        // Configured campaigns: the one whose id is the token's campaignId, or the only one
+        // (as `inspect --campaign FILE` would check it).
+        self.campaign = None;
+        if let Some(c) = pick_campaign(&self.campaigns, insp.as_ref()) {
+            opts.campaign = Some(c.clone());
+            self.campaign = Some(c.id.clone());
+            (insp, error) = run(&opts);
+        }
+        let display = self.time_display;
         self.shown = Shown {
             header_lines: insp.as_ref().map(header_lines).unwrap_or_default(),
             payload_lines: insp
                 .as_ref()
-                .map(|i| payload_lines(i, self.at))
+                .map(|i| retime(payload_lines(i, self.at), i, self.at, display))
                 .unwrap_or_default(),
             insp,
             error,
@@ -1155,6 +1285,77 @@ impl App {
     }
 }
 
+/// The campaign a token is checked against: the one whose `id` is its `campaignId`, else the
+/// only one configured.
+fn pick_campaign<'a>(campaigns: &'a [Campaign], insp: Option<&Inspection>) -> Option<&'a Campaign> {
+    let id = insp
+        .and_then(|i| i.payload.as_ref())
+        .and_then(|p| p.get("campaignId"))
+        .map(|v| match v {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        });
+    id.and_then(|id| campaigns.iter().find(|c| c.id == id))
+        .or(match campaigns {
+            [only] => Some(only),
+            _ => None,
+        })
+}
+
+/// An instant as the `time_display` setting asks: UTC (RFC 3339), local time, or both.
+pub fn format_instant(secs: i64, display: TimeDisplay) -> String {
+    let local = || {
+        chrono::DateTime::from_timestamp(secs, 0)
+            .map(|t| {
+                t.with_timezone(&chrono::Local)
+                    .format("%Y-%m-%d %H:%M:%S%:z")
+                    .to_string()
+            })
+            .unwrap_or_else(|| crate::time::rfc3339(secs))
+    };
+    match display {
+        TimeDisplay::Utc => crate::time::rfc3339(secs),
+        TimeDisplay::Local => local(),
+        TimeDisplay::Both => format!("{} / {}", crate::time::rfc3339(secs), local()),
+    }
+}
+
+/// Time-claim notes in the local time zone (or both) when the settings ask for it.
+fn retime(
+    mut lines: Vec<JsonLine>,
+    insp: &Inspection,
+    at: i64,
+    display: TimeDisplay,
+) -> Vec<JsonLine> {
+    if display == TimeDisplay::Utc {
+        return lines;
+    }
+    let Some(payload) = &insp.payload else {
+        return lines;
+    };
+    for line in lines.iter_mut().filter(|l| l.depth == 1) {
+        if !matches!(
+            line.pointer.as_str(),
+            "/exp" | "/nbf" | "/iat" | "/auth_time"
+        ) {
+            continue;
+        }
+        let Some(secs) = payload.pointer(&line.pointer).and_then(|v| v.as_i64()) else {
+            continue;
+        };
+        for (tok, text) in line.parts.iter_mut() {
+            if *tok == Tok::Note && !text.contains("milliseconds") {
+                *text = format!(
+                    "  // {} ({})",
+                    format_instant(secs, display),
+                    crate::time::relative(secs, at)
+                );
+            }
+        }
+    }
+    lines
+}
+
 static FIXED_AT: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
 
 fn half(m: &Material) -> &'static str {
@@ -1165,7 +1366,7 @@ fn half(m: &Material) -> &'static str {
     }
 }
 
-fn reload(
+pub(crate) fn reload(
     store: &Store,
     cache: &std::path::Path,
     ring: &mut KeyRing,

@@ -32,20 +32,36 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, areas: &Areas) {
     } else {
         "the key store"
     };
-    let head = Line::from(vec![
-        Span::styled(format!("{source} · "), t.dim),
-        Span::styled(k(&app.keymap.add_key), t.hint_key),
-        Span::styled(" add · ", t.dim),
-        Span::styled(k(&app.keymap.delete_key), t.hint_key),
-        Span::styled(" delete", t.dim),
-    ]);
-    Paragraph::new(head).render(Rect::new(inner.x, inner.y, inner.width, 1), buf);
+    let km = &app.keymap;
+    let mut head = Vec::new();
+    if inner.width >= 72 {
+        head.push(Span::styled(format!("{source} · "), t.dim));
+    }
+    for (b, word) in [
+        (&km.add_key, " add"),
+        (&km.add_key_file, " file"),
+        (&km.generate_key, " gen"),
+        (&km.delete_key, " del"),
+        (&km.reveal_key, " reveal"),
+    ] {
+        head.push(Span::styled(k(b), t.hint_key));
+        head.push(Span::styled(format!("{word} "), t.dim));
+    }
+    Paragraph::new(Line::from(head)).render(Rect::new(inner.x, inner.y, inner.width, 1), buf);
+    let footer = footer(app);
+    let footer_h = (footer.len() as u16).min(inner.height.saturating_sub(3));
     let rest = Rect::new(
         inner.x,
         inner.y + 1,
         inner.width,
-        inner.height.saturating_sub(1),
+        inner.height.saturating_sub(1 + footer_h),
     );
+    if footer_h > 0 {
+        Paragraph::new(footer).render(
+            Rect::new(inner.x, rest.y + rest.height, inner.width, footer_h),
+            buf,
+        );
+    }
     if app.key_rows.is_empty() {
         Paragraph::new(Line::styled(
             "no keys: tokens show NOT VERIFIED until a key opens them",
@@ -97,4 +113,63 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, areas: &Areas) {
     .column_spacing(1);
     let mut state = TableState::default().with_selected(Some(app.key_sel));
     StatefulWidget::render(table, rest, buf, &mut state);
+}
+
+/// Under the table: which key opened each layer, and the selected key's secret (masked
+/// unless revealed).
+fn footer(app: &App) -> Vec<Line<'static>> {
+    use crate::report::{LayerStatus, TokenKind};
+    let t = &app.theme;
+    let mut lines = Vec::new();
+    if let Some(insp) = app.inspection() {
+        for (i, l) in insp.layers.iter().enumerate() {
+            let kind = match l.kind {
+                TokenKind::Jws => "JWS",
+                TokenKind::Jwe => "JWE",
+            };
+            let (mark, style, text) = match (&l.key, l.status) {
+                (Some(k), LayerStatus::Valid) => ("✔", t.layer_ok, format!("verified by '{k}'")),
+                (Some(k), LayerStatus::Decrypted) => {
+                    ("✔", t.layer_ok, format!("decrypted by '{k}'"))
+                }
+                (Some(k), s) => ("✖", t.layer_failed, format!("{} with '{k}'", s.as_str())),
+                (None, s) => (
+                    "?",
+                    t.layer_unchecked,
+                    format!("{}: no key opened it", s.as_str().replace('_', " ")),
+                ),
+            };
+            lines.push(Line::from(vec![
+                Span::styled(format!("layer {} {kind} ", i + 1), t.dim),
+                Span::styled(format!("{mark} "), style),
+                Span::styled(crate::view::escape_control(&text), style),
+            ]));
+        }
+    }
+    if let Some(row) = app.key_rows.get(app.key_sel)
+        && let Some((secret, encoding)) = app.secret_of(&row.name)
+    {
+        let reveal = app
+            .keymap
+            .reveal_key
+            .keys
+            .first()
+            .map(|k| k.label())
+            .unwrap_or_default();
+        let name = crate::view::escape_control(&row.name);
+        if app.revealed.as_deref() == Some(row.name.as_str()) {
+            lines.push(Line::from(vec![
+                Span::styled(format!("secret of '{name}' ({encoding}): "), t.table_header),
+                Span::styled(crate::view::escape_control(&secret), t.popup_input),
+                Span::styled(format!("  {reveal} masks"), t.dim),
+            ]));
+        } else {
+            lines.push(Line::from(vec![
+                Span::styled(format!("secret of '{name}': "), t.table_header),
+                Span::styled(crate::tui::keyops::masked(secret.chars().count()), t.dim),
+                Span::styled(format!("  {reveal} reveals"), t.dim),
+            ]));
+        }
+    }
+    lines
 }
