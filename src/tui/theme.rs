@@ -471,4 +471,105 @@ mod tests {
         assert!(e.contains("dark, light, high-contrast, colorblind"), "{e}");
         assert!(Theme::named("Light").is_ok());
     }
+
+    fn user_dir(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in files {
+            std::fs::write(dir.path().join(name), text).unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn a_user_theme_extends_a_shipped_one_and_changes_a_few_groups() {
+        let dir = user_dir(&[(
+            "mine.toml",
+            "# my colours\nextends = \"light\"\n\n[verdict]\naccepted = { fg = \"#00ff00\", bold = true }\n",
+        )]);
+        let dirs = [dir.path().to_path_buf()];
+        let t = Theme::resolve("mine", &dirs).unwrap();
+        let light = Theme::named("light").unwrap();
+        assert_eq!(
+            t.verdict_accepted,
+            Style::default()
+                .fg(Color::Rgb(0, 255, 0))
+                .add_modifier(Modifier::BOLD)
+        );
+        assert_eq!(t.json_key, light.json_key);
+        assert_eq!(t.verdict_rejected, light.verdict_rejected);
+        // Without `extends`, a user theme is laid over dark.
+        let dir = user_dir(&[("plain.toml", "[json]\nkey = { fg = \"red\" }\n")]);
+        let t = Theme::resolve("plain", &[dir.path().to_path_buf()]).unwrap();
+        assert_eq!(t.json_key, Style::default().fg(Color::Red));
+        assert_eq!(t.json_string, Theme::dark().json_string);
+        // Shipped names still resolve when no user file has them.
+        assert_eq!(Theme::resolve("light", &dirs).unwrap(), light);
+    }
+
+    #[test]
+    fn user_themes_chain_override_shipped_names_and_stop_at_loops() {
+        let dir = user_dir(&[
+            (
+                "base.toml",
+                "extends = \"high-contrast\"\n[json]\nkey = { fg = \"red\" }\n",
+            ),
+            (
+                "top.toml",
+                "extends = \"base\"\n[json]\nstring = { fg = \"blue\" }\n",
+            ),
+            (
+                "dark.toml",
+                "extends = \"dark\"\n[json]\nnull = { fg = \"green\" }\n",
+            ),
+            ("a.toml", "extends = \"b\"\n"),
+            ("b.toml", "extends = \"a\"\n"),
+        ]);
+        let dirs = [dir.path().to_path_buf()];
+        let t = Theme::resolve("top", &dirs).unwrap();
+        assert_eq!(t.json_key, Style::default().fg(Color::Red));
+        assert_eq!(t.json_string, Style::default().fg(Color::Blue));
+        assert_eq!(
+            t.verdict_accepted,
+            Theme::named("high-contrast").unwrap().verdict_accepted
+        );
+        let t = Theme::resolve("dark", &dirs).unwrap();
+        assert_eq!(t.json_null, Style::default().fg(Color::Green));
+        assert_eq!(t.json_key, Theme::dark().json_key);
+        let e = Theme::resolve("a", &dirs).unwrap_err();
+        assert!(e.contains("loop"), "{e}");
+    }
+
+    #[test]
+    fn a_broken_user_theme_names_its_file_line_and_key() {
+        let dir = user_dir(&[
+            (
+                "broken.toml",
+                "extends = \"dark\"\n\n[table]\napplies = { fg = \"chartreuse-ish\" }\n",
+            ),
+            ("badparent.toml", "extends = \"nope\"\n"),
+            ("badextends.toml", "extends = 3\n"),
+        ]);
+        let dirs = [dir.path().to_path_buf()];
+        let file = dir.path().join("broken.toml");
+        let e = Theme::resolve("broken", &dirs).unwrap_err();
+        assert_eq!(
+            e,
+            format!(
+                "theme '{}', line 4: table.applies: unknown colour 'chartreuse-ish' (a name like 'lightblue', '#rrggbb', or 0-255)",
+                file.display()
+            )
+        );
+        let e = Theme::resolve("badparent", &dirs).unwrap_err();
+        assert!(
+            e.contains("badparent.toml': extends: unknown theme 'nope'"),
+            "{e}"
+        );
+        let e = Theme::resolve("badextends", &dirs).unwrap_err();
+        assert!(e.contains("line 1: extends: expected a theme name"), "{e}");
+        let e = Theme::resolve("missing", &dirs).unwrap_err();
+        assert!(
+            e.contains("user themes: badextends, badparent, broken"),
+            "{e}"
+        );
+    }
 }
