@@ -409,6 +409,7 @@ fn the_help_scrolls_when_taller_than_the_screen() {
     a.update(Action::ToggleHelp);
     let top = text(&draw(&a));
     assert!(top.contains("Keys 1-22 of"), "{top}");
+    assert!(top.contains("any other key closes"), "{top}");
     for _ in 0..3 {
         a.update(Action::PageDown);
     }

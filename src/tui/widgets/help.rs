@@ -75,7 +75,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         let up = app.keymap.up.keys.first().map(|k| k.label());
         let down = app.keymap.down.keys.first().map(|k| k.label());
         format!(
-            " Keys {}-{} of {rows} · {}{} scroll · other keys close ",
+            " Keys {}-{} of {rows} · {}{} scroll · any other key closes ",
             scroll + 1,
             scroll + shown,
             up.unwrap_or_default(),
