@@ -488,3 +488,21 @@ fn a_user_theme_with_partial_overrides_applies() {
         assert_eq!(text(&draw(&a)), text(&buf), "a theme changes only styles");
     }
 }
+
+#[test]
+fn the_status_bar_names_the_campaign_applied() {
+    let mut a = app(140, 45);
+    a.campaigns = vec![tokenscope::rules::Campaign {
+        id: "123456".into(),
+        jwe: Some(true),
+        ..Default::default()
+    }];
+    a.reinspect();
+    let buf = draw(&a);
+    assert!(find(&buf, "│ campaign 123456").is_some(), "{}", text(&buf));
+    assert!(
+        find(&buf, "campaign \"123456\" expects an encrypted token").is_some(),
+        "{}",
+        text(&buf)
+    );
+}

@@ -1653,4 +1653,114 @@ mod tests {
         app.update(Action::Quit);
         assert!(app.quit);
     }
+
+    fn campaign(id: &str, jwe: bool) -> Campaign {
+        Campaign {
+            id: id.to_string(),
+            jwe: Some(jwe),
+            ..Campaign::default()
+        }
+    }
+
+    #[test]
+    fn the_configured_campaign_that_matches_is_applied_and_named() {
+        let mut app = demo();
+        app.campaigns = vec![campaign("999", false), campaign("123456", true)];
+        app.reinspect();
+        assert_eq!(app.campaign.as_deref(), Some("123456"));
+        let ids: Vec<&str> = app
+            .inspection()
+            .unwrap()
+            .findings
+            .iter()
+            .map(|f| f.id.as_str())
+            .collect();
+        // The winner is a plain JWS, the campaign expects a JWE.
+        assert!(
+            ids.contains(&crate::rules::ids::CAMPAIGN_JWE_EXPECTED.id),
+            "{ids:?}"
+        );
+        // No campaignId match among several: none applies.
+        app.campaigns = vec![campaign("1", false), campaign("2", false)];
+        app.reinspect();
+        assert_eq!(app.campaign, None);
+        // A single campaign applies as `--campaign FILE` would.
+        app.campaigns = vec![campaign("1", false)];
+        app.reinspect();
+        assert_eq!(app.campaign.as_deref(), Some("1"));
+    }
+
+    #[test]
+    fn time_display_rewrites_the_time_notes() {
+        let mut app = demo();
+        let note = |app: &App| {
+            app.shown
+                .payload_lines
+                .iter()
+                .find(|l| l.pointer == "/exp")
+                .map(|l| l.text())
+                .unwrap()
+        };
+        assert!(
+            note(&app).contains("// 2024-05-01T13:00:00Z (in 60 minutes)"),
+            "{}",
+            note(&app)
+        );
+        app.time_display = TimeDisplay::Both;
+        app.reinspect();
+        assert!(
+            note(&app).contains("// 2024-05-01T13:00:00Z / 2024-05-01 "),
+            "{}",
+            note(&app)
+        );
+        assert!(note(&app).ends_with("(in 60 minutes)"), "{}", note(&app));
+        app.time_display = TimeDisplay::Local;
+        app.reinspect();
+        assert!(!note(&app).contains("Z"), "{}", note(&app));
+        assert_eq!(format_instant(AT, TimeDisplay::Utc), "2024-05-01T12:00:00Z");
+    }
+
+    #[test]
+    fn a_key_file_goes_through_the_name_prompt() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("adictiz.secret");
+        std::fs::write(&path, format!("{}\n", crate::tui::demo::ADICTIZ_SECRET)).unwrap();
+        let mut app = demo();
+        for _ in 0..4 {
+            app.update(Action::HistoryNext);
+        }
+        let name = crate::tui::demo::ADICTIZ_HS256;
+        app.ring.keys.retain(|k| k.name != name);
+        app.refresh_key_rows();
+        app.reinspect();
+        assert_eq!(
+            app.inspection().unwrap().overall(),
+            crate::report::Overall::NotVerified
+        );
+        app.update(Action::AddKeyFilePrompt);
+        app.update(Action::Paste("/nonexistent/key.pem".into()));
+        app.update(Action::Submit);
+        assert!(app.message.as_ref().unwrap().error);
+        assert!(matches!(
+            app.modal,
+            Modal::Prompt {
+                kind: PromptKind::KeyFile,
+                ..
+            }
+        ));
+        app.update(Action::ClearInput);
+        app.update(Action::Paste(path.display().to_string()));
+        app.update(Action::Submit);
+        assert!(matches!(
+            &app.modal,
+            Modal::Prompt { kind: PromptKind::KeyName { .. }, input } if input == "adictiz"
+        ));
+        app.update(Action::Submit);
+        assert_eq!(
+            app.inspection().unwrap().overall(),
+            crate::report::Overall::Accepted
+        );
+        let layer = &app.inspection().unwrap().layers[0];
+        assert_eq!(layer.key.as_deref(), Some("adictiz"));
+    }
 }
