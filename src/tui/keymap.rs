@@ -728,4 +728,21 @@ mod tests {
             "previous token"
         )));
     }
+
+    #[test]
+    fn the_readme_lists_every_command() {
+        let readme =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+        let section = readme
+            .split("**Key bindings**")
+            .nth(1)
+            .and_then(|s| s.split("**Errors**").next())
+            .unwrap();
+        for name in KeyMap::COMMANDS {
+            assert!(
+                section.contains(&format!("`{name}`")),
+                "README lacks `{name}`"
+            );
+        }
+    }
 }
