@@ -506,3 +506,55 @@ fn the_status_bar_names_the_campaign_applied() {
         text(&buf)
     );
 }
+
+#[test]
+fn the_fold_cursor_moves_without_scrolling_and_folds_its_line() {
+    let mut a = app(140, 45);
+    a.update(Action::Focus(Pane::Payload));
+    let at = a
+        .shown
+        .payload_visible
+        .iter()
+        .position(|i| a.shown.payload_lines[*i].pointer == "/gift")
+        .unwrap();
+    for _ in 0..at {
+        a.update(Action::Down);
+    }
+    assert_eq!(a.cursor_of(Pane::Payload), Some(at));
+    assert_eq!(
+        a.scroll_of(Pane::Payload),
+        0,
+        "the whole payload fits: no scroll"
+    );
+    let buf = draw(&a);
+    let (x, y) = find(&buf, "\"gift\": {").unwrap();
+    let t = Theme::dark();
+    assert_eq!(
+        buf[(x, y)].bg,
+        t.finding_selected.bg.unwrap(),
+        "cursor line"
+    );
+    let (x, y) = find(&buf, "\"sub\"").unwrap();
+    assert_ne!(buf[(x, y)].bg, t.finding_selected.bg.unwrap());
+    a.update(Action::ToggleFold);
+    snap("payload_gift_folded_at_cursor", &a);
+    let buf = draw(&a);
+    assert!(find(&buf, "\"gift\": { … 3 lines folded").is_some());
+    assert!(
+        find(&buf, "\"limit\": {").is_some(),
+        "lines above stay in view"
+    );
+    // At 80x24 the view follows the cursor down, and back up.
+    let mut a = app(80, 24);
+    a.update(Action::Focus(Pane::Payload));
+    let h = a.pane_height(Pane::Payload);
+    for _ in 0..h {
+        a.update(Action::Down);
+    }
+    assert_eq!(a.scroll_of(Pane::Payload), 1);
+    a.update(Action::Top);
+    assert_eq!(
+        (a.cursor_of(Pane::Payload), a.scroll_of(Pane::Payload)),
+        (Some(0), 0)
+    );
+}

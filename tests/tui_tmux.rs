@@ -445,14 +445,21 @@ fn vim_bindings_from_the_config_file_drive_the_view() {
     let vim = include_str!("../examples/vim-keys.toml");
     std::fs::write(home.path().join("config.toml"), vim).expect("config");
     let t = Tmux::start_in(home, &["--demo"]);
-    t.wait_for("Payload · 1-");
-    // j / k scroll the focused Payload pane.
+    t.wait_for("Payload · 1-16 of 19");
+    // Ctrl-F / Ctrl-B page the focused Payload pane.
+    t.keys(&["C-f"]);
+    t.wait_for("Payload · 4-19 of 19");
+    t.keys(&["C-b"]);
+    t.wait_for("Payload · 1-16 of 19");
+    // j / k move the selection in the Keys pane (Ctrl-W is the next pane).
+    t.keys(&["C-w", "C-w", "C-w"]);
+    t.wait_for("▶ Verdict │ [Keys");
     t.keys(&["j"]);
-    t.wait_for("Payload · 2-");
+    t.wait_for("▶  demo-qualifio-es256");
     t.keys(&["j"]);
-    t.wait_for("Payload · 3-");
+    t.wait_for("▶  demo-xtremepush-rs256");
     t.keys(&["k"]);
-    t.wait_for("Payload · 2-");
+    t.wait_for("▶  demo-qualifio-es256");
     // L / H flip through the history (the defaults, > and <, no longer do).
     t.keys(&["L"]);
     t.wait_for("2/6");

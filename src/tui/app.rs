@@ -386,6 +386,9 @@ pub struct App {
     pub revealed: Option<String>,
     /// First row of the help overlay shown (it scrolls when taller than the screen).
     pub help_scroll: usize,
+    /// The fold cursor of Header and Payload: an index into their visible lines. The
+    /// movement keys move it (the view follows); folding acts on its line.
+    pub cursor: [usize; 2],
 }
 
 /// Wall-clock unix seconds.
@@ -432,6 +435,7 @@ impl App {
             campaign: None,
             revealed: None,
             help_scroll: 0,
+            cursor: [0; 2],
         };
         app.refresh_key_rows();
         app
@@ -645,8 +649,8 @@ impl App {
             Action::Focus(p) => self.set_focus(p),
             Action::Up => self.move_by(-1),
             Action::Down => self.move_by(1),
-            Action::PageUp => self.move_by(-(self.page(self.focus) as i64)),
-            Action::PageDown => self.move_by(self.page(self.focus) as i64),
+            Action::PageUp => self.move_page(-1),
+            Action::PageDown => self.move_page(1),
             Action::Top => self.move_by(i64::MIN / 2),
             Action::Bottom => self.move_by(i64::MAX / 2),
             Action::Select => {
@@ -808,8 +812,69 @@ impl App {
         }
     }
 
+    /// A page up (-1) or down (1): in Header/Payload the view and the cursor move together.
+    fn move_page(&mut self, sign: i64) {
+        let p = self.focus;
+        let delta = sign * self.page(p) as i64;
+        if matches!(p, Pane::Header | Pane::Payload) {
+            let max = self.max_scroll(p);
+            let s = &mut self.scroll[p.index()];
+            *s = step(*s, delta, max);
+        }
+        self.move_by(delta);
+    }
+
     fn move_by(&mut self, delta: i64) {
-        self.scroll_by(self.focus, delta);
+        match self.focus {
+            p @ (Pane::Header | Pane::Payload) => self.move_cursor(p, delta),
+            p => self.scroll_by(p, delta),
+        }
+    }
+
+    /// Header/Payload slot of `cursor` and `folded`.
+    fn json_slot(p: Pane) -> usize {
+        usize::from(p != Pane::Header)
+    }
+
+    /// The fold cursor of a JSON pane, if it is one (index into its visible lines).
+    pub fn cursor_of(&self, p: Pane) -> Option<usize> {
+        match p {
+            Pane::Header | Pane::Payload => Some(self.cursor[Self::json_slot(p)]),
+            _ => None,
+        }
+    }
+
+    /// Move a JSON pane's cursor; the view scrolls to keep it on screen.
+    fn move_cursor(&mut self, p: Pane, delta: i64) {
+        let len = self.content_len(p);
+        let c = &mut self.cursor[Self::json_slot(p)];
+        *c = step(*c, delta, len.saturating_sub(1));
+        self.cursor_in_view(p, true);
+    }
+
+    /// Keep cursor and view together: scroll to the cursor (`follow`), or bring the cursor
+    /// into the view (a mouse wheel scrolls the view).
+    fn cursor_in_view(&mut self, p: Pane, follow: bool) {
+        let Some(slot) = matches!(p, Pane::Header | Pane::Payload).then(|| Self::json_slot(p))
+        else {
+            return;
+        };
+        let h = self.pane_height(p).max(1);
+        let max = self.max_scroll(p);
+        let len = self.content_len(p);
+        let c = &mut self.cursor[slot];
+        *c = (*c).min(len.saturating_sub(1));
+        let s = &mut self.scroll[p.index()];
+        if follow {
+            if *c < *s {
+                *s = *c;
+            } else if *c >= *s + h {
+                *s = *c + 1 - h;
+            }
+            *s = (*s).min(max);
+        } else {
+            *c = (*c).clamp(*s, (*s + h - 1).min(len.saturating_sub(1)).max(*s));
+        }
     }
 
     fn scroll_by(&mut self, p: Pane, delta: i64) {
@@ -829,6 +894,7 @@ impl App {
                 let max = self.max_scroll(p);
                 let s = &mut self.scroll[p.index()];
                 *s = step(*s, delta, max);
+                self.cursor_in_view(p, false);
             }
         }
     }
@@ -839,19 +905,17 @@ impl App {
             let s = &mut self.scroll[p.index()];
             *s = (*s).min(max);
         }
+        self.cursor_in_view(Pane::Header, true);
+        self.cursor_in_view(Pane::Payload, true);
         self.finding_sel = self
             .finding_sel
             .min(self.content_len(Pane::Findings).saturating_sub(1));
         self.key_sel = self.key_sel.min(self.key_rows.len().saturating_sub(1));
     }
 
-    /// How far a pane scrolls. Header and Payload scroll until their last line is the top
-    /// one: the top line is where folding acts, so every line must be able to get there.
+    /// How far a pane scrolls: until its last line is at the bottom.
     fn max_scroll(&self, p: Pane) -> usize {
-        match p {
-            Pane::Header | Pane::Payload => self.content_len(p).saturating_sub(1),
-            _ => self.content_len(p).saturating_sub(self.pane_height(p)),
-        }
+        self.content_len(p).saturating_sub(self.pane_height(p))
     }
 
     /// Scroll Header/Payload so the selected finding's claim is in view.
@@ -870,6 +934,8 @@ impl App {
                 if i < *s || i >= *s + h {
                     *s = i.saturating_sub(h / 2);
                 }
+                // The fold cursor goes to the claim too.
+                self.cursor[Self::json_slot(p)] = i;
             }
         }
         self.clamp_all();
@@ -897,6 +963,7 @@ impl App {
 
     fn reset_view(&mut self) {
         self.scroll = [0; 6];
+        self.cursor = [0; 2];
         self.finding_sel = 0;
     }
 
@@ -1249,7 +1316,7 @@ impl App {
         self.clamp_all();
     }
 
-    /// Fold or unfold, in the focused Header or Payload pane, the object at its top line
+    /// Fold or unfold, in the focused Header or Payload pane, the object at the cursor line
     /// (or the innermost object holding that line).
     fn toggle_fold(&mut self) {
         let (slot, lines, shown) = match self.focus {
@@ -1262,8 +1329,8 @@ impl App {
                 return;
             }
         };
-        let top = self.scroll[self.focus.index()];
-        let Some(target) = shown.get(top).and_then(|i| fold::target(lines, *i)) else {
+        let at = self.cursor[slot];
+        let Some(target) = shown.get(at).and_then(|i| fold::target(lines, *i)) else {
             self.info("nothing to fold here");
             return;
         };
@@ -1272,15 +1339,15 @@ impl App {
             set.insert(target.clone());
         }
         self.refresh_visible();
-        // Keep the folded line in view.
+        // The cursor stays on the folded (or unfolded) line, in view.
         let lines = if slot == 0 {
             (&self.shown.header_lines, &self.shown.header_visible)
         } else {
             (&self.shown.payload_lines, &self.shown.payload_visible)
         };
         if let Some(i) = lines.1.iter().position(|i| lines.0[*i].pointer == target) {
-            self.scroll[self.focus.index()] = i;
-            self.clamp_all();
+            self.cursor[slot] = i;
+            self.cursor_in_view(self.focus, true);
         }
     }
 }

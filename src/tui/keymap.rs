@@ -267,7 +267,7 @@ impl Default for KeyMap {
             fold: bind(
                 &[Key::ch('z'), Key::ch(' ')],
                 NAV,
-                "fold/unfold the object at the top line",
+                "fold/unfold the object at the cursor",
                 "",
             ),
             skew: bind(&[Key::ch('S')], TIME, "clock skew (seconds)", ""),
