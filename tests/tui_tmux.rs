@@ -526,3 +526,34 @@ fn a_key_generated_in_the_demo_is_not_stored() {
     t.wait_for("TS-EXIT-0");
     assert!(!keys_list(t.home.path()).contains("ed25519"));
 }
+
+/// `mouse = false` leaves the mouse to the terminal from the start; `time_display = "both"`
+/// writes instants in UTC and local time.
+#[test]
+fn mouse_and_time_display_from_the_config_file() {
+    need_tmux!();
+    let home = tempfile::tempdir().expect("temp home");
+    std::fs::write(
+        home.path().join("config.toml"),
+        "mouse = false\ntime_display = \"both\"\n",
+    )
+    .expect("config");
+    let t = Tmux::start_in(home, &["--demo"]);
+    let s = t.wait_for("mouse off");
+    assert!(s.contains("Z / "), "both: UTC, then local time\n{s}");
+    assert_eq!(
+        t.tmux(&["display", "-p", "-t", "e2e", "#{mouse_any_flag}"])
+            .trim(),
+        "0",
+        "no mouse capture"
+    );
+    t.keys(&["m"]);
+    t.wait_for("mouse capture on");
+    assert_eq!(
+        t.tmux(&["display", "-p", "-t", "e2e", "#{mouse_any_flag}"])
+            .trim(),
+        "1"
+    );
+    t.keys(&["q"]);
+    t.wait_for("TS-EXIT-0");
+}

@@ -1387,6 +1387,24 @@ pub fn format_instant(secs: i64, display: TimeDisplay) -> String {
     }
 }
 
+/// The status bar's shorter form: with `both`, the local time of day only (the date is the
+/// UTC one's, give or take the offset shown).
+pub fn format_instant_short(secs: i64, display: TimeDisplay) -> String {
+    match display {
+        TimeDisplay::Both => {
+            let local = chrono::DateTime::from_timestamp(secs, 0)
+                .map(|t| {
+                    t.with_timezone(&chrono::Local)
+                        .format("%H:%M%:z")
+                        .to_string()
+                })
+                .unwrap_or_default();
+            format!("{} / {local}", crate::time::rfc3339(secs))
+        }
+        other => format_instant(secs, other),
+    }
+}
+
 /// Time-claim notes in the local time zone (or both) when the settings ask for it.
 fn retime(
     mut lines: Vec<JsonLine>,
