@@ -142,6 +142,8 @@ pub enum Action {
     Editor(EditorOp),
     /// What `$VISUAL`/`$EDITOR` left in the file (or why it could not run).
     ExternalEdited(Result<String, String>),
+    /// A key generated off the event loop (`Effect::GenerateKey`), or why it failed.
+    KeyGenerated(GeneratedKey),
     /// A message from the event loop (clipboard copy, OSC 52 fallback).
     Notice {
         text: String,
@@ -184,6 +186,12 @@ pub enum Effect {
     },
     /// Suspend the TUI and run `$VISUAL`/`$EDITOR` on this text.
     OpenEditor(String),
+    /// Generate a key on another thread (RSA 4096 takes seconds) and report it with
+    /// `Action::KeyGenerated`.
+    GenerateKey {
+        kind: GenType,
+        name: String,
+    },
 }
 
 /// What a prompt asks for.
@@ -266,6 +274,41 @@ pub enum Modal {
         sel: usize,
     },
 }
+
+/// A freshly generated key on its way from the worker thread to `update`. Compared by name
+/// and kind only: the material never takes part in an `Action`'s equality or debug output.
+#[derive(Clone)]
+pub struct GeneratedKey {
+    pub kind: GenType,
+    pub name: String,
+    pub key: Result<crate::keys::StoredKey, String>,
+}
+
+impl GeneratedKey {
+    /// Generate (slow for RSA): `keys gen` with a 32-byte HMAC secret.
+    pub fn make(kind: GenType, name: &str) -> GeneratedKey {
+        GeneratedKey {
+            kind,
+            name: name.to_string(),
+            key: keys::generate(name, kind, crate::tui::keyops::HMAC_BYTES)
+                .map_err(|e| e.to_string()),
+        }
+    }
+}
+
+impl std::fmt::Debug for GeneratedKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "GeneratedKey({:?} '{}')", self.kind, self.name)
+    }
+}
+
+impl PartialEq for GeneratedKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.kind == other.kind && self.name == other.name && self.key.is_ok() == other.key.is_ok()
+    }
+}
+
+impl Eq for GeneratedKey {}
 
 /// The key types the Keys pane generates, in menu order, with what each is for.
 pub const GEN_TYPES: [(GenType, &str, &str); 8] = [
@@ -386,6 +429,9 @@ pub struct App {
     pub revealed: Option<String>,
     /// First row of the help overlay shown (it scrolls when taller than the screen).
     pub help_scroll: usize,
+    /// Generate keys on a worker thread (`Effect::GenerateKey`): the event loop does; tests
+    /// generate in `update`.
+    pub generate_in_background: bool,
     /// The fold cursor of Header and Payload: an index into their visible lines. The
     /// movement keys move it (the view follows); folding acts on its line.
     pub cursor: [usize; 2],
@@ -435,6 +481,7 @@ impl App {
             campaign: None,
             revealed: None,
             help_scroll: 0,
+            generate_in_background: false,
             cursor: [0; 2],
         };
         app.refresh_key_rows();
@@ -628,6 +675,7 @@ impl App {
             | Action::Edit(_)
             | Action::Editor(_)
             | Action::ExternalEdited(_)) => self.update_edit(a),
+            Action::KeyGenerated(generated) => self.install_generated(generated),
             Action::Notice { text, error } => {
                 self.message = Some(Message { text, error });
             }
@@ -1847,5 +1895,61 @@ mod tests {
         );
         let layer = &app.inspection().unwrap().layers[0];
         assert_eq!(layer.key.as_deref(), Some("adictiz"));
+    }
+
+    #[test]
+    fn keys_are_generated_off_the_event_loop_when_asked() {
+        let mut app = demo();
+        app.generate_in_background = true;
+        app.update(Action::GenerateKeyMenu);
+        app.update(Action::Char('4'));
+        app.update(Action::Submit);
+        assert!(matches!(
+            &app.modal,
+            Modal::Prompt { kind: PromptKind::GenerateName { kind: GenType::P256 }, input } if input == "p256"
+        ));
+        app.update(Action::Submit);
+        assert_eq!(
+            app.effects,
+            vec![Effect::GenerateKey {
+                kind: GenType::P256,
+                name: "p256".into()
+            }]
+        );
+        assert!(
+            app.message
+                .as_ref()
+                .unwrap()
+                .text
+                .contains("generating p256 key 'p256'")
+        );
+        assert!(!app.key_rows.iter().any(|r| r.name == "p256"));
+        app.update(Action::KeyGenerated(GeneratedKey::make(
+            GenType::P256,
+            "p256",
+        )));
+        assert!(
+            app.key_rows
+                .iter()
+                .any(|r| r.name == "p256" && r.kind.starts_with("ec P256"))
+        );
+        // A taken name is refused before any work.
+        app.effects.clear();
+        app.update(Action::GenerateKeyMenu);
+        app.update(Action::Char('4'));
+        app.update(Action::Submit);
+        app.update(Action::ClearInput);
+        for c in "p256".chars() {
+            app.update(Action::Char(c));
+        }
+        app.update(Action::Submit);
+        assert!(app.effects.is_empty());
+        assert!(
+            app.message
+                .as_ref()
+                .unwrap()
+                .text
+                .contains("exists already")
+        );
     }
 }

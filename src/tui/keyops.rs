@@ -3,12 +3,15 @@
 
 use zeroize::Zeroizing;
 
-use super::app::{App, GEN_TYPES, KeySource, MAX_FILE, Modal, PromptKind, expand_home, reload};
+use super::app::{
+    App, Effect, GEN_TYPES, GeneratedKey, KeySource, MAX_FILE, Modal, PromptKind, expand_home,
+    reload,
+};
 use crate::cli::GenType;
-use crate::keys::{self, Material};
+use crate::keys::Material;
 
 /// Bytes of a generated HMAC secret (as `keys gen --type hmac`).
-const HMAC_BYTES: usize = 32;
+pub const HMAC_BYTES: usize = 32;
 
 impl App {
     /// Keys in the generate menu: move, pick by number, Enter asks for the name.
@@ -57,28 +60,47 @@ impl App {
             self.error("a key needs a name");
             return;
         }
-        let result = keys::generate(name, kind, HMAC_BYTES)
-            .map_err(|e| e.to_string())
-            .and_then(|entry| match &mut self.keys {
-                KeySource::Memory => {
-                    if self.ring.keys.iter().any(|k| k.name == name) {
-                        return Err(format!("a key named '{name}' exists already"));
-                    }
-                    // Only a JWKS URL needs the cache dir; a generated key never is one.
-                    let (ks, _) = entry
-                        .keys(&std::env::temp_dir())
-                        .map_err(|e| e.to_string())?;
-                    self.ring.keys.extend(ks);
-                    Ok(Vec::new())
-                }
-                KeySource::Store { store, cache } => {
-                    let warnings = store.add(entry, false).map_err(|e| e.to_string())?;
-                    reload(store, cache, &mut self.ring).map(|mut w| {
-                        w.extend(warnings);
-                        w
-                    })
-                }
+        if self.key_rows.iter().any(|r| r.name == name) {
+            self.error(format!(
+                "key not generated: a key named '{name}' exists already"
+            ));
+            return;
+        }
+        if self.generate_in_background {
+            self.effects.push(Effect::GenerateKey {
+                kind,
+                name: name.to_string(),
             });
+            self.info(format!("generating {} key '{name}'…", label_of(kind)));
+            return;
+        }
+        self.install_generated(GeneratedKey::make(kind, name));
+    }
+
+    /// Store a generated key (the key store, or the demo's memory) and inspect again.
+    pub(crate) fn install_generated(&mut self, generated: GeneratedKey) {
+        let GeneratedKey { kind, name, key } = generated;
+        let name = name.as_str();
+        let result = key.and_then(|entry| match &mut self.keys {
+            KeySource::Memory => {
+                if self.ring.keys.iter().any(|k| k.name == name) {
+                    return Err(format!("a key named '{name}' exists already"));
+                }
+                // Only a JWKS URL needs the cache dir; a generated key never is one.
+                let (ks, _) = entry
+                    .keys(&std::env::temp_dir())
+                    .map_err(|e| e.to_string())?;
+                self.ring.keys.extend(ks);
+                Ok(Vec::new())
+            }
+            KeySource::Store { store, cache } => {
+                let warnings = store.add(entry, false).map_err(|e| e.to_string())?;
+                reload(store, cache, &mut self.ring).map(|mut w| {
+                    w.extend(warnings);
+                    w
+                })
+            }
+        });
         match result {
             Ok(warnings) => {
                 self.refresh_key_rows();
@@ -92,11 +114,7 @@ impl App {
                 } else {
                     "in the key store"
                 };
-                let label = GEN_TYPES
-                    .iter()
-                    .find(|(k, _, _)| *k == kind)
-                    .map_or("", |(_, l, _)| *l);
-                let mut text = format!("generated {label} key '{name}' {where_}");
+                let mut text = format!("generated {} key '{name}' {where_}", label_of(kind));
                 if let Some(w) = warnings.first() {
                     text.push_str(&format!(" (warning: {w})"));
                 }
@@ -204,4 +222,12 @@ impl App {
 /// A masked secret: as many dots as characters, up to 16.
 pub fn masked(len: usize) -> String {
     "•".repeat(len.min(16))
+}
+
+/// The menu's name of a key type (`rsa2048`, `ed25519`).
+fn label_of(kind: GenType) -> &'static str {
+    GEN_TYPES
+        .iter()
+        .find(|(k, _, _)| *k == kind)
+        .map_or("", |(_, l, _)| *l)
 }

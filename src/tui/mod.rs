@@ -108,6 +108,7 @@ pub fn build_app(args: &TuiArgs, store_flag: Option<&Path>, settings: &Settings)
     app.time_display = settings.time_display.value;
     app.skew = settings.skew.value;
     app.campaigns = campaigns;
+    app.generate_in_background = true;
     if let Some(path) = &args.file {
         let mut text = String::new();
         std::fs::File::open(path)
@@ -154,15 +155,40 @@ pub fn run(args: &TuiArgs, store_flag: Option<&Path>, settings: &Settings) -> Re
         app.update(Action::Resize(size.width, size.height));
         // Kept for the whole session: on X11/Wayland the copied text lives as long as this.
         let mut clipboard: Option<arboard::Clipboard> = None;
+        // Keys being generated on worker threads.
+        let mut jobs: Vec<std::thread::JoinHandle<app::GeneratedKey>> = Vec::new();
         while !app.quit {
             terminal.draw(|frame| frame.render_widget(&app, frame.area()))?;
-            let ev = event::read()?;
-            if let Some(action) = app.action(&ev) {
+            // Block on the next event, or wake up now and then while a key is generated.
+            let ev = if jobs.is_empty() || event::poll(std::time::Duration::from_millis(100))? {
+                Some(event::read()?)
+            } else {
+                None
+            };
+            if let Some(action) = ev.as_ref().and_then(|ev| app.action(ev)) {
                 app.update(action);
+            }
+            let (done, running): (Vec<_>, Vec<_>) = std::mem::take(&mut jobs)
+                .into_iter()
+                .partition(|j| j.is_finished());
+            jobs = running;
+            for job in done {
+                match job.join() {
+                    Ok(generated) => app.update(Action::KeyGenerated(generated)),
+                    Err(_) => app.update(Action::Notice {
+                        text: "key not generated: the generator failed".to_string(),
+                        error: true,
+                    }),
+                }
             }
             for effect in std::mem::take(&mut app.effects) {
                 match effect {
                     Effect::ReadClipboard => app.update(read_clipboard()),
+                    Effect::GenerateKey { kind, name } => {
+                        jobs.push(std::thread::spawn(move || {
+                            app::GeneratedKey::make(kind, &name)
+                        }))
+                    }
                     Effect::SetMouseCapture(true) => {
                         execute!(std::io::stdout(), EnableMouseCapture)?
                     }
