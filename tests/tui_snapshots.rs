@@ -400,6 +400,12 @@ fn a_secret_is_masked_until_revealed() {
         a.update(Action::ToggleReveal);
         a.update(Action::ToggleReveal);
         assert!(find(&draw(&a), &secret[..12]).is_none());
+        // So does leaving the Keys pane.
+        a.update(Action::ToggleReveal);
+        assert!(find(&draw(&a), &secret[..12]).is_some());
+        a.update(Action::Focus(Pane::Payload));
+        a.update(Action::Focus(Pane::Keys));
+        assert!(find(&draw(&a), &secret[..12]).is_none());
     }
 }
 

@@ -821,6 +821,10 @@ impl App {
 
     fn set_focus(&mut self, p: Pane) {
         self.focus = p;
+        // A revealed secret is masked again as soon as the Keys pane loses the focus.
+        if p != Pane::Keys {
+            self.revealed = None;
+        }
         if matches!(p, Pane::Verdict | Pane::Keys) {
             self.lower = p;
         }
