@@ -69,8 +69,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         }
         None => {
             // A broken config file is reported before the terminal is taken over.
-            settings?;
-            crate::tui::run(&cli.tui, cli.store.as_deref())
+            crate::tui::run(&cli.tui, cli.store.as_deref(), &settings?)
         }
     }
 }

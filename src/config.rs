@@ -58,33 +58,9 @@ pub mod defaults {
     pub const LOG_LEVEL: LogLevel = LogLevel::Off;
 }
 
-/// The commands of the interactive view a `[keys]` entry can rebind (the TUI's key map).
-pub const KEY_COMMANDS: &[&str] = &[
-    "quit",
-    "help",
-    "focus_next",
-    "focus_prev",
-    "up",
-    "down",
-    "page_up",
-    "page_down",
-    "top",
-    "bottom",
-    "select",
-    "history_prev",
-    "history_next",
-    "clipboard",
-    "open_file",
-    "set_time",
-    "hour_back",
-    "hour_forward",
-    "day_back",
-    "day_forward",
-    "time_now",
-    "add_key",
-    "delete_key",
-    "toggle_mouse",
-];
+/// The commands of the interactive view a `[keys]` entry can rebind: the TUI key map's field
+/// names, taken from it so the two cannot drift.
+pub const KEY_COMMANDS: &[&str] = crate::tui::keymap::KeyMap::COMMANDS;
 
 /// `config.toml` as written: every key is optional, and an absent key leaves the setting to
 /// its default. Unknown keys are errors.

@@ -80,3 +80,84 @@ fn subcommands_still_parse_next_to_the_top_level_token() {
         .stdout(predicate::str::contains("--demo"))
         .stdout(predicate::str::contains("inspect"));
 }
+
+#[test]
+fn a_broken_user_theme_is_reported_before_the_terminal_with_file_line_and_key() {
+    let sb = Sandbox::new();
+    // User themes live in $TOKENSCOPE_HOME/themes (the sandbox's home holds the store).
+    let home = sb.store().parent().expect("home").to_path_buf();
+    std::fs::create_dir_all(home.join("themes")).expect("themes dir");
+    let theme = sb.write(
+        "themes/broken.toml",
+        "extends = \"dark\"\n\n[finding]\nerror = { fg = \"reddish\" }\n",
+    );
+    sb.cmd()
+        .args(["--theme", "broken"])
+        .write_stdin("")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!(
+            "theme '{}', line 4: finding.error: unknown colour 'reddish'",
+            theme.display()
+        )));
+    // The same through the environment and the config file.
+    sb.cmd()
+        .env("TOKENSCOPE_THEME", "broken")
+        .write_stdin("")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("line 4: finding.error"));
+    sb.write("config.toml", "theme = \"broken\"\n");
+    sb.cmd()
+        .write_stdin("")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("line 4: finding.error"));
+    // A good user theme gets as far as the terminal check.
+    sb.write(
+        "themes/mine.toml",
+        "extends = \"light\"\n[json]\nkey = { fg = \"red\" }\n",
+    );
+    sb.cmd()
+        .args(["--theme", "mine", "--demo"])
+        .write_stdin("")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("needs a terminal"));
+}
+
+#[test]
+fn a_key_bound_twice_in_the_config_is_reported_before_the_terminal() {
+    let sb = Sandbox::new();
+    let config = sb.write("config.toml", "[keys]\ntop = \"j\"\n");
+    sb.cmd()
+        .arg("--demo")
+        .write_stdin("")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!(
+            "config file '{}': [keys]: key 'j' is bound to both 'down' and 'top'",
+            config.display()
+        )));
+    // Edit-mode commands are rebindable too (the command list comes from the key map).
+    sb.write("config.toml", "[keys]\ncw = \"W\"\n");
+    sb.cmd()
+        .arg("--demo")
+        .write_stdin("")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("needs a terminal"));
+}
+
+#[test]
+fn a_configured_campaign_file_that_is_broken_is_reported_first() {
+    let sb = Sandbox::new();
+    sb.write("config.toml", "campaigns = [\"missing.toml\"]\n");
+    sb.cmd()
+        .arg("--demo")
+        .write_stdin("")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("campaign file"))
+        .stderr(predicate::str::contains("missing.toml"));
+}

@@ -343,3 +343,224 @@ fn folded_payload_and_round_trip() {
         assert_eq!(text(&draw(&a)), before, "unfolding restores the view");
     }
 }
+
+/// Select the Keys pane's row for `name`.
+fn select_key(a: &mut App, name: &str) {
+    a.update(Action::Focus(Pane::Keys));
+    let i = a
+        .key_rows
+        .iter()
+        .position(|r| r.name == name)
+        .expect("demo key");
+    a.update(Action::Top);
+    for _ in 0..i {
+        a.update(Action::Down);
+    }
+}
+
+#[test]
+fn generate_key_menu_prompt_and_result() {
+    for (w, h) in SIZES {
+        let mut a = app(w, h);
+        a.update(Action::Focus(Pane::Keys));
+        a.update(Action::GenerateKeyMenu);
+        a.update(Action::Down);
+        snap("generate_key_menu", &a);
+        // 7: ed25519.
+        a.update(Action::Char('7'));
+        a.update(Action::Submit);
+        snap("generate_key_prompt", &a);
+        let before = a.key_rows.len();
+        a.update(Action::Submit);
+        assert_eq!(a.key_rows.len(), before + 1);
+        assert_eq!(a.key_rows[a.key_sel].name, "ed25519");
+        snap("generate_key_done", &a);
+        let buf = draw(&a);
+        assert!(find(&buf, "generated ed25519 key 'ed25519' in memory").is_some());
+    }
+}
+
+#[test]
+fn a_secret_is_masked_until_revealed() {
+    let secret = tokenscope::tui::demo::ADICTIZ_SECRET;
+    for (w, h) in SIZES {
+        let mut a = app(w, h);
+        goto(&mut a, 4);
+        select_key(&mut a, tokenscope::tui::demo::ADICTIZ_HS256);
+        snap("secret_masked", &a);
+        assert!(find(&draw(&a), &secret[..12]).is_none());
+        assert!(find(&draw(&a), "••••").is_some());
+        a.update(Action::ToggleReveal);
+        snap("secret_revealed", &a);
+        assert!(find(&draw(&a), &secret[..12]).is_some());
+        // Moving the selection masks it again.
+        a.update(Action::Up);
+        a.update(Action::Down);
+        assert!(find(&draw(&a), &secret[..12]).is_none());
+        a.update(Action::ToggleReveal);
+        a.update(Action::ToggleReveal);
+        assert!(find(&draw(&a), &secret[..12]).is_none());
+        // So does leaving the Keys pane.
+        a.update(Action::ToggleReveal);
+        assert!(find(&draw(&a), &secret[..12]).is_some());
+        a.update(Action::Focus(Pane::Payload));
+        a.update(Action::Focus(Pane::Keys));
+        assert!(find(&draw(&a), &secret[..12]).is_none());
+    }
+}
+
+#[test]
+fn the_help_scrolls_when_taller_than_the_screen() {
+    let mut a = app(80, 24);
+    a.update(Action::ToggleHelp);
+    let top = text(&draw(&a));
+    assert!(top.contains("Keys 1-22 of"), "{top}");
+    assert!(top.contains("any other key closes"), "{top}");
+    for _ in 0..3 {
+        a.update(Action::PageDown);
+    }
+    snap("help_scrolled", &a);
+    let bottom = text(&draw(&a));
+    assert!(bottom.contains("export: clipboard, file, snippets"));
+    assert!(!bottom.contains("inspect the clipboard"));
+    // The movement keys scroll; any other key closes.
+    let key = |c| {
+        ratatui::crossterm::event::Event::Key(ratatui::crossterm::event::KeyEvent::new(
+            ratatui::crossterm::event::KeyCode::Char(c),
+            ratatui::crossterm::event::KeyModifiers::NONE,
+        ))
+    };
+    assert_eq!(a.action(&key('k')), Some(Action::Up));
+    assert_eq!(a.action(&key('x')), Some(Action::Cancel));
+    a.update(Action::Top);
+    assert_eq!(text(&draw(&a)), top);
+}
+
+#[test]
+fn edit_toggles_are_legible_at_80x24() {
+    for (w, h) in SIZES {
+        let mut a = editing(w, h);
+        a.update(Action::Focus(Pane::Header));
+        snap("edit_toggles", &a);
+        let buf = draw(&a);
+        for item in [
+            "w cw true",
+            "l/L label",
+            "p canPlay true",
+            "+-0 nb 3",
+            "b limit",
+            "hHx exp",
+            "c campaignId",
+            "s sub",
+            "K key",
+            "A alg RS256",
+            "J JWE none",
+            "C enc -",
+            "i JSON",
+            "y export",
+        ] {
+            assert!(find(&buf, item).is_some(), "{item} at {w}x{h}");
+        }
+    }
+}
+
+#[test]
+fn a_user_theme_with_partial_overrides_applies() {
+    use ratatui::style::{Color, Style};
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("mine.toml"),
+        "extends = \"light\"\n[verdict]\naccepted = { fg = \"#000000\", bg = \"#00ff00\", bold = true }\n",
+    )
+    .unwrap();
+    let theme = Theme::resolve("mine", &[dir.path().to_path_buf()]).unwrap();
+    let light = Theme::named("light").unwrap();
+    for (w, h) in SIZES {
+        let mut a = app(w, h);
+        a.theme = theme.clone();
+        let buf = draw(&a);
+        let (x, y) = find(&buf, "ACCEPTED").unwrap();
+        let cell = &buf[(x, y)];
+        assert_eq!(cell.fg, Color::Rgb(0, 0, 0));
+        assert_eq!(cell.bg, Color::Rgb(0, 255, 0));
+        assert!(cell.modifier.contains(Modifier::BOLD));
+        // The rest comes from `light`: the JSON keys, the focused border.
+        let (kx, ky) = find(&buf, "\"sub\"").unwrap();
+        assert_eq!(
+            Style::default().fg(buf[(kx, ky)].fg),
+            Style::default().fg(light.json_key.fg.unwrap_or(Color::Reset))
+        );
+        a.theme = light.clone();
+        assert_eq!(text(&draw(&a)), text(&buf), "a theme changes only styles");
+    }
+}
+
+#[test]
+fn the_status_bar_names_the_campaign_applied() {
+    let mut a = app(140, 45);
+    a.campaigns = vec![tokenscope::rules::Campaign {
+        id: "123456".into(),
+        jwe: Some(true),
+        ..Default::default()
+    }];
+    a.reinspect();
+    let buf = draw(&a);
+    assert!(find(&buf, "│ campaign 123456").is_some(), "{}", text(&buf));
+    assert!(
+        find(&buf, "campaign \"123456\" expects an encrypted token").is_some(),
+        "{}",
+        text(&buf)
+    );
+}
+
+#[test]
+fn the_fold_cursor_moves_without_scrolling_and_folds_its_line() {
+    let mut a = app(140, 45);
+    a.update(Action::Focus(Pane::Payload));
+    let at = a
+        .shown
+        .payload_visible
+        .iter()
+        .position(|i| a.shown.payload_lines[*i].pointer == "/gift")
+        .unwrap();
+    for _ in 0..at {
+        a.update(Action::Down);
+    }
+    assert_eq!(a.cursor_of(Pane::Payload), Some(at));
+    assert_eq!(
+        a.scroll_of(Pane::Payload),
+        0,
+        "the whole payload fits: no scroll"
+    );
+    let buf = draw(&a);
+    let (x, y) = find(&buf, "\"gift\": {").unwrap();
+    let t = Theme::dark();
+    assert_eq!(
+        buf[(x, y)].bg,
+        t.finding_selected.bg.unwrap(),
+        "cursor line"
+    );
+    let (x, y) = find(&buf, "\"sub\"").unwrap();
+    assert_ne!(buf[(x, y)].bg, t.finding_selected.bg.unwrap());
+    a.update(Action::ToggleFold);
+    snap("payload_gift_folded_at_cursor", &a);
+    let buf = draw(&a);
+    assert!(find(&buf, "\"gift\": { … 3 lines folded").is_some());
+    assert!(
+        find(&buf, "\"limit\": {").is_some(),
+        "lines above stay in view"
+    );
+    // At 80x24 the view follows the cursor down, and back up.
+    let mut a = app(80, 24);
+    a.update(Action::Focus(Pane::Payload));
+    let h = a.pane_height(Pane::Payload);
+    for _ in 0..h {
+        a.update(Action::Down);
+    }
+    assert_eq!(a.scroll_of(Pane::Payload), 1);
+    a.update(Action::Top);
+    assert_eq!(
+        (a.cursor_of(Pane::Payload), a.scroll_of(Pane::Payload)),
+        (Some(0), 0)
+    );
+}

@@ -206,7 +206,7 @@ fn tab_moves_the_focus_between_panes() {
     t.keys(&["BTab", "BTab", "BTab", "BTab"]);
     t.wait_for("▶ Header");
     t.keys(&["?"]);
-    t.wait_for("any key closes");
+    t.wait_for("key closes");
     t.keys(&["Escape"]);
     t.wait_for("▶ Header");
 }
@@ -421,4 +421,139 @@ fn edit_mode_walks_the_outcome_tables_and_exports_tokens_inspect_accepts() {
     t.keys(&["E"]);
     let s = t.wait_for("edit mode left");
     assert!(s.contains("Win: given_prize"), "{s}");
+}
+
+/// `tokenscope keys list` in `home`.
+fn keys_list(home: &Path) -> String {
+    let out = Command::new(BIN)
+        .env("TOKENSCOPE_HOME", home)
+        .args(["keys", "list"])
+        .output()
+        .expect("keys list runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn vim_bindings_from_the_config_file_drive_the_view() {
+    need_tmux!();
+    let home = tempfile::tempdir().expect("temp home");
+    let vim = include_str!("../examples/vim-keys.toml");
+    std::fs::write(home.path().join("config.toml"), vim).expect("config");
+    let t = Tmux::start_in(home, &["--demo"]);
+    t.wait_for("Payload · 1-16 of 19");
+    // Ctrl-F / Ctrl-B page the focused Payload pane.
+    t.keys(&["C-f"]);
+    t.wait_for("Payload · 4-19 of 19");
+    t.keys(&["C-b"]);
+    t.wait_for("Payload · 1-16 of 19");
+    // j / k move the selection in the Keys pane (Ctrl-W is the next pane).
+    t.keys(&["C-w", "C-w", "C-w"]);
+    t.wait_for("▶ Verdict │ [Keys");
+    t.keys(&["j"]);
+    t.wait_for("▶  demo-qualifio-es256");
+    t.keys(&["j"]);
+    t.wait_for("▶  demo-xtremepush-rs256");
+    t.keys(&["k"]);
+    t.wait_for("▶  demo-qualifio-es256");
+    // L / H flip through the history (the defaults, > and <, no longer do).
+    t.keys(&["L"]);
+    t.wait_for("2/6");
+    t.keys(&["<"]);
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(t.screen().contains("2/6"), "< is unbound under vim keys");
+    t.keys(&["H"]);
+    t.wait_for("1/6");
+    // The hint bar and the help show the bindings in effect.
+    let s = t.wait_for("HL history");
+    assert!(!s.contains("<> history"), "{s}");
+    t.keys(&["?"]);
+    // (Waited for one by one: a capture can catch the overlay half drawn.)
+    t.wait_for(" H          previous token");
+    t.wait_for("Ctrl-F, PgDn");
+    t.keys(&["Escape"]);
+    t.wait_for("HL history");
+    t.keys(&["q"]);
+    t.wait_for("TS-EXIT-0");
+}
+
+/// Generate an HMAC key from the Keys pane; it is listed at once, and stored.
+#[test]
+fn a_key_generated_in_the_keys_pane_is_listed_and_stored() {
+    need_tmux!();
+    let token = qualifio(3600);
+    let t = Tmux::start(&[&token]);
+    t.wait_for("NOT VERIFIED");
+    t.keys(&["Tab", "Tab", "Tab"]);
+    t.wait_for("[Keys (0)]");
+    t.keys(&["N"]);
+    t.wait_for("Generate a key: type");
+    t.keys(&["8"]);
+    t.keys(&["Enter"]);
+    t.wait_for("Name for the generated key");
+    t.keys(&["C-u"]);
+    t.keys(&["-l", "e2e-generated"]);
+    t.keys(&["Enter"]);
+    let s = t.wait_for("generated hmac key 'e2e-generated' in the key store");
+    assert!(s.contains("[Keys (1)]"), "{s}");
+    assert!(s.contains("e2e-generated"), "{s}");
+    // Masked until revealed.
+    assert!(s.contains("secret of 'e2e-generated': •"), "{s}");
+    t.keys(&["q"]);
+    t.wait_for("TS-EXIT-0");
+    let listed = keys_list(t.home.path());
+    assert!(listed.contains("e2e-generated"), "{listed}");
+}
+
+/// Under --demo the generated key lives in memory only.
+#[test]
+fn a_key_generated_in_the_demo_is_not_stored() {
+    need_tmux!();
+    let t = Tmux::start(&["--demo"]);
+    t.wait_for("ACCEPTED");
+    t.keys(&["Tab", "Tab", "Tab"]);
+    t.wait_for("[Keys (5)]");
+    t.keys(&["N", "7", "Enter"]);
+    t.wait_for("Name for the generated key");
+    t.keys(&["Enter"]);
+    let s = t.wait_for("generated ed25519 key 'ed25519' in memory");
+    assert!(s.contains("[Keys (6)]"), "{s}");
+    t.keys(&["q"]);
+    t.wait_for("TS-EXIT-0");
+    assert!(!keys_list(t.home.path()).contains("ed25519"));
+}
+
+/// `mouse = false` leaves the mouse to the terminal from the start; `time_display = "both"`
+/// writes instants in UTC and local time.
+#[test]
+fn mouse_and_time_display_from_the_config_file() {
+    need_tmux!();
+    let home = tempfile::tempdir().expect("temp home");
+    std::fs::write(
+        home.path().join("config.toml"),
+        "mouse = false\ntime_display = \"both\"\n",
+    )
+    .expect("config");
+    let t = Tmux::start_in(home, &["--demo"]);
+    let s = t.wait_for("mouse off");
+    assert!(s.contains("Z / "), "both: UTC, then local time\n{s}");
+    assert_eq!(
+        t.tmux(&["display", "-p", "-t", "e2e", "#{mouse_any_flag}"])
+            .trim(),
+        "0",
+        "no mouse capture"
+    );
+    t.keys(&["m"]);
+    t.wait_for("mouse capture on");
+    assert_eq!(
+        t.tmux(&["display", "-p", "-t", "e2e", "#{mouse_any_flag}"])
+            .trim(),
+        "1"
+    );
+    t.keys(&["q"]);
+    t.wait_for("TS-EXIT-0");
 }

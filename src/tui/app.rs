@@ -18,10 +18,12 @@ use super::fold;
 use super::keymap::{Key, KeyMap};
 use super::theme::Theme;
 use super::view;
+use crate::cli::{GenType, TimeDisplay};
 use crate::export::ExportFormat;
 use crate::inspect::{InspectError, Options, inspect_text};
 use crate::keys::{self, KeyRing, KeyType, Material, MaterialSource, Store, StoredKey};
 use crate::report::{Inspection, PayloadView, TokenKind};
+use crate::rules::Campaign;
 use crate::view::{JsonLine, Tok, json_lines};
 
 /// Default clock skew (seconds), as `inspect --skew`.
@@ -100,6 +102,12 @@ pub enum Action {
     TimeNow,
     AddKeyPrompt,
     DeleteKeyPrompt,
+    /// Choose the type of a new key (Keys pane).
+    GenerateKeyMenu,
+    /// Ask for a key file's path.
+    AddKeyFilePrompt,
+    /// Show or mask the selected key's secret.
+    ToggleReveal,
     ToggleMouse,
     /// Bracketed paste (or the clipboard's text).
     Paste(String),
@@ -134,6 +142,8 @@ pub enum Action {
     Editor(EditorOp),
     /// What `$VISUAL`/`$EDITOR` left in the file (or why it could not run).
     ExternalEdited(Result<String, String>),
+    /// A key generated off the event loop (`Effect::GenerateKey`), or why it failed.
+    KeyGenerated(GeneratedKey),
     /// A message from the event loop (clipboard copy, OSC 52 fallback).
     Notice {
         text: String,
@@ -176,6 +186,12 @@ pub enum Effect {
     },
     /// Suspend the TUI and run `$VISUAL`/`$EDITOR` on this text.
     OpenEditor(String),
+    /// Generate a key on another thread (RSA 4096 takes seconds) and report it with
+    /// `Action::KeyGenerated`.
+    GenerateKey {
+        kind: GenType,
+        name: String,
+    },
 }
 
 /// What a prompt asks for.
@@ -202,6 +218,12 @@ pub enum PromptKind {
     BaseUrl {
         sel: usize,
     },
+    /// A key file to add (PEM, JWK, JWKS or a secret).
+    KeyFile,
+    /// The name of a key about to be generated.
+    GenerateName {
+        kind: GenType,
+    },
 }
 
 impl PromptKind {
@@ -221,6 +243,8 @@ impl PromptKind {
             PromptKind::BaseUrl { .. } => {
                 "Base URL for the URL and curl snippets (empty = placeholder)"
             }
+            PromptKind::KeyFile => "Add a key from a file (path to a PEM, JWK, JWKS or secret)",
+            PromptKind::GenerateName { .. } => "Name for the generated key",
         }
     }
 }
@@ -245,7 +269,70 @@ pub enum Modal {
     Export {
         sel: usize,
     },
+    /// The key types `keys gen` makes: which one is selected.
+    Generate {
+        sel: usize,
+    },
 }
+
+/// A freshly generated key on its way from the worker thread to `update`. Compared by name
+/// and kind only: the material never takes part in an `Action`'s equality or debug output.
+#[derive(Clone)]
+pub struct GeneratedKey {
+    pub kind: GenType,
+    pub name: String,
+    pub key: Result<crate::keys::StoredKey, String>,
+}
+
+impl GeneratedKey {
+    /// Generate (slow for RSA): `keys gen` with a 32-byte HMAC secret.
+    pub fn make(kind: GenType, name: &str) -> GeneratedKey {
+        GeneratedKey {
+            kind,
+            name: name.to_string(),
+            key: keys::generate(name, kind, crate::tui::keyops::HMAC_BYTES)
+                .map_err(|e| e.to_string()),
+        }
+    }
+}
+
+impl std::fmt::Debug for GeneratedKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "GeneratedKey({:?} '{}')", self.kind, self.name)
+    }
+}
+
+impl PartialEq for GeneratedKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.kind == other.kind && self.name == other.name && self.key.is_ok() == other.key.is_ok()
+    }
+}
+
+impl Eq for GeneratedKey {}
+
+/// The key types the Keys pane generates, in menu order, with what each is for.
+pub const GEN_TYPES: [(GenType, &str, &str); 8] = [
+    (
+        GenType::Rsa2048,
+        "rsa2048",
+        "RS256/PS256, the common choice",
+    ),
+    (GenType::Rsa3072, "rsa3072", "RSA 3072 bits"),
+    (
+        GenType::Rsa4096,
+        "rsa4096",
+        "RSA 4096 bits (takes a moment)",
+    ),
+    (GenType::P256, "p256", "ES256"),
+    (GenType::P384, "p384", "ES384"),
+    (GenType::P521, "p521", "ES512"),
+    (GenType::Ed25519, "ed25519", "EdDSA"),
+    (
+        GenType::Hmac,
+        "hmac",
+        "HS256/384/512: a 32-byte shared secret",
+    ),
+];
 
 /// One token of the session history.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -332,6 +419,22 @@ pub struct App {
     pub folded: [BTreeSet<String>; 2],
     /// Clock skew allowed for exp/nbf/iat (seconds), as `inspect --skew`.
     pub skew: i64,
+    /// How time claims and the evaluation instant are written.
+    pub time_display: TimeDisplay,
+    /// Campaign files from the configuration (`campaigns`).
+    pub campaigns: Vec<Campaign>,
+    /// The campaign the current inspection was checked against, by id.
+    pub campaign: Option<String>,
+    /// The key whose secret is shown (masked otherwise).
+    pub revealed: Option<String>,
+    /// First row of the help overlay shown (it scrolls when taller than the screen).
+    pub help_scroll: usize,
+    /// Generate keys on a worker thread (`Effect::GenerateKey`): the event loop does; tests
+    /// generate in `update`.
+    pub generate_in_background: bool,
+    /// The fold cursor of Header and Payload: an index into their visible lines. The
+    /// movement keys move it (the view follows); folding acts on its line.
+    pub cursor: [usize; 2],
 }
 
 /// Wall-clock unix seconds.
@@ -373,6 +476,13 @@ impl App {
             edit: None,
             folded: Default::default(),
             skew: SKEW,
+            time_display: TimeDisplay::Utc,
+            campaigns: Vec::new(),
+            campaign: None,
+            revealed: None,
+            help_scroll: 0,
+            generate_in_background: false,
+            cursor: [0; 2],
         };
         app.refresh_key_rows();
         app
@@ -455,7 +565,7 @@ impl App {
                 match &self.modal {
                     Modal::None => self.keymap.lookup_in(key, self.edit.is_some()),
                     Modal::Editor(_) => super::editing::editor_key(key).map(Action::Editor),
-                    Modal::Export { .. } => match key.code {
+                    Modal::Export { .. } | Modal::Generate { .. } => match key.code {
                         KeyCode::Up | KeyCode::Char('k') => Some(Action::Up),
                         KeyCode::Down | KeyCode::Char('j') => Some(Action::Down),
                         KeyCode::Enter => Some(Action::Submit),
@@ -463,7 +573,19 @@ impl App {
                         KeyCode::Char(c) => Some(Action::Char(c)),
                         _ => None,
                     },
-                    Modal::Help | Modal::Detail => match key.code {
+                    // The help scrolls with the movement keys in effect; any other key closes.
+                    Modal::Help => match self.keymap.lookup(key) {
+                        Some(
+                            a @ (Action::Up
+                            | Action::Down
+                            | Action::PageUp
+                            | Action::PageDown
+                            | Action::Top
+                            | Action::Bottom),
+                        ) => Some(a),
+                        _ => Some(Action::Cancel),
+                    },
+                    Modal::Detail => match key.code {
                         KeyCode::Up | KeyCode::Down | KeyCode::PageUp | KeyCode::PageDown => None,
                         _ => Some(Action::Cancel),
                     },
@@ -525,11 +647,35 @@ impl App {
             self.export_menu(action);
             return;
         }
+        if matches!(self.modal, Modal::Generate { .. })
+            && matches!(
+                action,
+                Action::Up | Action::Down | Action::Char(_) | Action::Submit
+            )
+        {
+            self.generate_menu(action);
+            return;
+        }
+        if self.modal == Modal::Help
+            && matches!(
+                action,
+                Action::Up
+                    | Action::Down
+                    | Action::PageUp
+                    | Action::PageDown
+                    | Action::Top
+                    | Action::Bottom
+            )
+        {
+            self.scroll_help(&action);
+            return;
+        }
         match action {
             a @ (Action::ToggleEdit
             | Action::Edit(_)
             | Action::Editor(_)
             | Action::ExternalEdited(_)) => self.update_edit(a),
+            Action::KeyGenerated(generated) => self.install_generated(generated),
             Action::Notice { text, error } => {
                 self.message = Some(Message { text, error });
             }
@@ -542,14 +688,17 @@ impl App {
                 };
             }
             Action::Quit => self.quit = true,
-            Action::ToggleHelp => self.modal = Modal::Help,
+            Action::ToggleHelp => {
+                self.help_scroll = 0;
+                self.modal = Modal::Help;
+            }
             Action::FocusNext => self.set_focus(self.focus.next()),
             Action::FocusPrev => self.set_focus(self.focus.prev()),
             Action::Focus(p) => self.set_focus(p),
             Action::Up => self.move_by(-1),
             Action::Down => self.move_by(1),
-            Action::PageUp => self.move_by(-(self.page(self.focus) as i64)),
-            Action::PageDown => self.move_by(self.page(self.focus) as i64),
+            Action::PageUp => self.move_page(-1),
+            Action::PageDown => self.move_page(1),
             Action::Top => self.move_by(i64::MIN / 2),
             Action::Bottom => self.move_by(i64::MAX / 2),
             Action::Select => {
@@ -575,6 +724,9 @@ impl App {
                 self.reinspect();
             }
             Action::AddKeyPrompt => self.prompt(PromptKind::KeyMaterial),
+            Action::AddKeyFilePrompt => self.prompt(PromptKind::KeyFile),
+            Action::GenerateKeyMenu => self.modal = Modal::Generate { sel: 0 },
+            Action::ToggleReveal => self.toggle_reveal(),
             Action::DeleteKeyPrompt => match self.key_rows.get(self.key_sel) {
                 Some(row) => {
                     self.modal = Modal::ConfirmDelete {
@@ -631,6 +783,21 @@ impl App {
         }
     }
 
+    fn scroll_help(&mut self, action: &Action) {
+        let area = Rect::new(0, 0, self.size.0, self.size.1);
+        let (rows, shown) = super::widgets::help::extent(self, area);
+        let page = shown.saturating_sub(1).max(1) as i64;
+        let delta = match action {
+            Action::Up => -1,
+            Action::Down => 1,
+            Action::PageUp => -page,
+            Action::PageDown => page,
+            Action::Top => i64::MIN / 2,
+            _ => i64::MAX / 2,
+        };
+        self.help_scroll = step(self.help_scroll, delta, rows.saturating_sub(shown));
+    }
+
     pub(crate) fn info(&mut self, text: impl Into<String>) {
         self.message = Some(Message {
             text: text.into(),
@@ -645,7 +812,7 @@ impl App {
         });
     }
 
-    fn prompt(&mut self, kind: PromptKind) {
+    pub(crate) fn prompt(&mut self, kind: PromptKind) {
         self.modal = Modal::Prompt {
             kind,
             input: String::new(),
@@ -654,6 +821,10 @@ impl App {
 
     fn set_focus(&mut self, p: Pane) {
         self.focus = p;
+        // A revealed secret is masked again as soon as the Keys pane loses the focus.
+        if p != Pane::Keys {
+            self.revealed = None;
+        }
         if matches!(p, Pane::Verdict | Pane::Keys) {
             self.lower = p;
         }
@@ -693,8 +864,69 @@ impl App {
         }
     }
 
+    /// A page up (-1) or down (1): in Header/Payload the view and the cursor move together.
+    fn move_page(&mut self, sign: i64) {
+        let p = self.focus;
+        let delta = sign * self.page(p) as i64;
+        if matches!(p, Pane::Header | Pane::Payload) {
+            let max = self.max_scroll(p);
+            let s = &mut self.scroll[p.index()];
+            *s = step(*s, delta, max);
+        }
+        self.move_by(delta);
+    }
+
     fn move_by(&mut self, delta: i64) {
-        self.scroll_by(self.focus, delta);
+        match self.focus {
+            p @ (Pane::Header | Pane::Payload) => self.move_cursor(p, delta),
+            p => self.scroll_by(p, delta),
+        }
+    }
+
+    /// Header/Payload slot of `cursor` and `folded`.
+    fn json_slot(p: Pane) -> usize {
+        usize::from(p != Pane::Header)
+    }
+
+    /// The fold cursor of a JSON pane, if it is one (index into its visible lines).
+    pub fn cursor_of(&self, p: Pane) -> Option<usize> {
+        match p {
+            Pane::Header | Pane::Payload => Some(self.cursor[Self::json_slot(p)]),
+            _ => None,
+        }
+    }
+
+    /// Move a JSON pane's cursor; the view scrolls to keep it on screen.
+    fn move_cursor(&mut self, p: Pane, delta: i64) {
+        let len = self.content_len(p);
+        let c = &mut self.cursor[Self::json_slot(p)];
+        *c = step(*c, delta, len.saturating_sub(1));
+        self.cursor_in_view(p, true);
+    }
+
+    /// Keep cursor and view together: scroll to the cursor (`follow`), or bring the cursor
+    /// into the view (a mouse wheel scrolls the view).
+    fn cursor_in_view(&mut self, p: Pane, follow: bool) {
+        let Some(slot) = matches!(p, Pane::Header | Pane::Payload).then(|| Self::json_slot(p))
+        else {
+            return;
+        };
+        let h = self.pane_height(p).max(1);
+        let max = self.max_scroll(p);
+        let len = self.content_len(p);
+        let c = &mut self.cursor[slot];
+        *c = (*c).min(len.saturating_sub(1));
+        let s = &mut self.scroll[p.index()];
+        if follow {
+            if *c < *s {
+                *s = *c;
+            } else if *c >= *s + h {
+                *s = *c + 1 - h;
+            }
+            *s = (*s).min(max);
+        } else {
+            *c = (*c).clamp(*s, (*s + h - 1).min(len.saturating_sub(1)).max(*s));
+        }
     }
 
     fn scroll_by(&mut self, p: Pane, delta: i64) {
@@ -707,11 +939,14 @@ impl App {
             Pane::Keys => {
                 let n = self.content_len(p);
                 self.key_sel = step(self.key_sel, delta, n.saturating_sub(1));
+                // A revealed secret is shown only while its key stays selected.
+                self.revealed = None;
             }
             _ => {
                 let max = self.max_scroll(p);
                 let s = &mut self.scroll[p.index()];
                 *s = step(*s, delta, max);
+                self.cursor_in_view(p, false);
             }
         }
     }
@@ -722,19 +957,17 @@ impl App {
             let s = &mut self.scroll[p.index()];
             *s = (*s).min(max);
         }
+        self.cursor_in_view(Pane::Header, true);
+        self.cursor_in_view(Pane::Payload, true);
         self.finding_sel = self
             .finding_sel
             .min(self.content_len(Pane::Findings).saturating_sub(1));
         self.key_sel = self.key_sel.min(self.key_rows.len().saturating_sub(1));
     }
 
-    /// How far a pane scrolls. Header and Payload scroll until their last line is the top
-    /// one: the top line is where folding acts, so every line must be able to get there.
+    /// How far a pane scrolls: until its last line is at the bottom.
     fn max_scroll(&self, p: Pane) -> usize {
-        match p {
-            Pane::Header | Pane::Payload => self.content_len(p).saturating_sub(1),
-            _ => self.content_len(p).saturating_sub(self.pane_height(p)),
-        }
+        self.content_len(p).saturating_sub(self.pane_height(p))
     }
 
     /// Scroll Header/Payload so the selected finding's claim is in view.
@@ -753,6 +986,8 @@ impl App {
                 if i < *s || i >= *s + h {
                     *s = i.saturating_sub(h / 2);
                 }
+                // The fold cursor goes to the claim too.
+                self.cursor[Self::json_slot(p)] = i;
             }
         }
         self.clamp_all();
@@ -780,6 +1015,7 @@ impl App {
 
     fn reset_view(&mut self) {
         self.scroll = [0; 6];
+        self.cursor = [0; 2];
         self.finding_sel = 0;
     }
 
@@ -870,6 +1106,8 @@ impl App {
                 PromptKind::Claim { path } => self.set_claim(path, &input),
                 PromptKind::ExportFile { format } => self.export_to_file(format, input.trim()),
                 PromptKind::BaseUrl { sel } => self.set_base_url(input.trim(), sel),
+                PromptKind::KeyFile => self.key_file(input.trim()),
+                PromptKind::GenerateName { kind } => self.generate_key(kind, input.trim()),
                 PromptKind::Skew => match input.trim().parse::<i64>() {
                     Ok(s) if (0..=86_400).contains(&s) => {
                         self.skew = s;
@@ -921,7 +1159,7 @@ impl App {
         }
     }
 
-    fn free_key_name(&self) -> String {
+    pub(crate) fn free_key_name(&self) -> String {
         let taken = |n: &str| {
             self.key_rows
                 .iter()
@@ -934,7 +1172,7 @@ impl App {
     }
 
     /// Add pasted material: a PEM/JWK/JWKS, else the text is an HMAC (or `dir`) secret.
-    fn add_key(&mut self, name: &str, material: &str) {
+    pub(crate) fn add_key(&mut self, name: &str, material: &str) {
         if name.is_empty() {
             self.error("a key needs a name");
             return;
@@ -1040,6 +1278,7 @@ impl App {
     }
 
     pub fn refresh_key_rows(&mut self) {
+        self.revealed = None;
         self.key_rows = self
             .ring
             .keys
@@ -1087,23 +1326,33 @@ impl App {
             },
             None => &entry.text,
         };
-        let opts = Options {
+        let mut opts = Options {
             at: self.at,
             skew: self.skew,
             ..Options::default()
         };
-        let (insp, error) = match inspect_text(text, &self.ring, &opts) {
+        let run = |opts: &Options| match inspect_text(text, &self.ring, opts) {
             Ok(i) => (Some(i), None),
             Err(InspectError::Intake(e)) => (None, Some(e.to_string())),
             Err(InspectError::Malformed { error, partial }) => {
                 (Some(*partial), Some(error.to_string()))
             }
         };
+        let (mut insp, mut error) = run(&opts);
+        // Configured campaigns: the one whose id is the token's campaignId, or the only one
+        // (as `inspect --campaign FILE` would check it).
+        self.campaign = None;
+        if let Some(c) = pick_campaign(&self.campaigns, insp.as_ref()) {
+            opts.campaign = Some(c.clone());
+            self.campaign = Some(c.id.clone());
+            (insp, error) = run(&opts);
+        }
+        let display = self.time_display;
         self.shown = Shown {
             header_lines: insp.as_ref().map(header_lines).unwrap_or_default(),
             payload_lines: insp
                 .as_ref()
-                .map(|i| payload_lines(i, self.at))
+                .map(|i| retime(payload_lines(i, self.at), i, self.at, display))
                 .unwrap_or_default(),
             insp,
             error,
@@ -1119,7 +1368,7 @@ impl App {
         self.clamp_all();
     }
 
-    /// Fold or unfold, in the focused Header or Payload pane, the object at its top line
+    /// Fold or unfold, in the focused Header or Payload pane, the object at the cursor line
     /// (or the innermost object holding that line).
     fn toggle_fold(&mut self) {
         let (slot, lines, shown) = match self.focus {
@@ -1132,8 +1381,8 @@ impl App {
                 return;
             }
         };
-        let top = self.scroll[self.focus.index()];
-        let Some(target) = shown.get(top).and_then(|i| fold::target(lines, *i)) else {
+        let at = self.cursor[slot];
+        let Some(target) = shown.get(at).and_then(|i| fold::target(lines, *i)) else {
             self.info("nothing to fold here");
             return;
         };
@@ -1142,17 +1391,106 @@ impl App {
             set.insert(target.clone());
         }
         self.refresh_visible();
-        // Keep the folded line in view.
+        // The cursor stays on the folded (or unfolded) line, in view.
         let lines = if slot == 0 {
             (&self.shown.header_lines, &self.shown.header_visible)
         } else {
             (&self.shown.payload_lines, &self.shown.payload_visible)
         };
         if let Some(i) = lines.1.iter().position(|i| lines.0[*i].pointer == target) {
-            self.scroll[self.focus.index()] = i;
-            self.clamp_all();
+            self.cursor[slot] = i;
+            self.cursor_in_view(self.focus, true);
         }
     }
+}
+
+/// The campaign a token is checked against: the one whose `id` is its `campaignId`, else the
+/// only one configured.
+fn pick_campaign<'a>(campaigns: &'a [Campaign], insp: Option<&Inspection>) -> Option<&'a Campaign> {
+    let id = insp
+        .and_then(|i| i.payload.as_ref())
+        .and_then(|p| p.get("campaignId"))
+        .map(|v| match v {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        });
+    id.and_then(|id| campaigns.iter().find(|c| c.id == id))
+        .or(match campaigns {
+            [only] => Some(only),
+            _ => None,
+        })
+}
+
+/// An instant as the `time_display` setting asks: UTC (RFC 3339), local time, or both.
+pub fn format_instant(secs: i64, display: TimeDisplay) -> String {
+    let local = || {
+        chrono::DateTime::from_timestamp(secs, 0)
+            .map(|t| {
+                t.with_timezone(&chrono::Local)
+                    .format("%Y-%m-%d %H:%M:%S%:z")
+                    .to_string()
+            })
+            .unwrap_or_else(|| crate::time::rfc3339(secs))
+    };
+    match display {
+        TimeDisplay::Utc => crate::time::rfc3339(secs),
+        TimeDisplay::Local => local(),
+        TimeDisplay::Both => format!("{} / {}", crate::time::rfc3339(secs), local()),
+    }
+}
+
+/// The status bar's shorter form: with `both`, the local time of day only (the date is the
+/// UTC one's, give or take the offset shown).
+pub fn format_instant_short(secs: i64, display: TimeDisplay) -> String {
+    match display {
+        TimeDisplay::Both => {
+            let local = chrono::DateTime::from_timestamp(secs, 0)
+                .map(|t| {
+                    t.with_timezone(&chrono::Local)
+                        .format("%H:%M%:z")
+                        .to_string()
+                })
+                .unwrap_or_default();
+            format!("{} / {local}", crate::time::rfc3339(secs))
+        }
+        other => format_instant(secs, other),
+    }
+}
+
+/// Time-claim notes in the local time zone (or both) when the settings ask for it.
+fn retime(
+    mut lines: Vec<JsonLine>,
+    insp: &Inspection,
+    at: i64,
+    display: TimeDisplay,
+) -> Vec<JsonLine> {
+    if display == TimeDisplay::Utc {
+        return lines;
+    }
+    let Some(payload) = &insp.payload else {
+        return lines;
+    };
+    for line in lines.iter_mut().filter(|l| l.depth == 1) {
+        if !matches!(
+            line.pointer.as_str(),
+            "/exp" | "/nbf" | "/iat" | "/auth_time"
+        ) {
+            continue;
+        }
+        let Some(secs) = payload.pointer(&line.pointer).and_then(|v| v.as_i64()) else {
+            continue;
+        };
+        for (tok, text) in line.parts.iter_mut() {
+            if *tok == Tok::Note && !text.contains("milliseconds") {
+                *text = format!(
+                    "  // {} ({})",
+                    format_instant(secs, display),
+                    crate::time::relative(secs, at)
+                );
+            }
+        }
+    }
+    lines
 }
 
 static FIXED_AT: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
@@ -1165,7 +1503,7 @@ fn half(m: &Material) -> &'static str {
     }
 }
 
-fn reload(
+pub(crate) fn reload(
     store: &Store,
     cache: &std::path::Path,
     ring: &mut KeyRing,
@@ -1451,5 +1789,171 @@ mod tests {
         assert_eq!(app.effects, vec![Effect::SetMouseCapture(false)]);
         app.update(Action::Quit);
         assert!(app.quit);
+    }
+
+    fn campaign(id: &str, jwe: bool) -> Campaign {
+        Campaign {
+            id: id.to_string(),
+            jwe: Some(jwe),
+            ..Campaign::default()
+        }
+    }
+
+    #[test]
+    fn the_configured_campaign_that_matches_is_applied_and_named() {
+        let mut app = demo();
+        app.campaigns = vec![campaign("999", false), campaign("123456", true)];
+        app.reinspect();
+        assert_eq!(app.campaign.as_deref(), Some("123456"));
+        let ids: Vec<&str> = app
+            .inspection()
+            .unwrap()
+            .findings
+            .iter()
+            .map(|f| f.id.as_str())
+            .collect();
+        // The winner is a plain JWS, the campaign expects a JWE.
+        assert!(
+            ids.contains(&crate::rules::ids::CAMPAIGN_JWE_EXPECTED.id),
+            "{ids:?}"
+        );
+        // No campaignId match among several: none applies.
+        app.campaigns = vec![campaign("1", false), campaign("2", false)];
+        app.reinspect();
+        assert_eq!(app.campaign, None);
+        // A single campaign applies as `--campaign FILE` would.
+        app.campaigns = vec![campaign("1", false)];
+        app.reinspect();
+        assert_eq!(app.campaign.as_deref(), Some("1"));
+    }
+
+    #[test]
+    fn time_display_rewrites_the_time_notes() {
+        let mut app = demo();
+        let note = |app: &App| {
+            app.shown
+                .payload_lines
+                .iter()
+                .find(|l| l.pointer == "/exp")
+                .map(|l| l.text())
+                .unwrap()
+        };
+        assert!(
+            note(&app).contains("// 2024-05-01T13:00:00Z (in 60 minutes)"),
+            "{}",
+            note(&app)
+        );
+        app.time_display = TimeDisplay::Both;
+        app.reinspect();
+        assert!(
+            note(&app).contains("// 2024-05-01T13:00:00Z / 2024-05-01 "),
+            "{}",
+            note(&app)
+        );
+        assert!(note(&app).ends_with("(in 60 minutes)"), "{}", note(&app));
+        app.time_display = TimeDisplay::Local;
+        app.reinspect();
+        assert!(!note(&app).contains("Z"), "{}", note(&app));
+        assert_eq!(format_instant(AT, TimeDisplay::Utc), "2024-05-01T12:00:00Z");
+    }
+
+    #[test]
+    fn a_key_file_goes_through_the_name_prompt() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("adictiz.secret");
+        std::fs::write(&path, format!("{}\n", crate::tui::demo::ADICTIZ_SECRET)).unwrap();
+        let mut app = demo();
+        for _ in 0..4 {
+            app.update(Action::HistoryNext);
+        }
+        let name = crate::tui::demo::ADICTIZ_HS256;
+        app.ring.keys.retain(|k| k.name != name);
+        app.refresh_key_rows();
+        app.reinspect();
+        assert_eq!(
+            app.inspection().unwrap().overall(),
+            crate::report::Overall::NotVerified
+        );
+        app.update(Action::AddKeyFilePrompt);
+        app.update(Action::Paste("/nonexistent/key.pem".into()));
+        app.update(Action::Submit);
+        assert!(app.message.as_ref().unwrap().error);
+        assert!(matches!(
+            app.modal,
+            Modal::Prompt {
+                kind: PromptKind::KeyFile,
+                ..
+            }
+        ));
+        app.update(Action::ClearInput);
+        app.update(Action::Paste(path.display().to_string()));
+        app.update(Action::Submit);
+        assert!(matches!(
+            &app.modal,
+            Modal::Prompt { kind: PromptKind::KeyName { .. }, input } if input == "adictiz"
+        ));
+        app.update(Action::Submit);
+        assert_eq!(
+            app.inspection().unwrap().overall(),
+            crate::report::Overall::Accepted
+        );
+        let layer = &app.inspection().unwrap().layers[0];
+        assert_eq!(layer.key.as_deref(), Some("adictiz"));
+    }
+
+    #[test]
+    fn keys_are_generated_off_the_event_loop_when_asked() {
+        let mut app = demo();
+        app.generate_in_background = true;
+        app.update(Action::GenerateKeyMenu);
+        app.update(Action::Char('4'));
+        app.update(Action::Submit);
+        assert!(matches!(
+            &app.modal,
+            Modal::Prompt { kind: PromptKind::GenerateName { kind: GenType::P256 }, input } if input == "p256"
+        ));
+        app.update(Action::Submit);
+        assert_eq!(
+            app.effects,
+            vec![Effect::GenerateKey {
+                kind: GenType::P256,
+                name: "p256".into()
+            }]
+        );
+        assert!(
+            app.message
+                .as_ref()
+                .unwrap()
+                .text
+                .contains("generating p256 key 'p256'")
+        );
+        assert!(!app.key_rows.iter().any(|r| r.name == "p256"));
+        app.update(Action::KeyGenerated(GeneratedKey::make(
+            GenType::P256,
+            "p256",
+        )));
+        assert!(
+            app.key_rows
+                .iter()
+                .any(|r| r.name == "p256" && r.kind.starts_with("ec P256"))
+        );
+        // A taken name is refused before any work.
+        app.effects.clear();
+        app.update(Action::GenerateKeyMenu);
+        app.update(Action::Char('4'));
+        app.update(Action::Submit);
+        app.update(Action::ClearInput);
+        for c in "p256".chars() {
+            app.update(Action::Char(c));
+        }
+        app.update(Action::Submit);
+        assert!(app.effects.is_empty());
+        assert!(
+            app.message
+                .as_ref()
+                .unwrap()
+                .text
+                .contains("exists already")
+        );
     }
 }

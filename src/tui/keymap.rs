@@ -114,57 +114,90 @@ fn bind(keys: &[Key], group: &'static str, help: &'static str, hint: &'static st
     }
 }
 
-/// Every command's binding.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KeyMap {
-    pub quit: Binding,
-    pub help: Binding,
-    pub focus_next: Binding,
-    pub focus_prev: Binding,
-    pub up: Binding,
-    pub down: Binding,
-    pub page_up: Binding,
-    pub page_down: Binding,
-    pub top: Binding,
-    pub bottom: Binding,
-    pub select: Binding,
-    pub history_prev: Binding,
-    pub history_next: Binding,
-    pub clipboard: Binding,
-    pub open_file: Binding,
-    pub set_time: Binding,
-    pub hour_back: Binding,
-    pub hour_forward: Binding,
-    pub day_back: Binding,
-    pub day_forward: Binding,
-    pub time_now: Binding,
-    pub add_key: Binding,
-    pub delete_key: Binding,
-    pub toggle_mouse: Binding,
-    pub edit: Binding,
-    pub fold: Binding,
-    pub skew: Binding,
-    // Edit mode only (`edit_entries`).
-    pub cw: Binding,
-    pub label: Binding,
-    pub label_toggle: Binding,
-    pub can_play: Binding,
-    pub nb_up: Binding,
-    pub nb_down: Binding,
-    pub nb_absent: Binding,
-    pub limit_absent: Binding,
-    pub exp_hour: Binding,
-    pub exp_day: Binding,
-    pub exp_past: Binding,
-    pub campaign_id: Binding,
-    pub sub: Binding,
-    pub next_key: Binding,
-    pub next_alg: Binding,
-    pub jwe: Binding,
-    pub enc: Binding,
-    pub json_editor: Binding,
-    pub external_editor: Binding,
-    pub export: Binding,
+/// Declares the key map once: the struct's fields, the command names a `[keys]` table uses
+/// (`KeyMap::COMMANDS`, which the configuration file checks against) and the lookup by name,
+/// so the names cannot drift from the fields.
+macro_rules! keymap {
+    ($($field:ident),* $(,)?) => {
+        /// Every command's binding.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub struct KeyMap {
+            $(pub $field: Binding,)*
+        }
+
+        impl KeyMap {
+            /// Every command's name, as a `[keys]` table writes it.
+            pub const COMMANDS: &'static [&'static str] = &[$(stringify!($field)),*];
+
+            /// A command's binding by name.
+            pub fn binding(&self, name: &str) -> Option<&Binding> {
+                match name {
+                    $(stringify!($field) => Some(&self.$field),)*
+                    _ => None,
+                }
+            }
+
+            fn binding_mut(&mut self, name: &str) -> Option<&mut Binding> {
+                match name {
+                    $(stringify!($field) => Some(&mut self.$field),)*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+keymap! {
+    quit,
+    help,
+    focus_next,
+    focus_prev,
+    up,
+    down,
+    page_up,
+    page_down,
+    top,
+    bottom,
+    select,
+    history_prev,
+    history_next,
+    clipboard,
+    open_file,
+    set_time,
+    hour_back,
+    hour_forward,
+    day_back,
+    day_forward,
+    time_now,
+    add_key,
+    delete_key,
+    generate_key,
+    add_key_file,
+    reveal_key,
+    toggle_mouse,
+    edit,
+    fold,
+    skew,
+    cw,
+    label,
+    label_toggle,
+    can_play,
+    nb_up,
+    nb_down,
+    nb_absent,
+    limit_absent,
+    exp_hour,
+    exp_day,
+    exp_past,
+    campaign_id,
+    sub,
+    next_key,
+    next_alg,
+    jwe,
+    enc,
+    json_editor,
+    external_editor,
+    export,
 }
 
 impl Default for KeyMap {
@@ -216,6 +249,14 @@ impl Default for KeyMap {
                 "add key",
             ),
             delete_key: bind(&[Key::ch('d')], KEYS, "delete the selected key", ""),
+            generate_key: bind(&[Key::ch('N')], KEYS, "generate a new key", ""),
+            add_key_file: bind(&[Key::ch('f')], KEYS, "add a key from a file", ""),
+            reveal_key: bind(
+                &[Key::ch('r')],
+                KEYS,
+                "reveal / mask the selected secret",
+                "",
+            ),
             toggle_mouse: bind(&[Key::ch('m')], APP, "mouse on/off (to select text)", ""),
             edit: bind(
                 &[Key::ch('E')],
@@ -226,7 +267,7 @@ impl Default for KeyMap {
             fold: bind(
                 &[Key::ch('z'), Key::ch(' ')],
                 NAV,
-                "fold/unfold the object at the top line",
+                "fold/unfold the object at the cursor",
                 "",
             ),
             skew: bind(&[Key::ch('S')], TIME, "clock skew (seconds)", ""),
@@ -289,6 +330,99 @@ impl Default for KeyMap {
     }
 }
 
+/// A `[keys]` table that cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KeyMapError {
+    #[error("[keys]: unknown command '{0}'")]
+    UnknownCommand(String),
+    #[error("[keys] {command} = '{spec}': {reason}")]
+    BadSpec {
+        command: String,
+        spec: String,
+        reason: String,
+    },
+    #[error(
+        "[keys]: key '{key}' is bound to both '{first}' and '{second}' (give one of them other keys)"
+    )]
+    Duplicate {
+        key: String,
+        first: &'static str,
+        second: &'static str,
+    },
+}
+
+/// Main-view commands that must keep working in edit mode (the edit-mode hint bar shows them):
+/// an edit-mode binding may not take their keys.
+const ALSO_IN_EDIT_MODE: &[&str] = &["edit", "help", "quit"];
+
+impl KeyMap {
+    /// The defaults with a `[keys]` table laid over them: a command listed there gets exactly
+    /// the keys it lists. Two commands that would share a key are an error naming both.
+    pub fn with_overrides(
+        overrides: &std::collections::BTreeMap<String, String>,
+    ) -> Result<KeyMap, KeyMapError> {
+        let mut km = KeyMap::default();
+        for (command, spec) in overrides {
+            let keys =
+                crate::config::parse_key_specs(spec).map_err(|reason| KeyMapError::BadSpec {
+                    command: command.clone(),
+                    spec: spec.clone(),
+                    reason,
+                })?;
+            let binding = km
+                .binding_mut(command)
+                .ok_or_else(|| KeyMapError::UnknownCommand(command.clone()))?;
+            binding.keys = keys
+                .into_iter()
+                .map(|k| Key {
+                    code: k.code,
+                    mods: k.modifiers,
+                })
+                .collect();
+        }
+        km.check()?;
+        Ok(km)
+    }
+
+    /// The command name of one of this map's bindings.
+    fn name_of(&self, b: &Binding) -> &'static str {
+        Self::COMMANDS
+            .iter()
+            .copied()
+            .find(|n| self.binding(n).is_some_and(|x| std::ptr::eq(x, b)))
+            .unwrap_or("?")
+    }
+
+    /// No key triggers two commands in the same place: the main view, and edit mode. In edit
+    /// mode its own bindings come first, so they may reuse a main-view key (it then acts as
+    /// the edit command while editing), except the keys of `edit`, `help` and `quit`.
+    pub fn check(&self) -> Result<(), KeyMapError> {
+        let main = self.entries();
+        let edit = self.edit_entries();
+        let shared: Vec<(&Binding, Action)> = main
+            .iter()
+            .filter(|(b, _)| ALSO_IN_EDIT_MODE.contains(&self.name_of(b)))
+            .cloned()
+            .collect();
+        let mut scopes = vec![main.clone()];
+        scopes.push(edit.into_iter().chain(shared).collect());
+        for scope in &scopes {
+            for (i, (a, _)) in scope.iter().enumerate() {
+                for (b, _) in &scope[i + 1..] {
+                    if let Some(k) = a.keys.iter().find(|k| b.keys.contains(k)) {
+                        return Err(KeyMapError::Duplicate {
+                            key: k.label(),
+                            first: self.name_of(a),
+                            second: self.name_of(b),
+                        });
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
 impl KeyMap {
     /// The one table: every binding with the action it triggers, in help order.
     pub fn entries(&self) -> Vec<(&Binding, Action)> {
@@ -317,6 +451,9 @@ impl KeyMap {
             (&self.skew, Action::SkewPrompt),
             (&self.add_key, Action::AddKeyPrompt),
             (&self.delete_key, Action::DeleteKeyPrompt),
+            (&self.generate_key, Action::GenerateKeyMenu),
+            (&self.add_key_file, Action::AddKeyFilePrompt),
+            (&self.reveal_key, Action::ToggleReveal),
             (&self.toggle_mouse, Action::ToggleMouse),
             (&self.help, Action::ToggleHelp),
             (&self.quit, Action::Quit),
@@ -497,5 +634,115 @@ mod tests {
         assert!(hints.contains(&("[]".to_string(), "±1h")));
         assert!(hints.contains(&("<>".to_string(), "history")));
         assert!(hints.contains(&("q".to_string(), "quit")));
+    }
+
+    fn overrides(pairs: &[(&str, &str)]) -> std::collections::BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn overrides_replace_a_commands_keys_and_reach_help_and_hints() {
+        let km =
+            KeyMap::with_overrides(&overrides(&[("quit", "ctrl-q Q"), ("down", "J")])).unwrap();
+        assert_eq!(km.lookup(Key::ctrl('q')), Some(Action::Quit));
+        assert_eq!(km.lookup(Key::ch('Q')), Some(Action::Quit));
+        assert_eq!(km.lookup(Key::ch('q')), None, "q lost its default binding");
+        assert_eq!(km.lookup(Key::ch('J')), Some(Action::Down));
+        assert_eq!(km.lookup(Key::ch('j')), None);
+        assert!(
+            km.help_rows()
+                .contains(&("General", "Ctrl-Q, Q".to_string(), "quit"))
+        );
+        assert!(km.hints().contains(&("Ctrl-Q".to_string(), "quit")));
+        // Everything not listed keeps its default.
+        assert_eq!(km.up, KeyMap::default().up);
+    }
+
+    #[test]
+    fn a_key_bound_to_two_commands_is_an_error_naming_both() {
+        let e = KeyMap::with_overrides(&overrides(&[("top", "j")])).unwrap_err();
+        assert_eq!(
+            e,
+            KeyMapError::Duplicate {
+                key: "j".into(),
+                first: "down",
+                second: "top"
+            }
+        );
+        assert_eq!(
+            e.to_string(),
+            "[keys]: key 'j' is bound to both 'down' and 'top' (give one of them other keys)"
+        );
+        // Edit mode may reuse a main-view key, but not the keys that leave it or quit.
+        assert!(KeyMap::with_overrides(&overrides(&[("history_prev", "H")])).is_ok());
+        let e = KeyMap::with_overrides(&overrides(&[("cw", "E")])).unwrap_err();
+        assert!(e.to_string().contains("'cw' and 'edit'"), "{e}");
+        let e = KeyMap::with_overrides(&overrides(&[("down", "ctrl-")])).unwrap_err();
+        assert!(matches!(e, KeyMapError::BadSpec { .. }), "{e}");
+        let e = KeyMap::with_overrides(&overrides(&[("dwon", "j")])).unwrap_err();
+        assert_eq!(e, KeyMapError::UnknownCommand("dwon".into()));
+    }
+
+    #[test]
+    fn every_command_name_is_a_field_with_a_place_in_the_table() {
+        let km = KeyMap::default();
+        let table: Vec<&Binding> = km
+            .entries()
+            .into_iter()
+            .chain(km.edit_entries())
+            .map(|(b, _)| b)
+            .collect();
+        assert_eq!(table.len(), KeyMap::COMMANDS.len());
+        for name in KeyMap::COMMANDS {
+            let b = km.binding(name).unwrap();
+            assert!(table.iter().any(|t| std::ptr::eq(*t, b)), "{name}");
+            assert_eq!(km.name_of(b), *name);
+        }
+        assert_eq!(crate::config::KEY_COMMANDS, KeyMap::COMMANDS);
+    }
+
+    #[test]
+    fn the_shipped_vim_keys_change_behaviour_and_help() {
+        let path = std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/examples/vim-keys.toml"
+        ));
+        let text = std::fs::read_to_string(path).unwrap();
+        let config = crate::config::Config::parse(&text, path).unwrap();
+        let km = KeyMap::with_overrides(&config.keys).unwrap();
+        assert_eq!(km.lookup(Key::ctrl('f')), Some(Action::PageDown));
+        assert_eq!(km.lookup(Key::ch('H')), Some(Action::HistoryPrev));
+        assert_eq!(km.lookup(Key::ch('<')), None);
+        assert_eq!(km.lookup(Key::ch('x')), Some(Action::DeleteKeyPrompt));
+        assert_eq!(km.lookup(Key::ch('d')), None);
+        let rows = km.help_rows();
+        assert!(rows.contains(&("Move", "Ctrl-F, PgDn".to_string(), "page down")));
+        assert!(rows.contains(&("Tokens", "H".to_string(), "previous token")));
+        assert!(km.hints().contains(&("HL".to_string(), "history")));
+        assert!(!KeyMap::default().help_rows().contains(&(
+            "Tokens",
+            "H".to_string(),
+            "previous token"
+        )));
+    }
+
+    #[test]
+    fn the_readme_lists_every_command() {
+        let readme =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+        let section = readme
+            .split("**Key bindings**")
+            .nth(1)
+            .and_then(|s| s.split("**Errors**").next())
+            .unwrap();
+        for name in KeyMap::COMMANDS {
+            assert!(
+                section.contains(&format!("`{name}`")),
+                "README lacks `{name}`"
+            );
+        }
     }
 }

@@ -12,12 +12,13 @@ pub mod editing;
 pub mod editor;
 pub mod fold;
 pub mod keymap;
+pub mod keyops;
 pub mod theme;
 pub mod view;
 pub mod widgets;
 
 use std::io::{IsTerminal, Read};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
@@ -31,13 +32,36 @@ pub use editor::EditorOp;
 pub use theme::Theme;
 
 use crate::cli::TuiArgs;
+use crate::config::Settings;
+pub use keymap::KeyMap;
 
-/// The theme `--theme` names (default dark), without colours under `NO_COLOR`.
-pub fn pick_theme(name: Option<&str>) -> Result<Theme> {
-    let theme = match name {
-        Some(n) => Theme::named(n).map_err(anyhow::Error::msg)?,
-        None => Theme::dark(),
-    };
+/// Where user themes live, first match wins: `themes/` beside the configuration file, then
+/// `$TOKENSCOPE_HOME/themes`, then the platform config dir's `themes/`.
+pub fn theme_dirs(settings: &Settings) -> Vec<PathBuf> {
+    let mut dirs = Vec::new();
+    if let Some(dir) = settings.path.as_deref().and_then(Path::parent) {
+        dirs.push(dir.join("themes"));
+    }
+    if let Some(home) = crate::config::process_env(crate::config::HOME_ENV) {
+        dirs.push(PathBuf::from(home).join("themes"));
+    }
+    if let Some(d) = directories::ProjectDirs::from("", "", "tokenscope") {
+        dirs.push(d.config_dir().join("themes"));
+    }
+    let mut seen = Vec::new();
+    dirs.retain(|d| {
+        let new = !seen.contains(d);
+        seen.push(d.clone());
+        new
+    });
+    dirs
+}
+
+/// The theme the settings name (`--theme`, `TOKENSCOPE_THEME`, `theme`, default dark),
+/// without colours under `NO_COLOR`.
+pub fn pick_theme(settings: &Settings) -> Result<Theme> {
+    let theme =
+        Theme::resolve(&settings.theme.value, &theme_dirs(settings)).map_err(anyhow::Error::msg)?;
     Ok(if Theme::no_color_env() {
         theme.without_colors()
     } else {
@@ -45,9 +69,20 @@ pub fn pick_theme(name: Option<&str>) -> Result<Theme> {
     })
 }
 
-/// Build the app for the command line's arguments (no terminal needed).
-pub fn build_app(args: &TuiArgs, store_flag: Option<&Path>) -> Result<App> {
-    let theme = pick_theme(args.theme.as_deref())?;
+/// Build the app for the command line's arguments and the settings (no terminal needed):
+/// every problem with them (theme, key bindings, campaign files, token file) is found here.
+pub fn build_app(args: &TuiArgs, store_flag: Option<&Path>, settings: &Settings) -> Result<App> {
+    let theme = pick_theme(settings)?;
+    let keymap = KeyMap::with_overrides(&settings.keys).map_err(|e| match &settings.path {
+        Some(p) => anyhow::anyhow!("config file '{}': {e}", p.display()),
+        None => anyhow::Error::new(e),
+    })?;
+    let campaigns = settings
+        .campaigns
+        .value
+        .iter()
+        .map(|p| crate::rules::Campaign::from_path(p))
+        .collect::<Result<Vec<_>, _>>()?;
     let mut app = if args.demo {
         App::demo(theme, app::system_now).map_err(anyhow::Error::msg)?
     } else {
@@ -68,6 +103,12 @@ pub fn build_app(args: &TuiArgs, store_flag: Option<&Path>) -> Result<App> {
         }
         app
     };
+    app.keymap = keymap;
+    app.mouse_capture = settings.mouse.value;
+    app.time_display = settings.time_display.value;
+    app.skew = settings.skew.value;
+    app.campaigns = campaigns;
+    app.generate_in_background = true;
     if let Some(path) = &args.file {
         let mut text = String::new();
         std::fs::File::open(path)
@@ -78,14 +119,16 @@ pub fn build_app(args: &TuiArgs, store_flag: Option<&Path>) -> Result<App> {
         app.open_text(&path.display().to_string(), text);
     } else if let Some(token) = &args.token {
         app.open_text("argument", token.clone());
+    } else {
+        app.reinspect();
     }
     Ok(app)
 }
 
-/// `tokenscope [TOKEN | --file F | --demo] [--theme NAME]`.
-pub fn run(args: &TuiArgs, store_flag: Option<&Path>) -> Result<ExitCode> {
+/// `tokenscope [TOKEN | --file F | --demo] [--theme NAME]`, with the resolved settings.
+pub fn run(args: &TuiArgs, store_flag: Option<&Path>, settings: &Settings) -> Result<ExitCode> {
     // Arguments first (a bad theme or file is reported as such), then the terminal.
-    let mut app = build_app(args, store_flag)?;
+    let mut app = build_app(args, store_flag, settings)?;
     if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
         bail!(
             "the interactive view needs a terminal (stdin and stdout); for a report use `tokenscope inspect TOKEN` (or `inspect -` to read standard input)"
@@ -104,20 +147,48 @@ pub fn run(args: &TuiArgs, store_flag: Option<&Path>) -> Result<ExitCode> {
         previous(info);
     }));
     let result = (|| -> Result<()> {
-        execute!(std::io::stdout(), EnableBracketedPaste, EnableMouseCapture)?;
+        execute!(std::io::stdout(), EnableBracketedPaste)?;
+        if app.mouse_capture {
+            execute!(std::io::stdout(), EnableMouseCapture)?;
+        }
         let size = terminal.size()?;
         app.update(Action::Resize(size.width, size.height));
         // Kept for the whole session: on X11/Wayland the copied text lives as long as this.
         let mut clipboard: Option<arboard::Clipboard> = None;
+        // Keys being generated on worker threads.
+        let mut jobs: Vec<std::thread::JoinHandle<app::GeneratedKey>> = Vec::new();
         while !app.quit {
             terminal.draw(|frame| frame.render_widget(&app, frame.area()))?;
-            let ev = event::read()?;
-            if let Some(action) = app.action(&ev) {
+            // Block on the next event, or wake up now and then while a key is generated.
+            let ev = if jobs.is_empty() || event::poll(std::time::Duration::from_millis(100))? {
+                Some(event::read()?)
+            } else {
+                None
+            };
+            if let Some(action) = ev.as_ref().and_then(|ev| app.action(ev)) {
                 app.update(action);
+            }
+            let (done, running): (Vec<_>, Vec<_>) = std::mem::take(&mut jobs)
+                .into_iter()
+                .partition(|j| j.is_finished());
+            jobs = running;
+            for job in done {
+                match job.join() {
+                    Ok(generated) => app.update(Action::KeyGenerated(generated)),
+                    Err(_) => app.update(Action::Notice {
+                        text: "key not generated: the generator failed".to_string(),
+                        error: true,
+                    }),
+                }
             }
             for effect in std::mem::take(&mut app.effects) {
                 match effect {
                     Effect::ReadClipboard => app.update(read_clipboard()),
+                    Effect::GenerateKey { kind, name } => {
+                        jobs.push(std::thread::spawn(move || {
+                            app::GeneratedKey::make(kind, &name)
+                        }))
+                    }
                     Effect::SetMouseCapture(true) => {
                         execute!(std::io::stdout(), EnableMouseCapture)?
                     }

@@ -144,6 +144,67 @@ fn line_of(text: &str, offset: usize) -> usize {
         .map_or(1, |t| t.matches('\n').count() + 1)
 }
 
+/// The user themes in `dirs` (file stems), sorted.
+fn user_themes(dirs: &[std::path::PathBuf]) -> Vec<String> {
+    let mut names: Vec<String> = dirs
+        .iter()
+        .filter_map(|d| std::fs::read_dir(d).ok())
+        .flatten()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// A user theme's `extends = "NAME"` (top level, before any `[section]`), and the text with
+/// that line blanked so the style groups parse as any theme file (line numbers unchanged).
+fn split_extends(text: &str, file: &str) -> Result<(Option<String>, String), ThemeError> {
+    let mut extends = None;
+    let mut out = String::with_capacity(text.len());
+    let mut in_table = false;
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with('[') {
+            in_table = true;
+        }
+        let is_extends = !in_table
+            && trimmed
+                .strip_prefix("extends")
+                .is_some_and(|r| r.trim_start().starts_with('='));
+        if !is_extends {
+            out.push_str(line);
+            continue;
+        }
+        let fail = |reason: String| ThemeError {
+            file: file.to_string(),
+            line: i + 1,
+            key: "extends".to_string(),
+            reason,
+        };
+        let value: toml::Table =
+            toml::from_str(trimmed).map_err(|e| fail(e.message().to_string()))?;
+        match value.get("extends") {
+            Some(toml::Value::String(s)) => extends = Some(s.trim().to_string()),
+            Some(other) => {
+                return Err(fail(format!(
+                    "expected a theme name in quotes, not {} {other}",
+                    other.type_str()
+                )));
+            }
+            None => return Err(fail("expected `extends = \"NAME\"`".to_string())),
+        }
+        out.push_str(&" ".repeat(line.trim_end_matches('\n').len()));
+        if line.ends_with('\n') {
+            out.push('\n');
+        }
+    }
+    Ok((extends, out))
+}
+
 fn color(value: &str) -> Result<Color, String> {
     Color::from_str(value).map_err(|_| {
         format!("unknown colour '{value}' (a name like 'lightblue', '#rrggbb', or 0-255)")
@@ -163,6 +224,61 @@ impl Theme {
         Theme::default()
             .overlay(text, &format!("{file}.toml"))
             .map_err(|e| e.to_string())
+    }
+
+    /// The theme named `name`: a user theme `NAME.toml` from the first of `dirs` that has
+    /// one, else a shipped theme. A user theme is laid over `dark`, or over the theme its
+    /// `extends = "NAME"` names (a shipped one, or another user theme), so it only needs the
+    /// groups it changes.
+    pub fn resolve(name: &str, dirs: &[std::path::PathBuf]) -> Result<Theme, String> {
+        Theme::resolve_depth(name.trim(), dirs, 0)
+    }
+
+    fn resolve_depth(
+        name: &str,
+        dirs: &[std::path::PathBuf],
+        depth: usize,
+    ) -> Result<Theme, String> {
+        if depth > 8 {
+            return Err(format!(
+                "theme '{name}': too many `extends` in a row (is there a loop?)"
+            ));
+        }
+        let file = dirs
+            .iter()
+            .map(|d| d.join(format!("{name}.toml")))
+            .find(|p| p.is_file());
+        let Some(path) = file else {
+            return Theme::named(name).map_err(|e| {
+                let user = user_themes(dirs);
+                if user.is_empty() {
+                    let where_ = dirs
+                        .first()
+                        .map(|d| {
+                            format!(
+                                "; a user theme would be {}",
+                                d.join(format!("{name}.toml")).display()
+                            )
+                        })
+                        .unwrap_or_default();
+                    format!("{e}{where_}")
+                } else {
+                    format!("{e}; user themes: {}", user.join(", "))
+                }
+            });
+        };
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| format!("cannot read theme '{shown}': {e}"))?;
+        let (extends, body) = split_extends(&text, &shown).map_err(|e| e.to_string())?;
+        let base = match extends.as_deref() {
+            // A user theme that extends its own name builds on the shipped one.
+            Some(parent) if parent == name => Theme::named(parent),
+            Some(parent) => Theme::resolve_depth(parent, dirs, depth + 1),
+            None => Ok(Theme::dark()),
+        }
+        .map_err(|e| format!("theme '{shown}': extends: {e}"))?;
+        base.overlay(&body, &shown).map_err(|e| e.to_string())
     }
 
     /// The default theme (`dark`).
@@ -354,5 +470,106 @@ mod tests {
         let e = Theme::named("neon").unwrap_err();
         assert!(e.contains("dark, light, high-contrast, colorblind"), "{e}");
         assert!(Theme::named("Light").is_ok());
+    }
+
+    fn user_dir(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in files {
+            std::fs::write(dir.path().join(name), text).unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn a_user_theme_extends_a_shipped_one_and_changes_a_few_groups() {
+        let dir = user_dir(&[(
+            "mine.toml",
+            "# my colours\nextends = \"light\"\n\n[verdict]\naccepted = { fg = \"#00ff00\", bold = true }\n",
+        )]);
+        let dirs = [dir.path().to_path_buf()];
+        let t = Theme::resolve("mine", &dirs).unwrap();
+        let light = Theme::named("light").unwrap();
+        assert_eq!(
+            t.verdict_accepted,
+            Style::default()
+                .fg(Color::Rgb(0, 255, 0))
+                .add_modifier(Modifier::BOLD)
+        );
+        assert_eq!(t.json_key, light.json_key);
+        assert_eq!(t.verdict_rejected, light.verdict_rejected);
+        // Without `extends`, a user theme is laid over dark.
+        let dir = user_dir(&[("plain.toml", "[json]\nkey = { fg = \"red\" }\n")]);
+        let t = Theme::resolve("plain", &[dir.path().to_path_buf()]).unwrap();
+        assert_eq!(t.json_key, Style::default().fg(Color::Red));
+        assert_eq!(t.json_string, Theme::dark().json_string);
+        // Shipped names still resolve when no user file has them.
+        assert_eq!(Theme::resolve("light", &dirs).unwrap(), light);
+    }
+
+    #[test]
+    fn user_themes_chain_override_shipped_names_and_stop_at_loops() {
+        let dir = user_dir(&[
+            (
+                "base.toml",
+                "extends = \"high-contrast\"\n[json]\nkey = { fg = \"red\" }\n",
+            ),
+            (
+                "top.toml",
+                "extends = \"base\"\n[json]\nstring = { fg = \"blue\" }\n",
+            ),
+            (
+                "dark.toml",
+                "extends = \"dark\"\n[json]\nnull = { fg = \"green\" }\n",
+            ),
+            ("a.toml", "extends = \"b\"\n"),
+            ("b.toml", "extends = \"a\"\n"),
+        ]);
+        let dirs = [dir.path().to_path_buf()];
+        let t = Theme::resolve("top", &dirs).unwrap();
+        assert_eq!(t.json_key, Style::default().fg(Color::Red));
+        assert_eq!(t.json_string, Style::default().fg(Color::Blue));
+        assert_eq!(
+            t.verdict_accepted,
+            Theme::named("high-contrast").unwrap().verdict_accepted
+        );
+        let t = Theme::resolve("dark", &dirs).unwrap();
+        assert_eq!(t.json_null, Style::default().fg(Color::Green));
+        assert_eq!(t.json_key, Theme::dark().json_key);
+        let e = Theme::resolve("a", &dirs).unwrap_err();
+        assert!(e.contains("loop"), "{e}");
+    }
+
+    #[test]
+    fn a_broken_user_theme_names_its_file_line_and_key() {
+        let dir = user_dir(&[
+            (
+                "broken.toml",
+                "extends = \"dark\"\n\n[table]\napplies = { fg = \"chartreuse-ish\" }\n",
+            ),
+            ("badparent.toml", "extends = \"nope\"\n"),
+            ("badextends.toml", "extends = 3\n"),
+        ]);
+        let dirs = [dir.path().to_path_buf()];
+        let file = dir.path().join("broken.toml");
+        let e = Theme::resolve("broken", &dirs).unwrap_err();
+        assert_eq!(
+            e,
+            format!(
+                "theme '{}', line 4: table.applies: unknown colour 'chartreuse-ish' (a name like 'lightblue', '#rrggbb', or 0-255)",
+                file.display()
+            )
+        );
+        let e = Theme::resolve("badparent", &dirs).unwrap_err();
+        assert!(
+            e.contains("badparent.toml': extends: unknown theme 'nope'"),
+            "{e}"
+        );
+        let e = Theme::resolve("badextends", &dirs).unwrap_err();
+        assert!(e.contains("line 1: extends: expected a theme name"), "{e}");
+        let e = Theme::resolve("missing", &dirs).unwrap_err();
+        assert!(
+            e.contains("user themes: badextends, badparent, broken"),
+            "{e}"
+        );
     }
 }

@@ -219,6 +219,7 @@ impl Widget for &App {
             Modal::ConfirmDelete { name } => widgets::popup::confirm(self, name, area, buf),
             Modal::Editor(ed) => widgets::edit::editor(self, ed, area, buf),
             Modal::Export { sel } => widgets::edit::export_menu(self, *sel, area, buf),
+            Modal::Generate { sel } => widgets::popup::generate(self, *sel, area, buf),
         }
     }
 }

@@ -38,6 +38,39 @@ fn gap<'a>() -> Span<'a> {
     Span::raw("  ")
 }
 
+/// Items (`item`'s three spans each) on one line, two spaces apart; when they are wider than
+/// `width`, the longest values are cut with `…` until the line fits.
+fn fit<'a>(mut items: Vec<Vec<Span<'a>>>, width: usize) -> Line<'a> {
+    let total = |items: &Vec<Vec<Span<'a>>>| -> usize {
+        items
+            .iter()
+            .map(|i| i.iter().map(Span::width).sum::<usize>())
+            .sum::<usize>()
+            + 2 * items.len().saturating_sub(1)
+    };
+    while total(&items) > width {
+        let Some(longest) = items
+            .iter_mut()
+            .filter_map(|i| i.get_mut(2))
+            .filter(|v| v.width() > 2)
+            .max_by_key(|v| v.width())
+        else {
+            break;
+        };
+        let keep = longest.content.chars().count().saturating_sub(2);
+        let cut: String = longest.content.chars().take(keep).collect();
+        longest.content = format!("{cut}…").into();
+    }
+    let mut spans = Vec::new();
+    for (i, it) in items.into_iter().enumerate() {
+        if i > 0 {
+            spans.push(gap());
+        }
+        spans.extend(it);
+    }
+    Line::from(spans)
+}
+
 /// The verdict word of the original, as the status bar writes it.
 pub fn overall_word(o: Overall) -> String {
     let symbol = match o {
@@ -68,29 +101,31 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     ]);
     let block = pane_block(title, app.focus == Pane::Header, t);
     let c = &e.claims;
+    // At 80 columns the pane is about 38 wide: long values are cut (with …) so every
+    // toggle's key and name stay readable.
+    let w = area.width.saturating_sub(2) as usize;
+    let narrow = w < 60;
     let mut lines = vec![
-        Line::from(
-            [
+        fit(
+            vec![
                 item(key_label(&km.cw), "cw", edit::shown(c, edit::CW), t),
-                vec![gap()],
                 item(
                     format!("{}/{}", key_label(&km.label), key_label(&km.label_toggle)),
                     "label",
                     edit::shown(c, edit::LABEL),
                     t,
                 ),
-            ]
-            .concat(),
+            ],
+            w,
         ),
-        Line::from(
-            [
+        fit(
+            vec![
                 item(
                     key_label(&km.can_play),
                     "canPlay",
                     edit::shown(c, edit::CAN_PLAY),
                     t,
                 ),
-                vec![gap()],
                 item(
                     format!(
                         "{}{}{}",
@@ -102,7 +137,6 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
                     edit::shown(c, edit::NB),
                     t,
                 ),
-                vec![gap()],
                 item(
                     key_label(&km.limit_absent),
                     "limit",
@@ -113,48 +147,49 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
                     },
                     t,
                 ),
-            ]
-            .concat(),
+            ],
+            w,
         ),
-        Line::from(item(
-            format!(
-                "{}{}{}",
-                key_label(&km.exp_hour),
-                key_label(&km.exp_day),
-                key_label(&km.exp_past)
-            ),
-            "exp +1h +1d -1m",
-            exp_value(e, app.at),
-            t,
-        )),
-        Line::from(
-            [
+        fit(
+            vec![item(
+                format!(
+                    "{}{}{}",
+                    key_label(&km.exp_hour),
+                    key_label(&km.exp_day),
+                    key_label(&km.exp_past)
+                ),
+                if narrow { "exp" } else { "exp +1h +1d -1m" },
+                exp_value(e, app.at, narrow),
+                t,
+            )],
+            w,
+        ),
+        fit(
+            vec![
                 item(
                     key_label(&km.campaign_id),
                     "campaignId",
                     edit::shown(c, &["campaignId"]),
                     t,
                 ),
-                vec![gap()],
                 item(key_label(&km.sub), "sub", edit::shown(c, &["sub"]), t),
-            ]
-            .concat(),
+            ],
+            w,
         ),
-        Line::from(
-            [
+        fit(
+            vec![
                 item(
                     key_label(&km.next_key),
                     "key",
                     e.key.clone().unwrap_or_else(|| "none".into()),
                     t,
                 ),
-                vec![gap()],
                 item(key_label(&km.next_alg), "alg", e.alg().to_string(), t),
-            ]
-            .concat(),
+            ],
+            w,
         ),
-        Line::from(
-            [
+        fit(
+            vec![
                 item(
                     key_label(&km.jwe),
                     "JWE",
@@ -164,7 +199,6 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
                     },
                     t,
                 ),
-                vec![gap()],
                 item(
                     key_label(&km.enc),
                     "enc",
@@ -173,8 +207,8 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
                         .map_or("-".to_string(), |(_, enc)| enc.clone()),
                     t,
                 ),
-            ]
-            .concat(),
+            ],
+            w,
         ),
     ];
     let mut last = item(key_label(&km.json_editor), "JSON", String::new(), t);
@@ -194,8 +228,9 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     Paragraph::new(lines).block(block).render(area, buf);
 }
 
-fn exp_value(e: &Edit, at: i64) -> String {
+fn exp_value(e: &Edit, at: i64, narrow: bool) -> String {
     match edit::get(&e.claims, &["exp"]).and_then(serde_json::Value::as_i64) {
+        Some(exp) if narrow => crate::time::relative(exp, at),
         Some(exp) => format!(
             "{} ({})",
             crate::time::rfc3339(exp),

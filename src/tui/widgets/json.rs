@@ -67,13 +67,19 @@ pub fn render(app: &App, pane: Pane, area: Rect, buf: &mut Buffer) {
     }
     let block = pane_block(Line::from(title), app.focus == pane, t);
     let claim = app.highlighted_claim();
+    // The fold cursor shows in the focused pane only.
+    let cursor = app.cursor_of(pane).filter(|_| app.focus == pane);
     let visible: Vec<Line> = lines
         .iter()
+        .enumerate()
         .skip(scroll)
         .take(height)
-        .filter_map(|i| all.get(*i).map(|l| (*i, l)))
-        .map(|(i, l)| {
+        .filter_map(|(n, i)| all.get(*i).map(|l| (n, *i, l)))
+        .map(|(n, i, l)| {
             let mut line = styled_line(l, claim.is_some_and(|c| c == l.pointer), t);
+            if cursor == Some(n) {
+                line = line.patch_style(t.finding_selected);
+            }
             if l.opens && folded.contains(&l.pointer) {
                 line.spans.push(Span::styled(
                     format!(" … {} lines folded", crate::tui::fold::hidden(all, i)),

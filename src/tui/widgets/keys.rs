@@ -32,20 +32,36 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, areas: &Areas) {
     } else {
         "the key store"
     };
-    let head = Line::from(vec![
-        Span::styled(format!("{source} · "), t.dim),
-        Span::styled(k(&app.keymap.add_key), t.hint_key),
-        Span::styled(" add · ", t.dim),
-        Span::styled(k(&app.keymap.delete_key), t.hint_key),
-        Span::styled(" delete", t.dim),
-    ]);
-    Paragraph::new(head).render(Rect::new(inner.x, inner.y, inner.width, 1), buf);
+    let km = &app.keymap;
+    let mut head = Vec::new();
+    if inner.width >= 72 {
+        head.push(Span::styled(format!("{source} · "), t.dim));
+    }
+    for (b, word) in [
+        (&km.add_key, " add"),
+        (&km.add_key_file, " file"),
+        (&km.generate_key, " gen"),
+        (&km.delete_key, " del"),
+        (&km.reveal_key, " reveal"),
+    ] {
+        head.push(Span::styled(k(b), t.hint_key));
+        head.push(Span::styled(format!("{word} "), t.dim));
+    }
+    Paragraph::new(Line::from(head)).render(Rect::new(inner.x, inner.y, inner.width, 1), buf);
+    let footer = footer(app, inner.width as usize);
+    let footer_h = (footer.len() as u16).min(inner.height.saturating_sub(3));
     let rest = Rect::new(
         inner.x,
         inner.y + 1,
         inner.width,
-        inner.height.saturating_sub(1),
+        inner.height.saturating_sub(1 + footer_h),
     );
+    if footer_h > 0 {
+        Paragraph::new(footer).render(
+            Rect::new(inner.x, rest.y + rest.height, inner.width, footer_h),
+            buf,
+        );
+    }
     if app.key_rows.is_empty() {
         Paragraph::new(Line::styled(
             "no keys: tokens show NOT VERIFIED until a key opens them",
@@ -74,27 +90,113 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, areas: &Areas) {
             Cell::from(Span::styled(fp, t.dim)),
         ])
     });
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Length(1),
-            Constraint::Length(22),
-            Constraint::Length(17),
-            Constraint::Length(10),
-            Constraint::Length(10),
-            Constraint::Min(10),
-        ],
-    )
-    .header(
-        Row::new(vec!["", "name", "type", "kid", "profile", "fingerprint"]).style(t.table_header),
-    )
-    .row_highlight_style(if focused {
-        t.finding_selected
+    // Narrow panes (80 columns) show what tells the keys apart: name and type.
+    let (widths, header): (Vec<Constraint>, Vec<&str>) = if inner.width < 60 {
+        (
+            vec![
+                Constraint::Length(1),
+                Constraint::Min(12),
+                Constraint::Length(15),
+            ],
+            vec!["", "name", "type"],
+        )
     } else {
-        Style::default()
-    })
-    .highlight_symbol(if focused { "▶" } else { " " })
-    .column_spacing(1);
+        (
+            vec![
+                Constraint::Length(1),
+                Constraint::Length(22),
+                Constraint::Length(17),
+                Constraint::Length(10),
+                Constraint::Length(10),
+                Constraint::Min(10),
+            ],
+            vec!["", "name", "type", "kid", "profile", "fingerprint"],
+        )
+    };
+    let table = Table::new(rows, widths)
+        .header(Row::new(header).style(t.table_header))
+        .row_highlight_style(if focused {
+            t.finding_selected
+        } else {
+            Style::default()
+        })
+        .highlight_symbol(if focused { "▶" } else { " " })
+        .column_spacing(1);
     let mut state = TableState::default().with_selected(Some(app.key_sel));
     StatefulWidget::render(table, rest, buf, &mut state);
+}
+
+/// Under the table: which key opened each layer, and the selected key's secret (masked
+/// unless revealed).
+fn footer(app: &App, width: usize) -> Vec<Line<'static>> {
+    let narrow = width < 60;
+    use crate::report::{LayerStatus, TokenKind};
+    let t = &app.theme;
+    let mut lines = Vec::new();
+    if let Some(insp) = app.inspection() {
+        for (i, l) in insp.layers.iter().enumerate() {
+            let kind = match l.kind {
+                TokenKind::Jws => "JWS",
+                TokenKind::Jwe => "JWE",
+            };
+            let (mark, style, text) = match (&l.key, l.status) {
+                (Some(k), LayerStatus::Valid | LayerStatus::Decrypted) if narrow => {
+                    ("✔", t.layer_ok, format!("by {k}"))
+                }
+                (Some(k), LayerStatus::Valid) => ("✔", t.layer_ok, format!("verified by '{k}'")),
+                (Some(k), LayerStatus::Decrypted) => {
+                    ("✔", t.layer_ok, format!("decrypted by '{k}'"))
+                }
+                (Some(k), s) => ("✖", t.layer_failed, format!("{} with '{k}'", s.as_str())),
+                (None, s) => (
+                    "?",
+                    t.layer_unchecked,
+                    format!("{}: no key opened it", s.as_str().replace('_', " ")),
+                ),
+            };
+            let layer = if narrow {
+                format!("{} {kind} ", i + 1)
+            } else {
+                format!("layer {} {kind} ", i + 1)
+            };
+            lines.push(Line::from(vec![
+                Span::styled(layer, t.dim),
+                Span::styled(format!("{mark} "), style),
+                Span::styled(crate::view::escape_control(&text), style),
+            ]));
+        }
+    }
+    if let Some(row) = app.key_rows.get(app.key_sel)
+        && let Some((secret, encoding)) = app.secret_of(&row.name)
+    {
+        let reveal = app
+            .keymap
+            .reveal_key
+            .keys
+            .first()
+            .map(|k| k.label())
+            .unwrap_or_default();
+        let name = crate::view::escape_control(&row.name);
+        if app.revealed.as_deref() == Some(row.name.as_str()) {
+            lines.push(Line::from(vec![
+                Span::styled(format!("secret of '{name}' ({encoding}) "), t.table_header),
+                Span::styled(format!("· {reveal} masks"), t.dim),
+            ]));
+            // The whole secret, over as many lines as it takes.
+            let chars: Vec<char> = crate::view::escape_control(&secret).chars().collect();
+            for chunk in chars.chunks(width.max(1)) {
+                lines.push(Line::styled(
+                    chunk.iter().collect::<String>(),
+                    t.popup_input,
+                ));
+            }
+        } else {
+            lines.push(Line::from(vec![
+                Span::styled(format!("secret of '{name}': "), t.table_header),
+                Span::styled(crate::tui::keyops::masked(secret.chars().count()), t.dim),
+                Span::styled(format!("  {reveal} reveals"), t.dim),
+            ]));
+        }
+    }
+    lines
 }

@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
 
-use crate::tui::app::{App, PromptKind};
+use crate::tui::app::{App, GEN_TYPES, PromptKind};
 use crate::tui::view::centered;
 use crate::tui::widgets::findings::severity_cell;
 
@@ -65,6 +65,14 @@ pub fn prompt(app: &App, kind: &PromptKind, input: &str, area: Rect, buf: &mut B
         PromptKind::ExportFile { .. } => "the file is created or replaced · Enter · Esc",
         PromptKind::BaseUrl { .. } => "https://… · Enter · Esc",
         PromptKind::Skew => "as inspect --skew; the default is 60 · Enter · Esc",
+        PromptKind::KeyFile => "~/ works · the key's name is asked next · Enter · Esc",
+        PromptKind::GenerateName { .. } => {
+            if app.demo {
+                "Enter generates it (in memory: the demo stores nothing) · Esc cancels"
+            } else {
+                "Enter generates it into the key store · Esc cancels"
+            }
+        }
     };
     lines.push(Line::styled(help, t.dim));
     lines.push(Line::styled("Ctrl-U clears the line", t.dim));
@@ -142,5 +150,44 @@ pub fn detail(app: &App, area: Rect, buf: &mut Buffer) {
     Paragraph::new(lines)
         .block(frame(app, "Finding · any key closes".to_string()))
         .wrap(Wrap { trim: false })
+        .render(popup, buf);
+}
+
+/// The key types the Keys pane generates.
+pub fn generate(app: &App, sel: usize, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let popup = centered(
+        area,
+        area.width.saturating_sub(8).min(70),
+        GEN_TYPES.len() as u16 + 4,
+    );
+    Clear.render(popup, buf);
+    let mut lines = Vec::new();
+    for (i, (_, name, what)) in GEN_TYPES.iter().enumerate() {
+        let selected = i == sel;
+        let style = if selected {
+            t.table_applies
+        } else {
+            t.popup_text
+        };
+        lines.push(Line::from(vec![
+            Span::styled(if selected { "▶ " } else { "  " }, style),
+            Span::styled(format!("{} ", i + 1), t.hint_key),
+            Span::styled(format!("{name:<9}"), style),
+            Span::styled(format!(" {what}"), t.dim),
+        ]));
+    }
+    lines.push(Line::from(vec![
+        Span::styled("↑↓", t.hint_key),
+        Span::styled("/", t.dim),
+        Span::styled("1-8", t.hint_key),
+        Span::styled(" choose · ", t.dim),
+        Span::styled("Enter", t.hint_key),
+        Span::styled(" name it · ", t.dim),
+        Span::styled("Esc", t.hint_key),
+        Span::styled(" cancel", t.dim),
+    ]));
+    Paragraph::new(lines)
+        .block(frame(app, "Generate a key: type".to_string()))
         .render(popup, buf);
 }

@@ -42,7 +42,7 @@ pub fn render(app: &App, status: Rect, hints: Rect, buf: &mut Buffer) {
     }
     spans.push(Span::raw(format!(
         "│ at {} {} ",
-        crate::time::rfc3339(app.at),
+        crate::tui::app::format_instant_short(app.at, app.time_display),
         if app.pinned {
             format!("({})", crate::time::relative(app.at, (app.clock)()))
         } else {
@@ -50,6 +50,16 @@ pub fn render(app: &App, status: Rect, hints: Rect, buf: &mut Buffer) {
         }
     )));
     spans.push(Span::raw(format!("skew {}s ", app.skew)));
+    if let Some(id) = &app.campaign {
+        spans.push(Span::raw(format!(
+            "│ campaign {} ",
+            crate::view::escape_control(id)
+        )));
+    }
+    // Before the history label, which is the first thing cut on a narrow terminal.
+    if !app.mouse_capture {
+        spans.push(Span::raw("│ mouse off "));
+    }
     if let Some(i) = app.current {
         let label = app.history.get(i).map(|e| e.label.as_str()).unwrap_or("");
         spans.push(Span::raw(format!(
@@ -58,9 +68,6 @@ pub fn render(app: &App, status: Rect, hints: Rect, buf: &mut Buffer) {
             app.history.len(),
             crate::view::escape_control(label)
         )));
-    }
-    if !app.mouse_capture {
-        spans.push(Span::raw("│ mouse off "));
     }
     Paragraph::new(Line::from(spans))
         .style(t.status_bar)

@@ -26,7 +26,20 @@ pub fn fixed_rows(app: &App) -> usize {
 
 /// All rows of the pane at this inner width.
 pub fn len(app: &App, width: usize) -> usize {
-    fixed_rows(app) + token_lines(app, width, &app.theme).len()
+    let chars = app.inspection().map_or(0, |insp| {
+        insp.segments.iter().map(|s| char_count(s)).sum::<usize>()
+            + insp.segments.len().saturating_sub(1)
+    });
+    fixed_rows(app) + chars.div_ceil(width.max(1))
+}
+
+/// Characters of a segment (its length when ASCII, as base64url is, without walking it).
+fn char_count(s: &str) -> usize {
+    if s.is_ascii() {
+        s.len()
+    } else {
+        s.chars().count()
+    }
 }
 
 fn kind_name(k: TokenKind) -> &'static str {
@@ -67,8 +80,9 @@ fn layer_line<'a>(i: usize, layer: &Layer, t: &Theme) -> Line<'a> {
     Line::from(spans)
 }
 
-/// The compact token wrapped at `width`, each segment in its own style.
-fn token_lines<'a>(app: &App, width: usize, t: &Theme) -> Vec<Line<'a>> {
+/// Rows `first..first + rows` of the compact token wrapped at `width`, each segment in its
+/// own style. Only those rows are built: a 1 MB token costs nothing off screen.
+fn token_lines<'a>(app: &App, width: usize, t: &Theme, first: usize, rows: usize) -> Vec<Line<'a>> {
     let Some(insp) = app.inspection() else {
         return Vec::new();
     };
@@ -90,15 +104,40 @@ fn token_lines<'a>(app: &App, width: usize, t: &Theme) -> Vec<Line<'a>> {
                 TokenKind::Jwe => i >= 1,
             }
     };
-    let mut chars: Vec<(char, Style)> = Vec::with_capacity(insp.token.len());
+    let width = width.max(1);
+    let from = first.saturating_mul(width);
+    let want = rows.saturating_mul(width);
+    let mut chars: Vec<(char, Style)> = Vec::with_capacity(want.min(insp.token.len() + 8));
+    // Position (in characters) of the next character of the token.
+    let mut pos = 0usize;
     for (i, seg) in insp.segments.iter().enumerate() {
-        if i > 0 {
-            chars.push(('.', t.token_dot));
+        if chars.len() >= want {
+            break;
         }
+        if i > 0 {
+            if pos >= from {
+                chars.push(('.', t.token_dot));
+            }
+            pos += 1;
+        }
+        let count = char_count(seg);
+        if pos + count <= from {
+            pos += count;
+            continue;
+        }
+        let skip = from.saturating_sub(pos);
         let style = styles.get(i).copied().unwrap_or(t.text);
-        for c in seg.chars() {
+        // ASCII (base64url) is sliced, not walked.
+        let (text, skip) = if seg.is_ascii() {
+            (seg.get(skip..).unwrap_or(""), 0)
+        } else {
+            (&seg[..], skip)
+        };
+        let rest = text.chars().skip(skip);
+        for c in rest.take(want - chars.len()) {
             chars.push((if volatile(i) { '·' } else { c }, style));
         }
+        pos += count;
     }
     chars
         .chunks(width.max(1))
@@ -195,7 +234,38 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             t.status_error,
         ));
     }
-    lines.extend(token_lines(app, inner.width as usize, t));
-    let scroll = app.scroll_of(Pane::Token).min(u16::MAX as usize) as u16;
-    Paragraph::new(lines).scroll((scroll, 0)).render(inner, buf);
+    // Rows `scroll..scroll + height` of the layer lines followed by the token's rows.
+    let scroll = app.scroll_of(Pane::Token);
+    let height = inner.height as usize;
+    let fixed = lines.len();
+    let mut shown: Vec<Line> = lines.into_iter().skip(scroll).collect();
+    let first = scroll.saturating_sub(fixed);
+    let rows = height.saturating_sub(shown.len());
+    shown.extend(token_lines(app, inner.width as usize, t, first, rows));
+    Paragraph::new(shown).render(inner, buf);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_window_of_rows_is_the_same_rows_of_the_whole() {
+        let mut app = App::demo_for_tests(1_714_564_800, 100, 30).unwrap();
+        app.redact_volatile = false;
+        for _ in 0..2 {
+            let t = app.theme.clone();
+            for width in [1, 7, 40, 98] {
+                let all = token_lines(&app, width, &t, 0, usize::MAX);
+                assert_eq!(len(&app, width), fixed_rows(&app) + all.len());
+                for first in [0, 1, 5, all.len().saturating_sub(2), all.len() + 3] {
+                    let window = token_lines(&app, width, &t, first, 3);
+                    let expected: Vec<_> = all.iter().skip(first).take(3).cloned().collect();
+                    assert_eq!(window, expected, "width {width}, first {first}");
+                }
+            }
+            // The JWE: five segments.
+            app.update(crate::tui::Action::HistoryNext);
+        }
+    }
 }

@@ -1,0 +1,233 @@
+//! The Keys pane's commands that go beyond a paste: generate a key (`keys gen` in a menu),
+//! add one from a file, and reveal a stored secret on demand.
+
+use zeroize::Zeroizing;
+
+use super::app::{
+    App, Effect, GEN_TYPES, GeneratedKey, KeySource, MAX_FILE, Modal, PromptKind, expand_home,
+    reload,
+};
+use crate::cli::GenType;
+use crate::keys::Material;
+
+/// Bytes of a generated HMAC secret (as `keys gen --type hmac`).
+pub const HMAC_BYTES: usize = 32;
+
+impl App {
+    /// Keys in the generate menu: move, pick by number, Enter asks for the name.
+    pub(crate) fn generate_menu(&mut self, action: super::Action) {
+        use super::Action;
+        let Modal::Generate { sel } = self.modal else {
+            return;
+        };
+        let n = GEN_TYPES.len();
+        match action {
+            Action::Up => {
+                self.modal = Modal::Generate {
+                    sel: (sel + n - 1) % n,
+                }
+            }
+            Action::Down => self.modal = Modal::Generate { sel: (sel + 1) % n },
+            Action::Char(c @ '1'..='8') => {
+                self.modal = Modal::Generate {
+                    sel: (c as usize - '1' as usize).min(n - 1),
+                }
+            }
+            Action::Submit => {
+                let (kind, label, _) = GEN_TYPES[sel.min(n - 1)];
+                let input = self.free_name(label);
+                self.modal = Modal::Prompt {
+                    kind: PromptKind::GenerateName { kind },
+                    input,
+                };
+            }
+            _ => {}
+        }
+    }
+
+    /// `base`, or `base-2`, `base-3`... whichever no key has yet.
+    fn free_name(&self, base: &str) -> String {
+        let taken = |n: &str| self.key_rows.iter().any(|r| r.name == n);
+        std::iter::once(base.to_string())
+            .chain((2..).map(|i| format!("{base}-{i}")))
+            .find(|n| !taken(n))
+            .unwrap_or_else(|| base.to_string())
+    }
+
+    /// Generate a key of `kind` named `name`: into the key store, or the demo's memory.
+    pub(crate) fn generate_key(&mut self, kind: GenType, name: &str) {
+        if name.is_empty() {
+            self.error("a key needs a name");
+            return;
+        }
+        if self.key_rows.iter().any(|r| r.name == name) {
+            self.error(format!(
+                "key not generated: a key named '{name}' exists already"
+            ));
+            return;
+        }
+        if self.generate_in_background {
+            self.effects.push(Effect::GenerateKey {
+                kind,
+                name: name.to_string(),
+            });
+            self.info(format!("generating {} key '{name}'…", label_of(kind)));
+            return;
+        }
+        self.install_generated(GeneratedKey::make(kind, name));
+    }
+
+    /// Store a generated key (the key store, or the demo's memory) and inspect again.
+    pub(crate) fn install_generated(&mut self, generated: GeneratedKey) {
+        let GeneratedKey { kind, name, key } = generated;
+        let name = name.as_str();
+        let result = key.and_then(|entry| match &mut self.keys {
+            KeySource::Memory => {
+                if self.ring.keys.iter().any(|k| k.name == name) {
+                    return Err(format!("a key named '{name}' exists already"));
+                }
+                // Only a JWKS URL needs the cache dir; a generated key never is one.
+                let (ks, _) = entry
+                    .keys(&std::env::temp_dir())
+                    .map_err(|e| e.to_string())?;
+                self.ring.keys.extend(ks);
+                Ok(Vec::new())
+            }
+            KeySource::Store { store, cache } => {
+                let warnings = store.add(entry, false).map_err(|e| e.to_string())?;
+                reload(store, cache, &mut self.ring).map(|mut w| {
+                    w.extend(warnings);
+                    w
+                })
+            }
+        });
+        match result {
+            Ok(warnings) => {
+                self.refresh_key_rows();
+                if let Some(i) = self.key_rows.iter().position(|r| r.name == name) {
+                    self.key_sel = i;
+                }
+                self.resign_edit();
+                self.reinspect();
+                let where_ = if matches!(self.keys, KeySource::Memory) {
+                    "in memory"
+                } else {
+                    "in the key store"
+                };
+                let mut text = format!("generated {} key '{name}' {where_}", label_of(kind));
+                if let Some(w) = warnings.first() {
+                    text.push_str(&format!(" (warning: {w})"));
+                }
+                self.info(text);
+            }
+            Err(e) => self.error(format!("key not generated: {e}")),
+        }
+    }
+
+    /// Read a key file and go on as a paste of its text would (the name prompt next).
+    pub(crate) fn key_file(&mut self, path: &str) {
+        if path.is_empty() {
+            self.info("no key added");
+            return;
+        }
+        let path = expand_home(path);
+        let read = std::fs::File::open(&path).and_then(|f| {
+            use std::io::Read;
+            let mut buf = Zeroizing::new(Vec::new());
+            f.take(MAX_FILE + 1).read_to_end(&mut buf)?;
+            Ok(buf)
+        });
+        let text = match read {
+            Ok(bytes) if bytes.len() as u64 > MAX_FILE => Err(format!(
+                "'{}' is larger than {} MiB",
+                path.display(),
+                MAX_FILE / (1024 * 1024)
+            )),
+            Ok(bytes) => std::str::from_utf8(&bytes)
+                .map(|t| Zeroizing::new(t.to_string()))
+                .map_err(|_| {
+                    format!(
+                        "'{}' is not text (a DER key? `tokenscope keys add --file` reads DER)",
+                        path.display()
+                    )
+                }),
+            Err(e) => Err(format!("cannot open '{}': {e}", path.display())),
+        };
+        match text {
+            Ok(material) if material.trim().is_empty() => {
+                self.error(format!("'{}' is empty", path.display()))
+            }
+            Ok(material) => {
+                let stem = path
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .filter(|s| !s.is_empty());
+                let input = match stem {
+                    Some(s) => self.free_name(&s),
+                    None => self.free_key_name(),
+                };
+                self.modal = Modal::Prompt {
+                    kind: PromptKind::KeyName { material },
+                    input,
+                };
+            }
+            Err(e) => {
+                self.modal = Modal::Prompt {
+                    kind: PromptKind::KeyFile,
+                    input: path.display().to_string(),
+                };
+                self.error(e);
+            }
+        }
+    }
+
+    /// Show the selected key's secret, or mask it again.
+    pub(crate) fn toggle_reveal(&mut self) {
+        let Some(row) = self.key_rows.get(self.key_sel) else {
+            self.info("no key selected (focus the Keys pane and pick one)");
+            return;
+        };
+        if self.revealed.as_deref() == Some(row.name.as_str()) {
+            self.revealed = None;
+            return;
+        }
+        let name = row.name.clone();
+        match self.secret_of(&name) {
+            Some(_) => self.revealed = Some(name),
+            None => self.info(format!(
+                "'{name}' has no shared secret to reveal (only HMAC and dir secrets are shown)"
+            )),
+        }
+    }
+
+    /// A key's shared secret as text: UTF-8 when it prints, else base64url (said so).
+    pub fn secret_of(&self, name: &str) -> Option<(String, &'static str)> {
+        let key = self.ring.keys.iter().find(|k| k.name == name)?;
+        let Material::Secret(bytes) = &key.material else {
+            return None;
+        };
+        match std::str::from_utf8(bytes) {
+            Ok(t) if !t.chars().any(char::is_control) => Some((t.to_string(), "utf-8")),
+            _ => {
+                use base64::Engine;
+                Some((
+                    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes.as_slice()),
+                    "base64url",
+                ))
+            }
+        }
+    }
+}
+
+/// A masked secret: as many dots as characters, up to 16.
+pub fn masked(len: usize) -> String {
+    "•".repeat(len.min(16))
+}
+
+/// The menu's name of a key type (`rsa2048`, `ed25519`).
+fn label_of(kind: GenType) -> &'static str {
+    GEN_TYPES
+        .iter()
+        .find(|(k, _, _)| *k == kind)
+        .map_or("", |(_, l, _)| *l)
+}
