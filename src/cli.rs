@@ -384,7 +384,8 @@ pub struct TuiArgs {
     #[arg(long)]
     pub demo: bool,
 
-    /// Colour theme: dark (default), light, high-contrast, colorblind.
+    /// Colour theme: dark (default), light, high-contrast, colorblind, or a user theme
+    /// (themes/NAME.toml beside config.toml).
     #[arg(long, value_name = "NAME")]
     pub theme: Option<String>,
 }

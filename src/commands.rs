@@ -745,7 +745,11 @@ fn config_command(
     let mut out = stdout.lock();
     match cmd {
         ConfigCommand::Path => writeln!(out, "{}", path.display())?,
-        ConfigCommand::Show => out.write_all(settings?.to_toml().as_bytes())?,
+        ConfigCommand::Show => {
+            let settings = settings?;
+            check_bindings(&path, &settings.keys)?;
+            out.write_all(settings.to_toml().as_bytes())?
+        }
         ConfigCommand::Edit => {
             drop(out);
             edit_config(&path)?;
@@ -754,6 +758,14 @@ fn config_command(
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The `[keys]` table must lay over the default bindings without two commands sharing a key:
+/// the interactive view refuses such a file, so `config show` and `config edit` say so too.
+fn check_bindings(path: &Path, keys: &std::collections::BTreeMap<String, String>) -> Result<()> {
+    crate::tui::keymap::KeyMap::with_overrides(keys)
+        .map(|_| ())
+        .map_err(|e| anyhow::anyhow!("config file '{}': {e}", path.display()))
 }
 
 /// Open the config file in $VISUAL, else $EDITOR, else vi (creating it from the documented
@@ -785,7 +797,14 @@ fn edit_config(path: &Path) -> Result<()> {
             path.display()
         );
     }
-    match config::Config::load(path) {
+    match config::Config::load(path)
+        .map_err(anyhow::Error::from)
+        .and_then(|cfg| {
+            if let Some(cfg) = &cfg {
+                check_bindings(path, &cfg.keys)?;
+            }
+            Ok(cfg)
+        }) {
         Ok(_) => {
             eprintln!("tokenscope: '{}' is valid", path.display());
             Ok(())

@@ -396,3 +396,14 @@ fn config_colour_applies_to_inspect() {
         .expect("run");
     assert!(!String::from_utf8_lossy(&out.stdout).contains('\x1b'));
 }
+
+#[test]
+fn config_show_refuses_a_key_bound_to_two_commands() {
+    let sb = common::Sandbox::new();
+    sb.write("config.toml", "[keys]\ndown = \"j\"\ntop = \"j\"\n");
+    sb.cmd()
+        .args(["config", "show"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("key 'j' is bound to both"));
+}
