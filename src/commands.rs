@@ -329,11 +329,23 @@ fn options(args: &InspectArgs, settings: &Settings) -> Result<Options> {
         Some(path) => Some(Campaign::from_path(path)?),
         None => None,
     };
+    // Campaign files listed in config.toml apply when --campaign is not given.
+    let campaigns = if campaign.is_none() {
+        settings
+            .campaigns
+            .value
+            .iter()
+            .map(|p| Campaign::from_path(p))
+            .collect::<Result<Vec<_>, _>>()?
+    } else {
+        Vec::new()
+    };
     Ok(Options {
         profile: profile_choice(settings.profile.value),
         at,
         skew: settings.skew.value,
         campaign,
+        campaigns,
         detached_payload: args.payload.as_deref().map(detached_payload).transpose()?,
     })
 }

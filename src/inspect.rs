@@ -25,6 +25,9 @@ pub struct Options {
     /// Allowed clock skew, seconds.
     pub skew: i64,
     pub campaign: Option<Campaign>,
+    /// Configured campaigns (config.toml `campaigns`), used when `campaign` is None: the one
+    /// whose id is the token's `campaignId`, else the only one configured.
+    pub campaigns: Vec<Campaign>,
     /// Payload for a JWS with an empty payload segment (RFC 7515 appendix F, RFC 7797).
     pub detached_payload: Option<Vec<u8>>,
 }
@@ -292,7 +295,10 @@ fn assemble(
         keyring: &keyring,
         at: opts.at,
         skew: opts.skew,
-        campaign: opts.campaign.as_ref(),
+        campaign: opts
+            .campaign
+            .as_ref()
+            .or_else(|| configured_campaign(&opts.campaigns, payload.as_ref())),
     });
 
     let layers_ok = !layers.is_empty() && layers.iter().all(|l| l.status.is_ok());
@@ -317,6 +323,23 @@ fn assemble(
         evaluated_at_rfc3339: crate::time::rfc3339(opts.at),
         skew: opts.skew,
     }
+}
+
+/// The configured campaign a token is checked against: the one whose `id` is its
+/// `campaignId`, else the only one configured.
+fn configured_campaign<'a>(
+    campaigns: &'a [Campaign],
+    payload: Option<&Value>,
+) -> Option<&'a Campaign> {
+    let id = payload.and_then(|p| p.get("campaignId")).map(|v| match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    });
+    id.and_then(|id| campaigns.iter().find(|c| c.id == id))
+        .or(match campaigns {
+            [only] => Some(only),
+            _ => None,
+        })
 }
 
 /// Hex of the first 4 KiB, for payloads that are neither JSON nor text.

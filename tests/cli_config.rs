@@ -407,3 +407,37 @@ fn config_show_refuses_a_key_bound_to_two_commands() {
         .code(2)
         .stderr(predicates::str::contains("key 'j' is bound to both"));
 }
+
+#[test]
+fn campaign_files_listed_in_the_config_apply_to_inspect_and_batch() {
+    let sb = Sandbox::new();
+    let campaign = sb.write(
+        "campaign.toml",
+        "id = \"777\"\nprofile = \"qualifio\"\nsignature = \"hmac\"\nprizes = 1\n",
+    );
+    sb.write(
+        "config.toml",
+        format!("campaigns = [{:?}]\n", campaign.display().to_string()),
+    );
+    let secret = "config-campaign-secret-0123456789abcdef";
+    let claims =
+        json!({"sub": "u", "exp": 4_102_444_800i64, "nbf": 1_700_000_000, "campaignId": "123"});
+    let token = hmac_token(
+        "HS256",
+        secret.as_bytes(),
+        &json!({"alg": "HS256"}),
+        &claims,
+    );
+    sb.cmd()
+        .args(["inspect", "--json", "--secret", secret, &token])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("qualifio.campaign_id.mismatch"));
+    let log = sb.write("log.txt", format!("{token}\n"));
+    sb.cmd()
+        .args(["inspect", "--secret", secret, "--batch"])
+        .arg(&log)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("qualifio.campaign_id.mismatch"));
+}

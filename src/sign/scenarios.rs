@@ -240,6 +240,7 @@ pub fn run(
         at: now,
         skew: 60,
         campaign: None,
+        campaigns: Vec::new(),
         detached_payload: None,
     };
     let sign_opts = SignOptions { alg, kid: None };
