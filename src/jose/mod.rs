@@ -493,6 +493,12 @@ pub fn decrypt_jwe(
         return (out, None);
     }
 
+    if let Some(problem) = wrapped_key_problem(alg, token) {
+        out.status = LayerStatus::Failed;
+        out.detail = problem;
+        return (out, None);
+    }
+
     let token_kid = header_str(header, "kid");
     let mut context = JweContext::new();
     context.add_compression(Box::new(zip::BoundedDeflate::default()));
@@ -609,6 +615,28 @@ fn gcm_shape(token: &str, alg: &str, enc: &str, header: &Map<String, Value>) -> 
                 ));
             }
         }
+    }
+    None
+}
+
+/// AES key wrap (RFC 3394 2.2.2) outputs at least 24 bytes, in 64-bit blocks. josekit 0.10
+/// subtracts 8 from the encrypted key's length before checking it, so a shorter one would
+/// panic: refuse it here, with the reason.
+fn wrapped_key_problem(alg: &str, token: &str) -> Option<String> {
+    let wraps = alg.ends_with("KW") && !alg.ends_with("GCMKW");
+    let segment = token.split('.').nth(1)?;
+    let len = crate::token::decode_segment("encrypted key", segment)
+        .ok()?
+        .len();
+    if wraps && (len < 24 || len % 8 != 0) {
+        return Some(format!(
+            "the encrypted key is {len} bytes: {alg} (AES key wrap, RFC 3394) gives a multiple of 8, at least 24 (the token was altered or truncated)"
+        ));
+    }
+    if alg == "dir" && len != 0 {
+        return Some(format!(
+            "alg 'dir' carries no encrypted key (RFC 7516 section 5.1), but this one has {len} bytes"
+        ));
     }
     None
 }
@@ -756,6 +784,53 @@ fn decrypter_for(alg: &str, enc: &str, cek_len: usize, key: &Key) -> DecrypterRe
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by the inspect fuzz target: a key-wrapped JWE whose encrypted key is shorter than
+    /// 8 bytes made josekit subtract with overflow (a panic). Every AES-key-wrap alg, and `dir`
+    /// with an encrypted key, now fails cleanly before josekit sees the token.
+    #[test]
+    fn short_or_unexpected_encrypted_keys_fail_cleanly() {
+        use base64::Engine;
+        let b64 = |b: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b);
+        let ring = KeyRing {
+            keys: crate::keys::parse_key_bytes(
+                "k",
+                format!(r#"{{"kty":"oct","k":"{}"}}"#, b64(&[7u8; 16])).as_bytes(),
+            )
+            .unwrap(),
+        };
+        for (alg, ek) in [
+            ("PBES2-HS256+A128KW", &b"abc"[..]),
+            ("A128KW", &b""[..]),
+            ("A128KW", &[0u8; 20][..]),
+            ("ECDH-ES+A128KW", &b"abcd"[..]),
+            ("dir", &[1u8; 16][..]),
+        ] {
+            let header: Map<String, Value> = serde_json::from_value(serde_json::json!({
+                "alg": alg, "enc": "A128GCM", "p2s": "c2FsdHNhbHQ", "p2c": 1000,
+                "epk": {"kty": "EC", "crv": "P-256",
+                        "x": "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",
+                        "y": "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}
+            }))
+            .unwrap();
+            let token = format!(
+                "{}.{}.{}.{}.{}",
+                b64(serde_json::to_string(&header).unwrap().as_bytes()),
+                b64(ek),
+                b64(&[0u8; 12]),
+                b64(b"ciphertext"),
+                b64(&[0u8; 16])
+            );
+            let (layer, plaintext) = decrypt_jwe(&token, &header, &ring);
+            assert_eq!(layer.status, LayerStatus::Failed, "{alg}: {}", layer.detail);
+            assert!(plaintext.is_none());
+            assert!(
+                layer.detail.contains("encrypted key"),
+                "{alg}: {}",
+                layer.detail
+            );
+        }
+    }
 
     /// The HS* path goes through `hmac::Keyed::verify` (constant time): a tag differing only
     /// in its last byte, a truncated tag and an empty one are all a mismatch.
