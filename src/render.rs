@@ -96,16 +96,7 @@ pub fn report(insp: &Inspection, style: Style) -> String {
         TokenKind::Jwe => "JWE",
     };
     let _ = writeln!(out, "{}", style.bold(&format!("tokenscope: {kind} token")));
-    if !insp.stripped.is_empty() {
-        let _ = writeln!(
-            out,
-            "{}",
-            style.dim(&format!(
-                "removed around the token: {}",
-                insp.stripped.join("; ")
-            ))
-        );
-    }
+    write_stripped(&mut out, insp, style);
     out.push('\n');
 
     let _ = writeln!(out, "{}", style.heading("Layers (outer to inner)"));
@@ -305,10 +296,8 @@ fn truncate(s: &str, max: usize) -> String {
     }
 }
 
-/// The report of a token that did not fully decode: what did decode, then the error.
-pub fn malformed(insp: &Inspection, error: &str, style: Style) -> String {
-    let mut out = String::new();
-    let _ = writeln!(out, "{}", style.bold("tokenscope: malformed token"));
+/// What intake removed around the token, when anything.
+fn write_stripped(out: &mut String, insp: &Inspection, style: Style) {
     if !insp.stripped.is_empty() {
         let _ = writeln!(
             out,
@@ -319,6 +308,13 @@ pub fn malformed(insp: &Inspection, error: &str, style: Style) -> String {
             ))
         );
     }
+}
+
+/// The report of a token that did not fully decode: what did decode, then the error.
+pub fn malformed(insp: &Inspection, error: &str, style: Style) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", style.bold("tokenscope: malformed token"));
+    write_stripped(&mut out, insp, style);
     out.push('\n');
     let _ = writeln!(out, "{}", style.heading("Segments"));
     for (i, seg) in insp.segments.iter().enumerate() {
