@@ -143,15 +143,8 @@ impl Stats {
                 winning: false,
             };
         };
-        let campaign = insp
-            .payload
-            .as_ref()
-            .and_then(|p| p.get("campaignId"))
-            .map(|v| match v {
-                serde_json::Value::String(s) => s.clone(),
-                other => other.to_string(),
-            })
-            .unwrap_or_else(|| "-".to_string());
+        let campaign =
+            crate::inspect::campaign_id(insp.payload.as_ref()).unwrap_or_else(|| "-".to_string());
         Stats {
             line: item.line,
             overall: Some(insp.overall()),

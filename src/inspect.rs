@@ -325,17 +325,22 @@ fn assemble(
     }
 }
 
+/// A payload's `campaignId` as text (a number is shown as written), for matching and tallies.
+pub fn campaign_id(payload: Option<&Value>) -> Option<String> {
+    payload.and_then(|p| p.get("campaignId")).map(|v| match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    })
+}
+
 /// The configured campaign a token is checked against: the one whose `id` is its
 /// `campaignId`, else the only one configured.
-fn configured_campaign<'a>(
+pub fn configured_campaign<'a>(
     campaigns: &'a [Campaign],
     payload: Option<&Value>,
 ) -> Option<&'a Campaign> {
-    let id = payload.and_then(|p| p.get("campaignId")).map(|v| match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    });
-    id.and_then(|id| campaigns.iter().find(|c| c.id == id))
+    campaign_id(payload)
+        .and_then(|id| campaigns.iter().find(|c| c.id == id))
         .or(match campaigns {
             [only] => Some(only),
             _ => None,

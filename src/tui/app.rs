@@ -20,7 +20,7 @@ use super::theme::Theme;
 use super::view;
 use crate::cli::{GenType, TimeDisplay};
 use crate::export::ExportFormat;
-use crate::inspect::{InspectError, Options, inspect_text};
+use crate::inspect::{InspectError, Options, configured_campaign, inspect_text};
 use crate::keys::{self, KeyRing, KeyType, Material, MaterialSource, Store, StoredKey};
 use crate::report::{Inspection, PayloadView, TokenKind};
 use crate::rules::Campaign;
@@ -1326,27 +1326,25 @@ impl App {
             },
             None => &entry.text,
         };
-        let mut opts = Options {
+        // Configured campaigns: the one whose id is the token's campaignId, or the only one
+        // (as `inspect --campaign FILE` would check it); the core picks it.
+        let opts = Options {
             at: self.at,
             skew: self.skew,
+            campaigns: self.campaigns.clone(),
             ..Options::default()
         };
-        let run = |opts: &Options| match inspect_text(text, &self.ring, opts) {
+        let (insp, error) = match inspect_text(text, &self.ring, &opts) {
             Ok(i) => (Some(i), None),
             Err(InspectError::Intake(e)) => (None, Some(e.to_string())),
             Err(InspectError::Malformed { error, partial }) => {
                 (Some(*partial), Some(error.to_string()))
             }
         };
-        let (mut insp, mut error) = run(&opts);
-        // Configured campaigns: the one whose id is the token's campaignId, or the only one
-        // (as `inspect --campaign FILE` would check it).
-        self.campaign = None;
-        if let Some(c) = pick_campaign(&self.campaigns, insp.as_ref()) {
-            opts.campaign = Some(c.clone());
-            self.campaign = Some(c.id.clone());
-            (insp, error) = run(&opts);
-        }
+        self.campaign = insp
+            .as_ref()
+            .and_then(|i| configured_campaign(&self.campaigns, i.payload.as_ref()))
+            .map(|c| c.id.clone());
         let display = self.time_display;
         self.shown = Shown {
             header_lines: insp.as_ref().map(header_lines).unwrap_or_default(),
@@ -1402,23 +1400,6 @@ impl App {
             self.cursor_in_view(self.focus, true);
         }
     }
-}
-
-/// The campaign a token is checked against: the one whose `id` is its `campaignId`, else the
-/// only one configured.
-fn pick_campaign<'a>(campaigns: &'a [Campaign], insp: Option<&Inspection>) -> Option<&'a Campaign> {
-    let id = insp
-        .and_then(|i| i.payload.as_ref())
-        .and_then(|p| p.get("campaignId"))
-        .map(|v| match v {
-            serde_json::Value::String(s) => s.clone(),
-            other => other.to_string(),
-        });
-    id.and_then(|id| campaigns.iter().find(|c| c.id == id))
-        .or(match campaigns {
-            [only] => Some(only),
-            _ => None,
-        })
 }
 
 /// An instant as the `time_display` setting asks: UTC (RFC 3339), local time, or both.
