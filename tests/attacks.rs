@@ -10,7 +10,7 @@ mod common;
 use std::path::Path;
 
 use common::crypto::{self, b64url, hmac_token, sign, signer};
-use common::{Sandbox, json_of};
+use common::{Sandbox, inspect_json, json_of, statuses};
 use openssl::nid::Nid;
 use serde_json::{Value, json};
 
@@ -19,23 +19,6 @@ const SECRET: &[u8] = b"0123456789abcdef0123456789abcdef0123456789abcdef01234567
 
 fn claims() -> Value {
     json!({"sub": "user-1", "iat": 1_700_000_000, "exp": FAR})
-}
-
-fn inspect_json(sb: &Sandbox, args: &[&str], token: &str) -> (i32, Value) {
-    let mut cmd = sb.cmd();
-    cmd.args(["inspect", "--json"]).args(args).arg(token);
-    json_of(&mut cmd)
-}
-
-fn statuses(v: &Value) -> Vec<String> {
-    v["layers"]
-        .as_array()
-        .map(|ls| {
-            ls.iter()
-                .map(|l| l["status"].as_str().unwrap_or_default().to_string())
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 fn finding_ids(v: &Value) -> Vec<String> {
@@ -410,7 +393,7 @@ fn hostile_kids_are_never_paths_or_commands_and_stay_bounded() {
         &json!({"alg": "HS256", "kid": long}),
         &claims(),
     );
-    let (_, out) = inspect_json(&sb, &[], &token);
+    let (_, out) = inspect_json::<&str>(&sb, &[], &token);
     assert_eq!(out["layers"][0]["kid"].as_str().unwrap().len(), 64 * 1024);
 }
 
@@ -1226,25 +1209,8 @@ fn a_payload_that_is_not_json_never_passes_a_platform_profile() {
 
 #[test]
 fn urls_in_a_jwe_header_are_never_fetched() {
-    use std::io::{BufRead, BufReader, Write};
-    use std::sync::Arc;
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let hits = Arc::new(AtomicUsize::new(0));
-    let counter = hits.clone();
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            counter.fetch_add(1, Ordering::SeqCst);
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut line = String::new();
-            while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
-                line.clear();
-            }
-            let _ = write!(stream, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{{}}");
-        }
-    });
+    use std::sync::atomic::Ordering;
+    let (base, hits) = common::serve("{}".to_string());
     let sb = Sandbox::new();
     let cek = [4u8; 32];
     let key = dir_key(&sb, "dir.jwk", &cek);

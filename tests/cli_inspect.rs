@@ -4,7 +4,7 @@
 mod common;
 
 use common::crypto::{self, b64url, hmac_token, sign, signer};
-use common::{Sandbox, json_of};
+use common::{Sandbox, inspect_json, statuses};
 use openssl::nid::Nid;
 use predicates::prelude::*;
 use serde_json::{Value, json};
@@ -14,21 +14,6 @@ const SECRET: &[u8] = b"0123456789abcdef0123456789abcdef0123456789abcdef01234567
 
 fn claims() -> Value {
     json!({"sub": "user-1", "iat": 1_700_000_000, "exp": FAR})
-}
-
-fn inspect_json(sb: &Sandbox, args: &[&str], token: &str) -> (i32, Value) {
-    let mut cmd = sb.cmd();
-    cmd.args(["inspect", "--json"]).args(args).arg(token);
-    json_of(&mut cmd)
-}
-
-fn statuses(v: &Value) -> Vec<String> {
-    v["layers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|l| l["status"].as_str().unwrap().to_string())
-        .collect()
 }
 
 #[test]
@@ -74,7 +59,7 @@ fn every_jws_alg_verifies_and_rejects() {
         assert_eq!(out["accepted"], false);
 
         // No key at all: not verified, exit 3.
-        let (code, out) = inspect_json(&sb, &[], &token);
+        let (code, out) = inspect_json::<&str>(&sb, &[], &token);
         assert_eq!(code, 3, "{alg} without key: {out}");
         assert_eq!(statuses(&out), ["unverified"]);
     }

@@ -7,7 +7,7 @@ mod common;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use common::crypto::{self, b64url};
-use common::{Sandbox, json_of};
+use common::{Sandbox, inspect_json, json_of, statuses};
 use predicates::prelude::*;
 use serde_json::{Value, json};
 
@@ -66,21 +66,6 @@ fn sign_ok(sb: &Sandbox, args: &[&str], stdin: Option<&str>) -> String {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.ends_with('\n'), "{text:?}");
     text.trim_end_matches('\n').to_string()
-}
-
-fn inspect_json(sb: &Sandbox, args: &[String], token: &str) -> (i32, Value) {
-    let mut cmd = sb.cmd();
-    cmd.args(["inspect", "--json"]).args(args).arg(token);
-    json_of(&mut cmd)
-}
-
-fn statuses(v: &Value) -> Vec<String> {
-    v["layers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|l| l["status"].as_str().unwrap().to_string())
-        .collect()
 }
 
 fn header_json(token: &str) -> String {

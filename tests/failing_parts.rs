@@ -4,16 +4,13 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::TcpListener;
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 
 use common::crypto::{self, hmac_token, sign, signer};
-use common::{Sandbox, json_of};
+use common::{Sandbox, json_of, serve};
 use serde_json::{Value, json};
 
 const SECRET: &str = "s3cr3t-VALUE-that-must-never-be-printed-0123456789";
@@ -477,32 +474,6 @@ fn a_secret_never_reaches_json_output_errors_or_the_log() {
         .output()
         .unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains(SECRET));
-}
-
-/// A loopback server answering every request with `body`; counts connections.
-fn serve(body: String) -> (String, Arc<AtomicUsize>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    let hits = Arc::new(AtomicUsize::new(0));
-    let counter = hits.clone();
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            counter.fetch_add(1, Ordering::SeqCst);
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut line = String::new();
-            while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
-                line.clear();
-            }
-            let _ = write!(
-                stream,
-                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
-                body.len(),
-                body
-            );
-        }
-    });
-    (format!("http://{addr}"), hits)
 }
 
 fn files_under(dir: &Path) -> Vec<PathBuf> {

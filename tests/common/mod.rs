@@ -62,6 +62,62 @@ pub fn json_of(cmd: &mut Command) -> (i32, serde_json::Value) {
     (code, value)
 }
 
+/// `tokenscope inspect --json ARGS TOKEN`: (exit code, inspection).
+pub fn inspect_json<S: AsRef<std::ffi::OsStr>>(
+    sb: &Sandbox,
+    args: &[S],
+    token: &str,
+) -> (i32, serde_json::Value) {
+    let mut cmd = sb.cmd();
+    cmd.args(["inspect", "--json"]).args(args).arg(token);
+    json_of(&mut cmd)
+}
+
+/// The status of each layer, outer to inner (empty when the output has no layers).
+pub fn statuses(v: &serde_json::Value) -> Vec<String> {
+    v["layers"]
+        .as_array()
+        .map(|ls| {
+            ls.iter()
+                .map(|l| l["status"].as_str().unwrap_or_default().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A loopback HTTP server answering every request with `body` (JSON); returns its base URL
+/// and a count of the connections it accepted (to prove a URL was never fetched).
+pub fn serve(body: String) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::io::{BufRead, BufReader, Write};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+    let addr = listener.local_addr().expect("local address");
+    let hits = Arc::new(AtomicUsize::new(0));
+    let counter = hits.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            counter.fetch_add(1, Ordering::SeqCst);
+            let Ok(clone) = stream.try_clone() else {
+                continue;
+            };
+            let mut reader = BufReader::new(clone);
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                line.clear();
+            }
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
+                body.len(),
+                body
+            );
+        }
+    });
+    (format!("http://{addr}"), hits)
+}
+
 /// Test keys and signing helpers, built with OpenSSL and josekit at test time (no checked-in
 /// key material).
 pub mod crypto {
