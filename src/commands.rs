@@ -142,6 +142,19 @@ fn read_input(args: &InspectArgs) -> Result<String> {
     }
 }
 
+/// The one-off key of `--secret VALUE|@FILE`, named after its file (or `--secret`), and a
+/// warning when that file is readable by group or others.
+fn secret_arg_key(secret: &str, enc: SecretEncodingArg) -> Result<(keys::Key, Option<String>)> {
+    let warning = keys::secret_file_warning(secret);
+    let bytes = keys::read_secret_arg(secret, encoding(enc))?;
+    let name = if secret.starts_with('@') {
+        secret
+    } else {
+        "--secret"
+    };
+    Ok((keys::secret_key(name, bytes), warning))
+}
+
 /// Build the key ring for `inspect`: one-off keys (--key-file, --secret) replace the store
 /// unless stored keys are named with --key.
 pub fn key_ring(args: &InspectArgs, store_flag: Option<&Path>) -> Result<(KeyRing, Vec<String>)> {
@@ -152,14 +165,9 @@ pub fn key_ring(args: &InspectArgs, store_flag: Option<&Path>) -> Result<(KeyRin
         ring.keys.extend(keys);
     }
     if let Some(secret) = &args.secret {
-        warnings.extend(keys::secret_file_warning(secret));
-        let bytes = keys::read_secret_arg(secret, encoding(args.secret_encoding))?;
-        let name = if secret.starts_with('@') {
-            secret.clone()
-        } else {
-            "--secret".to_string()
-        };
-        ring.keys.push(keys::secret_key(&name, bytes));
+        let (key, warning) = secret_arg_key(secret, args.secret_encoding)?;
+        warnings.extend(warning);
+        ring.keys.push(key);
     }
     let one_off = !args.key_files.is_empty() || args.secret.is_some();
     if !one_off || !args.keys.is_empty() {
@@ -498,16 +506,11 @@ fn signing_key(
         return one_key(keys, &format!("key file '{}'", path.display())).map(Some);
     }
     if let Some(secret) = &args.secret {
-        if let Some(w) = keys::secret_file_warning(secret) {
+        let (key, warning) = secret_arg_key(secret, args.secret_encoding)?;
+        if let Some(w) = warning {
             eprintln!("tokenscope: warning: {w}");
         }
-        let bytes = keys::read_secret_arg(secret, encoding(args.secret_encoding))?;
-        let name = if secret.starts_with('@') {
-            secret.as_str()
-        } else {
-            "--secret"
-        };
-        return Ok(Some(keys::secret_key(name, bytes)));
+        return Ok(Some(key));
     }
     match &args.key {
         Some(name) => stored_key(name, store_flag).map(Some),
