@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::inspect::{InspectError, Options, inspect_token};
 use crate::keys::KeyRing;
 use crate::report::{Inspection, Overall};
-use crate::token::intake::tokens_in_line;
+use crate::token::intake::{bare_token, tokens_in_line};
 
 /// Tokens inspected per chunk: enough to keep every core busy, small enough to stay flat.
 const CHUNK: usize = 2048;
@@ -50,7 +50,17 @@ pub fn run<R: Send>(
                 Err(e) if e.kind() == std::io::ErrorKind::InvalidData => continue,
                 Err(e) => return Err(e),
             };
-            chunk.extend(tokens_in_line(&line).into_iter().map(|t| (index + 1, t)));
+            match bare_token(&line).map(str::len) {
+                // The common export format: keep the line's own buffer, no copy.
+                Some(len) => {
+                    let start = line.len() - line.trim_start().len();
+                    let mut line = line;
+                    line.truncate(start + len);
+                    line.drain(..start);
+                    chunk.push((index + 1, line));
+                }
+                None => chunk.extend(tokens_in_line(&line).into_iter().map(|t| (index + 1, t))),
+            }
         }
         Ok(chunk)
     };

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 /// RFC 3339 in UTC (`2024-01-01T00:00:00Z`); out-of-range values are shown as the number.
 pub fn rfc3339(secs: i64) -> String {
     DateTime::<Utc>::from_timestamp(secs, 0)
-        .map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+        .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
         .unwrap_or_else(|| format!("{secs} (out of range)"))
 }
 

@@ -422,7 +422,8 @@ fn asym_verify(
             format!("OpenSSL could not read {} for {alg}", describe(key)),
         ));
     };
-    verify::verify(alg, public, signing_input, signature).map_err(|e| (AttemptResult::WrongType, e))
+    verify::verify_cached(alg, key.cache.id(), public, signing_input, signature)
+        .map_err(|e| (AttemptResult::WrongType, e))
 }
 
 /// josekit's error text, without its anyhow chain noise.

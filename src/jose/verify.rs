@@ -1,16 +1,143 @@
 //! Asymmetric JWS signature checks with OpenSSL on a public key parsed once per key.
 //!
 //! Batch mode verifies thousands of tokens with the same key: parsing the key for each token
-//! (as building a josekit verifier does) costs more than the RSA verification itself.
+//! (as building a josekit verifier does) costs more than the RSA verification itself. So does
+//! setting up an OpenSSL verification context (algorithm fetches, padding, digest): each
+//! thread keeps one context per key and alg, set up once, and hands it the digest, computed
+//! here (SHA-NI where the CPU has it).
+
+use std::cell::RefCell;
 
 use openssl::bn::BigNum;
 use openssl::ecdsa::EcdsaSig;
-use openssl::hash::MessageDigest;
+use openssl::md::Md;
 use openssl::pkey::{PKey, Public};
+use openssl::pkey_ctx::PkeyCtx;
 use openssl::rsa::Padding;
 use openssl::sign::{RsaPssSaltlen, Verifier};
+use sha2::Digest as _;
 
-fn digest(alg: &str) -> Option<MessageDigest> {
+/// Verification contexts kept per thread: (key id, alg, context), most recent last.
+const CONTEXTS_PER_THREAD: usize = 16;
+
+thread_local! {
+    static CONTEXTS: RefCell<Vec<(u64, &'static str, PkeyCtx<Public>)>> =
+        const { RefCell::new(Vec::new()) };
+}
+
+/// The hash `alg` signs, and the digest of `message` under it.
+fn prehash(alg: &str, message: &[u8]) -> Option<(&'static openssl::md::MdRef, Vec<u8>)> {
+    Some(match &alg[2..] {
+        "256" | "256K" => (Md::sha256(), sha2::Sha256::digest(message).to_vec()),
+        "384" => (Md::sha384(), sha2::Sha384::digest(message).to_vec()),
+        "512" => (Md::sha512(), sha2::Sha512::digest(message).to_vec()),
+        _ => return None,
+    })
+}
+
+/// A context ready for `EVP_PKEY_verify` of an `alg` digest under `key`.
+fn context(
+    alg: &str,
+    md: &openssl::md::MdRef,
+    key: &PKey<Public>,
+) -> Result<PkeyCtx<Public>, openssl::error::ErrorStack> {
+    let mut ctx = PkeyCtx::new(key)?;
+    ctx.verify_init()?;
+    if alg.starts_with("PS") {
+        // RFC 7518 3.5: MGF1 with the same hash, salt as long as the hash.
+        ctx.set_rsa_padding(Padding::PKCS1_PSS)?;
+        ctx.set_rsa_mgf1_md(md)?;
+        ctx.set_rsa_pss_saltlen(RsaPssSaltlen::DIGEST_LENGTH)?;
+    } else if alg.starts_with("RS") {
+        ctx.set_rsa_padding(Padding::PKCS1)?;
+    }
+    ctx.set_signature_md(md)?;
+    Ok(ctx)
+}
+
+/// Verify `signature` over `digest` with this thread's context for (`key_id`, `alg`), set up
+/// on first use.
+fn verify_digest(
+    alg: &'static str,
+    md: &openssl::md::MdRef,
+    key_id: u64,
+    key: &PKey<Public>,
+    digest: &[u8],
+    signature: &[u8],
+) -> Result<bool, openssl::error::ErrorStack> {
+    CONTEXTS.with(|cell| {
+        let mut contexts = cell.borrow_mut();
+        let found = contexts
+            .iter()
+            .position(|(id, a, _)| *id == key_id && *a == alg);
+        let index = match found {
+            Some(i) => i,
+            None => {
+                if contexts.len() == CONTEXTS_PER_THREAD {
+                    contexts.remove(0);
+                }
+                contexts.push((key_id, alg, context(alg, md, key)?));
+                contexts.len() - 1
+            }
+        };
+        contexts[index].2.verify(digest, signature)
+    })
+}
+
+/// The JWS algs verified through a cached context, as static names for the cache.
+fn static_alg(alg: &str) -> Option<&'static str> {
+    [
+        "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "ES256K",
+    ]
+    .into_iter()
+    .find(|a| *a == alg)
+}
+
+/// [`verify`] through a per-thread context for the key whose cache id is `key_id`: the same
+/// verdicts, without setting OpenSSL up for every token.
+pub fn verify_cached(
+    alg: &str,
+    key_id: u64,
+    key: &PKey<Public>,
+    message: &[u8],
+    signature: &[u8],
+) -> Result<bool, String> {
+    let Some((name, (md, digest))) =
+        static_alg(alg).and_then(|name| Some((name, prehash(name, message)?)))
+    else {
+        return verify(alg, key, message, signature);
+    };
+    let signature = if alg.starts_with("ES") {
+        match ecdsa_der(alg, signature) {
+            Some(der) => der,
+            None => return Ok(false),
+        }
+    } else {
+        signature.to_vec()
+    };
+    Ok(verify_digest(name, md, key_id, key, &digest, &signature).unwrap_or(false))
+}
+
+/// RFC 7518 3.4: an ES signature is R || S, each as long as the curve's order; OpenSSL wants
+/// DER. None when the length is wrong for the alg.
+fn ecdsa_der(alg: &str, signature: &[u8]) -> Option<Vec<u8>> {
+    let half = match alg {
+        "ES384" => 48,
+        "ES512" => 66,
+        _ => 32,
+    };
+    if signature.len() != 2 * half {
+        return None;
+    }
+    BigNum::from_slice(&signature[..half])
+        .and_then(|r| Ok((r, BigNum::from_slice(&signature[half..])?)))
+        .and_then(|(r, s)| EcdsaSig::from_private_components(r, s))
+        .and_then(|sig| sig.to_der())
+        .ok()
+}
+
+fn digest(alg: &str) -> Option<openssl::hash::MessageDigest> {
+    use openssl::hash::MessageDigest;
     match &alg[2..] {
         "256" | "256K" => Some(MessageDigest::sha256()),
         "384" => Some(MessageDigest::sha384()),
@@ -48,20 +175,9 @@ pub fn verify(
         }
         a if a.starts_with("ES") => {
             let md = digest(a).ok_or_else(|| format!("'{a}' is not a JWS algorithm"))?;
-            // RFC 7518 3.4: the signature is R || S, each as long as the curve's order.
-            let half = match a {
-                "ES384" => 48,
-                "ES512" => 66,
-                _ => 32,
-            };
-            if signature.len() != 2 * half {
+            let Some(der) = ecdsa_der(a, signature) else {
                 return Ok(false);
-            }
-            let der = BigNum::from_slice(&signature[..half])
-                .and_then(|r| Ok((r, BigNum::from_slice(&signature[half..])?)))
-                .and_then(|(r, s)| EcdsaSig::from_private_components(r, s))
-                .and_then(|sig| sig.to_der());
-            let Ok(der) = der else { return Ok(false) };
+            };
             Verifier::new(md, key).and_then(|mut v| v.verify_oneshot(&der, message))
         }
         other => return Err(format!("'{other}' is not an asymmetric JWS algorithm")),

@@ -127,10 +127,29 @@ pub struct Key {
 
 /// Parsed forms of a key's material, built on first use: batch mode verifies thousands of
 /// tokens with one key, and parsing it for each would cost more than the verification.
-#[derive(Default)]
 pub struct KeyCache {
+    /// Unique per cache, so that per-thread verification contexts can be keyed by it.
+    id: u64,
     public: std::sync::OnceLock<Option<openssl::pkey::PKey<openssl::pkey::Public>>>,
     hmac: [std::sync::OnceLock<Option<crate::jose::hmac::Keyed>>; 3],
+}
+
+impl Default for KeyCache {
+    fn default() -> Self {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        KeyCache {
+            id: NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            public: Default::default(),
+            hmac: Default::default(),
+        }
+    }
+}
+
+impl KeyCache {
+    /// This cache's unique id.
+    pub fn id(&self) -> u64 {
+        self.id
+    }
 }
 
 impl std::fmt::Debug for KeyCache {

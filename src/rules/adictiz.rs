@@ -218,11 +218,11 @@ pub(crate) fn check(ctx: &mut Ctx<'_, '_>) {
     if !ctx.has_claims() {
         return;
     }
-    let claims = ctx.claims.clone();
+    let claims = ctx.claims;
     if let Err((claim, spec, message)) = partner_user_id(&claims) {
         ctx.report(spec, claim, message);
     }
-    for (name, v) in &claims {
+    for (name, v) in claims {
         if let Some((_, format)) = FIELDS.iter().find(|(f, _)| f == name) {
             if let Err(bad) = check_field(*format, v) {
                 ctx.report(

@@ -195,7 +195,7 @@ fn hint_case(claims: &Map<String, Value>, name: &str) -> String {
 }
 
 fn required_claims(ctx: &mut Ctx<'_, '_>) {
-    let claims = ctx.claims.clone();
+    let claims = ctx.claims;
     match claims.get("sub") {
         None => ctx.report(
             &ids::QUALIFIO_SUB_MISSING,
@@ -320,7 +320,7 @@ fn campaign_id(ctx: &mut Ctx<'_, '_>, claims: &Map<String, Value>) {
 /// A top-level member that differs only by case from a Qualifio claim (say `Gift`) leaves
 /// the real claim absent, which silently changes the outcome: worth a warning.
 fn member_case(ctx: &mut Ctx<'_, '_>) {
-    let claims = ctx.claims.clone();
+    let claims = ctx.claims;
     for key in claims.keys() {
         if MEMBERS.contains(&key.as_str()) {
             continue;

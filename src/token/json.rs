@@ -149,11 +149,17 @@ impl<'de> Visitor<'de> for Seed<'_> {
                 _ => String::new(),
             };
             let value = value?;
-            if obj.contains_key(&key) {
-                let pointer = self.state.pointer_to(&key);
-                self.state.dups.borrow_mut().push(pointer);
+            // One lookup: the entry tells whether the name was already there.
+            match obj.entry(key) {
+                serde_json::map::Entry::Occupied(mut seen) => {
+                    let pointer = self.state.pointer_to(seen.key());
+                    self.state.dups.borrow_mut().push(pointer);
+                    seen.insert(value);
+                }
+                serde_json::map::Entry::Vacant(slot) => {
+                    slot.insert(value);
+                }
             }
-            obj.insert(key, value);
         }
         Ok(Value::Object(obj))
     }
