@@ -134,8 +134,8 @@ pub struct Stats {
     pub overall: Option<Overall>,
     pub findings: Vec<(String, &'static str)>,
     pub campaign: String,
-    pub participation: String,
-    pub win: String,
+    pub participation: &'static str,
+    pub win: &'static str,
     /// `gift.cw` is `true` (001 "Manage prizes").
     pub winning: bool,
 }
@@ -148,8 +148,8 @@ impl Stats {
                 overall: None,
                 findings: Vec::new(),
                 campaign: String::new(),
-                participation: String::new(),
-                win: String::new(),
+                participation: "",
+                win: "",
                 winning: false,
             };
         };
@@ -164,8 +164,8 @@ impl Stats {
                 .map(|f| (f.id.clone(), f.severity.as_str()))
                 .collect(),
             campaign,
-            participation: outcome_name(&insp.verdict.participation.outcome),
-            win: outcome_name(&insp.verdict.win.outcome),
+            participation: insp.verdict.participation.outcome.as_str(),
+            win: insp.verdict.win.outcome.as_str(),
             winning: insp
                 .payload
                 .as_ref()
@@ -199,17 +199,10 @@ pub struct FindingCount {
 #[derive(Debug, Default, Serialize)]
 pub struct CampaignCounts {
     pub tokens: usize,
-    pub participation: BTreeMap<String, usize>,
-    pub win: BTreeMap<String, usize>,
+    pub participation: BTreeMap<&'static str, usize>,
+    pub win: BTreeMap<&'static str, usize>,
     /// Tokens with `gift.cw: true` (001 "Manage prizes").
     pub winning: usize,
-}
-
-fn outcome_name<T: Serialize>(v: &T) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
 }
 
 impl Summary {
@@ -225,22 +218,30 @@ impl Summary {
             Overall::NotVerified => self.not_verified += 1,
         }
         for (id, severity) in &stats.findings {
-            let entry = self
-                .findings
-                .entry(id.clone())
-                .or_insert_with(|| FindingCount {
-                    severity: severity.to_string(),
-                    count: 0,
-                    example_line: stats.line,
-                });
-            entry.count += 1;
+            match self.findings.get_mut(id) {
+                Some(entry) => entry.count += 1,
+                None => {
+                    self.findings.insert(
+                        id.clone(),
+                        FindingCount {
+                            severity: severity.to_string(),
+                            count: 1,
+                            example_line: stats.line,
+                        },
+                    );
+                }
+            }
         }
-        let c = self.campaigns.entry(stats.campaign.clone()).or_default();
+        if !self.campaigns.contains_key(&stats.campaign) {
+            self.campaigns
+                .insert(stats.campaign.clone(), CampaignCounts::default());
+        }
+        let Some(c) = self.campaigns.get_mut(&stats.campaign) else {
+            return;
+        };
         c.tokens += 1;
-        *c.participation
-            .entry(stats.participation.clone())
-            .or_default() += 1;
-        *c.win.entry(stats.win.clone()).or_default() += 1;
+        *c.participation.entry(stats.participation).or_default() += 1;
+        *c.win.entry(stats.win).or_default() += 1;
         if stats.winning {
             c.winning += 1;
         }
@@ -275,7 +276,7 @@ impl Summary {
         if !self.campaigns.is_empty() {
             let _ = writeln!(out, "\noutcomes by campaignId:");
             for (id, c) in &self.campaigns {
-                let fmt = |m: &BTreeMap<String, usize>| {
+                let fmt = |m: &BTreeMap<&'static str, usize>| {
                     m.iter()
                         .map(|(k, v)| format!("{k} {v}"))
                         .collect::<Vec<_>>()

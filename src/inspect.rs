@@ -286,7 +286,12 @@ fn assemble(
         requested: opts.profile,
         kind: compact.kind,
         header: &header,
-        jws_header: jws_header.as_ref(),
+        // A plain JWS's header is the outer header itself: handing the rules the same
+        // reference spares them comparing the two maps.
+        jws_header: match compact.kind {
+            TokenKind::Jws if jws_header.is_some() => Some(&header),
+            _ => jws_header.as_ref(),
+        },
         layers: &layers,
         payload: payload.as_ref(),
         jwe_plaintext,

@@ -101,6 +101,19 @@ pub enum ParticipationOutcome {
     Invalid,
 }
 
+impl ParticipationOutcome {
+    /// The name as serialised (`standard`, `blocked`...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ParticipationOutcome::Standard => "standard",
+            ParticipationOutcome::Allowed => "allowed",
+            ParticipationOutcome::Limited => "limited",
+            ParticipationOutcome::Blocked => "blocked",
+            ParticipationOutcome::Invalid => "invalid",
+        }
+    }
+}
+
 /// `verdict.win.outcome`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -110,6 +123,19 @@ pub enum WinOutcome {
     AnyPrize,
     CannotWin,
     Invalid,
+}
+
+impl WinOutcome {
+    /// The name as serialised (`given_prize`, `cannot_win`...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WinOutcome::Standard => "standard",
+            WinOutcome::GivenPrize => "given_prize",
+            WinOutcome::AnyPrize => "any_prize",
+            WinOutcome::CannotWin => "cannot_win",
+            WinOutcome::Invalid => "invalid",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -312,13 +312,6 @@ pub(crate) fn win_rule(rule: usize) -> PathStep {
     )
 }
 
-fn outcome_name<T: Serialize>(o: T) -> String {
-    match serde_json::to_value(o) {
-        Ok(Value::String(s)) => s,
-        _ => String::from("?"),
-    }
-}
-
 /// Lay out rows as aligned columns; `marked` rows get a `>` in the margin.
 fn grid(headers: &[&str], rows: &[Vec<String>], marked: &[usize]) -> Vec<String> {
     let cols = headers.len();
@@ -384,7 +377,7 @@ pub fn render_tables(verdict: &Verdict) -> Vec<String> {
     };
     let mut out = vec![format!(
         "Participation: {}{nb}{nb_ignored}",
-        outcome_name(p.outcome)
+        p.outcome.as_str()
     )];
     if verdict.profile != Profile::Qualifio {
         out[0].push_str(&format!(
@@ -393,7 +386,7 @@ pub fn render_tables(verdict: &Verdict) -> Vec<String> {
         ));
         out.push(format!(
             "Win: {} (profile {} has no win table)",
-            outcome_name(w.outcome),
+            w.outcome.as_str(),
             verdict.profile
         ));
         return out;
@@ -429,7 +422,7 @@ pub fn render_tables(verdict: &Verdict) -> Vec<String> {
         .unwrap_or_default();
     out.push(format!(
         "Win: {}{label}{}",
-        outcome_name(w.outcome),
+        w.outcome.as_str(),
         ignored(w.label_ignored)
     ));
     let w_marked = marked(verdict, TABLE_WIN);

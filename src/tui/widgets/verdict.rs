@@ -76,13 +76,6 @@ pub fn win_cells(v: &Verdict) -> Vec<(usize, usize)> {
     out
 }
 
-fn outcome_name<T: serde::Serialize>(o: T) -> String {
-    match serde_json::to_value(o) {
-        Ok(serde_json::Value::String(s)) => s,
-        _ => "?".to_string(),
-    }
-}
-
 fn matrix<'a>(
     corner: &'a str,
     columns: [String; 2],
@@ -161,7 +154,7 @@ fn pieces<'a>(app: &'a App, width: u16) -> Vec<Piece<'a>> {
         let nb = p.nb.map(|n| format!(" · nb {n}")).unwrap_or_default();
         out.push(Piece::Line(Line::from(vec![
             Span::styled("Participation: ", t.table_header),
-            Span::styled(outcome_name(p.outcome), t.pane_focused_title),
+            Span::styled(p.outcome.as_str(), t.pane_focused_title),
             Span::styled(nb, t.text),
             Span::styled(
                 if p.nb_ignored { " · nb (ignored)" } else { "" },
@@ -210,7 +203,7 @@ fn pieces<'a>(app: &'a App, width: u16) -> Vec<Piece<'a>> {
             .unwrap_or_default();
         out.push(Piece::Line(Line::from(vec![
             Span::styled("Win: ", t.table_header),
-            Span::styled(outcome_name(w.outcome), t.pane_focused_title),
+            Span::styled(w.outcome.as_str(), t.pane_focused_title),
             Span::styled(label, t.text),
             Span::styled(
                 if w.label_ignored { " (ignored)" } else { "" },
