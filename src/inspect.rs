@@ -85,7 +85,7 @@ pub fn inspect_token(
     let header = match token::decode_header(compact.header_b64()) {
         Ok(h) => h,
         Err(error) => {
-            let partial = assemble(&compact, stripped, Map::new(), work, ring, opts);
+            let partial = assemble(compact, stripped, Map::new(), work, ring, opts);
             return Err(InspectError::Malformed {
                 error,
                 partial: Box::new(partial),
@@ -96,7 +96,7 @@ pub fn inspect_token(
         .extend(header.duplicates.iter().map(|p| format!("/header{p}")));
     let outer = header.map.clone();
     let result = open(&compact, header.map, ring, opts, &mut work, 0);
-    let inspection = assemble(&compact, stripped, outer, work, ring, opts);
+    let inspection = assemble(compact, stripped, outer, work, ring, opts);
     match result {
         Ok(()) => Ok(inspection),
         Err(error) => Err(InspectError::Malformed {
@@ -195,15 +195,20 @@ fn open_jws(
         _ => segment.as_bytes().to_vec(),
     };
     let signature = token::decode_segment("signature", &compact.segments[2])?;
-    let mut signing_input = compact.header_b64().as_bytes().to_vec();
-    signing_input.push(b'.');
-    if detached && b64 {
-        signing_input.extend_from_slice(URL_SAFE_NO_PAD.encode(&payload).as_bytes());
-    } else if detached {
-        signing_input.extend_from_slice(&payload);
+    let signing_input: std::borrow::Cow<'_, [u8]> = if detached {
+        let mut input = compact.header_b64().as_bytes().to_vec();
+        input.push(b'.');
+        if b64 {
+            input.extend_from_slice(URL_SAFE_NO_PAD.encode(&payload).as_bytes());
+        } else {
+            input.extend_from_slice(&payload);
+        }
+        input.into()
     } else {
-        signing_input.extend_from_slice(segment.as_bytes());
-    }
+        // `header.payload` as the token carries it: everything before the last dot.
+        let end = compact.segments[0].len() + 1 + segment.len();
+        compact.text.as_bytes()[..end].into()
+    };
     let mut layer = jose::verify_jws(&header, &signing_input, &signature, ring);
     layer.content = std::str::from_utf8(&payload).ok().map(str::to_string);
     if segment.is_empty() && !detached && layer.status != LayerStatus::Valid {
@@ -236,7 +241,7 @@ fn nested_token(plaintext: &[u8]) -> Option<(Compact, token::DecodedHeader)> {
 }
 
 fn assemble(
-    compact: &Compact,
+    compact: Compact,
     stripped: Vec<String>,
     header: Map<String, Value>,
     work: Work,
@@ -315,8 +320,8 @@ fn assemble(
     Inspection {
         kind: compact.kind,
         stripped,
-        token: compact.text.clone(),
-        segments: compact.segments.clone(),
+        token: compact.text,
+        segments: compact.segments,
         header,
         payload,
         payload_view,

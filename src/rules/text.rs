@@ -78,8 +78,18 @@ pub fn seen(value: &Value) -> String {
 /// A member of `map` whose name differs from `name` only by letter case.
 pub fn case_variant<'m>(map: &'m Map<String, Value>, name: &str) -> Option<&'m str> {
     map.keys()
-        .find(|k| k.as_str() != name && k.to_lowercase() == name.to_lowercase())
+        .find(|k| k.as_str() != name && same_but_case(k, name))
         .map(String::as_str)
+}
+
+/// Equal once lowercased (Unicode case folding, so the Kelvin sign matches 'k'); ASCII
+/// names, nearly all of them, are compared without allocating.
+fn same_but_case(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        a.eq_ignore_ascii_case(b)
+    } else {
+        a.to_lowercase() == b.to_lowercase()
+    }
 }
 
 /// Among `candidates`, the one that differs from `given` only by letter case.
@@ -87,10 +97,9 @@ pub fn did_you_mean<'c, I>(given: &str, candidates: I) -> Option<&'c str>
 where
     I: IntoIterator<Item = &'c str>,
 {
-    let lower = given.to_lowercase();
     candidates
         .into_iter()
-        .find(|c| *c != given && c.to_lowercase() == lower)
+        .find(|c| *c != given && same_but_case(c, given))
 }
 
 /// An instant in UTC, RFC 3339 to the second; values chrono cannot represent are said so.
