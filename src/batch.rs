@@ -11,8 +11,10 @@ use crate::keys::KeyRing;
 use crate::report::{Inspection, Overall};
 use crate::token::intake::{bare_token, tokens_in_line};
 
-/// Tokens inspected per chunk: enough to keep every core busy, small enough to stay flat.
-const CHUNK: usize = 2048;
+/// Lines read per chunk, and bytes at most: enough to keep every core busy, small enough to
+/// stay flat whatever the input size.
+const CHUNK_LINES: usize = 2048;
+const CHUNK_BYTES: usize = 4 << 20;
 
 /// One token found in the input, and what became of it.
 #[derive(Debug)]
@@ -22,14 +24,74 @@ pub struct Item {
     pub result: Result<Inspection, InspectError>,
 }
 
+/// Raw input lines, read by the calling thread and searched for tokens by the workers.
+#[derive(Default)]
+struct Chunk {
+    bytes: Vec<u8>,
+    /// 1-based line number and where the line lies in `bytes`.
+    lines: Vec<(usize, std::ops::Range<usize>)>,
+}
+
+impl Chunk {
+    /// Read up to `CHUNK_LINES` lines (or `CHUNK_BYTES`) after line `*seen`.
+    fn read(input: &mut impl BufRead, seen: &mut usize) -> std::io::Result<Chunk> {
+        let mut chunk = Chunk::default();
+        while chunk.lines.len() < CHUNK_LINES && chunk.bytes.len() < CHUNK_BYTES {
+            let start = chunk.bytes.len();
+            if input.read_until(b'\n', &mut chunk.bytes)? == 0 {
+                break;
+            }
+            *seen += 1;
+            chunk.lines.push((*seen, start..chunk.bytes.len()));
+        }
+        Ok(chunk)
+    }
+
+    /// Split the lines into `parts` runs of about the same number of bytes.
+    fn parts(&self, parts: usize) -> Vec<std::ops::Range<usize>> {
+        let per = self.bytes.len().div_ceil(parts.max(1)).max(1);
+        let mut out = Vec::with_capacity(parts);
+        let mut first = 0;
+        for (i, (_, range)) in self.lines.iter().enumerate() {
+            if range.end >= per * (out.len() + 1) || i + 1 == self.lines.len() {
+                out.push(first..i + 1);
+                first = i + 1;
+            }
+        }
+        out
+    }
+
+    /// Inspect every token of lines `which`, in order.
+    fn inspect<R>(
+        &self,
+        which: std::ops::Range<usize>,
+        each: &impl Fn(usize, &str) -> R,
+    ) -> Vec<R> {
+        let mut out = Vec::new();
+        for (line, range) in &self.lines[which] {
+            // A line that is not UTF-8 cannot hold a compact token; skip it.
+            let Ok(text) = std::str::from_utf8(&self.bytes[range.clone()]) else {
+                continue;
+            };
+            match bare_token(text) {
+                // The common export format, with no search and no copy.
+                Some(token) => out.push(each(*line, token)),
+                None => out.extend(tokens_in_line(text).iter().map(|t| each(*line, t))),
+            }
+        }
+        out
+    }
+}
+
 /// Read `input` to the end and inspect every token with `threads` workers. Each item goes
 /// through `process` on its worker (so a whole `Inspection` never outlives its thread: it
 /// becomes a small record, or a JSON line), then the records reach `sink` in input order.
 ///
-/// With several threads the work is pipelined: while the workers inspect one chunk, the
-/// calling thread hands the previous chunk's records to `sink` and reads the next chunk.
+/// With several threads the work is pipelined: while the workers find and inspect the tokens
+/// of one chunk of lines, the calling thread hands the previous chunk's records to `sink` and
+/// reads the next chunk, which is all it does.
 pub fn run<R: Send>(
-    input: impl BufRead,
+    mut input: impl BufRead,
     ring: &KeyRing,
     opts: &Options,
     threads: usize,
@@ -37,73 +99,43 @@ pub fn run<R: Send>(
     mut sink: impl FnMut(R) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
     let threads = threads.max(1);
-    let mut lines = input.lines().enumerate();
-    let mut next_chunk = || -> std::io::Result<Vec<(usize, String)>> {
-        let mut chunk = Vec::with_capacity(CHUNK);
-        while chunk.len() < CHUNK {
-            let Some((index, line)) = lines.next() else {
-                break;
-            };
-            let line = match line {
-                Ok(l) => l,
-                // A line that is not UTF-8 cannot hold a compact token; skip it.
-                Err(e) if e.kind() == std::io::ErrorKind::InvalidData => continue,
-                Err(e) => return Err(e),
-            };
-            match bare_token(&line).map(str::len) {
-                // The common export format: keep the line's own buffer, no copy.
-                Some(len) => {
-                    let start = line.len() - line.trim_start().len();
-                    let mut line = line;
-                    line.truncate(start + len);
-                    line.drain(..start);
-                    chunk.push((index + 1, line));
-                }
-                None => chunk.extend(tokens_in_line(&line).into_iter().map(|t| (index + 1, t))),
-            }
-        }
-        Ok(chunk)
-    };
-    let inspect_one = |(line, token): (usize, String)| {
+    let mut seen = 0;
+    let each = |line: usize, token: &str| {
         process(Item {
             line,
-            result: inspect_token(&token, Vec::new(), ring, opts),
+            result: inspect_token(token, Vec::new(), ring, opts),
         })
     };
 
     if threads == 1 {
         loop {
-            let chunk = next_chunk()?;
-            if chunk.is_empty() {
+            let chunk = Chunk::read(&mut input, &mut seen)?;
+            if chunk.lines.is_empty() {
                 return Ok(());
             }
-            for record in chunk.into_iter().map(inspect_one) {
+            for record in chunk.inspect(0..chunk.lines.len(), &each) {
                 sink(record)?;
             }
         }
     }
 
     std::thread::scope(|scope| {
-        let inspect_one = &inspect_one;
-        let spawn = |chunk: Vec<(usize, String)>| {
-            let per = chunk.len().div_ceil(threads).max(1);
-            let mut parts = Vec::new();
-            let mut rest = chunk;
-            while !rest.is_empty() {
-                let tail = rest.split_off(per.min(rest.len()));
-                parts.push(std::mem::replace(&mut rest, tail));
-            }
-            parts
+        let each = &each;
+        let spawn = |chunk: Chunk| {
+            let chunk = std::sync::Arc::new(chunk);
+            chunk
+                .parts(threads)
                 .into_iter()
                 .map(|part| {
-                    scope.spawn(move || part.into_iter().map(inspect_one).collect::<Vec<R>>())
+                    let chunk = std::sync::Arc::clone(&chunk);
+                    scope.spawn(move || chunk.inspect(part, each))
                 })
                 .collect::<Vec<_>>()
         };
         let mut running: Vec<std::thread::ScopedJoinHandle<'_, Vec<R>>> = Vec::new();
-        let mut current = next_chunk()?;
+        let mut current = Chunk::read(&mut input, &mut seen)?;
         loop {
-            let started = if current.is_empty() {
+            let started = if current.lines.is_empty() {
                 Vec::new()
             } else {
                 spawn(current)
@@ -121,12 +153,11 @@ pub fn run<R: Send>(
                 return Ok(());
             }
             running = started;
-            current = next_chunk()?;
+            current = Chunk::read(&mut input, &mut seen)?;
         }
     })
 }
 
-/// What the summary needs of one token: small, so a chunk of them costs little memory.
 #[derive(Debug, Clone)]
 pub struct Stats {
     pub line: usize,
@@ -314,7 +345,7 @@ mod tests {
     /// More tokens than two chunks, with blank and tokenless lines between them.
     fn log() -> String {
         let h = URL_SAFE_NO_PAD.encode(br#"{"alg":"HS256"}"#);
-        (0..(CHUNK * 2 + 123))
+        (0..(CHUNK_LINES * 2 + 123))
             .map(|i| {
                 let p = URL_SAFE_NO_PAD.encode(format!(r#"{{"sub":"{i}"}}"#));
                 let tag = crate::jose::hmac::sign("HS256", b"k", format!("{h}.{p}").as_bytes())
@@ -359,7 +390,7 @@ mod tests {
     fn every_thread_count_gives_the_same_records_in_input_order() {
         let text = log();
         let one = subs(1, &text);
-        assert_eq!(one.len(), CHUNK * 2 + 123);
+        assert_eq!(one.len(), CHUNK_LINES * 2 + 123);
         assert!(
             one.windows(2).all(|w| w[0].0 < w[1].0),
             "line numbers increase"
@@ -369,5 +400,27 @@ mod tests {
         }
         assert_eq!(subs(2, &text), one);
         assert_eq!(subs(3, &text), one);
+    }
+
+    #[test]
+    fn parts_cover_every_line_once_in_order() {
+        let mut input: &[u8] = b"a\nbbbbbbbbbb\ncc\nd\n\neeeeeeeeeeeeeeeeeeee\nf";
+        let mut seen = 0;
+        let chunk = Chunk::read(&mut input, &mut seen).unwrap();
+        assert_eq!(seen, 7);
+        for threads in 1..=9 {
+            let parts = chunk.parts(threads);
+            assert!(
+                !parts.is_empty() && parts.len() <= threads,
+                "{threads}: {parts:?}"
+            );
+            assert_eq!(parts[0].start, 0);
+            assert_eq!(parts.last().unwrap().end, chunk.lines.len());
+            assert!(
+                parts
+                    .windows(2)
+                    .all(|w| w[0].end == w[1].start && w[0].start < w[0].end)
+            );
+        }
     }
 }

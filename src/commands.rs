@@ -378,12 +378,20 @@ fn batch(
             .map(|n| n.get())
             .unwrap_or(1)
     });
+    let mut progress = None;
     let input: Box<dyn std::io::BufRead> = if source == "-" {
         Box::new(BufReader::new(std::io::stdin().lock()))
     } else {
         let file = std::fs::File::open(source)
             .with_context(|| format!("cannot open batch input '{source}'"))?;
-        Box::new(BufReader::with_capacity(1 << 16, file))
+        if std::io::stderr().is_terminal() {
+            let bar = batch_progress(file.metadata().map(|m| m.len()).unwrap_or(0));
+            let reader = BufReader::with_capacity(1 << 16, bar.wrap_read(file));
+            progress = Some(bar);
+            Box::new(reader)
+        } else {
+            Box::new(BufReader::with_capacity(1 << 16, file))
+        }
     };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
@@ -413,12 +421,26 @@ fn batch(
     };
     crate::batch::run(input, &ring, &opts, threads, process, |(stats, line)| {
         summary.add(&stats);
+        if let Some(bar) = &progress
+            && summary.tokens % 1024 == 0
+        {
+            bar.set_message(format!("{} tokens", summary.tokens));
+        }
         if let Some(line) = line {
             out.write_all(line.as_bytes())?;
             out.write_all(b"\n")?;
         }
         Ok(())
     })?;
+    if let Some(bar) = progress {
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "inspected {msg} ({total_bytes}) in {elapsed_precise}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar.finish_with_message(format!("{} token(s)", summary.tokens));
+    }
     if !args.json {
         let prizes = opts
             .campaign
@@ -444,6 +466,22 @@ fn batch(
         exit::ACCEPTED
     };
     Ok(ExitCode::from(code))
+}
+
+/// A progress bar on stderr for a batch read from a file of `len` bytes.
+fn batch_progress(len: u64) -> indicatif::ProgressBar {
+    let style = indicatif::ProgressStyle::with_template(
+        "{bar:30} {percent:>3}% {bytes}/{total_bytes} · {msg} · {eta} left",
+    )
+    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+    .progress_chars("█▉▊▋▌▍▎▏ ");
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(len),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
+    bar.set_style(style);
+    bar.set_message("0 tokens");
+    bar
 }
 
 fn print_inspection(

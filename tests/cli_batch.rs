@@ -157,3 +157,71 @@ fn batch_from_stdin() {
         .code(0)
         .stdout(predicate::str::contains("2 token(s): 2 accepted"));
 }
+
+/// Several chunks of lines, CRLF endings, a line that is not UTF-8 and a last line without a
+/// newline: every token is found once, on its own line number, whatever the thread count.
+#[test]
+fn many_chunks_same_answers_on_any_thread_count() {
+    let sb = Sandbox::new();
+    let ok = token(json!({"sub": "u", "exp": FAR, "campaignId": "7"}));
+    let mut bytes = Vec::new();
+    let mut expected = Vec::new();
+    for i in 1..=5000usize {
+        match i % 7 {
+            0 => bytes.extend_from_slice(b"\xff\xfe not utf-8 \xc3\x28"),
+            1 => {
+                bytes.extend_from_slice(format!("  {ok}  ").as_bytes());
+                expected.push(i);
+            }
+            2 => {
+                bytes.extend_from_slice(format!("a {ok} b {ok}").as_bytes());
+                expected.extend([i, i]);
+            }
+            _ => {
+                bytes.extend_from_slice(ok.as_bytes());
+                expected.push(i);
+            }
+        }
+        if i < 5000 {
+            bytes.extend_from_slice(if i % 2 == 0 { b"\r\n" } else { b"\n" });
+        }
+    }
+    let path = sb.write("chunks.log", &bytes);
+    let run = |threads: &str| {
+        let out = sb
+            .cmd()
+            .args([
+                "inspect",
+                "--json",
+                "--secret",
+                SECRET,
+                "--threads",
+                threads,
+            ])
+            .args(["--at", "2026-01-01T00:00:00Z", "--batch"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(out.stderr.is_empty(), "no progress bar off a terminal");
+        out.stdout
+    };
+    let one = run("1");
+    let lines: Vec<usize> = String::from_utf8(one.clone())
+        .unwrap()
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["line"]
+                .as_u64()
+                .unwrap() as usize
+        })
+        .collect();
+    assert_eq!(lines, expected);
+    assert_eq!(run("2"), one);
+    assert_eq!(run("3"), one);
+}

@@ -557,3 +557,20 @@ fn mouse_and_time_display_from_the_config_file() {
     t.keys(&["q"]);
     t.wait_for("TS-EXIT-0");
 }
+
+/// `inspect --batch FILE` on a terminal reports its progress on stderr and leaves a receipt;
+/// the summary still goes to stdout.
+#[test]
+fn batch_from_a_file_shows_progress_on_a_terminal() {
+    need_tmux!();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let token = qualifio(3600);
+    let log = dir.path().join("tokens.log");
+    std::fs::write(&log, format!("{token}\n").repeat(3000)).expect("log");
+    let log = log.display().to_string();
+    let t = Tmux::start(&["inspect", "--secret", SECRET, "--batch", &log]);
+    let screen = t.wait_for("TS-EXIT-");
+    assert!(screen.contains("inspected 3000 token(s)"), "{screen}");
+    assert!(screen.contains("3000 token(s): 3000 accepted"), "{screen}");
+    assert!(screen.contains("TS-EXIT-0"), "{screen}");
+}

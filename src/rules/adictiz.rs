@@ -219,7 +219,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_, '_>) {
         return;
     }
     let claims = ctx.claims;
-    if let Err((claim, spec, message)) = partner_user_id(&claims) {
+    if let Err((claim, spec, message)) = partner_user_id(claims) {
         ctx.report(spec, claim, message);
     }
     for (name, v) in claims {

@@ -202,7 +202,7 @@ fn required_claims(ctx: &mut Ctx<'_, '_>) {
             "/sub",
             format!(
                 "sub is missing{}: send the participant's unique id as a string, e.g. \"sub\": \"1234\"",
-                hint_case(&claims, "sub")
+                hint_case(claims, "sub")
             ),
         ),
         Some(Value::String(s)) if s.trim().is_empty() => ctx.report(
@@ -232,14 +232,14 @@ fn required_claims(ctx: &mut Ctx<'_, '_>) {
             ),
         ),
     }
-    campaign_id(ctx, &claims);
+    campaign_id(ctx, claims);
     if !claims.contains_key("exp") {
         ctx.report(
             &ids::QUALIFIO_EXP_MISSING,
             "/exp",
             format!(
                 "exp is missing{}: 001 says Qualifio requires it (000 calls it recommended); add exp, e.g. iat + 900 seconds",
-                hint_case(&claims, "exp")
+                hint_case(claims, "exp")
             ),
         );
     }
