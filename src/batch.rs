@@ -184,8 +184,11 @@ impl Stats {
                 winning: false,
             };
         };
-        let campaign =
-            crate::inspect::campaign_id(insp.payload.as_ref()).unwrap_or_else(|| "-".to_string());
+        let campaign = insp
+            .tally
+            .campaign_id
+            .clone()
+            .unwrap_or_else(|| "-".to_string());
         Stats {
             line: item.line,
             overall: Some(insp.overall()),
@@ -197,11 +200,7 @@ impl Stats {
             campaign,
             participation: insp.verdict.participation.outcome.as_str(),
             win: insp.verdict.win.outcome.as_str(),
-            winning: insp
-                .payload
-                .as_ref()
-                .and_then(|p| p.pointer("/gift/cw"))
-                .is_some_and(|v| v == &serde_json::Value::Bool(true)),
+            winning: insp.tally.winning,
         }
     }
 }

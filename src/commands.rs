@@ -355,6 +355,7 @@ fn options(args: &InspectArgs, settings: &Settings) -> Result<Options> {
         campaign,
         campaigns,
         detached_payload: args.payload.as_deref().map(detached_payload).transpose()?,
+        summary_only: false,
     })
 }
 
@@ -368,7 +369,11 @@ fn batch(
     settings: &Settings,
 ) -> Result<ExitCode> {
     use std::io::BufReader;
-    let opts = options(args, settings)?;
+    let opts = Options {
+        // The summary reads only outcomes, findings and tallies.
+        summary_only: !args.json,
+        ..options(args, settings)?
+    };
     let (ring, warnings) = key_ring(args, store_flag)?;
     for w in warnings {
         eprintln!("tokenscope: warning: {w}");

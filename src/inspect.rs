@@ -9,8 +9,9 @@ use thiserror::Error;
 use crate::jose;
 use crate::keys::KeyRing;
 use crate::profile::ProfileChoice;
-use crate::report::{Inspection, Layer, LayerStatus, PayloadView, Severity, TokenKind};
+use crate::report::{Inspection, Layer, LayerStatus, PayloadView, Severity, Tally, TokenKind};
 use crate::rules::{self, Campaign, PlaintextKind, RuleInput};
+use crate::token::tree::{self, Json};
 use crate::token::{self, Compact, TokenError, json};
 
 /// Nested JWE layers opened at most (a JWE inside a JWE inside ...).
@@ -30,6 +31,9 @@ pub struct Options {
     pub campaigns: Vec<Campaign>,
     /// Payload for a JWS with an empty payload segment (RFC 7515 appendix F, RFC 7797).
     pub detached_payload: Option<Vec<u8>>,
+    /// For batch summaries, which read only the outcome, the findings and the tally: leave
+    /// out what only a report shows (`payload` stays None and the layers carry no content).
+    pub summary_only: bool,
 }
 
 /// Why a token could not be inspected.
@@ -210,7 +214,9 @@ fn open_jws(
         compact.text.as_bytes()[..end].into()
     };
     let mut layer = jose::verify_jws(&header, &signing_input, &signature, ring);
-    layer.content = std::str::from_utf8(&payload).ok().map(str::to_string);
+    if !opts.summary_only {
+        layer.content = std::str::from_utf8(&payload).ok().map(str::to_string);
+    }
     if segment.is_empty() && !detached && layer.status != LayerStatus::Valid {
         layer.detail.push_str(
             " — the payload segment is empty (detached content): pass the payload with --payload",
@@ -257,22 +263,29 @@ fn assemble(
         jwe_plaintext,
     } = work;
 
-    let (payload, payload_view) = match payload_bytes {
-        Some(bytes) => match json::parse(&bytes) {
-            Ok(decoded) => {
-                duplicates.extend(decoded.duplicates);
-                (Some(decoded.value), PayloadView::Json)
-            }
-            Err(_) => match String::from_utf8(bytes) {
-                Ok(text) => (None, PayloadView::Text { text }),
-                Err(e) => (
+    // The rules read the claims as a tree borrowed from the payload bytes.
+    let (claims, payload_view) = match payload_bytes.as_deref().map(tree::parse) {
+        Some(Ok(parsed)) => {
+            duplicates.extend(parsed.duplicates);
+            (Some(parsed.value), PayloadView::Json)
+        }
+        Some(Err(_)) => {
+            let bytes = payload_bytes.as_deref().unwrap_or_default();
+            match std::str::from_utf8(bytes) {
+                Ok(text) => (
                     None,
-                    PayloadView::Binary {
-                        hex: hex_dump(e.as_bytes()),
+                    PayloadView::Text {
+                        text: text.to_string(),
                     },
                 ),
-            },
-        },
+                Err(_) => (
+                    None,
+                    PayloadView::Binary {
+                        hex: hex_dump(bytes),
+                    },
+                ),
+            }
+        }
         None => (
             None,
             PayloadView::Unavailable {
@@ -298,7 +311,7 @@ fn assemble(
             _ => jws_header.as_ref(),
         },
         layers: &layers,
-        payload: payload.as_ref(),
+        payload: claims.as_ref(),
         jwe_plaintext,
         duplicates: &duplicates,
         verified_by,
@@ -308,7 +321,7 @@ fn assemble(
         campaign: opts
             .campaign
             .as_ref()
-            .or_else(|| configured_campaign(&opts.campaigns, payload.as_ref())),
+            .or_else(|| configured_campaign(&opts.campaigns, claims.as_ref())),
     });
 
     let layers_ok = !layers.is_empty() && layers.iter().all(|l| l.status.is_ok());
@@ -323,7 +336,10 @@ fn assemble(
         token: compact.text,
         segments: compact.segments,
         header,
-        payload,
+        payload: match opts.summary_only {
+            true => None,
+            false => claims.as_ref().map(Json::to_value),
+        },
         payload_view,
         layers,
         findings: outcome.findings,
@@ -332,13 +348,20 @@ fn assemble(
         evaluated_at: opts.at,
         evaluated_at_rfc3339: crate::time::rfc3339(opts.at),
         skew: opts.skew,
+        tally: Tally {
+            campaign_id: campaign_id(claims.as_ref()),
+            winning: claims
+                .as_ref()
+                .and_then(|c| c.pointer("/gift/cw"))
+                .is_some_and(|cw| *cw == true),
+        },
     }
 }
 
 /// A payload's `campaignId` as text (a number is shown as written), for matching and tallies.
-pub fn campaign_id(payload: Option<&Value>) -> Option<String> {
+pub fn campaign_id(payload: Option<&Json<'_>>) -> Option<String> {
     payload.and_then(|p| p.get("campaignId")).map(|v| match v {
-        Value::String(s) => s.clone(),
+        Json::String(s) => s.to_string(),
         other => other.to_string(),
     })
 }
@@ -347,7 +370,7 @@ pub fn campaign_id(payload: Option<&Value>) -> Option<String> {
 /// `campaignId`, else the only one configured.
 pub fn configured_campaign<'a>(
     campaigns: &'a [Campaign],
-    payload: Option<&Value>,
+    payload: Option<&Json<'_>>,
 ) -> Option<&'a Campaign> {
     campaign_id(payload)
         .and_then(|id| campaigns.iter().find(|c| c.id == id))

@@ -224,6 +224,18 @@ pub struct Inspection {
     pub evaluated_at: i64,
     pub evaluated_at_rfc3339: String,
     pub skew: i64,
+    /// What batch summaries count, read from the claims (not serialised).
+    #[serde(skip)]
+    pub tally: Tally,
+}
+
+/// The claims a batch summary tallies.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// `campaignId` as text (a number as written).
+    pub campaign_id: Option<String>,
+    /// `gift.cw` is `true` (001 "Manage prizes").
+    pub winning: bool,
 }
 
 impl Inspection {

@@ -1,8 +1,8 @@
 //! Adictiz Box (RULES.md section 4; document 003 "JWT for Adictiz Box campaigns").
 
+use crate::token::tree::{Json, Object};
 use chrono::NaiveDate;
 use email_address::{EmailAddress, Options};
-use serde_json::{Map, Value};
 
 use super::tables::ChecklistItem;
 use super::text::{case_variant, child, did_you_mean, quote, seen};
@@ -103,7 +103,7 @@ pub fn birthday(s: &str) -> Result<NaiveDate, bool> {
 }
 
 /// Check one normalised field's value against its 003 format.
-pub fn check_field(format: FieldFormat, v: &Value) -> Result<(), Violation> {
+pub fn check_field(format: FieldFormat, v: &Json<'_>) -> Result<(), Violation> {
     let s = v.as_str();
     match format {
         FieldFormat::Civility => match s {
@@ -162,13 +162,11 @@ fn is_custom(name: &str) -> bool {
         .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
-fn partner_user_id(
-    claims: &Map<String, Value>,
-) -> Result<(), (String, &'static ids::RuleSpec, String)> {
+fn partner_user_id(claims: &Object<'_>) -> Result<(), (String, &'static ids::RuleSpec, String)> {
     match claims.get(PARTNER_USER_ID) {
-        Some(Value::String(s)) if !s.trim().is_empty() => Ok(()),
-        Some(Value::Number(n)) if n.is_i64() || n.is_u64() => Ok(()),
-        Some(Value::String(s)) => Err((
+        Some(Json::String(s)) if !s.trim().is_empty() => Ok(()),
+        Some(Json::Number(n)) if n.is_i64() || n.is_u64() => Ok(()),
+        Some(Json::String(s)) => Err((
             child("", PARTNER_USER_ID),
             &ids::ADICTIZ_PARTNER_USER_ID_MISSING,
             format!(
@@ -223,7 +221,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_, '_>) {
         ctx.report(spec, claim, message);
     }
     for (name, v) in claims {
-        if let Some((_, format)) = FIELDS.iter().find(|(f, _)| f == name) {
+        if let Some((_, format)) = FIELDS.iter().find(|(f, _)| *f == name) {
             if let Err(bad) = check_field(*format, v) {
                 ctx.report(
                     bad.spec,
@@ -256,7 +254,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_, '_>) {
 }
 
 /// partnerUserID, then every normalised field present, for the TUI checklist.
-pub(crate) fn checklist(claims: &Map<String, Value>) -> Vec<ChecklistItem> {
+pub(crate) fn checklist(claims: &Object<'_>) -> Vec<ChecklistItem> {
     let mut out = vec![match partner_user_id(claims) {
         Ok(()) => ChecklistItem {
             claim: child("", PARTNER_USER_ID),
@@ -272,7 +270,7 @@ pub(crate) fn checklist(claims: &Map<String, Value>) -> Vec<ChecklistItem> {
         },
     }];
     for (name, format) in FIELDS {
-        if let Some(v) = claims.get(*name) {
+        if let Some(v) = claims.get(name) {
             let (ok, note) = match check_field(*format, v) {
                 Ok(()) => (true, String::from("well-formed")),
                 Err(bad) => (false, format!("expected {}", bad.expected)),

@@ -3,6 +3,8 @@
 
 use serde_json::{Map, Value};
 
+use crate::token::tree::Json;
+
 use super::text::{child, instant, quote, render, rfc3339, seen, span};
 use super::{Ctx, UNDERSTOOD_CRIT, all_headers, ids};
 use crate::profile::Profile;
@@ -265,13 +267,13 @@ fn claims(ctx: &mut Ctx<'_, '_>) {
     }
     let mut times = Times::default();
     for name in TIME_CLAIMS {
-        let Some(v) = ctx.claims.get(*name) else {
+        let Some(v) = ctx.claims.get(name) else {
             continue;
         };
         let claim = format!("/{name}");
-        let Value::Number(n) = &v else {
+        let Json::Number(n) = &v else {
             let hint = match &v {
-                Value::String(s) if s.trim().parse::<f64>().is_ok() => {
+                Json::String(s) if s.trim().parse::<f64>().is_ok() => {
                     format!("send the number {} without quotes", s.trim())
                 }
                 _ => String::from("send a JSON number of seconds since 1970-01-01T00:00:00Z"),

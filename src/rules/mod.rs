@@ -17,6 +17,8 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use crate::token::tree::{Json, Object};
+
 use crate::profile::{Profile, ProfileChoice};
 use crate::report::{Finding, KeyFacts, Layer, TokenKind};
 
@@ -75,7 +77,7 @@ pub struct RuleInput<'a> {
     /// Outer to inner, with statuses, attempts and the facts of the key that opened each.
     pub layers: &'a [Layer],
     /// Innermost claims when they are JSON.
-    pub payload: Option<&'a Value>,
+    pub payload: Option<&'a Json<'a>>,
     /// For a JWE that decrypted: what its plaintext was.
     pub jwe_plaintext: Option<PlaintextKind>,
     /// JSON pointers of duplicate member names: `/header/alg`, `/limit/nb` (payload members
@@ -258,8 +260,8 @@ pub fn select_profile(input: &RuleInput<'_>) -> ProfileSelection {
             ),
         );
     }
-    if let Some(Value::Object(claims)) = input.payload {
-        if let Some(m) = QUALIFIO_MARKERS.iter().find(|m| claims.contains_key(**m)) {
+    if let Some(Json::Object(claims)) = input.payload {
+        if let Some(m) = QUALIFIO_MARKERS.iter().find(|m| claims.contains_key(m)) {
             return pick(Profile::Qualifio, format!("the payload has '{m}'"));
         }
         if let Some(m) = claims
@@ -287,14 +289,14 @@ pub(crate) struct Ctx<'i, 'a> {
     pub findings: Vec<Finding>,
     /// The payload as a claims object (empty when it is not an object). Borrowed: rules run
     /// on every token of a batch, and cloning the claims would cost more than reading them.
-    pub claims: &'a Map<String, Value>,
+    pub claims: &'a Object<'a>,
 }
 
 impl<'i, 'a> Ctx<'i, 'a> {
     fn new(input: &'i RuleInput<'a>, profile: Profile) -> Self {
-        static EMPTY: std::sync::LazyLock<Map<String, Value>> = std::sync::LazyLock::new(Map::new);
+        static EMPTY: Object<'static> = Object::EMPTY;
         let claims = match input.payload {
-            Some(Value::Object(m)) => m,
+            Some(Json::Object(m)) => m,
             _ => &EMPTY,
         };
         Ctx {

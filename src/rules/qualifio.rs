@@ -2,7 +2,9 @@
 //! the secure token to pass prize and winner information", 002 "Share information at the
 //! campaign load").
 
-use serde_json::{Map, Value};
+use serde_json::Value;
+
+use crate::token::tree::{Json, Object};
 
 use super::tables::{self, PathStep};
 use super::text::{case_variant, child, did_you_mean, quote, render, seen};
@@ -46,11 +48,11 @@ pub const MEMBERS: &[&str] = &[
 ];
 
 /// Optin values 000 lists: `(0|1) | ("1"|"0") | (true|false) | ("on"|"off")`.
-pub fn optin_value_ok(v: &Value) -> bool {
+pub fn optin_value_ok(v: &Json<'_>) -> bool {
     match v {
-        Value::Bool(_) => true,
-        Value::Number(n) => matches!(n.as_u64(), Some(0 | 1)),
-        Value::String(s) => matches!(s.as_str(), "0" | "1" | "on" | "off"),
+        Json::Bool(_) => true,
+        Json::Number(n) => matches!(n.as_u64(), Some(0 | 1)),
+        Json::String(s) => matches!(s.as_ref(), "0" | "1" | "on" | "off"),
         _ => false,
     }
 }
@@ -188,7 +190,7 @@ fn encryption(ctx: &mut Ctx<'_, '_>) {
 }
 
 /// Where a missing claim is probably hiding: " (found 'campaignID': did you mean 'campaignId'?)".
-fn hint_case(claims: &Map<String, Value>, name: &str) -> String {
+fn hint_case(claims: &Object<'_>, name: &str) -> String {
     case_variant(claims, name)
         .map(|v| format!(" (found '{v}': did you mean '{name}'? names are case-sensitive)"))
         .unwrap_or_default()
@@ -205,7 +207,7 @@ fn required_claims(ctx: &mut Ctx<'_, '_>) {
                 hint_case(claims, "sub")
             ),
         ),
-        Some(Value::String(s)) if s.trim().is_empty() => ctx.report(
+        Some(Json::String(s)) if s.trim().is_empty() => ctx.report(
             &ids::QUALIFIO_SUB_MISSING,
             "/sub",
             format!(
@@ -213,8 +215,8 @@ fn required_claims(ctx: &mut Ctx<'_, '_>) {
                 quote(s)
             ),
         ),
-        Some(Value::String(_)) => {}
-        Some(v @ Value::Number(_)) => ctx.report(
+        Some(Json::String(_)) => {}
+        Some(v @ Json::Number(_)) => ctx.report(
             &ids::QUALIFIO_SUB_NUMBER,
             "/sub",
             format!(
@@ -252,7 +254,7 @@ fn required_claims(ctx: &mut Ctx<'_, '_>) {
     }
 }
 
-fn campaign_id(ctx: &mut Ctx<'_, '_>, claims: &Map<String, Value>) {
+fn campaign_id(ctx: &mut Ctx<'_, '_>, claims: &Object<'_>) {
     let expected = ctx.input.campaign.map(|c| c.id.clone());
     let example = expected.clone().unwrap_or_else(|| String::from("123456"));
     let value = match claims.get("campaignId") {
@@ -268,7 +270,7 @@ fn campaign_id(ctx: &mut Ctx<'_, '_>, claims: &Map<String, Value>) {
             );
             return;
         }
-        Some(Value::String(s)) if s.trim().is_empty() => {
+        Some(Json::String(s)) if s.trim().is_empty() => {
             ctx.report(
                 &ids::QUALIFIO_CAMPAIGN_ID_MISSING,
                 "/campaignId",
@@ -280,10 +282,10 @@ fn campaign_id(ctx: &mut Ctx<'_, '_>, claims: &Map<String, Value>) {
             );
             return;
         }
-        Some(Value::String(s)) => s.clone(),
+        Some(Json::String(s)) => s.to_string(),
         Some(v) => {
             let as_text = match v {
-                Value::Number(n) => n.to_string(),
+                Json::Number(n) => n.to_string(),
                 _ => example.clone(),
             };
             ctx.report(
@@ -296,7 +298,7 @@ fn campaign_id(ctx: &mut Ctx<'_, '_>, claims: &Map<String, Value>) {
                 ),
             );
             match v {
-                Value::Number(n) => n.to_string(),
+                Json::Number(n) => n.to_string(),
                 _ => return,
             }
         }
@@ -322,7 +324,7 @@ fn campaign_id(ctx: &mut Ctx<'_, '_>, claims: &Map<String, Value>) {
 fn member_case(ctx: &mut Ctx<'_, '_>) {
     let claims = ctx.claims;
     for key in claims.keys() {
-        if MEMBERS.contains(&key.as_str()) {
+        if MEMBERS.contains(&key) {
             continue;
         }
         // campaignId, sub and exp: the "missing" errors already say "did you mean".
@@ -346,21 +348,21 @@ enum Member<'v, T> {
     Absent,
     Ok(T),
     /// Present but of the wrong type or value: the value and why.
-    Bad(&'v Value, String),
+    Bad(&'v Json<'v>, String),
 }
 
-fn can_play(limit: &Map<String, Value>) -> Member<'_, bool> {
+fn can_play<'a>(limit: &'a Object<'a>) -> Member<'a, bool> {
     match limit.get("canPlay") {
         None => Member::Absent,
-        Some(Value::Bool(b)) => Member::Ok(*b),
+        Some(Json::Bool(b)) => Member::Ok(*b),
         Some(v) => Member::Bad(v, String::from("a JSON boolean")),
     }
 }
 
 /// `nb`: a non-negative JSON integer (RULES.md section 3, type rules).
-pub fn nb_value(v: &Value) -> Result<i64, String> {
+pub fn nb_value(v: &Json<'_>) -> Result<i64, String> {
     match v {
-        Value::Number(n) => match n.as_i64() {
+        Json::Number(n) => match n.as_i64() {
             Some(i) if i >= 0 => Ok(i),
             Some(_) => Err(String::from("negative")),
             None if n.is_u64() => Err(String::from("too large")),
@@ -370,7 +372,7 @@ pub fn nb_value(v: &Value) -> Result<i64, String> {
     }
 }
 
-fn nb(limit: &Map<String, Value>) -> Member<'_, i64> {
+fn nb<'a>(limit: &'a Object<'a>) -> Member<'a, i64> {
     match limit.get("nb") {
         None => Member::Absent,
         Some(v) => match nb_value(v) {
@@ -381,10 +383,10 @@ fn nb(limit: &Map<String, Value>) -> Member<'_, i64> {
 }
 
 /// Suggest the integer a malformed nb probably meant.
-fn nb_suggestion(v: &Value) -> String {
+fn nb_suggestion(v: &Json<'_>) -> String {
     let guess = match v {
-        Value::String(s) => s.trim().parse::<i64>().ok().filter(|n| *n >= 0),
-        Value::Number(n) => n.as_f64().filter(|f| *f >= 0.0).map(|f| f.floor() as i64),
+        Json::String(s) => s.trim().parse::<i64>().ok().filter(|n| *n >= 0),
+        Json::Number(n) => n.as_f64().filter(|f| *f >= 0.0).map(|f| f.floor() as i64),
         _ => None,
     };
     match guess {
@@ -395,13 +397,13 @@ fn nb_suggestion(v: &Value) -> String {
 
 fn unknown_members(
     ctx: &mut Ctx<'_, '_>,
-    obj: &Map<String, Value>,
+    obj: &Object<'_>,
     base: &str,
     known: &[&str],
     spec: &ids::RuleSpec,
 ) {
     for key in obj.keys() {
-        if known.contains(&key.as_str()) {
+        if known.contains(&key) {
             continue;
         }
         let hint = match did_you_mean(key, known.iter().copied()) {
@@ -433,7 +435,7 @@ fn participation(ctx: &mut Ctx<'_, '_>) -> (Participation, Vec<PathStep>) {
             row(0, &mut steps);
             return (out, steps);
         }
-        Some(Value::Object(limit)) => limit,
+        Some(Json::Object(limit)) => limit,
         Some(v) => {
             ctx.report(
                 &ids::QUALIFIO_LIMIT_TYPE,
@@ -460,7 +462,7 @@ fn participation(ctx: &mut Ctx<'_, '_>) -> (Participation, Vec<PathStep>) {
     if let Member::Ok(n) = nb {
         out.nb = Some(n);
     }
-    let report_nb_error = |ctx: &mut Ctx<'_, '_>, v: &Value, why: &str| {
+    let report_nb_error = |ctx: &mut Ctx<'_, '_>, v: &Json<'_>, why: &str| {
         ctx.report(
             &ids::QUALIFIO_LIMIT_NB_TYPE,
             "/limit/nb",
@@ -474,8 +476,8 @@ fn participation(ctx: &mut Ctx<'_, '_>) -> (Participation, Vec<PathStep>) {
     match (&can_play, &nb) {
         (Member::Bad(v, _), nb) => {
             let fix = match v {
-                Value::String(s) if s.trim().eq_ignore_ascii_case("true") => "send true",
-                Value::String(s) if s.trim().eq_ignore_ascii_case("false") => "send false",
+                Json::String(s) if s.trim().eq_ignore_ascii_case("true") => "send true",
+                Json::String(s) if s.trim().eq_ignore_ascii_case("false") => "send false",
                 _ => "send true or false",
             };
             ctx.report(
@@ -565,10 +567,10 @@ fn nb_zero(ctx: &mut Ctx<'_, '_>, n: i64, steps: &mut Vec<PathStep>) {
     }
 }
 
-fn label(gift: &Map<String, Value>) -> Member<'_, String> {
+fn label<'a>(gift: &'a Object<'a>) -> Member<'a, String> {
     match gift.get("label") {
         None => Member::Absent,
-        Some(Value::String(s)) => Member::Ok(s.clone()),
+        Some(Json::String(s)) => Member::Ok(s.to_string()),
         Some(v) => Member::Bad(v, String::from("a string")),
     }
 }
@@ -590,7 +592,7 @@ fn win(ctx: &mut Ctx<'_, '_>) -> (Win, Vec<PathStep>) {
             row(6, &mut steps);
             return (out, steps);
         }
-        Some(Value::Object(gift)) => gift,
+        Some(Json::Object(gift)) => gift,
         Some(v) => {
             ctx.report(
                 &ids::QUALIFIO_GIFT_TYPE,
@@ -621,7 +623,7 @@ fn win(ctx: &mut Ctx<'_, '_>) -> (Win, Vec<PathStep>) {
     }
     let cw = match gift.get("cw") {
         None => Member::Absent,
-        Some(Value::Bool(b)) => Member::Ok(*b),
+        Some(Json::Bool(b)) => Member::Ok(*b),
         Some(v) => Member::Bad(v, String::from("a JSON boolean")),
     };
     let mut label = label(gift);
@@ -640,7 +642,7 @@ fn win(ctx: &mut Ctx<'_, '_>) -> (Win, Vec<PathStep>) {
     if let Member::Ok(s) = &label {
         out.label = Some(s.clone());
     }
-    let report_label_error = |ctx: &mut Ctx<'_, '_>, v: &Value| {
+    let report_label_error = |ctx: &mut Ctx<'_, '_>, v: &Json<'_>| {
         ctx.report(
             &ids::QUALIFIO_GIFT_LABEL_TYPE,
             "/gift/label",
@@ -653,8 +655,8 @@ fn win(ctx: &mut Ctx<'_, '_>) -> (Win, Vec<PathStep>) {
     match (&cw, &label) {
         (Member::Bad(v, _), label) => {
             let fix = match v {
-                Value::String(s) if s.trim().eq_ignore_ascii_case("true") => "send true",
-                Value::String(s) if s.trim().eq_ignore_ascii_case("false") => "send false",
+                Json::String(s) if s.trim().eq_ignore_ascii_case("true") => "send true",
+                Json::String(s) if s.trim().eq_ignore_ascii_case("false") => "send false",
                 _ => "send true or false",
             };
             ctx.report(
@@ -738,7 +740,7 @@ fn optin(ctx: &mut Ctx<'_, '_>) {
     let Some(optin) = ctx.claims.get("optin") else {
         return;
     };
-    let Value::Object(optin) = optin else {
+    let Json::Object(optin) = optin else {
         ctx.report(
             &ids::QUALIFIO_OPTIN_TYPE,
             "/optin",
@@ -780,10 +782,10 @@ fn optin(ctx: &mut Ctx<'_, '_>) {
 }
 
 /// The form value as the platform compares it: the string, or the JSON text of a scalar.
-fn form_text(v: &Value) -> Option<String> {
+fn form_text(v: &Json<'_>) -> Option<String> {
     match v {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(_) | Value::Bool(_) => Some(v.to_string()),
+        Json::String(s) => Some(s.to_string()),
+        Json::Number(_) | Json::Bool(_) => Some(v.to_string()),
         _ => None,
     }
 }
@@ -794,7 +796,7 @@ fn form(ctx: &mut Ctx<'_, '_>) {
     let Some(form) = ctx.claims.get("form") else {
         return;
     };
-    let Value::Object(form) = form else {
+    let Json::Object(form) = form else {
         ctx.report(
             &ids::QUALIFIO_FORM_TYPE,
             "/form",

@@ -8,6 +8,8 @@
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::token::tree::{Json, Object};
+
 use super::text::{quote, render};
 use super::{ParticipationOutcome, Verdict, WinOutcome, adictiz, qualifio};
 use crate::profile::Profile;
@@ -468,23 +470,15 @@ fn item(claim: &str, present: bool, ok: bool, note: impl Into<String>) -> Checkl
     }
 }
 
-fn required_string(
-    payload: &serde_json::Map<String, Value>,
-    name: &str,
-    what: &str,
-) -> ChecklistItem {
+fn required_string(payload: &Object<'_>, name: &str, what: &str) -> ChecklistItem {
     match payload.get(name) {
         None => item(name, false, false, format!("required: {what}")),
-        Some(Value::String(s)) if !s.trim().is_empty() => item(name, true, true, what),
+        Some(Json::String(s)) if !s.trim().is_empty() => item(name, true, true, what),
         Some(v) => item(name, true, false, format!("{what}; got {}", render(v))),
     }
 }
 
-fn required_time(
-    payload: &serde_json::Map<String, Value>,
-    name: &str,
-    required: bool,
-) -> ChecklistItem {
+fn required_time(payload: &Object<'_>, name: &str, required: bool) -> ChecklistItem {
     match payload.get(name) {
         None => item(
             name,
@@ -496,7 +490,7 @@ fn required_time(
                 "recommended: NumericDate (seconds)"
             },
         ),
-        Some(Value::Number(_)) => item(name, true, true, "NumericDate (seconds)"),
+        Some(Json::Number(_)) => item(name, true, true, "NumericDate (seconds)"),
         Some(v) => item(
             name,
             true,
@@ -509,10 +503,10 @@ fn required_time(
 /// The claims a profile requires (and, for Adictiz, the normalised fields present), each with
 /// whether it is present and well-formed: the TUI's checklist pane.
 pub fn checklist(profile: Profile, payload: Option<&Value>) -> Vec<ChecklistItem> {
-    let empty = serde_json::Map::new();
-    let claims = match payload {
-        Some(Value::Object(m)) => m,
-        _ => &empty,
+    let tree = payload.map(Json::from_value);
+    let claims = match &tree {
+        Some(Json::Object(m)) => m,
+        _ => &Object::EMPTY,
     };
     match profile {
         Profile::Generic => vec![required_time(claims, "exp", false)],
@@ -526,7 +520,7 @@ pub fn checklist(profile: Profile, payload: Option<&Value>) -> Vec<ChecklistItem
                         false,
                         "required: the campaign id, a string",
                     ),
-                    Some(Value::String(s)) if !s.trim().is_empty() => {
+                    Some(Json::String(s)) if !s.trim().is_empty() => {
                         item("campaignId", true, true, "the campaign id, a string")
                     }
                     Some(v) => item(
@@ -538,15 +532,15 @@ pub fn checklist(profile: Profile, payload: Option<&Value>) -> Vec<ChecklistItem
                 },
                 required_time(claims, "exp", true),
             ];
-            if let Some(Value::Number(_)) = claims.get("sub")
+            if let Some(Json::Number(_)) = claims.get("sub")
                 && let Some(first) = v.first_mut()
             {
                 first.note = String::from("a string is expected (a number works with a warning)");
             }
             v.push(match claims.get("optin") {
                 None => item("optin", false, true, "optional"),
-                Some(Value::Object(o)) => {
-                    let ok = o.values().all(qualifio::optin_value_ok);
+                Some(Json::Object(o)) => {
+                    let ok = o.iter().all(|(_, v)| qualifio::optin_value_ok(v));
                     item(
                         "optin",
                         true,

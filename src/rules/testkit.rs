@@ -155,6 +155,10 @@ impl Fixture {
     }
 
     pub fn eval(&self) -> RulesOutcome {
+        let claims = self
+            .payload
+            .as_ref()
+            .map(crate::token::tree::Json::from_value);
         let input = RuleInput {
             requested: self.requested,
             kind: self.kind,
@@ -164,7 +168,7 @@ impl Fixture {
                 TokenKind::Jwe => self.inner.as_ref(),
             },
             layers: &self.layers,
-            payload: self.payload.as_ref(),
+            payload: claims.as_ref(),
             jwe_plaintext: self.jwe_plaintext,
             duplicates: &self.duplicates,
             verified_by: self.verified_by.as_ref(),

@@ -2,7 +2,50 @@
 //! JSON and truncated, "did you mean" lookups, and instants in UTC with a relative age.
 
 use chrono::{DateTime, SecondsFormat};
-use serde_json::{Map, Value};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::token::tree::{Json, Object};
+
+/// A JSON value as the messages describe it: a header member (`Value`) or a claim (`Json`).
+pub trait Described: Serialize {
+    /// The JSON type, with its article.
+    fn kind(&self) -> &'static str;
+}
+
+impl<T: Described + ?Sized> Described for &T {
+    fn kind(&self) -> &'static str {
+        (**self).kind()
+    }
+}
+
+impl Described for Value {
+    fn kind(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Bool(_) => "a boolean",
+            Value::Number(n) if n.is_f64() => "a fractional number",
+            Value::Number(_) => "a number",
+            Value::String(_) => "a string",
+            Value::Array(_) => "an array",
+            Value::Object(_) => "an object",
+        }
+    }
+}
+
+impl Described for Json<'_> {
+    fn kind(&self) -> &'static str {
+        match self {
+            Json::Null => "null",
+            Json::Bool(_) => "a boolean",
+            Json::Number(n) if n.is_f64() => "a fractional number",
+            Json::Number(_) => "a number",
+            Json::String(_) => "a string",
+            Json::Array(_) => "an array",
+            Json::Object(_) => "an object",
+        }
+    }
+}
 
 /// Longest rendering of a value in a message, in characters: a message is one line a support
 /// agent pastes into a ticket.
@@ -30,14 +73,14 @@ pub fn child(base: &str, token: &str) -> String {
 }
 
 /// The value as compact JSON, truncated to `MAX_VALUE_CHARS` characters.
-pub fn render(value: &Value) -> String {
+pub fn render(value: &(impl Serialize + ?Sized)) -> String {
     let json = serde_json::to_string(value).unwrap_or_else(|_| String::from("?"));
     truncate(&json)
 }
 
 /// A string quoted as JSON, truncated.
 pub fn quote(s: &str) -> String {
-    render(&Value::String(s.to_owned()))
+    render(s)
 }
 
 /// Truncate to `MAX_VALUE_CHARS` characters (never inside a character).
@@ -51,35 +94,26 @@ pub fn truncate(s: &str) -> String {
 }
 
 /// What kind of JSON value this is, with its article: "a string", "a number"...
-pub fn kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(n) if n.is_f64() => "a fractional number",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
+pub fn kind(value: &impl Described) -> &'static str {
+    value.kind()
 }
 
 /// "the string \"true\"", "the number 1.5", "null": the value seen, for a message.
-pub fn seen(value: &Value) -> String {
-    match value {
-        Value::Null => "null".to_owned(),
-        Value::Bool(_) => format!("the boolean {}", render(value)),
-        Value::Number(_) => format!("the number {}", render(value)),
-        Value::String(_) => format!("the string {}", render(value)),
-        Value::Array(_) => format!("the array {}", render(value)),
-        Value::Object(_) => format!("the object {}", render(value)),
+pub fn seen(value: &impl Described) -> String {
+    match value.kind() {
+        "null" => "null".to_owned(),
+        "a fractional number" => format!("the number {}", render(value)),
+        kind => format!(
+            "the {} {}",
+            kind.trim_start_matches("an ").trim_start_matches("a "),
+            render(value)
+        ),
     }
 }
 
 /// A member of `map` whose name differs from `name` only by letter case.
-pub fn case_variant<'m>(map: &'m Map<String, Value>, name: &str) -> Option<&'m str> {
-    map.keys()
-        .find(|k| k.as_str() != name && same_but_case(k, name))
-        .map(String::as_str)
+pub fn case_variant<'m>(map: &'m Object<'_>, name: &str) -> Option<&'m str> {
+    map.keys().find(|k| *k != name && same_but_case(k, name))
 }
 
 /// Equal once lowercased (Unicode case folding, so the Kelvin sign matches 'k'); ASCII
@@ -172,8 +206,8 @@ mod tests {
 
     #[test]
     fn case_lookups() {
-        let m = json!({"partnerUserId": "1"});
-        let m = m.as_object().cloned().unwrap_or_default();
+        let v = json!({"partnerUserId": "1"});
+        let m = Object::from_map(v.as_object().unwrap());
         assert_eq!(case_variant(&m, "partnerUserID"), Some("partnerUserId"));
         assert_eq!(case_variant(&m, "partnerUserId"), None);
         assert_eq!(did_you_mean("yes", ["Yes", "No"]), Some("Yes"));

@@ -2,6 +2,8 @@
 
 use serde_json::Value;
 
+use crate::token::tree::Json;
+
 use super::text::{child, quote, seen};
 use super::{Ctx, ids};
 use crate::report::TokenKind;
@@ -61,7 +63,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_, '_>) {
             "/sub",
             "sub is missing: send the User ID recorded in Data Manager, e.g. \"sub\": \"user_88421\"",
         ),
-        Some(Value::String(s)) if s.trim().is_empty() => ctx.report(
+        Some(Json::String(s)) if s.trim().is_empty() => ctx.report(
             &ids::XTREMEPUSH_SUB_MISSING,
             "/sub",
             format!(
@@ -69,7 +71,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_, '_>) {
                 quote(s)
             ),
         ),
-        Some(Value::String(_)) => {}
+        Some(Json::String(_)) => {}
         Some(v) => ctx.report(
             &ids::XTREMEPUSH_SUB_TYPE,
             "/sub",

@@ -242,6 +242,7 @@ pub fn run(
         campaign: None,
         campaigns: Vec::new(),
         detached_payload: None,
+        summary_only: false,
     };
     let sign_opts = SignOptions { alg, kid: None };
     let mut out = Vec::with_capacity(scenarios.len());

@@ -2,6 +2,7 @@
 
 pub mod intake;
 pub mod json;
+pub mod tree;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
