@@ -352,7 +352,7 @@ fn assemble(
             campaign_id: campaign_id(claims.as_ref()),
             winning: claims
                 .as_ref()
-                .and_then(|c| c.pointer("/gift/cw"))
+                .and_then(|c| c.get("gift")?.get("cw"))
                 .is_some_and(|cw| *cw == true),
         },
     }

@@ -266,11 +266,10 @@ fn claims(ctx: &mut Ctx<'_, '_>) {
         return;
     }
     let mut times = Times::default();
-    for name in TIME_CLAIMS {
+    for (name, claim) in TIME_CLAIMS.iter().zip(["/exp", "/nbf", "/iat"]) {
         let Some(v) = ctx.claims.get(name) else {
             continue;
         };
-        let claim = format!("/{name}");
         let Json::Number(n) = &v else {
             let hint = match &v {
                 Json::String(s) if s.trim().parse::<f64>().is_ok() => {

@@ -6,6 +6,9 @@
 //! are numbered the same way in `PARTICIPATION_RULES` / `WIN_RULES`.
 
 use serde::Serialize;
+use std::borrow::Cow;
+use std::sync::LazyLock;
+
 use serde_json::Value;
 
 use crate::token::tree::{Json, Object};
@@ -29,11 +32,11 @@ pub struct PathStep {
     /// 0-based row of that table (`PROFILE_ROWS`, `PARTICIPATION_ROWS`, ...).
     pub row: usize,
     /// The row in words.
-    pub text: String,
+    pub text: Cow<'static, str>,
 }
 
 impl PathStep {
-    pub fn new(table: &'static str, row: usize, text: impl Into<String>) -> Self {
+    pub fn new(table: &'static str, row: usize, text: impl Into<Cow<'static, str>>) -> Self {
         PathStep {
             table,
             row,
@@ -276,15 +279,20 @@ pub const WIN_RULES: &[TypeRule] = &[
 ];
 
 pub(crate) fn participation_step(row: usize) -> PathStep {
-    let r = &PARTICIPATION_ROWS[row.min(PARTICIPATION_ROWS.len() - 1)];
-    PathStep::new(
-        TABLE_PARTICIPATION,
-        row,
-        format!(
-            "limit {}, canPlay {}, nb {} -> {}",
-            r.limit, r.can_play, r.nb, r.outcome_text
-        ),
-    )
+    // Every token takes a step through this table: its rows are put in words once.
+    static TEXTS: LazyLock<Vec<String>> = LazyLock::new(|| {
+        PARTICIPATION_ROWS
+            .iter()
+            .map(|r| {
+                format!(
+                    "limit {}, canPlay {}, nb {} -> {}",
+                    r.limit, r.can_play, r.nb, r.outcome_text
+                )
+            })
+            .collect()
+    });
+    let text = TEXTS[row.min(PARTICIPATION_ROWS.len() - 1)].as_str();
+    PathStep::new(TABLE_PARTICIPATION, row, text)
 }
 
 pub(crate) fn participation_rule(rule: usize) -> PathStep {
@@ -297,12 +305,14 @@ pub(crate) fn participation_rule(rule: usize) -> PathStep {
 }
 
 pub(crate) fn win_step(row: usize) -> PathStep {
-    let r = &WIN_ROWS[row.min(WIN_ROWS.len() - 1)];
-    PathStep::new(
-        TABLE_WIN,
-        row,
-        format!("cw {}, label {} -> {}", r.cw, r.label, r.outcome_text),
-    )
+    static TEXTS: LazyLock<Vec<String>> = LazyLock::new(|| {
+        WIN_ROWS
+            .iter()
+            .map(|r| format!("cw {}, label {} -> {}", r.cw, r.label, r.outcome_text))
+            .collect()
+    });
+    let text = TEXTS[row.min(WIN_ROWS.len() - 1)].as_str();
+    PathStep::new(TABLE_WIN, row, text)
 }
 
 pub(crate) fn win_rule(rule: usize) -> PathStep {

@@ -52,9 +52,7 @@ impl Described for Json<'_> {
 pub const MAX_VALUE_CHARS: usize = 60;
 
 /// Escape one reference token (RFC 6901 section 3: `~` -> `~0`, `/` -> `~1`).
-pub fn escape_token(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
-}
+pub use crate::token::json::escape_pointer_token as escape_token;
 
 /// A JSON pointer from unescaped reference tokens: `pointer(&["limit", "canPlay"])` is
 /// `/limit/canPlay`.
@@ -69,7 +67,12 @@ pub fn pointer(tokens: &[&str]) -> String {
 
 /// Append one reference token to a pointer.
 pub fn child(base: &str, token: &str) -> String {
-    format!("{base}/{}", escape_token(token))
+    let token = escape_token(token);
+    let mut out = String::with_capacity(base.len() + 1 + token.len());
+    out.push_str(base);
+    out.push('/');
+    out.push_str(&token);
+    out
 }
 
 /// The value as compact JSON, truncated to `MAX_VALUE_CHARS` characters.

@@ -175,7 +175,10 @@ impl<'a> Json<'a> {
         }
         let rest = pointer.strip_prefix('/')?;
         rest.split('/').try_fold(self, |node, token| {
-            let token = token.replace("~1", "/").replace("~0", "~");
+            let token = match token.contains('~') {
+                true => Cow::Owned(token.replace("~1", "/").replace("~0", "~")),
+                false => Cow::Borrowed(token),
+            };
             match node {
                 Json::Object(o) => o.get(&token),
                 Json::Array(a) => token.parse::<usize>().ok().and_then(|i| a.get(i)),
