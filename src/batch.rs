@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::io::BufRead;
+use std::sync::{Arc, Mutex, mpsc};
 
 use serde::Serialize;
 
@@ -33,9 +34,16 @@ struct Chunk {
 }
 
 impl Chunk {
-    /// Read up to `CHUNK_LINES` lines (or `CHUNK_BYTES`) after line `*seen`.
-    fn read(input: &mut impl BufRead, seen: &mut usize) -> std::io::Result<Chunk> {
-        let mut chunk = Chunk::default();
+    /// Read up to `CHUNK_LINES` lines (or `CHUNK_BYTES`) after line `*seen`, into the buffers
+    /// of `spare` when there is one (a chunk that is done with, so memory is reused).
+    fn read(
+        input: &mut impl BufRead,
+        seen: &mut usize,
+        spare: Option<Chunk>,
+    ) -> std::io::Result<Chunk> {
+        let mut chunk = spare.unwrap_or_default();
+        chunk.bytes.clear();
+        chunk.lines.clear();
         while chunk.lines.len() < CHUNK_LINES && chunk.bytes.len() < CHUNK_BYTES {
             let start = chunk.bytes.len();
             if input.read_until(b'\n', &mut chunk.bytes)? == 0 {
@@ -108,52 +116,98 @@ pub fn run<R: Send>(
     };
 
     if threads == 1 {
+        let mut spare = None;
         loop {
-            let chunk = Chunk::read(&mut input, &mut seen)?;
+            let chunk = Chunk::read(&mut input, &mut seen, spare.take())?;
             if chunk.lines.is_empty() {
                 return Ok(());
             }
             for record in chunk.inspect(0..chunk.lines.len(), &each) {
                 sink(record)?;
             }
+            spare = Some(chunk);
         }
     }
 
+    // `threads` workers live as long as the batch (their caches and allocator heaps too) and
+    // take parts of chunks from one queue; each part's records come back on its own channel.
+    type Reply<R> = std::thread::Result<Vec<R>>;
+    type Job<R> = (
+        Arc<Chunk>,
+        std::ops::Range<usize>,
+        mpsc::SyncSender<Reply<R>>,
+    );
+    /// A chunk being inspected, and where each of its parts' records will arrive.
+    type InFlight<R> = (Arc<Chunk>, Vec<mpsc::Receiver<Reply<R>>>);
+    let (jobs, queue) = mpsc::channel::<Job<R>>();
+    let queue = Mutex::new(queue);
     std::thread::scope(|scope| {
-        let each = &each;
-        let spawn = |chunk: Chunk| {
-            let chunk = std::sync::Arc::new(chunk);
+        // Owned by this closure, so that leaving it (done, or stopped on an error) closes the
+        // queue and lets the workers end before the scope waits for them.
+        let jobs = jobs;
+        for _ in 0..threads {
+            let (queue, each) = (&queue, &each);
+            scope.spawn(move || {
+                loop {
+                    let job = match queue.lock() {
+                        Ok(queue) => queue.recv(),
+                        Err(_) => return,
+                    };
+                    // The queue closes when the batch ends (or stops on an error).
+                    let Ok((chunk, part, reply)) = job else {
+                        return;
+                    };
+                    let records = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        chunk.inspect(part, each)
+                    }));
+                    drop(chunk);
+                    // The batch may have stopped on an error: nobody waits for the records.
+                    let _ = reply.send(records);
+                }
+            });
+        }
+        let submit = |chunk: &Arc<Chunk>| -> Vec<mpsc::Receiver<Reply<R>>> {
             chunk
                 .parts(threads)
                 .into_iter()
-                .map(|part| {
-                    let chunk = std::sync::Arc::clone(&chunk);
-                    scope.spawn(move || chunk.inspect(part, each))
+                .filter_map(|part| {
+                    let (reply, records) = mpsc::sync_channel(1);
+                    jobs.send((Arc::clone(chunk), part, reply)).ok()?;
+                    Some(records)
                 })
-                .collect::<Vec<_>>()
+                .collect()
         };
-        let mut running: Vec<std::thread::ScopedJoinHandle<'_, Vec<R>>> = Vec::new();
-        let mut current = Chunk::read(&mut input, &mut seen)?;
+        let mut running: Option<InFlight<R>> = None;
+        let mut current = Chunk::read(&mut input, &mut seen, None)?;
         loop {
+            // While the workers inspect this chunk, the previous one's records go to `sink`.
             let started = if current.lines.is_empty() {
-                Vec::new()
+                None
             } else {
-                spawn(current)
+                let chunk = Arc::new(current);
+                let replies = submit(&chunk);
+                Some((chunk, replies))
             };
-            for handle in running {
-                let records: Vec<R> = match handle.join() {
-                    Ok(r) => r,
-                    Err(panic) => std::panic::resume_unwind(panic),
-                };
-                for record in records {
-                    sink(record)?;
+            let mut spare = None;
+            if let Some((chunk, replies)) = running {
+                for reply in replies {
+                    let records = match reply.recv() {
+                        Ok(Ok(records)) => records,
+                        Ok(Err(panic)) => std::panic::resume_unwind(panic),
+                        Err(_) => Vec::new(),
+                    };
+                    for record in records {
+                        sink(record)?;
+                    }
                 }
+                // Every part of that chunk is done: its buffers serve the next read.
+                spare = Arc::into_inner(chunk);
             }
-            if started.is_empty() {
+            if started.is_none() {
                 return Ok(());
             }
             running = started;
-            current = Chunk::read(&mut input, &mut seen)?;
+            current = Chunk::read(&mut input, &mut seen, spare)?;
         }
     })
 }
@@ -405,7 +459,7 @@ mod tests {
     fn parts_cover_every_line_once_in_order() {
         let mut input: &[u8] = b"a\nbbbbbbbbbb\ncc\nd\n\neeeeeeeeeeeeeeeeeeee\nf";
         let mut seen = 0;
-        let chunk = Chunk::read(&mut input, &mut seen).unwrap();
+        let chunk = Chunk::read(&mut input, &mut seen, None).unwrap();
         assert_eq!(seen, 7);
         for threads in 1..=9 {
             let parts = chunk.parts(threads);
@@ -421,5 +475,47 @@ mod tests {
                     .all(|w| w[0].end == w[1].start && w[0].start < w[0].end)
             );
         }
+    }
+
+    #[test]
+    fn a_failing_sink_stops_the_batch_with_its_error() {
+        let text = log();
+        for threads in [1, 2, 4] {
+            let mut taken = 0;
+            let result = run(
+                std::io::Cursor::new(text.as_bytes()),
+                &KeyRing::default(),
+                &Options::default(),
+                threads,
+                |item| item.line,
+                |_| {
+                    taken += 1;
+                    match taken {
+                        10 => Err(std::io::Error::from(std::io::ErrorKind::BrokenPipe)),
+                        _ => Ok(()),
+                    }
+                },
+            );
+            assert_eq!(result.unwrap_err().kind(), std::io::ErrorKind::BrokenPipe);
+            assert_eq!(taken, 10, "{threads} threads");
+        }
+    }
+
+    #[test]
+    #[should_panic(expected = "inspection panicked")]
+    fn a_panic_on_a_worker_reaches_the_caller() {
+        let text = log();
+        let _ = run(
+            std::io::Cursor::new(text.as_bytes()),
+            &KeyRing::default(),
+            &Options::default(),
+            2,
+            |item| {
+                if item.line >= 3000 {
+                    panic!("inspection panicked");
+                }
+            },
+            |()| Ok(()),
+        );
     }
 }
