@@ -91,9 +91,9 @@ fn bench(c: &mut Criterion) {
                         &ring,
                         &opts,
                         1,
-                        |item| batch::Stats::of(&item),
-                        |_| {
-                            n += 1;
+                        |summary: &mut batch::Summary, item| summary.add(&batch::Stats::of(&item)),
+                        |summary| {
+                            n += summary.tokens;
                             Ok(())
                         },
                     )

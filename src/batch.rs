@@ -69,13 +69,13 @@ impl Chunk {
         out
     }
 
-    /// Inspect every token of lines `which`, in order.
-    fn inspect<R>(
+    /// Inspect every token of lines `which`, in order, folding each into one accumulator.
+    fn inspect<A: Default>(
         &self,
         which: std::ops::Range<usize>,
-        each: &impl Fn(usize, &str) -> R,
-    ) -> Vec<R> {
-        let mut out = Vec::new();
+        each: &impl Fn(&mut A, usize, &str),
+    ) -> A {
+        let mut out = A::default();
         for (line, range) in &self.lines[which] {
             // A line that is not UTF-8 cannot hold a compact token; skip it.
             let Ok(text) = std::str::from_utf8(&self.bytes[range.clone()]) else {
@@ -83,8 +83,12 @@ impl Chunk {
             };
             match bare_token(text) {
                 // The common export format, with no search and no copy.
-                Some(token) => out.push(each(*line, token)),
-                None => out.extend(tokens_in_line(text).iter().map(|t| each(*line, t))),
+                Some(token) => each(&mut out, *line, token),
+                None => {
+                    for token in tokens_in_line(text) {
+                        each(&mut out, *line, &token);
+                    }
+                }
             }
         }
         out
@@ -92,27 +96,31 @@ impl Chunk {
 }
 
 /// Read `input` to the end and inspect every token with `threads` workers. Each item goes
-/// through `process` on its worker (so a whole `Inspection` never outlives its thread: it
-/// becomes a small record, or a JSON line), then the records reach `sink` in input order.
+/// through `process` on its worker, which folds it into the accumulator of the part of the
+/// input it belongs to (a partial summary, JSON lines...: a whole `Inspection` never outlives
+/// its thread); the accumulators reach `sink` in input order.
 ///
 /// With several threads the work is pipelined: while the workers find and inspect the tokens
 /// of one chunk of lines, the calling thread hands the previous chunk's records to `sink` and
 /// reads the next chunk, which is all it does.
-pub fn run<R: Send>(
+pub fn run<A: Default + Send>(
     mut input: impl BufRead,
     ring: &KeyRing,
     opts: &Options,
     threads: usize,
-    process: impl Fn(Item) -> R + Sync,
-    mut sink: impl FnMut(R) -> std::io::Result<()>,
+    process: impl Fn(&mut A, Item) + Sync,
+    mut sink: impl FnMut(A) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
     let threads = threads.max(1);
     let mut seen = 0;
-    let each = |line: usize, token: &str| {
-        process(Item {
-            line,
-            result: inspect_token(token, Vec::new(), ring, opts),
-        })
+    let each = |acc: &mut A, line: usize, token: &str| {
+        process(
+            acc,
+            Item {
+                line,
+                result: inspect_token(token, Vec::new(), ring, opts),
+            },
+        )
     };
 
     if threads == 1 {
@@ -122,24 +130,22 @@ pub fn run<R: Send>(
             if chunk.lines.is_empty() {
                 return Ok(());
             }
-            for record in chunk.inspect(0..chunk.lines.len(), &each) {
-                sink(record)?;
-            }
+            sink(chunk.inspect(0..chunk.lines.len(), &each))?;
             spare = Some(chunk);
         }
     }
 
     // `threads` workers live as long as the batch (their caches and allocator heaps too) and
     // take parts of chunks from one queue; each part's records come back on its own channel.
-    type Reply<R> = std::thread::Result<Vec<R>>;
-    type Job<R> = (
+    type Reply<A> = std::thread::Result<A>;
+    type Job<A> = (
         Arc<Chunk>,
         std::ops::Range<usize>,
-        mpsc::SyncSender<Reply<R>>,
+        mpsc::SyncSender<Reply<A>>,
     );
     /// A chunk being inspected, and where each of its parts' records will arrive.
-    type InFlight<R> = (Arc<Chunk>, Vec<mpsc::Receiver<Reply<R>>>);
-    let (jobs, queue) = mpsc::channel::<Job<R>>();
+    type InFlight<A> = (Arc<Chunk>, Vec<mpsc::Receiver<Reply<A>>>);
+    let (jobs, queue) = mpsc::channel::<Job<A>>();
     let queue = Mutex::new(queue);
     std::thread::scope(|scope| {
         // Owned by this closure, so that leaving it (done, or stopped on an error) closes the
@@ -157,16 +163,16 @@ pub fn run<R: Send>(
                     let Ok((chunk, part, reply)) = job else {
                         return;
                     };
-                    let records = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    let folded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                         chunk.inspect(part, each)
                     }));
                     drop(chunk);
-                    // The batch may have stopped on an error: nobody waits for the records.
-                    let _ = reply.send(records);
+                    // The batch may have stopped on an error: nobody waits for the result.
+                    let _ = reply.send(folded);
                 }
             });
         }
-        let submit = |chunk: &Arc<Chunk>| -> Vec<mpsc::Receiver<Reply<R>>> {
+        let submit = |chunk: &Arc<Chunk>| -> Vec<mpsc::Receiver<Reply<A>>> {
             chunk
                 .parts(threads)
                 .into_iter()
@@ -177,10 +183,10 @@ pub fn run<R: Send>(
                 })
                 .collect()
         };
-        let mut running: Option<InFlight<R>> = None;
+        let mut running: Option<InFlight<A>> = None;
         let mut current = Chunk::read(&mut input, &mut seen, None)?;
         loop {
-            // While the workers inspect this chunk, the previous one's records go to `sink`.
+            // While the workers inspect this chunk, the previous one's parts go to `sink`.
             let started = if current.lines.is_empty() {
                 None
             } else {
@@ -191,13 +197,11 @@ pub fn run<R: Send>(
             let mut spare = None;
             if let Some((chunk, replies)) = running {
                 for reply in replies {
-                    let records = match reply.recv() {
-                        Ok(Ok(records)) => records,
+                    match reply.recv() {
+                        Ok(Ok(folded)) => sink(folded)?,
                         Ok(Err(panic)) => std::panic::resume_unwind(panic),
-                        Err(_) => Vec::new(),
-                    };
-                    for record in records {
-                        sink(record)?;
+                        // A worker cannot hang up without replying (it catches panics).
+                        Err(_) => {}
                     }
                 }
                 // Every part of that chunk is done: its buffers serve the next read.
@@ -332,6 +336,35 @@ impl Summary {
     }
 
     /// The summary for people; `prizes` is the campaign file's prize count, if any.
+    /// Add the counts of `later`, a summary of the input that follows this one's (so the
+    /// example line of a finding stays the first in the input).
+    pub fn merge(&mut self, later: Summary) {
+        self.tokens += later.tokens;
+        self.accepted += later.accepted;
+        self.rejected += later.rejected;
+        self.not_verified += later.not_verified;
+        self.malformed += later.malformed;
+        for (id, f) in later.findings {
+            match self.findings.get_mut(&id) {
+                Some(entry) => entry.count += f.count,
+                None => {
+                    self.findings.insert(id, f);
+                }
+            }
+        }
+        for (id, c) in later.campaigns {
+            let entry = self.campaigns.entry(id).or_default();
+            entry.tokens += c.tokens;
+            for (outcome, n) in c.participation {
+                *entry.participation.entry(outcome).or_default() += n;
+            }
+            for (outcome, n) in c.win {
+                *entry.win.entry(outcome).or_default() += n;
+            }
+            entry.winning += c.winning;
+        }
+    }
+
     pub fn render(&self, prizes: Option<(&str, u64)>) -> String {
         use std::fmt::Write as _;
         let mut out = String::new();
@@ -421,17 +454,17 @@ mod tests {
             &KeyRing::default(),
             &opts,
             threads,
-            |item| {
+            |part: &mut Vec<(usize, String)>, item| {
                 let sub = item
                     .result
                     .ok()
                     .and_then(|i| i.payload)
                     .and_then(|p| p.get("sub").and_then(|s| s.as_str().map(str::to_string)))
                     .unwrap_or_default();
-                (item.line, sub)
+                part.push((item.line, sub));
             },
-            |r| {
-                out.push(r);
+            |part| {
+                out.extend(part);
                 Ok(())
             },
         )
@@ -487,17 +520,17 @@ mod tests {
                 &KeyRing::default(),
                 &Options::default(),
                 threads,
-                |item| item.line,
+                |part: &mut Vec<usize>, item| part.push(item.line),
                 |_| {
                     taken += 1;
                     match taken {
-                        10 => Err(std::io::Error::from(std::io::ErrorKind::BrokenPipe)),
+                        2 => Err(std::io::Error::from(std::io::ErrorKind::BrokenPipe)),
                         _ => Ok(()),
                     }
                 },
             );
             assert_eq!(result.unwrap_err().kind(), std::io::ErrorKind::BrokenPipe);
-            assert_eq!(taken, 10, "{threads} threads");
+            assert_eq!(taken, 2, "{threads} threads");
         }
     }
 
@@ -510,12 +543,45 @@ mod tests {
             &KeyRing::default(),
             &Options::default(),
             2,
-            |item| {
+            |_: &mut (), item| {
                 if item.line >= 3000 {
                     panic!("inspection panicked");
                 }
             },
             |()| Ok(()),
         );
+    }
+
+    #[test]
+    fn merged_parts_summarise_like_the_whole() {
+        let stats: Vec<Stats> = (0..50)
+            .map(|i| Stats {
+                line: i + 1,
+                overall: match i % 4 {
+                    0 => None,
+                    1 => Some(Overall::Accepted),
+                    2 => Some(Overall::Rejected),
+                    _ => Some(Overall::NotVerified),
+                },
+                findings: (0..i % 3).map(|k| (format!("id.{k}"), "warning")).collect(),
+                campaign: format!("c{}", i % 5),
+                participation: ["standard", "limited"][i % 2],
+                win: ["standard", "given_prize", "cannot_win"][i % 3],
+                winning: i % 6 == 0,
+            })
+            .collect();
+        let mut whole = Summary::default();
+        stats.iter().for_each(|s| whole.add(s));
+        for cut in [1, 7, 25, 49] {
+            let (mut first, mut second) = (Summary::default(), Summary::default());
+            stats[..cut].iter().for_each(|s| first.add(s));
+            stats[cut..].iter().for_each(|s| second.add(s));
+            first.merge(second);
+            assert_eq!(
+                serde_json::to_value(&first).unwrap(),
+                serde_json::to_value(&whole).unwrap(),
+                "cut at {cut}"
+            );
+        }
     }
 }

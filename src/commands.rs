@@ -402,11 +402,14 @@ fn batch(
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut summary = crate::batch::Summary::default();
     let json = args.json;
-    let process = |item: crate::batch::Item| -> (crate::batch::Stats, Option<String>) {
-        let stats = crate::batch::Stats::of(&item);
-        if !json {
-            return (stats, None);
-        }
+    // Each worker tallies its part of the input (and writes its JSON lines); the calling
+    // thread only merges the parts, in input order.
+    #[derive(Default)]
+    struct Part {
+        summary: crate::batch::Summary,
+        lines: Vec<String>,
+    }
+    let json_line = |item: &crate::batch::Item| -> String {
         let mut value = match &item.result {
             Ok(insp) => serde_json::to_value(insp),
             Err(InspectError::Malformed { error, partial }) => serde_json::to_value(&**partial)
@@ -422,16 +425,20 @@ fn batch(
         if let Some(obj) = value.as_object_mut() {
             obj.insert("line".into(), item.line.into());
         }
-        (stats, Some(value.to_string()))
+        value.to_string()
     };
-    crate::batch::run(input, &ring, &opts, threads, process, |(stats, line)| {
-        summary.add(&stats);
-        if let Some(bar) = &progress
-            && summary.tokens % 1024 == 0
-        {
+    let process = |part: &mut Part, item: crate::batch::Item| {
+        part.summary.add(&crate::batch::Stats::of(&item));
+        if json {
+            part.lines.push(json_line(&item));
+        }
+    };
+    crate::batch::run(input, &ring, &opts, threads, process, |part: Part| {
+        summary.merge(part.summary);
+        if let Some(bar) = &progress {
             bar.set_message(format!("{} tokens", summary.tokens));
         }
-        if let Some(line) = line {
+        for line in part.lines {
             out.write_all(line.as_bytes())?;
             out.write_all(b"\n")?;
         }
