@@ -9,41 +9,53 @@ use crate::token::tree::{Json, Object};
 
 /// A JSON value as the messages describe it: a header member (`Value`) or a claim (`Json`).
 pub trait Described: Serialize {
-    /// The JSON type, with its article.
-    fn kind(&self) -> &'static str;
+    /// `null`, `boolean`, `number`, `string`, `array` or `object`.
+    fn noun(&self) -> &'static str;
+    /// A number written with a fraction or an exponent.
+    fn is_fraction(&self) -> bool;
 }
 
 impl<T: Described + ?Sized> Described for &T {
-    fn kind(&self) -> &'static str {
-        (**self).kind()
+    fn noun(&self) -> &'static str {
+        (**self).noun()
+    }
+
+    fn is_fraction(&self) -> bool {
+        (**self).is_fraction()
     }
 }
 
 impl Described for Value {
-    fn kind(&self) -> &'static str {
+    fn noun(&self) -> &'static str {
         match self {
             Value::Null => "null",
-            Value::Bool(_) => "a boolean",
-            Value::Number(n) if n.is_f64() => "a fractional number",
-            Value::Number(_) => "a number",
-            Value::String(_) => "a string",
-            Value::Array(_) => "an array",
-            Value::Object(_) => "an object",
+            Value::Bool(_) => "boolean",
+            Value::Number(_) => "number",
+            Value::String(_) => "string",
+            Value::Array(_) => "array",
+            Value::Object(_) => "object",
         }
+    }
+
+    fn is_fraction(&self) -> bool {
+        matches!(self, Value::Number(n) if n.is_f64())
     }
 }
 
 impl Described for Json<'_> {
-    fn kind(&self) -> &'static str {
+    fn noun(&self) -> &'static str {
         match self {
             Json::Null => "null",
-            Json::Bool(_) => "a boolean",
-            Json::Number(n) if n.is_f64() => "a fractional number",
-            Json::Number(_) => "a number",
-            Json::String(_) => "a string",
-            Json::Array(_) => "an array",
-            Json::Object(_) => "an object",
+            Json::Bool(_) => "boolean",
+            Json::Number(_) => "number",
+            Json::String(_) => "string",
+            Json::Array(_) => "array",
+            Json::Object(_) => "object",
         }
+    }
+
+    fn is_fraction(&self) -> bool {
+        matches!(self, Json::Number(n) if n.is_f64())
     }
 }
 
@@ -98,19 +110,22 @@ pub fn truncate(s: &str) -> String {
 
 /// What kind of JSON value this is, with its article: "a string", "a number"...
 pub fn kind(value: &impl Described) -> &'static str {
-    value.kind()
+    match value.noun() {
+        "null" => "null",
+        "number" if value.is_fraction() => "a fractional number",
+        "number" => "a number",
+        "boolean" => "a boolean",
+        "string" => "a string",
+        "array" => "an array",
+        _ => "an object",
+    }
 }
 
 /// "the string \"true\"", "the number 1.5", "null": the value seen, for a message.
 pub fn seen(value: &impl Described) -> String {
-    match value.kind() {
+    match value.noun() {
         "null" => "null".to_owned(),
-        "a fractional number" => format!("the number {}", render(value)),
-        kind => format!(
-            "the {} {}",
-            kind.trim_start_matches("an ").trim_start_matches("a "),
-            render(value)
-        ),
+        noun => format!("the {noun} {}", render(value)),
     }
 }
 
@@ -194,6 +209,23 @@ mod tests {
         assert_eq!(render(&json!("true")), "\"true\"");
         assert_eq!(seen(&json!("true")), "the string \"true\"");
         assert_eq!(seen(&json!(1.5)), "the number 1.5");
+        // A claim from the tree reads exactly like the same header value.
+        for v in [
+            json!(null),
+            json!(true),
+            json!(3),
+            json!(1.5),
+            json!("x"),
+            json!([1]),
+            json!({"a": {"b": 2}}),
+        ] {
+            let tree = Json::from_value(&v);
+            assert_eq!(seen(&tree), seen(&v));
+            assert_eq!(kind(&tree), kind(&v));
+            assert_eq!(render(&tree), render(&v));
+        }
+        assert_eq!(kind(&json!(1.5)), "a fractional number");
+        assert_eq!(kind(&json!([])), "an array");
     }
 
     #[test]
