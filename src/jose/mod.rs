@@ -422,7 +422,7 @@ fn asym_verify(
             format!("OpenSSL could not read {} for {alg}", describe(key)),
         ));
     };
-    verify::verify_cached(alg, key.cache.id(), public, signing_input, signature)
+    verify::verify(alg, key.cache.id(), public, signing_input, signature)
         .map_err(|e| (AttemptResult::WrongType, e))
 }
 

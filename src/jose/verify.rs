@@ -82,28 +82,34 @@ fn verify_digest(
     })
 }
 
-/// The JWS algs verified through a cached context, as static names for the cache.
-fn static_alg(alg: &str) -> Option<&'static str> {
-    [
-        "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "ES256K",
-    ]
-    .into_iter()
-    .find(|a| *a == alg)
+/// `alg` as its entry in [`super::JWS_ALGS`] (a static name for the cache) when it signs a
+/// digest: the RS, PS and ES algs.
+fn digest_alg(alg: &str) -> Option<&'static str> {
+    super::JWS_ALGS
+        .iter()
+        .copied()
+        .find(|a| *a == alg && !a.starts_with("HS") && *a != "EdDSA")
 }
 
-/// [`verify`] through a per-thread context for the key whose cache id is `key_id`: the same
-/// verdicts, without setting OpenSSL up for every token.
-pub fn verify_cached(
+/// Ok(true) when `signature` is `alg`'s signature of `message` under `key`; Ok(false) on any
+/// mismatch or malformed signature; Err only when the alg is not an asymmetric JWS alg.
+/// RS, PS and ES go through this thread's context for the key whose cache id is `key_id`.
+pub fn verify(
     alg: &str,
     key_id: u64,
     key: &PKey<Public>,
     message: &[u8],
     signature: &[u8],
 ) -> Result<bool, String> {
+    if alg == "EdDSA" {
+        return Ok(Verifier::new_without_digest(key)
+            .and_then(|mut v| v.verify_oneshot(signature, message))
+            .unwrap_or(false));
+    }
     let Some((name, (md, digest))) =
-        static_alg(alg).and_then(|name| Some((name, prehash(name, message)?)))
+        digest_alg(alg).and_then(|name| Some((name, prehash(name, message)?)))
     else {
-        return verify(alg, key, message, signature);
+        return Err(format!("'{alg}' is not an asymmetric JWS algorithm"));
     };
     let signature = if alg.starts_with("ES") {
         match ecdsa_der(alg, signature) {
@@ -158,55 +164,6 @@ fn der_unsigned_integer(out: &mut Vec<u8>, magnitude: &[u8]) {
         out.push(0);
     }
     out.extend_from_slice(digits);
-}
-
-fn digest(alg: &str) -> Option<openssl::hash::MessageDigest> {
-    use openssl::hash::MessageDigest;
-    match &alg[2..] {
-        "256" | "256K" => Some(MessageDigest::sha256()),
-        "384" => Some(MessageDigest::sha384()),
-        "512" => Some(MessageDigest::sha512()),
-        _ => None,
-    }
-}
-
-/// Ok(true) when `signature` is `alg`'s signature of `message` under `key`; Ok(false) on any
-/// mismatch or malformed signature; Err only when the alg is not an asymmetric JWS alg.
-pub fn verify(
-    alg: &str,
-    key: &PKey<Public>,
-    message: &[u8],
-    signature: &[u8],
-) -> Result<bool, String> {
-    let checked = match alg {
-        "EdDSA" => {
-            Verifier::new_without_digest(key).and_then(|mut v| v.verify_oneshot(signature, message))
-        }
-        a if a.starts_with("RS") || a.starts_with("PS") => {
-            let md = digest(a).ok_or_else(|| format!("'{a}' is not a JWS algorithm"))?;
-            Verifier::new(md, key).and_then(|mut v| {
-                if a.starts_with("PS") {
-                    // RFC 7518 3.5: MGF1 with the same hash, salt as long as the hash.
-                    v.set_rsa_padding(Padding::PKCS1_PSS)?;
-                    v.set_rsa_mgf1_md(md)?;
-                    v.set_rsa_pss_saltlen(RsaPssSaltlen::DIGEST_LENGTH)?;
-                } else {
-                    v.set_rsa_padding(Padding::PKCS1)?;
-                }
-                v.update(message)?;
-                v.verify(signature)
-            })
-        }
-        a if a.starts_with("ES") => {
-            let md = digest(a).ok_or_else(|| format!("'{a}' is not a JWS algorithm"))?;
-            let Some(der) = ecdsa_der(a, signature) else {
-                return Ok(false);
-            };
-            Verifier::new(md, key).and_then(|mut v| v.verify_oneshot(&der, message))
-        }
-        other => return Err(format!("'{other}' is not an asymmetric JWS algorithm")),
-    };
-    Ok(checked.unwrap_or(false))
 }
 
 #[cfg(test)]
