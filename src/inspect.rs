@@ -300,6 +300,13 @@ fn assemble(
         .find(|l| l.kind == TokenKind::Jws)
         .and_then(|l| l.key_facts.as_ref());
     let keyring = ring.facts();
+    let tally = Tally {
+        campaign_id: campaign_id(claims.as_ref()),
+        winning: claims
+            .as_ref()
+            .and_then(|c| c.get("gift")?.get("cw"))
+            .is_some_and(|cw| *cw == true),
+    };
     let outcome = rules::evaluate(&RuleInput {
         requested: opts.profile,
         kind: compact.kind,
@@ -321,7 +328,7 @@ fn assemble(
         campaign: opts
             .campaign
             .as_ref()
-            .or_else(|| configured_campaign(&opts.campaigns, claims.as_ref())),
+            .or_else(|| configured_campaign(&opts.campaigns, tally.campaign_id.as_deref())),
     });
 
     let layers_ok = !layers.is_empty() && layers.iter().all(|l| l.status.is_ok());
@@ -348,13 +355,7 @@ fn assemble(
         evaluated_at: opts.at,
         evaluated_at_rfc3339: crate::time::rfc3339(opts.at),
         skew: opts.skew,
-        tally: Tally {
-            campaign_id: campaign_id(claims.as_ref()),
-            winning: claims
-                .as_ref()
-                .and_then(|c| c.get("gift")?.get("cw"))
-                .is_some_and(|cw| *cw == true),
-        },
+        tally,
     }
 }
 
@@ -367,12 +368,12 @@ pub fn campaign_id(payload: Option<&Json<'_>>) -> Option<String> {
 }
 
 /// The configured campaign a token is checked against: the one whose `id` is its
-/// `campaignId`, else the only one configured.
+/// `campaignId` (see [`campaign_id`]), else the only one configured.
 pub fn configured_campaign<'a>(
     campaigns: &'a [Campaign],
-    payload: Option<&Json<'_>>,
+    campaign_id: Option<&str>,
 ) -> Option<&'a Campaign> {
-    campaign_id(payload)
+    campaign_id
         .and_then(|id| campaigns.iter().find(|c| c.id == id))
         .or(match campaigns {
             [only] => Some(only),

@@ -1343,10 +1343,7 @@ impl App {
         };
         self.campaign = insp
             .as_ref()
-            .and_then(|i| {
-                let claims = i.payload.as_ref().map(crate::token::tree::Json::from_value);
-                configured_campaign(&self.campaigns, claims.as_ref())
-            })
+            .and_then(|i| configured_campaign(&self.campaigns, i.tally.campaign_id.as_deref()))
             .map(|c| c.id.clone());
         let display = self.time_display;
         self.shown = Shown {
