@@ -53,6 +53,23 @@ fn log(sb: &Sandbox) -> (std::path::PathBuf, usize) {
     (sb.write("access.log", lines.join("\n") + "\n"), n)
 }
 
+/// `inspect --json --batch PATH` at a fixed instant, on `threads` threads.
+fn json_batch(sb: &Sandbox, path: &std::path::Path, threads: &str) -> std::process::Output {
+    sb.cmd()
+        .args([
+            "inspect",
+            "--json",
+            "--secret",
+            SECRET,
+            "--threads",
+            threads,
+        ])
+        .args(["--at", "2026-01-01T00:00:00Z", "--batch"])
+        .arg(path)
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn json_lines_in_input_order_with_line_numbers() {
     let sb = Sandbox::new();
@@ -90,38 +107,8 @@ fn json_lines_in_input_order_with_line_numbers() {
     assert_eq!(rows[5]["layers"][0]["status"], "invalid", "other secret");
 
     // One thread gives the same answers.
-    let single = sb
-        .cmd()
-        .args([
-            "inspect",
-            "--json",
-            "--secret",
-            SECRET,
-            "--threads",
-            "1",
-            "--at",
-            "2026-01-01T00:00:00Z",
-            "--batch",
-        ])
-        .arg(&path)
-        .output()
-        .unwrap();
-    let double = sb
-        .cmd()
-        .args([
-            "inspect",
-            "--json",
-            "--secret",
-            SECRET,
-            "--threads",
-            "2",
-            "--at",
-            "2026-01-01T00:00:00Z",
-            "--batch",
-        ])
-        .arg(&path)
-        .output()
-        .unwrap();
+    let single = json_batch(&sb, &path, "1");
+    let double = json_batch(&sb, &path, "2");
     assert_eq!(single.stdout, double.stdout);
 }
 
@@ -188,20 +175,7 @@ fn many_chunks_same_answers_on_any_thread_count() {
     }
     let path = sb.write("chunks.log", &bytes);
     let run = |threads: &str| {
-        let out = sb
-            .cmd()
-            .args([
-                "inspect",
-                "--json",
-                "--secret",
-                SECRET,
-                "--threads",
-                threads,
-            ])
-            .args(["--at", "2026-01-01T00:00:00Z", "--batch"])
-            .arg(&path)
-            .output()
-            .unwrap();
+        let out = json_batch(&sb, &path, threads);
         assert_eq!(
             out.status.code(),
             Some(0),
