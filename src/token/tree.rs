@@ -275,8 +275,19 @@ pub struct Parsed<'a> {
 ///
 /// serde_json's recursion limit (128 levels) turns hostile nesting into an error.
 pub fn parse(bytes: &[u8]) -> Result<Parsed<'_>, serde_json::Error> {
+    // Valid JSON is valid UTF-8. Checking the whole text once (an ASCII fast path) spares
+    // serde_json checking every string on its own; text that is not UTF-8 goes through the
+    // byte reader, which fails at the same place with the same message.
+    match std::str::from_utf8(bytes) {
+        Ok(text) => parse_with(serde_json::Deserializer::from_str(text)),
+        Err(_) => parse_with(serde_json::Deserializer::from_slice(bytes)),
+    }
+}
+
+fn parse_with<'a, R: serde_json::de::Read<'a>>(
+    mut de: serde_json::Deserializer<R>,
+) -> Result<Parsed<'a>, serde_json::Error> {
     let state = State::default();
-    let mut de = serde_json::Deserializer::from_slice(bytes);
     let value = Seed { state: &state }.deserialize(&mut de)?;
     de.end()?;
     Ok(Parsed {
