@@ -64,7 +64,10 @@ pub fn inspect_text(
 struct Work {
     layers: Vec<Layer>,
     duplicates: Vec<String>,
+    /// The header of a JWS nested in a JWE (a plain JWS's is the outer header).
     jws_header: Option<Map<String, Value>>,
+    /// The outer token is a JWS whose payload and signature decoded.
+    outer_jws_opened: bool,
     payload_bytes: Option<Vec<u8>>,
     unavailable: Option<String>,
     jwe_plaintext: Option<PlaintextKind>,
@@ -82,6 +85,7 @@ pub fn inspect_token(
         layers: Vec::new(),
         duplicates: Vec::new(),
         jws_header: None,
+        outer_jws_opened: false,
         payload_bytes: None,
         unavailable: None,
         jwe_plaintext: None,
@@ -98,9 +102,13 @@ pub fn inspect_token(
     };
     work.duplicates
         .extend(header.duplicates.iter().map(|p| format!("/header{p}")));
-    let outer = header.map.clone();
-    let result = open(&compact, header.map, ring, opts, &mut work, 0);
-    let inspection = assemble(compact, stripped, outer, work, ring, opts);
+    let result = match compact.kind {
+        // A plain JWS's header stays the outer header: no copy for the claims-carrying one.
+        TokenKind::Jws => open_jws(&compact, &header.map, ring, opts, &mut work)
+            .map(|()| work.outer_jws_opened = true),
+        TokenKind::Jwe => open(&compact, header.map.clone(), ring, opts, &mut work, 0),
+    };
+    let inspection = assemble(compact, stripped, header.map, work, ring, opts);
     match result {
         Ok(()) => Ok(inspection),
         Err(error) => Err(InspectError::Malformed {
@@ -120,7 +128,11 @@ fn open(
     depth: usize,
 ) -> Result<(), TokenError> {
     match compact.kind {
-        TokenKind::Jws => open_jws(compact, header, ring, opts, work),
+        TokenKind::Jws => {
+            open_jws(compact, &header, ring, opts, work)?;
+            work.jws_header = Some(header);
+            Ok(())
+        }
         TokenKind::Jwe => {
             for (i, name) in ["encrypted key", "iv", "ciphertext", "tag"]
                 .into_iter()
@@ -176,14 +188,15 @@ fn open(
     }
 }
 
+/// Decode and verify a JWS; the caller keeps its header.
 fn open_jws(
     compact: &Compact,
-    header: Map<String, Value>,
+    header: &Map<String, Value>,
     ring: &KeyRing,
     opts: &Options,
     work: &mut Work,
 ) -> Result<(), TokenError> {
-    let b64_flag = jose::b64_flag(&header);
+    let b64_flag = jose::b64_flag(header);
     let b64 = b64_flag.clone().unwrap_or(true);
     let segment = &compact.segments[1];
     let detached = segment.is_empty() && opts.detached_payload.is_some();
@@ -213,7 +226,7 @@ fn open_jws(
         let end = compact.segments[0].len() + 1 + segment.len();
         compact.text.as_bytes()[..end].into()
     };
-    let mut layer = jose::verify_jws(&header, &signing_input, &signature, ring);
+    let mut layer = jose::verify_jws(header, &signing_input, &signature, ring);
     if !opts.summary_only {
         layer.content = std::str::from_utf8(&payload).ok().map(str::to_string);
     }
@@ -226,7 +239,6 @@ fn open_jws(
         }
     }
     work.layers.push(layer);
-    work.jws_header = Some(header);
     work.payload_bytes = Some(payload);
     Ok(())
 }
@@ -258,6 +270,7 @@ fn assemble(
         layers,
         mut duplicates,
         jws_header,
+        outer_jws_opened,
         payload_bytes,
         unavailable,
         jwe_plaintext,
@@ -313,9 +326,9 @@ fn assemble(
         header: &header,
         // A plain JWS's header is the outer header itself: handing the rules the same
         // reference spares them comparing the two maps.
-        jws_header: match compact.kind {
-            TokenKind::Jws if jws_header.is_some() => Some(&header),
-            _ => jws_header.as_ref(),
+        jws_header: match outer_jws_opened {
+            true => Some(&header),
+            false => jws_header.as_ref(),
         },
         layers: &layers,
         payload: claims.as_ref(),
