@@ -324,7 +324,8 @@ fn claims(ctx: &mut Ctx<'_, '_>) {
 fn evaluate_times(ctx: &mut Ctx<'_, '_>, t: Times) {
     let at = ctx.input.at;
     let skew = ctx.input.skew;
-    let at_s = rfc3339(at);
+    // Formatted only for a finding that quotes it.
+    let at_s = || rfc3339(at);
     if let Some(exp) = t.exp
         && exp <= at.saturating_sub(skew)
     {
@@ -334,7 +335,8 @@ fn evaluate_times(ctx: &mut Ctx<'_, '_>, t: Times) {
             format!(
                 "the token expired {} before the evaluation instant {at_s}: exp is {} (skew {skew} s); issue a new token with exp in the future",
                 span(at.saturating_sub(exp)),
-                instant(exp)
+                instant(exp),
+                at_s = at_s(),
             ),
         );
     }
@@ -347,7 +349,8 @@ fn evaluate_times(ctx: &mut Ctx<'_, '_>, t: Times) {
             format!(
                 "the token is not valid yet: nbf is {}, {} after the evaluation instant {at_s} (beyond the {skew} s skew); set nbf a few minutes before iat, from a synchronised clock",
                 instant(nbf),
-                span(nbf.saturating_sub(at))
+                span(nbf.saturating_sub(at)),
+                at_s = at_s(),
             ),
         );
     }
@@ -360,7 +363,8 @@ fn evaluate_times(ctx: &mut Ctx<'_, '_>, t: Times) {
             format!(
                 "the token was issued in the future: iat is {}, {} after the evaluation instant {at_s} (skew {skew} s); check the issuer's clock",
                 instant(iat),
-                span(iat.saturating_sub(at))
+                span(iat.saturating_sub(at)),
+                at_s = at_s(),
             ),
         );
     }

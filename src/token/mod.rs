@@ -104,7 +104,8 @@ pub struct Compact {
 impl Compact {
     /// Split on '.', requiring 3 (JWS) or 5 (JWE) segments.
     pub fn split(token: &str) -> Result<Compact, TokenError> {
-        let segments: Vec<String> = token.split('.').map(str::to_string).collect();
+        let mut segments = Vec::with_capacity(5);
+        segments.extend(token.split('.').map(str::to_string));
         let kind = match segments.len() {
             3 => TokenKind::Jws,
             5 => TokenKind::Jwe,
@@ -132,7 +133,26 @@ pub struct DecodedHeader {
 }
 
 /// Decode a header segment into a JSON object.
+///
+/// Tokens from one issuer share their header segment, so each thread keeps the last header
+/// it decoded: a batch of such tokens decodes it once and copies it for every other token.
 pub fn decode_header(segment: &str) -> Result<DecodedHeader, TokenError> {
+    thread_local! {
+        static LAST: std::cell::RefCell<Option<(String, DecodedHeader)>> =
+            const { std::cell::RefCell::new(None) };
+    }
+    if let Some(header) = LAST.with_borrow(|last| match last {
+        Some((seen, header)) if seen == segment => Some(header.clone()),
+        _ => None,
+    }) {
+        return Ok(header);
+    }
+    let header = decode_header_uncached(segment)?;
+    LAST.set(Some((segment.to_string(), header.clone())));
+    Ok(header)
+}
+
+fn decode_header_uncached(segment: &str) -> Result<DecodedHeader, TokenError> {
     let bytes = decode_segment("header", segment)?;
     let decoded = json::parse(&bytes).map_err(|e| TokenError::BadHeader {
         detail: format!("not JSON: {e}"),
