@@ -237,6 +237,23 @@ mod tests {
     }
 
     #[test]
+    fn the_kept_header_is_only_reused_for_the_same_segment() {
+        let a = URL_SAFE_NO_PAD.encode(r#"{"alg":"HS256","kid":"a"}"#);
+        let b = URL_SAFE_NO_PAD.encode(r#"{"alg":"RS256","alg":"ES256"}"#);
+        let first = decode_header(&a).unwrap();
+        assert_eq!(decode_header(&a).unwrap(), first);
+        let other = decode_header(&b).unwrap();
+        assert_eq!(other.map["alg"], "ES256");
+        assert_eq!(other.duplicates, ["/alg"]);
+        assert_eq!(decode_header(&a).unwrap(), first);
+        // A bad segment right after a good one is still refused, every time.
+        for _ in 0..2 {
+            assert!(decode_header("WzFd").is_err());
+        }
+        assert_eq!(decode_header(&b).unwrap(), other);
+    }
+
+    #[test]
     fn header_must_be_an_object() {
         let err = decode_header("WzFd").unwrap_err().to_string();
         assert_eq!(
