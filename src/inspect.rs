@@ -104,7 +104,7 @@ pub fn inspect_token(
         .extend(header.duplicates.iter().map(|p| format!("/header{p}")));
     let result = match compact.kind {
         // A plain JWS's header stays the outer header: no copy for the claims-carrying one.
-        TokenKind::Jws => open_jws(&compact, &header.map, ring, opts, &mut work)
+        TokenKind::Jws => open_jws(&compact, &header.map, true, ring, opts, &mut work)
             .map(|()| work.outer_jws_opened = true),
         TokenKind::Jwe => open(&compact, header.map.clone(), ring, opts, &mut work, 0),
     };
@@ -129,7 +129,7 @@ fn open(
 ) -> Result<(), TokenError> {
     match compact.kind {
         TokenKind::Jws => {
-            open_jws(compact, &header, ring, opts, work)?;
+            open_jws(compact, &header, false, ring, opts, work)?;
             work.jws_header = Some(header);
             Ok(())
         }
@@ -188,10 +188,12 @@ fn open(
     }
 }
 
-/// Decode and verify a JWS; the caller keeps its header.
+/// Decode and verify a JWS (`outer`: the token itself, not one nested in a JWE); the caller
+/// keeps its header.
 fn open_jws(
     compact: &Compact,
     header: &Map<String, Value>,
+    outer: bool,
     ring: &KeyRing,
     opts: &Options,
     work: &mut Work,
@@ -226,7 +228,10 @@ fn open_jws(
         let end = compact.segments[0].len() + 1 + segment.len();
         compact.text.as_bytes()[..end].into()
     };
-    let mut layer = jose::verify_jws(header, &signing_input, &signature, ring);
+    // The rules read an outer JWS's header from the inspection; a summary has no use for a
+    // copy in the layer.
+    let with_header = !(outer && opts.summary_only);
+    let mut layer = jose::verify_jws_with(header, &signing_input, &signature, ring, with_header);
     if !opts.summary_only {
         layer.content = std::str::from_utf8(&payload).ok().map(str::to_string);
     }

@@ -108,7 +108,8 @@ fn curve_name(c: Curve) -> &'static str {
     }
 }
 
-fn layer(kind: TokenKind, header: &Map<String, Value>) -> Layer {
+/// A layer before verification; `with_header` copies the protected header into it.
+fn layer(kind: TokenKind, header: &Map<String, Value>, with_header: bool) -> Layer {
     Layer {
         kind,
         alg: header_str(header, "alg").map(str::to_string),
@@ -119,7 +120,10 @@ fn layer(kind: TokenKind, header: &Map<String, Value>) -> Layer {
         key_facts: None,
         attempts: Vec::new(),
         detail: String::new(),
-        header: header.clone(),
+        header: match with_header {
+            true => header.clone(),
+            false => Map::new(),
+        },
         content: None,
     }
 }
@@ -183,7 +187,19 @@ pub fn verify_jws(
     signature: &[u8],
     ring: &KeyRing,
 ) -> Layer {
-    let mut out = layer(TokenKind::Jws, header);
+    verify_jws_with(header, signing_input, signature, ring, true)
+}
+
+/// [`verify_jws`], leaving the layer's `header` empty unless `with_header`: a batch summary
+/// reads an outer JWS's header from the inspection, not from a copy in its layer.
+pub fn verify_jws_with(
+    header: &Map<String, Value>,
+    signing_input: &[u8],
+    signature: &[u8],
+    ring: &KeyRing,
+    with_header: bool,
+) -> Layer {
+    let mut out = layer(TokenKind::Jws, header, with_header);
     let Some(alg) = header_str(header, "alg") else {
         out.status = LayerStatus::Invalid;
         out.detail = "the header has no 'alg' string (RFC 7515 4.1.1)".to_string();
@@ -444,7 +460,7 @@ pub fn decrypt_jwe(
     header: &Map<String, Value>,
     ring: &KeyRing,
 ) -> (Layer, Option<Vec<u8>>) {
-    let mut out = layer(TokenKind::Jwe, header);
+    let mut out = layer(TokenKind::Jwe, header, true);
     let Some(alg) = header_str(header, "alg") else {
         out.status = LayerStatus::Failed;
         out.detail = "the header has no 'alg' string (RFC 7516 4.1.1)".to_string();
