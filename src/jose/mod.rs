@@ -15,7 +15,7 @@ use serde_json::{Map, Value};
 use crate::keys::{Curve, Key, KeyRing, KeyType, Material, OkpCurve};
 use crate::report::{Attempt, AttemptResult, Layer, LayerStatus, TokenKind};
 use crate::rules::UNDERSTOOD_CRIT;
-use crate::token::header_str;
+use crate::token::{header_member, header_str};
 
 // Signing and JWE `dir` wrapping (tokenscope sign, scenarios, the TUI's edit mode).
 pub mod sign;
@@ -131,7 +131,7 @@ fn layer(kind: TokenKind, header: &Map<String, Value>, with_header: bool) -> Lay
 /// Check `crit` (RFC 7515 4.1.11, RFC 7516 4.1.13): every listed extension must be understood
 /// and present; an empty or malformed list is invalid.
 pub fn crit_problem(header: &Map<String, Value>) -> Option<String> {
-    let crit = header.get("crit")?;
+    let crit = header_member(header, "crit")?;
     let Some(list) = crit.as_array() else {
         return Some("'crit' must be an array of header member names".to_string());
     };
@@ -158,11 +158,10 @@ pub fn crit_problem(header: &Map<String, Value>) -> Option<String> {
 
 /// The RFC 7797 `b64` header: Ok(true) for a base64url payload (the default).
 pub fn b64_flag(header: &Map<String, Value>) -> Result<bool, String> {
-    match header.get("b64") {
+    match header_member(header, "b64") {
         None => Ok(true),
         Some(Value::Bool(b)) => {
-            let listed = header
-                .get("crit")
+            let listed = header_member(header, "crit")
                 .and_then(Value::as_array)
                 .is_some_and(|c| c.iter().any(|v| v == "b64"));
             if !b && !listed {

@@ -168,9 +168,8 @@ pub fn bare_token(line: &str) -> Option<&str> {
     // Without early exits or branches, so that the compiler vectorises it: batch mode runs
     // this over every line of a log. The dots are found with memchr.
     let only_token_bytes = bytes.iter().fold(true, |ok, &b| ok & is_token_byte(b));
-    let two_dots = trimmed
-        .find('.')
-        .is_some_and(|first| trimmed[first + 1..].contains('.'));
+    let two_dots = memchr::memchr(b'.', bytes)
+        .is_some_and(|first| memchr::memchr(b'.', &bytes[first + 1..]).is_some());
     (only_token_bytes && two_dots).then_some(trimmed)
 }
 
