@@ -33,6 +33,29 @@ struct Chunk {
     lines: Vec<(usize, std::ops::Range<usize>)>,
 }
 
+/// `BufRead::read_until(b'\n', out)`, finding the newline with the memchr crate's SIMD
+/// search: the bytes of one line, its newline included, appended to `out`; 0 at the end.
+fn read_line(input: &mut impl BufRead, out: &mut Vec<u8>) -> std::io::Result<usize> {
+    let mut read = 0;
+    loop {
+        let available = match input.fill_buf() {
+            Ok(available) => available,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        let (used, done) = match memchr::memchr(b'\n', available) {
+            Some(i) => (i + 1, true),
+            None => (available.len(), available.is_empty()),
+        };
+        out.extend_from_slice(&available[..used]);
+        input.consume(used);
+        read += used;
+        if done {
+            return Ok(read);
+        }
+    }
+}
+
 impl Chunk {
     /// Read up to `CHUNK_LINES` lines (or `CHUNK_BYTES`) after line `*seen`, into the buffers
     /// of `spare` when there is one (a chunk that is done with, so memory is reused).
@@ -46,7 +69,7 @@ impl Chunk {
         chunk.lines.clear();
         while chunk.lines.len() < CHUNK_LINES && chunk.bytes.len() < CHUNK_BYTES {
             let start = chunk.bytes.len();
-            if input.read_until(b'\n', &mut chunk.bytes)? == 0 {
+            if read_line(input, &mut chunk.bytes)? == 0 {
                 break;
             }
             *seen += 1;
@@ -427,6 +450,25 @@ mod tests {
     use super::*;
     use base64::Engine;
     use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+    #[test]
+    fn read_line_reads_as_read_until_does() {
+        let text: &[u8] =
+            b"first\r\n\n\na line longer than the reader's buffer\nno newline at the end";
+        for capacity in [1, 3, 7, 64] {
+            let mut ours = std::io::BufReader::with_capacity(capacity, text);
+            let mut std_ = std::io::BufReader::with_capacity(capacity, text);
+            loop {
+                let (mut a, mut b) = (b"kept".to_vec(), b"kept".to_vec());
+                let n = read_line(&mut ours, &mut a).unwrap();
+                assert_eq!(n, std_.read_until(b'\n', &mut b).unwrap());
+                assert_eq!(a, b, "buffer capacity {capacity}");
+                if n == 0 {
+                    break;
+                }
+            }
+        }
+    }
 
     /// More tokens than two chunks, with blank and tokenless lines between them.
     fn log() -> String {
