@@ -14,6 +14,8 @@
 //! outermost header are `/header/<name>`; members of an inner header (the JWS inside a JWE)
 //! are `/layers/<i>/header/<name>`, `i` being the layer's index in `Inspection.layers`.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -330,44 +332,55 @@ impl<'i, 'a> Ctx<'i, 'a> {
     }
 
     /// The header of the claims-carrying JWS and the pointer prefix of its members.
-    pub fn jws_header(&self) -> Option<(String, &'a Map<String, Value>)> {
+    pub fn jws_header(&self) -> Option<(Cow<'static, str>, &'a Map<String, Value>)> {
         jws_header(self.input)
     }
 
     /// The claims-carrying JWS's `alg`, when it is a string.
-    pub fn jws_alg(&self) -> Option<(String, &'a str)> {
+    pub fn jws_alg(&self) -> Option<(Cow<'static, str>, &'a str)> {
         let (prefix, h) = self.jws_header()?;
-        let alg = h.get("alg")?.as_str()?;
-        Some((text::child(&prefix, "alg"), alg))
+        let alg = crate::token::header_str(h, "alg")?;
+        let pointer = match prefix {
+            Cow::Borrowed(OUTER_HEADER) => Cow::Borrowed("/header/alg"),
+            prefix => Cow::Owned(text::child(&prefix, "alg")),
+        };
+        Some((pointer, alg))
     }
 }
+
+/// Pointer of the outer header in an inspection.
+const OUTER_HEADER: &str = "/header";
 
 /// The header of the JWS that carries the claims, with the pointer prefix of its members:
 /// `/header` when it is the outermost header, `/layers/<i>/header` for an inner one. A plain
 /// JWS whose `jws_header` the core left empty falls back to the outer header.
-pub(crate) fn jws_header<'a>(input: &RuleInput<'a>) -> Option<(String, &'a Map<String, Value>)> {
+pub(crate) fn jws_header<'a>(
+    input: &RuleInput<'a>,
+) -> Option<(Cow<'static, str>, &'a Map<String, Value>)> {
     let h = match input.jws_header {
         Some(h) => h,
         None if input.kind == TokenKind::Jws => input.header,
         None => return None,
     };
     if std::ptr::eq(h, input.header) || (input.kind == TokenKind::Jws && h == input.header) {
-        return Some((String::from("/header"), h));
+        return Some((Cow::Borrowed(OUTER_HEADER), h));
     }
     let index = input
         .layers
         .iter()
         .rposition(|l| l.kind == TokenKind::Jws && &l.header == h)
         .unwrap_or(input.layers.len().saturating_sub(1).max(1));
-    Some((format!("/layers/{index}/header"), h))
+    Some((Cow::Owned(format!("/layers/{index}/header")), h))
 }
 
 /// Every header of the token with its pointer prefix: the outer one, then each inner layer's
 /// (generic header rules apply to all of them).
-pub(crate) fn all_headers<'a>(input: &RuleInput<'a>) -> Vec<(String, &'a Map<String, Value>)> {
-    let mut out = vec![(String::from("/header"), input.header)];
+pub(crate) fn all_headers<'a>(
+    input: &RuleInput<'a>,
+) -> Vec<(Cow<'static, str>, &'a Map<String, Value>)> {
+    let mut out = vec![(Cow::Borrowed(OUTER_HEADER), input.header)];
     for (i, layer) in input.layers.iter().enumerate().skip(1) {
-        out.push((format!("/layers/{i}/header"), &layer.header));
+        out.push((Cow::Owned(format!("/layers/{i}/header")), &layer.header));
     }
     if let Some((prefix, h)) = jws_header(input)
         && !out.iter().any(|(p, _)| *p == prefix)
