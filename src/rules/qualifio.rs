@@ -751,20 +751,21 @@ fn optin(ctx: &mut Ctx<'_, '_>) {
         );
         return;
     };
-    let known = ctx.input.campaign.and_then(|c| c.optins.clone());
+    let known = ctx.input.campaign.and_then(|c| c.optins.as_ref());
     for (name, v) in optin {
-        let claim = child("/optin", name);
+        // Built only for a finding.
+        let claim = || child("/optin", name);
         if !optin_value_ok(v) {
             ctx.report(
                 &ids::QUALIFIO_OPTIN_VALUE,
-                claim.clone(),
+                claim(),
                 format!(
                     "optin.{name} is {}: send one of 0, 1, \"0\", \"1\", true, false, \"on\", \"off\"",
                     seen(v)
                 ),
             );
         }
-        if let Some(known) = &known
+        if let Some(known) = known
             && !known.iter().any(|k| k == name)
         {
             let hint = match did_you_mean(name, known.iter().map(String::as_str)) {
@@ -774,7 +775,7 @@ fn optin(ctx: &mut Ctx<'_, '_>) {
             };
             ctx.report(
                 &ids::QUALIFIO_OPTIN_UNKNOWN,
-                claim,
+                claim(),
                 format!("optin.{name} is not an optin variable of the campaign: {hint}"),
             );
         }
@@ -807,11 +808,12 @@ fn form(ctx: &mut Ctx<'_, '_>) {
         );
         return;
     };
-    let Some(fields) = ctx.input.campaign.and_then(|c| c.form.clone()) else {
+    let Some(fields) = ctx.input.campaign.and_then(|c| c.form.as_ref()) else {
         return;
     };
     for (name, v) in form {
-        let claim = child("/form", name);
+        // Built only for a finding.
+        let claim = || child("/form", name);
         let Some(allowed) = fields.get(name) else {
             let hint = match did_you_mean(name, fields.keys().map(String::as_str)) {
                 Some(real) => format!("did you mean '{real}'? names are case-sensitive"),
@@ -823,7 +825,7 @@ fn form(ctx: &mut Ctx<'_, '_>) {
             };
             ctx.report(
                 &ids::QUALIFIO_FORM_UNKNOWN,
-                claim,
+                claim(),
                 format!("form.{name} is not a form variable of the campaign, so it prefills nothing: {hint}"),
             );
             continue;
@@ -842,7 +844,7 @@ fn form(ctx: &mut Ctx<'_, '_>) {
         match suggestion {
             Some(real) => ctx.report(
                 &ids::QUALIFIO_FORM_CASE,
-                claim,
+                claim(),
                 format!(
                     "form.{name} is {}, which differs only by letter case from the allowed value {}: values are case-sensitive, did you mean {}?",
                     render(v),
@@ -852,7 +854,7 @@ fn form(ctx: &mut Ctx<'_, '_>) {
             ),
             None => ctx.report(
                 &ids::QUALIFIO_FORM_VALUE,
-                claim,
+                claim(),
                 format!(
                     "form.{name} is {}, not one of the campaign's values ({}): the field will not be prefilled; send the value behind the field, not its label",
                     seen(v),
