@@ -3,6 +3,7 @@
 
 use serde_json::{Map, Value};
 
+use crate::token::header_member;
 use crate::token::tree::Json;
 
 use super::text::{child, instant, quote, render, rfc3339, seen, span};
@@ -43,7 +44,7 @@ fn headers(ctx: &mut Ctx<'_, '_>) {
     for (prefix, header) in all_headers(ctx.input) {
         alg_none(ctx, &prefix, header);
         for name in KEY_REFERENCE_MEMBERS {
-            if let Some(v) = header.get(*name) {
+            if let Some(v) = header_member(header, name) {
                 // URLs are shown (they are where a key would be fetched from); embedded key
                 // and certificate material never is.
                 let what = match (*name, v) {
@@ -64,7 +65,7 @@ fn headers(ctx: &mut Ctx<'_, '_>) {
 }
 
 fn alg_none(ctx: &mut Ctx<'_, '_>, prefix: &str, header: &Map<String, Value>) {
-    if let Some(Value::String(alg)) = header.get("alg")
+    if let Some(Value::String(alg)) = header_member(header, "alg")
         && alg.eq_ignore_ascii_case("none")
     {
         ctx.report(
@@ -81,7 +82,7 @@ fn alg_none(ctx: &mut Ctx<'_, '_>, prefix: &str, header: &Map<String, Value>) {
 /// RFC 7515 4.1.11: `crit` must be a non-empty array of names, each present in the header
 /// and understood by the recipient.
 fn crit(ctx: &mut Ctx<'_, '_>, prefix: &str, header: &Map<String, Value>) {
-    let Some(crit) = header.get("crit") else {
+    let Some(crit) = header_member(header, "crit") else {
         return;
     };
     let claim = child(prefix, "crit");

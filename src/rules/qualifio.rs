@@ -4,6 +4,7 @@
 
 use serde_json::Value;
 
+use crate::token::header_member;
 use crate::token::tree::{Json, Object};
 
 use super::tables::{self, PathStep};
@@ -97,7 +98,7 @@ fn header(ctx: &mut Ctx<'_, '_>) {
             .campaign
             .is_some_and(|c| c.signature == Some(super::SignatureMethod::Jwks));
     if jwks && let Some((prefix, h)) = ctx.jws_header() {
-        let kid_ok = matches!(h.get("kid"), Some(Value::String(s)) if !s.is_empty());
+        let kid_ok = matches!(header_member(h, "kid"), Some(Value::String(s)) if !s.is_empty());
         if !kid_ok {
             let seen_kid = h
                 .get("kid")
@@ -134,7 +135,7 @@ fn encryption(ctx: &mut Ctx<'_, '_>) {
         return;
     }
     let h = input.header;
-    match h.get("alg") {
+    match header_member(h, "alg") {
         Some(Value::String(a)) if a == "dir" => {}
         other => ctx.report(
             &ids::QUALIFIO_JWE_ALG,
@@ -145,7 +146,7 @@ fn encryption(ctx: &mut Ctx<'_, '_>) {
             ),
         ),
     }
-    match h.get("enc") {
+    match header_member(h, "enc") {
         Some(Value::String(e)) if JWE_ENCS.contains(&e.as_str()) => {}
         other => ctx.report(
             &ids::QUALIFIO_JWE_ENC,
@@ -170,7 +171,7 @@ fn encryption(ctx: &mut Ctx<'_, '_>) {
         ),
         Some(PlaintextKind::NestedJws) => {
             // RFC 7519 5.2: cty "JWT" tells the recipient the plaintext is itself a JWT.
-            let cty_ok = matches!(h.get("cty"), Some(Value::String(c)) if c.eq_ignore_ascii_case("JWT"));
+            let cty_ok = matches!(header_member(h, "cty"), Some(Value::String(c)) if c.eq_ignore_ascii_case("JWT"));
             if !cty_ok {
                 let now = h
                     .get("cty")

@@ -2,6 +2,7 @@
 
 use serde_json::Value;
 
+use crate::token::header_member;
 use crate::token::tree::Json;
 
 use super::text::{child, quote, seen};
@@ -19,7 +20,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_, '_>) {
     }
     if let Some((prefix, h)) = ctx.jws_header() {
         // 004 "JWT Token and Payload": "alg: This must be set to RS256."
-        match h.get("alg") {
+        match header_member(h, "alg") {
             Some(Value::String(a)) if a == "RS256" || a.eq_ignore_ascii_case("none") => {}
             other => ctx.report(
                 &ids::XTREMEPUSH_ALG,
@@ -30,7 +31,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_, '_>) {
                 ),
             ),
         }
-        match h.get("typ") {
+        match header_member(h, "typ") {
             Some(Value::String(t)) if t == "JWT" => {}
             other => ctx.report(
                 &ids::XTREMEPUSH_TYP,
@@ -44,7 +45,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_, '_>) {
         // 004 "Security Best Practices": with several public keys uploaded, kid picks the
         // right one during key rotation.
         let n = input.keyring.xtremepush_keys;
-        if n > 1 && !matches!(h.get("kid"), Some(Value::String(k)) if !k.is_empty()) {
+        if n > 1 && !matches!(header_member(h, "kid"), Some(Value::String(k)) if !k.is_empty()) {
             ctx.report(
                 &ids::XTREMEPUSH_KID_MISSING,
                 child(&prefix, "kid"),
