@@ -240,43 +240,39 @@ pub fn run<A: Default + Send>(
 }
 
 #[derive(Debug, Clone)]
-pub struct Stats {
+pub struct Stats<'a> {
     pub line: usize,
     /// None when the token was malformed.
     pub overall: Option<Overall>,
-    pub findings: Vec<(String, &'static str)>,
-    pub campaign: String,
+    pub findings: Vec<(&'a str, &'static str)>,
+    pub campaign: &'a str,
     pub participation: &'static str,
     pub win: &'static str,
     /// `gift.cw` is `true` (001 "Manage prizes").
     pub winning: bool,
 }
 
-impl Stats {
-    pub fn of(item: &Item) -> Stats {
+impl Stats<'_> {
+    pub fn of(item: &Item) -> Stats<'_> {
         let Ok(insp) = &item.result else {
             return Stats {
                 line: item.line,
                 overall: None,
                 findings: Vec::new(),
-                campaign: String::new(),
+                campaign: "",
                 participation: "",
                 win: "",
                 winning: false,
             };
         };
-        let campaign = insp
-            .tally
-            .campaign_id
-            .clone()
-            .unwrap_or_else(|| "-".to_string());
+        let campaign = insp.tally.campaign_id.as_deref().unwrap_or("-");
         Stats {
             line: item.line,
             overall: Some(insp.overall()),
             findings: insp
                 .findings
                 .iter()
-                .map(|f| (f.id.clone(), f.severity.as_str()))
+                .map(|f| (f.id.as_str(), f.severity.as_str()))
                 .collect(),
             campaign,
             participation: insp.verdict.participation.outcome.as_str(),
@@ -328,12 +324,12 @@ impl Summary {
             Overall::Rejected => self.rejected += 1,
             Overall::NotVerified => self.not_verified += 1,
         }
-        for (id, severity) in &stats.findings {
+        for &(id, severity) in &stats.findings {
             match self.findings.get_mut(id) {
                 Some(entry) => entry.count += 1,
                 None => {
                     self.findings.insert(
-                        id.clone(),
+                        id.to_string(),
                         FindingCount {
                             severity: severity.to_string(),
                             count: 1,
@@ -343,11 +339,11 @@ impl Summary {
                 }
             }
         }
-        if !self.campaigns.contains_key(&stats.campaign) {
+        if !self.campaigns.contains_key(stats.campaign) {
             self.campaigns
-                .insert(stats.campaign.clone(), CampaignCounts::default());
+                .insert(stats.campaign.to_string(), CampaignCounts::default());
         }
-        let Some(c) = self.campaigns.get_mut(&stats.campaign) else {
+        let Some(c) = self.campaigns.get_mut(stats.campaign) else {
             return;
         };
         c.tokens += 1;
@@ -596,6 +592,8 @@ mod tests {
 
     #[test]
     fn merged_parts_summarise_like_the_whole() {
+        let ids = ["id.0", "id.1", "id.2"];
+        let campaigns = ["c0", "c1", "c2", "c3", "c4"];
         let stats: Vec<Stats> = (0..50)
             .map(|i| Stats {
                 line: i + 1,
@@ -605,8 +603,8 @@ mod tests {
                     2 => Some(Overall::Rejected),
                     _ => Some(Overall::NotVerified),
                 },
-                findings: (0..i % 3).map(|k| (format!("id.{k}"), "warning")).collect(),
-                campaign: format!("c{}", i % 5),
+                findings: ids[..i % 3].iter().map(|&id| (id, "warning")).collect(),
+                campaign: campaigns[i % 5],
                 participation: ["standard", "limited"][i % 2],
                 win: ["standard", "given_prize", "cannot_win"][i % 3],
                 winning: i % 6 == 0,

@@ -32,7 +32,8 @@ pub struct Options {
     /// Payload for a JWS with an empty payload segment (RFC 7515 appendix F, RFC 7797).
     pub detached_payload: Option<Vec<u8>>,
     /// For batch summaries, which read only the outcome, the findings and the tally: leave
-    /// out what only a report shows (`payload` stays None and the layers carry no content).
+    /// out what only a report shows (`payload` stays None, the layers carry no content and
+    /// the outer JWS's none of its header, `evaluated_at_rfc3339` stays empty).
     pub summary_only: bool,
 }
 
@@ -371,7 +372,10 @@ fn assemble(
         verdict: outcome.verdict,
         accepted,
         evaluated_at: opts.at,
-        evaluated_at_rfc3339: crate::time::rfc3339(opts.at),
+        evaluated_at_rfc3339: match opts.summary_only {
+            true => String::new(),
+            false => crate::time::rfc3339(opts.at),
+        },
         skew: opts.skew,
         tally,
     }
