@@ -33,7 +33,8 @@ pub struct Options {
     pub detached_payload: Option<Vec<u8>>,
     /// For batch summaries, which read only the outcome, the findings and the tally: leave
     /// out what only a report shows (`payload` stays None, the layers carry no content and
-    /// the outer JWS's none of its header, `evaluated_at_rfc3339` stays empty).
+    /// the outer JWS's none of its header; `token`, `segments` and `evaluated_at_rfc3339`
+    /// stay empty).
     pub summary_only: bool,
 }
 
@@ -141,7 +142,7 @@ fn open(
             {
                 token::decode_segment(name, &compact.segments[i + 1])?;
             }
-            let (mut layer, plaintext) = jose::decrypt_jwe(&compact.text, &header, ring);
+            let (mut layer, plaintext) = jose::decrypt_jwe(compact.text, &header, ring);
             layer.content = plaintext
                 .as_deref()
                 .and_then(|p| std::str::from_utf8(p).ok())
@@ -160,31 +161,31 @@ fn open(
                 });
                 return Ok(());
             };
-            match nested_token(&plaintext) {
-                Some((inner, inner_header)) if depth < MAX_DEPTH => {
-                    if work.jwe_plaintext.is_none() {
-                        work.jwe_plaintext = Some(PlaintextKind::NestedJws);
-                    }
-                    work.duplicates.extend(
-                        inner_header
-                            .duplicates
-                            .iter()
-                            .map(|p| format!("/header{p}")),
-                    );
-                    open(&inner, inner_header.map, ring, opts, work, depth + 1)
+            let nested = match depth < MAX_DEPTH {
+                true => nested_token(&plaintext),
+                false => None,
+            };
+            if let Some((inner, inner_header)) = nested {
+                if work.jwe_plaintext.is_none() {
+                    work.jwe_plaintext = Some(PlaintextKind::NestedJws);
                 }
-                _ => {
-                    if work.jwe_plaintext.is_none() {
-                        work.jwe_plaintext = Some(if json::parse(&plaintext).is_ok() {
-                            PlaintextKind::Json
-                        } else {
-                            PlaintextKind::Other
-                        });
-                    }
-                    work.payload_bytes = Some(plaintext);
-                    Ok(())
-                }
+                work.duplicates.extend(
+                    inner_header
+                        .duplicates
+                        .iter()
+                        .map(|p| format!("/header{p}")),
+                );
+                return open(&inner, inner_header.map, ring, opts, work, depth + 1);
             }
+            if work.jwe_plaintext.is_none() {
+                work.jwe_plaintext = Some(if json::parse(&plaintext).is_ok() {
+                    PlaintextKind::Json
+                } else {
+                    PlaintextKind::Other
+                });
+            }
+            work.payload_bytes = Some(plaintext);
+            Ok(())
         }
     }
 }
@@ -250,7 +251,7 @@ fn open_jws(
 }
 
 /// A compact JWS or JWE inside a JWE plaintext (RFC 7519 section 5.2 nested JWT).
-fn nested_token(plaintext: &[u8]) -> Option<(Compact, token::DecodedHeader)> {
+fn nested_token(plaintext: &[u8]) -> Option<(Compact<'_>, token::DecodedHeader)> {
     let text = std::str::from_utf8(plaintext).ok()?.trim();
     if !text
         .chars()
@@ -359,8 +360,15 @@ fn assemble(
     Inspection {
         kind: compact.kind,
         stripped,
-        token: compact.text,
-        segments: compact.segments,
+        // A summary never shows the token.
+        token: match opts.summary_only {
+            true => String::new(),
+            false => compact.text.to_string(),
+        },
+        segments: match opts.summary_only {
+            true => Vec::new(),
+            false => compact.segments.iter().map(|s| s.to_string()).collect(),
+        },
         header,
         payload: match opts.summary_only {
             true => None,

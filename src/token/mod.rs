@@ -93,24 +93,24 @@ pub fn decode_segment(segment: &'static str, text: &str) -> Result<Vec<u8>, Toke
     })
 }
 
-/// A compact serialization split into its segments.
+/// A compact serialization split into its segments, borrowed from the text.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Compact {
+pub struct Compact<'a> {
     pub kind: TokenKind,
-    pub text: String,
-    pub segments: Vec<String>,
+    pub text: &'a str,
+    pub segments: Vec<&'a str>,
 }
 
-impl Compact {
+impl<'a> Compact<'a> {
     /// Split on '.', requiring 3 (JWS) or 5 (JWE) segments.
-    pub fn split(token: &str) -> Result<Compact, TokenError> {
+    pub fn split(token: &'a str) -> Result<Compact<'a>, TokenError> {
         let mut segments = Vec::with_capacity(5);
         let mut start = 0;
         for dot in memchr::memchr_iter(b'.', token.as_bytes()) {
-            segments.push(token[start..dot].to_string());
+            segments.push(&token[start..dot]);
             start = dot + 1;
         }
-        segments.push(token[start..].to_string());
+        segments.push(&token[start..]);
         let kind = match segments.len() {
             3 => TokenKind::Jws,
             5 => TokenKind::Jwe,
@@ -118,14 +118,14 @@ impl Compact {
         };
         Ok(Compact {
             kind,
-            text: token.to_string(),
+            text: token,
             segments,
         })
     }
 
     /// The JWS signing input or JWE AAD prefix: the header segment as it appears.
-    pub fn header_b64(&self) -> &str {
-        &self.segments[0]
+    pub fn header_b64(&self) -> &'a str {
+        self.segments[0]
     }
 }
 
