@@ -140,7 +140,7 @@ fn open(
                 .into_iter()
                 .enumerate()
             {
-                token::decode_segment(name, &compact.segments[i + 1])?;
+                token::decode_segment(name, compact.segments[i + 1])?;
             }
             let (mut layer, plaintext) = jose::decrypt_jwe(compact.text, &header, ring);
             layer.content = plaintext
@@ -215,7 +215,7 @@ fn open_jws(
         // RFC 7797: the payload travels as-is.
         _ => segment.as_bytes().to_vec(),
     };
-    let signature = token::decode_segment("signature", &compact.segments[2])?;
+    let signature = token::decode_segment("signature", compact.segments[2])?;
     let signing_input: std::borrow::Cow<'_, [u8]> = if detached {
         let mut input = compact.header_b64().as_bytes().to_vec();
         input.push(b'.');
