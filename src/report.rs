@@ -143,9 +143,9 @@ pub struct KeyFacts {
     /// Key name (or file) as the user knows it.
     pub name: String,
     /// `hmac`, `rsa`, `ec`, `okp`, `oct` ... see keys::KeyType::as_str.
-    pub key_type: String,
+    pub key_type: &'static str,
     /// Public or private half, or a shared secret.
-    pub visibility: String,
+    pub visibility: &'static str,
     /// Profile tag of the stored key, if any.
     pub profile: Option<crate::Profile>,
     /// The key came from a JWKS (file or endpoint).

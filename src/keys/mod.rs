@@ -163,13 +163,12 @@ impl Key {
     pub fn facts(&self) -> KeyFacts {
         KeyFacts {
             name: self.name.clone(),
-            key_type: self.key_type.as_str().to_string(),
+            key_type: self.key_type.as_str(),
             visibility: match self.material {
                 Material::Secret(_) => "secret",
                 Material::Public { .. } => "public",
                 Material::Private { .. } => "private",
-            }
-            .to_string(),
+            },
             profile: self.profile,
             from_jwks: self.from_jwks,
             pkcs1: self.pkcs1,

@@ -197,7 +197,7 @@ fn short_secret(ctx: &mut Ctx<'_, '_>, prefix: &str, alg: &str, facts: &KeyFacts
     let Some(min) = hmac_min_len(alg) else {
         return;
     };
-    let secret_key = matches!(facts.key_type.as_str(), "secret" | "hmac" | "oct");
+    let secret_key = matches!(facts.key_type, "secret" | "hmac" | "oct");
     if let (true, Some(len)) = (secret_key, facts.secret_len)
         && len < min
     {

@@ -219,8 +219,8 @@ pub fn qualifio(payload: Value) -> RulesOutcome {
 pub fn secret_key(name: &str, len: usize) -> KeyFacts {
     KeyFacts {
         name: name.to_owned(),
-        key_type: String::from("secret"),
-        visibility: String::from("secret"),
+        key_type: "secret",
+        visibility: "secret",
         profile: None,
         from_jwks: false,
         pkcs1: false,
@@ -232,8 +232,8 @@ pub fn secret_key(name: &str, len: usize) -> KeyFacts {
 pub fn rsa_public(name: &str) -> KeyFacts {
     KeyFacts {
         name: name.to_owned(),
-        key_type: String::from("rsa"),
-        visibility: String::from("public"),
+        key_type: "rsa",
+        visibility: "public",
         profile: None,
         from_jwks: false,
         pkcs1: false,
