@@ -105,6 +105,21 @@ fn json_lines_in_input_order_with_line_numbers() {
     assert_eq!(rows[0]["accepted"], true);
     assert_eq!(rows[2]["accepted"], false, "expired");
     assert_eq!(rows[5]["layers"][0]["status"], "invalid", "other secret");
+    // Each line is a full report: what a summary leaves out is there.
+    let first = &rows[0];
+    let token = first["token"].as_str().unwrap();
+    assert_eq!(token.split('.').count(), 3);
+    assert_eq!(first["segments"].as_array().unwrap().len(), 3);
+    assert_eq!(first["segments"][0], token.split('.').next().unwrap());
+    assert_eq!(first["layers"][0]["header"]["alg"], "HS256");
+    assert!(
+        first["layers"][0]["content"]
+            .as_str()
+            .unwrap()
+            .contains("123456")
+    );
+    assert_eq!(first["payload"]["gift"]["label"], "Prize");
+    assert!(!first["evaluated_at_rfc3339"].as_str().unwrap().is_empty());
 
     // One thread gives the same answers.
     let single = json_batch(&sb, &path, "1");
