@@ -68,8 +68,6 @@ struct Work {
     duplicates: Vec<String>,
     /// The header of a JWS nested in a JWE (a plain JWS's is the outer header).
     jws_header: Option<Map<String, Value>>,
-    /// The outer token is a JWS whose payload and signature decoded.
-    outer_jws_opened: bool,
     payload_bytes: Option<Vec<u8>>,
     unavailable: Option<String>,
     jwe_plaintext: Option<PlaintextKind>,
@@ -87,7 +85,6 @@ pub fn inspect_token(
         layers: Vec::new(),
         duplicates: Vec::new(),
         jws_header: None,
-        outer_jws_opened: false,
         payload_bytes: None,
         unavailable: None,
         jwe_plaintext: None,
@@ -95,7 +92,7 @@ pub fn inspect_token(
     let header = match token::decode_header(compact.header_b64()) {
         Ok(h) => h,
         Err(error) => {
-            let partial = assemble(compact, stripped, Map::new(), work, ring, opts);
+            let partial = assemble(compact, stripped, Map::new(), work, false, ring, opts);
             return Err(InspectError::Malformed {
                 error,
                 partial: Box::new(partial),
@@ -106,11 +103,19 @@ pub fn inspect_token(
         .extend(header.duplicates.iter().map(|p| format!("/header{p}")));
     let result = match compact.kind {
         // A plain JWS's header stays the outer header: no copy for the claims-carrying one.
-        TokenKind::Jws => open_jws(&compact, &header.map, true, ring, opts, &mut work)
-            .map(|()| work.outer_jws_opened = true),
+        TokenKind::Jws => open_jws(&compact, &header.map, true, ring, opts, &mut work),
         TokenKind::Jwe => open(&compact, header.map.clone(), ring, opts, &mut work, 0),
     };
-    let inspection = assemble(compact, stripped, header.map, work, ring, opts);
+    let outer_jws_opened = compact.kind == TokenKind::Jws && result.is_ok();
+    let inspection = assemble(
+        compact,
+        stripped,
+        header.map,
+        work,
+        outer_jws_opened,
+        ring,
+        opts,
+    );
     match result {
         Ok(()) => Ok(inspection),
         Err(error) => Err(InspectError::Malformed {
@@ -270,6 +275,9 @@ fn assemble(
     stripped: Vec<String>,
     header: Map<String, Value>,
     work: Work,
+    // The outer token is a JWS whose payload and signature decoded: its header carries the
+    // claims.
+    outer_jws_opened: bool,
     ring: &KeyRing,
     opts: &Options,
 ) -> Inspection {
@@ -277,7 +285,6 @@ fn assemble(
         layers,
         mut duplicates,
         jws_header,
-        outer_jws_opened,
         payload_bytes,
         unavailable,
         jwe_plaintext,
