@@ -1,5 +1,7 @@
 //! The core on small Qualifio-like tokens: decoding, verification per alg, the rules, and
-//! batch mode on one thread. Built by CI (`cargo clippy --all-targets`), run by hand:
+//! batch mode on one thread; and the floor under an HS256 inspection ("budget": the HMAC, a
+//! SHA-256 of the signing input, and serde_json reading the claims without building anything),
+//! to compare the whole inspection with. Built by CI (`cargo clippy --all-targets`), run by hand:
 //! `cargo bench --bench core`. `scripts/bench` gives the ratios against `openssl speed`.
 
 use std::hint::black_box;
@@ -73,6 +75,9 @@ fn bench(c: &mut Criterion) {
                 b.iter(|| inspect_token(black_box(&t), Vec::new(), &empty, &opts))
             });
         }
+        if alg == "HS256" {
+            budget(c, &ring.keys[0], &t);
+        }
         c.bench_function(&format!("inspect {alg} with its key"), |b| {
             b.iter(|| inspect_token(black_box(&t), Vec::new(), &ring, &opts))
         });
@@ -104,6 +109,45 @@ fn bench(c: &mut Criterion) {
             group.finish();
         }
     }
+}
+
+/// What any HS256 inspection of `token` pays before its own work: the HMAC of the signing
+/// input with a keyed state (the reference `openssl speed -hmac` measures), the SHA-256 an
+/// asymmetric alg adds, decoding the payload, and serde_json reading the claims: validating
+/// only (`IgnoredAny`, its fastest), and into the claims tree the rules read.
+fn budget(c: &mut Criterion, key: &Key, token: &str) {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+
+    let (signing_input, signature) = token.rsplit_once('.').unwrap_or_default();
+    let payload = signing_input.split_once('.').unwrap_or_default().1;
+    let url = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let tag = url.decode(signature).unwrap_or_default();
+    let claims = url.decode(payload).unwrap_or_default();
+    let Some(keyed) = key.hmac_state("HS256") else {
+        panic!("the HS256 bench key has no HMAC state");
+    };
+
+    let mut group = c.benchmark_group("budget HS256");
+    group.bench_function("HMAC verify (keyed state)", |b| {
+        b.iter(|| keyed.verify(black_box(signing_input.as_bytes()), &tag))
+    });
+    group.bench_function("SHA-256 of the signing input", |b| {
+        b.iter(|| sha2::Sha256::digest(black_box(signing_input.as_bytes())))
+    });
+    group.bench_function("payload base64url", |b| {
+        b.iter(|| url.decode(black_box(payload)))
+    });
+    group.bench_function("serde_json validate claims (IgnoredAny)", |b| {
+        b.iter(|| serde_json::from_slice::<serde::de::IgnoredAny>(black_box(&claims)))
+    });
+    group.bench_function("serde_json claims to Value", |b| {
+        b.iter(|| serde_json::from_slice::<serde_json::Value>(black_box(&claims)))
+    });
+    group.bench_function("claims tree (tree::parse)", |b| {
+        b.iter(|| tokenscope::token::tree::parse(black_box(&claims)).map(|p| p.value))
+    });
+    group.finish();
 }
 
 criterion_group!(benches, bench);
