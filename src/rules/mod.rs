@@ -161,7 +161,7 @@ pub struct Win {
 pub struct Verdict {
     pub profile: Profile,
     /// Why this profile applies (`--profile`, a payload member, the verifying key's tag...).
-    pub profile_reason: String,
+    pub profile_reason: Cow<'static, str>,
     pub participation: Participation,
     pub win: Win,
     /// The rows of RULES.md's tables (and type rules) that decided the profile and each
@@ -184,7 +184,7 @@ impl Verdict {
                 label: None,
                 label_ignored: false,
             },
-            profile_reason: String::new(),
+            profile_reason: Cow::Borrowed(""),
             path: Vec::new(),
         }
     }
@@ -203,11 +203,11 @@ pub fn evaluate(input: &RuleInput<'_>) -> RulesOutcome {
     let choice = select_profile(input);
     let profile = choice.profile;
     let mut verdict = Verdict::standard(profile);
-    verdict.profile_reason = choice.reason.clone();
+    verdict.profile_reason = choice.reason;
     verdict.path.push(PathStep::new(
         tables::TABLE_PROFILE,
         choice.row,
-        format!("{}: {}", profile, choice.reason),
+        choice.step,
     ));
     let mut ctx = Ctx::new(input, profile);
     generic::check(&mut ctx);
@@ -231,11 +231,55 @@ pub struct ProfileSelection {
     pub profile: Profile,
     /// Row of `PROFILE_ROWS` that chose it.
     pub row: usize,
-    pub reason: String,
+    pub reason: Cow<'static, str>,
+    /// The verdict path's step: `profile: reason`.
+    pub step: Cow<'static, str>,
 }
 
 /// Members whose presence in the payload means a Qualifio secure token (RULES.md section 1).
 pub const QUALIFIO_MARKERS: &[&str] = &["campaignId", "limit", "gift"];
+
+/// A choice whose reason is fixed text, as (profile, reason, path step): spelled out whole so
+/// that the common choices (every token of a Qualifio batch) format no text.
+macro_rules! fixed_choice {
+    ($profile:ident, $name:literal, $reason:expr) => {
+        (Profile::$profile, $reason, concat!($name, ": ", $reason))
+    };
+}
+macro_rules! marker_choice {
+    ($marker:literal) => {
+        (
+            $marker,
+            fixed_choice!(
+                Qualifio,
+                "qualifio",
+                concat!("the payload has '", $marker, "'")
+            ),
+        )
+    };
+}
+
+/// [`QUALIFIO_MARKERS`], each with its choice.
+const MARKER_CHOICES: [(&str, (Profile, &str, &str)); 3] = [
+    marker_choice!("campaignId"),
+    marker_choice!("limit"),
+    marker_choice!("gift"),
+];
+
+/// `--profile`, for each profile.
+const CHOSEN_WITH_FLAG: [(Profile, &str, &str); 4] = [
+    fixed_choice!(Generic, "generic", "chosen with --profile"),
+    fixed_choice!(Qualifio, "qualifio", "chosen with --profile"),
+    fixed_choice!(Adictiz, "adictiz", "chosen with --profile"),
+    fixed_choice!(Xtremepush, "xtremepush", "chosen with --profile"),
+];
+
+/// Nothing chose a platform.
+const NOTHING_CHOSEN: (Profile, &str, &str) = fixed_choice!(
+    Generic,
+    "generic",
+    "no platform claim and no tagged verifying key"
+);
 
 /// RULES.md section 1: an explicit `--profile` wins; in auto mode the campaign file's profile
 /// (an explicit statement by the user about this campaign), then the payload (Qualifio
@@ -243,13 +287,24 @@ pub const QUALIFIO_MARKERS: &[&str] = &["campaignId", "limit", "gift"];
 /// the Adictiz rules must then report), then the verifying key's profile tag (the only way
 /// to reach xtremepush besides `--profile`), else generic.
 pub fn select_profile(input: &RuleInput<'_>) -> ProfileSelection {
+    let fixed = |(profile, reason, step): (Profile, &'static str, &'static str)| ProfileSelection {
+        profile,
+        row: tables::profile_row(profile),
+        reason: Cow::Borrowed(reason),
+        step: Cow::Borrowed(step),
+    };
     let pick = |profile: Profile, reason: String| ProfileSelection {
         profile,
         row: tables::profile_row(profile),
-        reason,
+        step: Cow::Owned(format!("{profile}: {reason}")),
+        reason: Cow::Owned(reason),
     };
     if let ProfileChoice::Fixed(p) = input.requested {
-        return pick(p, String::from("chosen with --profile"));
+        return CHOSEN_WITH_FLAG
+            .into_iter()
+            .find(|c| c.0 == p)
+            .map(fixed)
+            .unwrap_or_else(|| pick(p, String::from("chosen with --profile")));
     }
     if let Some(c) = input.campaign
         && let Some(p) = c.profile
@@ -263,8 +318,8 @@ pub fn select_profile(input: &RuleInput<'_>) -> ProfileSelection {
         );
     }
     if let Some(Json::Object(claims)) = input.payload {
-        if let Some(m) = QUALIFIO_MARKERS.iter().find(|m| claims.contains_key(m)) {
-            return pick(Profile::Qualifio, format!("the payload has '{m}'"));
+        if let Some((_, choice)) = MARKER_CHOICES.iter().find(|(m, _)| claims.contains_key(m)) {
+            return fixed(*choice);
         }
         if let Some(m) = claims
             .keys()
@@ -278,10 +333,7 @@ pub fn select_profile(input: &RuleInput<'_>) -> ProfileSelection {
     {
         return pick(p, format!("profile tag of the verifying key '{}'", k.name));
     }
-    pick(
-        Profile::Generic,
-        String::from("no platform claim and no tagged verifying key"),
-    )
+    fixed(NOTHING_CHOSEN)
 }
 
 /// What every rule module works with: the input, the profile applied, the findings so far.

@@ -17,6 +17,44 @@ fn explicit_profile_wins() {
     assert_eq!(out.verdict.path[0].row, 2);
 }
 
+/// The choices spelled out whole read as the formatted ones would: `profile: reason`, one per
+/// marker in `QUALIFIO_MARKERS`' order, one `--profile` choice per profile.
+#[test]
+fn fixed_choices_read_as_formatted_ones() {
+    let all = MARKER_CHOICES
+        .iter()
+        .map(|(_, c)| *c)
+        .chain(CHOSEN_WITH_FLAG)
+        .chain([NOTHING_CHOSEN]);
+    for (profile, reason, step) in all {
+        assert_eq!(step, format!("{profile}: {reason}"));
+    }
+    let markers: Vec<&str> = MARKER_CHOICES.iter().map(|(m, _)| *m).collect();
+    assert_eq!(markers, QUALIFIO_MARKERS);
+    for (m, (profile, reason, _)) in MARKER_CHOICES {
+        assert_eq!(
+            (profile, reason),
+            (Profile::Qualifio, &*format!("the payload has '{m}'"))
+        );
+    }
+    let flagged: Vec<Profile> = CHOSEN_WITH_FLAG.iter().map(|c| c.0).collect();
+    assert_eq!(flagged, Profile::ALL);
+    for profile in Profile::ALL {
+        let out = Fixture::jws(hs256(), json!({"sub": "u"}))
+            .profile(profile)
+            .eval();
+        assert_eq!(
+            out.verdict.path[0].text,
+            format!("{profile}: chosen with --profile")
+        );
+    }
+    let out = Fixture::jws(hs256(), json!({"sub": "u"})).eval();
+    assert_eq!(
+        out.verdict.path[0].text,
+        "generic: no platform claim and no tagged verifying key"
+    );
+}
+
 #[test]
 fn auto_detects_qualifio_from_each_marker() {
     for m in ["campaignId", "limit", "gift"] {
