@@ -292,36 +292,54 @@ fn parse_with<'a, R: serde_json::de::Read<'a>>(
     de.end()?;
     Ok(Parsed {
         value,
-        duplicates: state.dups.into_inner(),
+        duplicates: state.pointers(),
     })
 }
 
-/// One step of the path from the root to the value being read (formatted into a pointer
-/// only when a duplicate is found).
+/// One step of a duplicate member's path.
 enum Step<'a> {
     Member(Cow<'a, str>),
     Index(usize),
 }
 
+/// The duplicate members found so far, each as its path from the duplicate up to the root:
+/// an object or array that held some adds its own step once they are found, so that a
+/// document without duplicates pays no path bookkeeping.
 #[derive(Default)]
 struct State<'a> {
-    path: std::cell::RefCell<Vec<Step<'a>>>,
-    dups: std::cell::RefCell<Vec<String>>,
+    dups: std::cell::RefCell<Vec<Vec<Step<'a>>>>,
 }
 
-impl State<'_> {
-    fn pointer_to(&self, last: &str) -> String {
-        let mut out = String::new();
-        for step in self.path.borrow().iter() {
-            out.push('/');
-            match step {
-                Step::Member(k) => out.push_str(&escape_pointer_token(k)),
-                Step::Index(i) => out.push_str(&i.to_string()),
+impl<'a> State<'a> {
+    /// How many duplicates are known: what [`State::within`] is given after a value is read.
+    fn mark(&self) -> usize {
+        self.dups.borrow().len()
+    }
+
+    /// The duplicates found since `mark` lie within `step`.
+    fn within(&self, mark: usize, step: impl Fn() -> Step<'a>) {
+        let mut dups = self.dups.borrow_mut();
+        if dups.len() > mark {
+            for path in &mut dups[mark..] {
+                path.push(step());
             }
         }
-        out.push('/');
-        out.push_str(&escape_pointer_token(last));
-        out
+    }
+
+    /// The duplicates as JSON pointers, in document order.
+    fn pointers(self) -> Vec<String> {
+        let pointer = |path: Vec<Step<'_>>| {
+            let mut out = String::new();
+            for step in path.iter().rev() {
+                out.push('/');
+                match step {
+                    Step::Member(k) => out.push_str(&escape_pointer_token(k)),
+                    Step::Index(i) => out.push_str(&i.to_string()),
+                }
+            }
+            out
+        };
+        self.dups.into_inner().into_iter().map(pointer).collect()
     }
 }
 
@@ -414,11 +432,12 @@ impl<'de> Visitor<'de> for Seed<'_, 'de> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Json<'de>, A::Error> {
         let mut items = Vec::new();
         loop {
-            self.state.path.borrow_mut().push(Step::Index(items.len()));
-            let next = seq.next_element_seed(Seed { state: self.state });
-            self.state.path.borrow_mut().pop();
-            match next? {
-                Some(v) => items.push(v),
+            let mark = self.state.mark();
+            match seq.next_element_seed(Seed { state: self.state })? {
+                Some(v) => {
+                    self.state.within(mark, || Step::Index(items.len()));
+                    items.push(v);
+                }
                 None => break,
             }
         }
@@ -430,22 +449,16 @@ impl<'de> Visitor<'de> for Seed<'_, 'de> {
         // Built once the object outgrows a linear search.
         let mut index: Option<HashMap<Cow<'de, str>, usize>> = None;
         while let Some(key) = map.next_key_seed(Name)? {
-            self.state.path.borrow_mut().push(Step::Member(key));
-            let value = map.next_value_seed(Seed { state: self.state });
-            let key = match self.state.path.borrow_mut().pop() {
-                Some(Step::Member(k)) => k,
-                // The stack is balanced by construction; an index here cannot happen.
-                _ => Cow::Borrowed(""),
-            };
-            let value = value?;
+            let mark = self.state.mark();
+            let value = map.next_value_seed(Seed { state: self.state })?;
+            self.state.within(mark, || Step::Member(key.clone()));
             let seen = match &index {
                 Some(index) => index.get(&key).copied(),
                 None => members.iter().position(|(k, _)| *k == key),
             };
             match seen {
                 Some(i) => {
-                    let pointer = self.state.pointer_to(&key);
-                    self.state.dups.borrow_mut().push(pointer);
+                    self.state.dups.borrow_mut().push(vec![Step::Member(key)]);
                     members[i].1 = value;
                 }
                 None => {
@@ -494,6 +507,13 @@ mod tests {
                 vec![],
             ),
             (format!("{{{many}\"last\":true}}"), many_dups),
+            (
+                r#"{"a":{"b":1,"b":2},"a":{"c":[0,{"d":1,"e~":[{"f":1,"f":2}],"d":1}]},"g":[[{"h":0,"h":0}]]}"#
+                    .to_string(),
+                ["/a/b", "/a/c/1/e~0/0/f", "/a/c/1/d", "/a", "/g/0/0/h"]
+                    .map(String::from)
+                    .to_vec(),
+            ),
             (r#""just a string""#.to_string(), vec![]),
             ("[1,2,[3]]".to_string(), vec![]),
         ];
