@@ -1,6 +1,8 @@
 //! `inspect`: value in, value out. Intake, decoding, verification/decryption of every layer,
 //! then the rules. Nothing here prints or reads the clock: the caller passes the instant.
 
+use std::rc::Rc;
+
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value};
@@ -33,8 +35,8 @@ pub struct Options {
     pub detached_payload: Option<Vec<u8>>,
     /// For batch summaries, which read only the outcome, the findings and the tally: leave
     /// out what only a report shows (`payload` stays None, the layers carry no content and
-    /// the outer JWS's none of its header; `token`, `segments` and `evaluated_at_rfc3339`
-    /// stay empty).
+    /// the outer JWS's none of its header; `token`, `segments`, `header` and
+    /// `evaluated_at_rfc3339` stay empty).
     pub summary_only: bool,
 }
 
@@ -92,7 +94,7 @@ pub fn inspect_token(
     let header = match token::decode_header(compact.header_b64()) {
         Ok(h) => h,
         Err(error) => {
-            let partial = assemble(compact, stripped, Map::new(), work, false, ring, opts);
+            let partial = assemble(compact, stripped, &Map::new(), work, false, ring, opts);
             return Err(InspectError::Malformed {
                 error,
                 partial: Box::new(partial),
@@ -110,7 +112,7 @@ pub fn inspect_token(
     let inspection = assemble(
         compact,
         stripped,
-        header.map,
+        &header.map,
         work,
         outer_jws_opened,
         ring,
@@ -180,7 +182,14 @@ fn open(
                         .iter()
                         .map(|p| format!("/header{p}")),
                 );
-                return open(&inner, inner_header.map, ring, opts, work, depth + 1);
+                return open(
+                    &inner,
+                    inner_header.map.clone(),
+                    ring,
+                    opts,
+                    work,
+                    depth + 1,
+                );
             }
             if work.jwe_plaintext.is_none() {
                 work.jwe_plaintext = Some(if json::parse(&plaintext).is_ok() {
@@ -256,7 +265,7 @@ fn open_jws(
 }
 
 /// A compact JWS or JWE inside a JWE plaintext (RFC 7519 section 5.2 nested JWT).
-fn nested_token(plaintext: &[u8]) -> Option<(Compact<'_>, token::DecodedHeader)> {
+fn nested_token(plaintext: &[u8]) -> Option<(Compact<'_>, Rc<token::DecodedHeader>)> {
     let text = std::str::from_utf8(plaintext).ok()?.trim();
     if !text
         .chars()
@@ -273,7 +282,7 @@ fn nested_token(plaintext: &[u8]) -> Option<(Compact<'_>, token::DecodedHeader)>
 fn assemble(
     compact: Compact,
     stripped: Vec<String>,
-    header: Map<String, Value>,
+    header: &Map<String, Value>,
     work: Work,
     // The outer token is a JWS whose payload and signature decoded: its header carries the
     // claims.
@@ -337,11 +346,11 @@ fn assemble(
     let outcome = rules::evaluate(&RuleInput {
         requested: opts.profile,
         kind: compact.kind,
-        header: &header,
+        header,
         // A plain JWS's header is the outer header itself: handing the rules the same
         // reference spares them comparing the two maps.
         jws_header: match outer_jws_opened {
-            true => Some(&header),
+            true => Some(header),
             false => jws_header.as_ref(),
         },
         layers: &layers,
@@ -376,7 +385,12 @@ fn assemble(
             true => Vec::new(),
             false => compact.segments.iter().map(|s| s.to_string()).collect(),
         },
-        header,
+        // Shared with the other tokens of this thread that have the same header segment: a
+        // summary, which never shows it, does not copy it.
+        header: match opts.summary_only {
+            true => Map::new(),
+            false => header.clone(),
+        },
         payload: match opts.summary_only {
             true => None,
             false => claims.as_ref().map(Json::to_value),

@@ -99,6 +99,17 @@ fn json_lines_in_input_order_with_line_numbers() {
     assert_eq!(first["segments"].as_array().unwrap().len(), 3);
     assert_eq!(first["segments"][0], token.split('.').next().unwrap());
     assert_eq!(first["layers"][0]["header"]["alg"], "HS256");
+    // The outer header too, on every line: the tokens that share a header segment share
+    // its decoding, and a report still shows it whole.
+    let jws: Vec<_> = rows
+        .iter()
+        .filter(|r| r["layers"][0]["kind"] == "jws")
+        .collect();
+    assert!(jws.len() > 300, "{}", jws.len());
+    for row in jws {
+        assert_eq!(row["header"], row["layers"][0]["header"], "{row}");
+        assert_eq!(row["header"]["alg"], "HS256", "{row}");
+    }
     assert!(
         first["layers"][0]["content"]
             .as_str()

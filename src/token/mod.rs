@@ -4,6 +4,8 @@ pub mod intake;
 pub mod json;
 pub mod tree;
 
+use std::rc::Rc;
+
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value};
@@ -140,20 +142,21 @@ pub struct DecodedHeader {
 /// Decode a header segment into a JSON object.
 ///
 /// Tokens from one issuer share their header segment, so each thread keeps the last header
-/// it decoded: a batch of such tokens decodes it once and copies it for every other token.
-pub fn decode_header(segment: &str) -> Result<DecodedHeader, TokenError> {
+/// it decoded: a batch of such tokens decodes it once and shares it with every other token
+/// (the caller copies it only where it keeps it).
+pub fn decode_header(segment: &str) -> Result<Rc<DecodedHeader>, TokenError> {
     thread_local! {
-        static LAST: std::cell::RefCell<Option<(String, DecodedHeader)>> =
+        static LAST: std::cell::RefCell<Option<(String, Rc<DecodedHeader>)>> =
             const { std::cell::RefCell::new(None) };
     }
     if let Some(header) = LAST.with_borrow(|last| match last {
-        Some((seen, header)) if seen == segment => Some(header.clone()),
+        Some((seen, header)) if seen == segment => Some(Rc::clone(header)),
         _ => None,
     }) {
         return Ok(header);
     }
-    let header = decode_header_uncached(segment)?;
-    LAST.set(Some((segment.to_string(), header.clone())));
+    let header = Rc::new(decode_header_uncached(segment)?);
+    LAST.set(Some((segment.to_string(), Rc::clone(&header))));
     Ok(header)
 }
 
