@@ -1,5 +1,6 @@
-//! The core on small Qualifio-like tokens: decoding, verification per alg, the rules, and
-//! batch mode on one thread; and the floor under an HS256 inspection ("budget": the HMAC, a
+//! The core on small Qualifio-like tokens: each stage of an inspection on its own (decoding,
+//! the signature check per alg, the rules), whole inspections per alg, and batch mode on one
+//! thread; and the floor under an HS256 inspection ("budget": the HMAC, a
 //! SHA-256 of the signing input, and serde_json reading the claims without building anything),
 //! to compare the whole inspection with. Built by CI (`cargo clippy --all-targets`), run by hand:
 //! `cargo bench --bench core`. `scripts/bench` gives the ratios against `openssl speed`.
@@ -75,11 +76,19 @@ fn bench(c: &mut Criterion) {
                 b.iter(|| inspect_token(black_box(&t), Vec::new(), &empty, &opts))
             });
         }
+        stages(c, alg, &ring, &t, &opts);
         if alg == "HS256" {
             budget(c, &ring.keys[0], &t);
         }
         c.bench_function(&format!("inspect {alg} with its key"), |b| {
             b.iter(|| inspect_token(black_box(&t), Vec::new(), &ring, &opts))
+        });
+        let summary = Options {
+            summary_only: true,
+            ..options()
+        };
+        c.bench_function(&format!("inspect {alg} with its key, for a summary"), |b| {
+            b.iter(|| inspect_token(black_box(&t), Vec::new(), &ring, &summary))
         });
         if alg == "RS256" || alg == "HS256" {
             let log: String = (0..1000)
@@ -109,6 +118,69 @@ fn bench(c: &mut Criterion) {
             group.finish();
         }
     }
+}
+
+/// The stages of an inspection of `token`, each on its own: decoding (split, header, payload
+/// segment, claims tree), the signature check with `ring`, and the rules on what those gave.
+fn stages(c: &mut Criterion, alg: &str, ring: &KeyRing, token: &str, opts: &Options) {
+    use tokenscope::rules::{self, RuleInput};
+    use tokenscope::token::{self, Compact, tree};
+
+    let decode = || {
+        let compact = Compact::split(token).unwrap_or_else(|e| panic!("split: {e}"));
+        let header = token::decode_header(compact.header_b64()).unwrap_or_else(|e| panic!("{e}"));
+        let payload = token::decode_segment("payload", compact.segments[1])
+            .unwrap_or_else(|e| panic!("payload: {e}"));
+        let signature = token::decode_segment("signature", compact.segments[2])
+            .unwrap_or_else(|e| panic!("signature: {e}"));
+        (compact, header, payload, signature)
+    };
+    let (compact, header, payload, signature) = decode();
+    let signing_input = &token[..token.rfind('.').unwrap_or_default()];
+    let claims = tree::parse(&payload).unwrap_or_else(|e| panic!("claims: {e}"));
+    let layer = tokenscope::jose::verify_jws(&header.map, signing_input.as_bytes(), &signature, ring);
+    assert!(layer.status.is_ok(), "{alg}: {}", layer.detail);
+    let layers = [layer];
+    let keyring = ring.facts();
+
+    let mut group = c.benchmark_group(format!("stages {alg}"));
+    group.bench_function("decode (split, header, segments, claims tree)", |b| {
+        b.iter(|| {
+            let (_, _, payload, _) = decode();
+            tree::parse(black_box(&payload)).map(|p| p.duplicates.len())
+        })
+    });
+    group.bench_function("verify the signature", |b| {
+        b.iter(|| {
+            tokenscope::jose::verify_jws_with(
+                &header.map,
+                black_box(signing_input.as_bytes()),
+                &signature,
+                ring,
+                false,
+            )
+        })
+    });
+    group.bench_function("rules", |b| {
+        b.iter(|| {
+            rules::evaluate(black_box(&RuleInput {
+                requested: opts.profile,
+                kind: compact.kind,
+                header: &header.map,
+                jws_header: Some(&header.map),
+                layers: &layers,
+                payload: Some(&claims.value),
+                jwe_plaintext: None,
+                duplicates: &claims.duplicates,
+                verified_by: layers[0].key_facts.as_ref(),
+                keyring: &keyring,
+                at: opts.at,
+                skew: opts.skew,
+                campaign: None,
+            }))
+        })
+    });
+    group.finish();
 }
 
 /// What any HS256 inspection of `token` pays before its own work: the HMAC of the signing
