@@ -138,7 +138,8 @@ fn stages(c: &mut Criterion, alg: &str, ring: &KeyRing, token: &str, opts: &Opti
     let (compact, header, payload, signature) = decode();
     let signing_input = &token[..token.rfind('.').unwrap_or_default()];
     let claims = tree::parse(&payload).unwrap_or_else(|e| panic!("claims: {e}"));
-    let layer = tokenscope::jose::verify_jws(&header.map, signing_input.as_bytes(), &signature, ring);
+    let layer =
+        tokenscope::jose::verify_jws(&header.map, signing_input.as_bytes(), &signature, ring);
     assert!(layer.status.is_ok(), "{alg}: {}", layer.detail);
     let layers = [layer];
     let keyring = ring.facts();

@@ -14,6 +14,7 @@ use base64::alphabet;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use openssl::bn::{BigNum, BigNumContext};
 use openssl::ec::{EcGroup, EcKey, EcPoint};
+use openssl::error::ErrorStack;
 use openssl::nid::Nid;
 use openssl::pkey::{HasPublic, Id, PKey, PKeyRef, Private, Public};
 use openssl::rsa::{Rsa, RsaPrivateKeyBuilder};
@@ -460,9 +461,46 @@ fn parse_der(name: &str, der: &[u8]) -> Result<Key, KeyError> {
 }
 
 fn from_spki(der: &[u8]) -> Result<(KeyType, Material), String> {
+    if let Some(found) = typed_spki(der) {
+        return Ok(found);
+    }
     let pkey = PKey::public_key_from_der(der)
         .map_err(|e| format!("not a valid SubjectPublicKeyInfo ({})", ssl_reason(&e)))?;
     public_material(&pkey)
+}
+
+/// The fast path for the common keys: an SPKI that OpenSSL's RSA or EC readers parse and
+/// write back byte for byte (an rsaEncryption or named-curve key in DER). Those readers skip
+/// OpenSSL 3's decoder lookup, which costs more than the rest of a one-shot inspection, and
+/// keeping the bytes skips its encoder. Anything else (an RSA-PSS key, BER, another type)
+/// goes through the generic reader, which classifies and explains it.
+fn typed_spki(der: &[u8]) -> Option<(KeyType, Material)> {
+    let key_type = if let Ok(rsa) = Rsa::public_key_from_der(der) {
+        (rsa.public_key_to_der().ok()? == der).then_some(())?;
+        KeyType::Rsa {
+            bits: u32::try_from(rsa.n().num_bits()).ok()?,
+        }
+    } else {
+        let ec = EcKey::public_key_from_der(der).ok()?;
+        (ec.public_key_to_der().ok()? == der).then_some(())?;
+        KeyType::Ec(curve_of_nid(ec.group().curve_name()).ok()?)
+    };
+    Some((
+        key_type,
+        Material::Public {
+            spki_der: der.to_vec(),
+        },
+    ))
+}
+
+/// An OpenSSL public key from an SPKI of a known type, through the typed reader for RSA and
+/// EC keys (see [`typed_spki`]: the SPKI a `Key` holds is one that reader writes).
+pub(crate) fn spki_pkey(key_type: KeyType, spki_der: &[u8]) -> Result<PKey<Public>, ErrorStack> {
+    match key_type {
+        KeyType::Rsa { .. } => Rsa::public_key_from_der(spki_der).and_then(PKey::from_rsa),
+        KeyType::Ec(_) => EcKey::public_key_from_der(spki_der).and_then(PKey::from_ec_key),
+        _ => PKey::public_key_from_der(spki_der),
+    }
 }
 
 fn from_pkcs1_public(der: &[u8]) -> Result<(KeyType, Material), String> {
@@ -475,7 +513,7 @@ fn from_pkcs1_public(der: &[u8]) -> Result<(KeyType, Material), String> {
 fn from_pkcs8(der: &[u8]) -> Result<(KeyType, Material), String> {
     let pkey = PKey::private_key_from_pkcs8(der)
         .map_err(|e| format!("not a valid PKCS#8 PrivateKeyInfo ({})", ssl_reason(&e)))?;
-    private_material(pkey)
+    private_material_from(pkey, Some(der))
 }
 
 fn from_pkcs1_private(der: &[u8]) -> Result<(KeyType, Material), String> {
@@ -579,7 +617,33 @@ fn public_material<T: HasPublic>(pkey: &PKeyRef<T>) -> Result<(KeyType, Material
 
 /// PKCS#8 and SPKI of a private key, with EC keys re-encoded on their named curve.
 fn private_material(pkey: PKey<Private>) -> Result<(KeyType, Material), String> {
+    private_material_from(pkey, None)
+}
+
+/// [`private_material`] of a key read from `pkcs8`: an RSA key keeps those bytes, and its SPKI
+/// is written by OpenSSL's RSA writer, so that neither goes through OpenSSL 3's encoder lookup
+/// (which costs more than the rest of a one-shot inspection).
+fn private_material_from(
+    pkey: PKey<Private>,
+    pkcs8: Option<&[u8]>,
+) -> Result<(KeyType, Material), String> {
     let key_type = classify(&pkey)?;
+    if let (KeyType::Rsa { .. }, Some(pkcs8)) = (key_type, pkcs8) {
+        let rsa = pkey.rsa().map_err(|e| ssl_reason(&e))?;
+        let spki_der = rsa
+            .n()
+            .to_owned()
+            .and_then(|n| Rsa::from_public_components(n, rsa.e().to_owned()?))
+            .and_then(|public| public.public_key_to_der())
+            .map_err(|e| ssl_reason(&e))?;
+        return Ok((
+            key_type,
+            Material::Private {
+                pkcs8_der: Zeroizing::new(pkcs8.to_vec()),
+                spki_der,
+            },
+        ));
+    }
     let pkey = match key_type {
         KeyType::Ec(curve) => {
             let ec = pkey.ec_key().map_err(|e| ssl_reason(&e))?;
@@ -611,8 +675,7 @@ pub(crate) fn public_pkey(key: &Key) -> Result<PKey<Public>, KeyError> {
             });
         }
     };
-    PKey::public_key_from_der(spki)
-        .map_err(|e| KeyError::invalid(&key.name, "SPKI", ssl_reason(&e)))
+    spki_pkey(key.key_type, spki).map_err(|e| KeyError::invalid(&key.name, "SPKI", ssl_reason(&e)))
 }
 
 // ---------------------------------------------------------------------------------------

@@ -102,6 +102,79 @@ fn pem_pkcs8_private_for_every_key_type() {
     }
 }
 
+/// A material's SPKI and PKCS#8.
+fn der_of(material: &Material) -> (Vec<u8>, Option<Vec<u8>>) {
+    match material {
+        Material::Public { spki_der } => (spki_der.clone(), None),
+        Material::Private {
+            pkcs8_der,
+            spki_der,
+        } => (spki_der.clone(), Some(pkcs8_der.to_vec())),
+        Material::Secret(_) => panic!("secret"),
+    }
+}
+
+/// The typed RSA and EC readers (the fast path) give what OpenSSL's generic reader and writer
+/// give: the same key type, SPKI and PKCS#8, and a key that verifies like the generic one.
+#[test]
+fn typed_readers_agree_with_the_generic_ones() {
+    let cases: Vec<PKey<Private>> = vec![
+        rsa2048(),
+        PKey::from_rsa(openssl::rsa::Rsa::generate(1023).unwrap()).unwrap(),
+        ec(Nid::X9_62_PRIME256V1),
+        ec(Nid::SECP384R1),
+        ec(Nid::SECP521R1),
+        ec(Nid::SECP256K1),
+        okp(Id::ED25519),
+    ];
+    for pkey in cases {
+        let der = pkey.public_key_to_der().unwrap();
+        let generic = public_material(&PKey::public_key_from_der(&der).unwrap()).unwrap();
+        let fast = from_spki(&der).unwrap();
+        assert_eq!(fast.0, generic.0, "{:?}", pkey.id());
+        assert_eq!(der_of(&fast.1), der_of(&generic.1), "{:?}", pkey.id());
+        let typed = typed_spki(&der);
+        assert_eq!(typed.is_some(), pkey.id() != Id::ED25519, "{:?}", pkey.id());
+
+        let pkcs8_der = pkey.private_key_to_pkcs8().unwrap();
+        let generic = private_material(PKey::private_key_from_pkcs8(&pkcs8_der).unwrap()).unwrap();
+        let fast = from_pkcs8(&pkcs8_der).unwrap();
+        assert_eq!(fast.0, generic.0, "{:?}", pkey.id());
+        assert_eq!(der_of(&fast.1), der_of(&generic.1), "{:?}", pkey.id());
+
+        let (key_type, Material::Public { spki_der }) = from_spki(&der).unwrap() else {
+            panic!("not public");
+        };
+        let read = spki_pkey(key_type, &spki_der).unwrap();
+        assert!(read.public_eq(&pkey), "{:?}", pkey.id());
+        assert_eq!(read.public_key_to_der().unwrap(), der, "{:?}", pkey.id());
+    }
+    // An odd-sized modulus counts its bits, not its bytes.
+    let odd = PKey::from_rsa(openssl::rsa::Rsa::generate(1023).unwrap()).unwrap();
+    let key = one("k", &odd.public_key_to_pem().unwrap());
+    assert_eq!(key.key_type, KeyType::Rsa { bits: 1023 });
+}
+
+/// An RSA-PSS restricted key is an RSA key to OpenSSL's typed RSA reader: its SPKI does not
+/// write back byte for byte, so it goes through the generic reader, which refuses it.
+#[test]
+fn rsa_pss_keys_are_refused_on_every_path() {
+    let mut ctx = openssl::pkey_ctx::PkeyCtx::new_id(Id::RSA_PSS).unwrap();
+    ctx.keygen_init().unwrap();
+    ctx.set_rsa_keygen_bits(2048).unwrap();
+    let pss = ctx.keygen().unwrap();
+    assert_eq!(pss.id(), Id::RSA_PSS);
+    let spki_der = pss.public_key_to_der().unwrap();
+    assert!(typed_spki(&spki_der).is_none());
+    for (what, bytes) in [
+        ("SPKI", pss.public_key_to_pem().unwrap()),
+        ("PKCS#8", pss.private_key_to_pem_pkcs8().unwrap()),
+    ] {
+        let e = err("pss.pem", &bytes);
+        assert!(e.contains("RSA-PSS restricted key"), "{what}: {e}");
+    }
+}
+
 #[test]
 fn pem_pkcs1_private_is_flagged() {
     let pkey = rsa2048();

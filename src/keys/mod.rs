@@ -186,7 +186,7 @@ impl Key {
             .public
             .get_or_init(|| match &self.material {
                 Material::Public { spki_der } | Material::Private { spki_der, .. } => {
-                    openssl::pkey::PKey::public_key_from_der(spki_der).ok()
+                    material::spki_pkey(self.key_type, spki_der).ok()
                 }
                 Material::Secret(_) => None,
             })
