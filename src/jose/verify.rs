@@ -6,6 +6,7 @@
 //! thread keeps one context per key and alg, set up once, and hands it the digest, computed
 //! here (SHA-NI where the CPU has it).
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 
 use openssl::md::Md;
@@ -23,14 +24,26 @@ thread_local! {
         const { RefCell::new(Vec::new()) };
 }
 
-/// The hash `alg` signs, and the digest of `message` under it.
-fn prehash(alg: &str, message: &[u8]) -> Option<(&'static openssl::md::MdRef, Vec<u8>)> {
-    Some(match &alg[2..] {
-        "256" | "256K" => (Md::sha256(), sha2::Sha256::digest(message).to_vec()),
-        "384" => (Md::sha384(), sha2::Sha384::digest(message).to_vec()),
-        "512" => (Md::sha512(), sha2::Sha512::digest(message).to_vec()),
+/// The longest digest an alg signs (SHA-512).
+const MAX_DIGEST: usize = 64;
+
+/// The hash `alg` signs, and the digest of `message` under it (its first bytes of the array).
+fn prehash(
+    alg: &str,
+    message: &[u8],
+) -> Option<(&'static openssl::md::MdRef, [u8; MAX_DIGEST], usize)> {
+    fn into<const N: usize>(digest: &[u8]) -> ([u8; MAX_DIGEST], usize) {
+        let mut out = [0; MAX_DIGEST];
+        out[..N].copy_from_slice(digest);
+        (out, N)
+    }
+    let (md, (digest, len)) = match &alg[2..] {
+        "256" | "256K" => (Md::sha256(), into::<32>(&sha2::Sha256::digest(message))),
+        "384" => (Md::sha384(), into::<48>(&sha2::Sha384::digest(message))),
+        "512" => (Md::sha512(), into::<64>(&sha2::Sha512::digest(message))),
         _ => return None,
-    })
+    };
+    Some((md, digest, len))
 }
 
 /// A context ready for `EVP_PKEY_verify` of an `alg` digest under `key`.
@@ -106,20 +119,20 @@ pub fn verify(
             .and_then(|mut v| v.verify_oneshot(signature, message))
             .unwrap_or(false));
     }
-    let Some((name, (md, digest))) =
+    let Some((name, (md, digest, len))) =
         digest_alg(alg).and_then(|name| Some((name, prehash(name, message)?)))
     else {
         return Err(format!("'{alg}' is not an asymmetric JWS algorithm"));
     };
     let signature = if alg.starts_with("ES") {
         match ecdsa_der(alg, signature) {
-            Some(der) => der,
+            Some(der) => Cow::Owned(der),
             None => return Ok(false),
         }
     } else {
-        signature.to_vec()
+        Cow::Borrowed(signature)
     };
-    Ok(verify_digest(name, md, key_id, key, &digest, &signature).unwrap_or(false))
+    Ok(verify_digest(name, md, key_id, key, &digest[..len], &signature).unwrap_or(false))
 }
 
 /// RFC 7518 3.4: an ES signature is R || S, each as long as the curve's order; OpenSSL wants
