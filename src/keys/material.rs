@@ -470,7 +470,8 @@ fn from_spki(der: &[u8]) -> Result<(KeyType, Material), String> {
 }
 
 /// The fast path for the common keys: an SPKI that OpenSSL's RSA or EC readers parse and
-/// write back byte for byte (an rsaEncryption or named-curve key in DER). Those readers skip
+/// that is already what [`public_material`] would write (an rsaEncryption key, or an EC key
+/// on its named curve with an uncompressed point, in DER). Those readers skip
 /// OpenSSL 3's decoder lookup, which costs more than the rest of a one-shot inspection, and
 /// keeping the bytes skips its encoder. Anything else (an RSA-PSS key, BER, another type)
 /// goes through the generic reader, which classifies and explains it.
@@ -481,9 +482,13 @@ fn typed_spki(der: &[u8]) -> Option<(KeyType, Material)> {
             bits: u32::try_from(rsa.n().num_bits()).ok()?,
         }
     } else {
+        // What `public_material` writes: the named curve, the point uncompressed.
         let ec = EcKey::public_key_from_der(der).ok()?;
-        (ec.public_key_to_der().ok()? == der).then_some(())?;
-        KeyType::Ec(curve_of_nid(ec.group().curve_name()).ok()?)
+        let curve = curve_of_nid(ec.group().curve_name()).ok()?;
+        let group = named_group(curve).ok()?;
+        let named = EcKey::from_public_key(&group, ec.public_key()).ok()?;
+        (named.public_key_to_der().ok()? == der).then_some(())?;
+        KeyType::Ec(curve)
     };
     Some((
         key_type,

@@ -149,6 +149,47 @@ fn typed_readers_agree_with_the_generic_ones() {
         assert!(read.public_eq(&pkey), "{:?}", pkey.id());
         assert_eq!(read.public_key_to_der().unwrap(), der, "{:?}", pkey.id());
     }
+    // An EC key with a compressed point, or with its curve's explicit parameters, is not
+    // what `public_material` writes: the generic path reads it and writes the named-curve,
+    // uncompressed SPKI, as before.
+    let p256 = ec(Nid::X9_62_PRIME256V1);
+    let canonical = p256.public_key_to_der().unwrap();
+    let group = openssl::ec::EcGroup::from_curve_name(Nid::X9_62_PRIME256V1).unwrap();
+    let point = p256
+        .ec_key()
+        .unwrap()
+        .public_key()
+        .to_owned(&group)
+        .unwrap();
+    // SEQUENCE { AlgorithmIdentifier (as in the canonical SPKI), BIT STRING { 02|03 X } }.
+    assert_eq!(canonical[..4], [0x30, 0x59, 0x30, 0x13]);
+    let mut ctx = BigNumContext::new().unwrap();
+    let x = point
+        .to_bytes(
+            &group,
+            openssl::ec::PointConversionForm::COMPRESSED,
+            &mut ctx,
+        )
+        .unwrap();
+    let mut compressed = vec![0x30, (21 + 3 + x.len()) as u8];
+    compressed.extend_from_slice(&canonical[2..23]);
+    compressed.extend_from_slice(&[0x03, (x.len() + 1) as u8, 0x00]);
+    compressed.extend_from_slice(&x);
+    let mut explicit_group = openssl::ec::EcGroup::from_curve_name(Nid::X9_62_PRIME256V1).unwrap();
+    explicit_group.set_asn1_flag(openssl::ec::Asn1Flag::EXPLICIT_CURVE);
+    let explicit = EcKey::from_public_key(&explicit_group, &point)
+        .unwrap()
+        .public_key_to_der()
+        .unwrap();
+    for der in [compressed, explicit] {
+        assert_ne!(der, canonical);
+        assert!(EcKey::public_key_from_der(&der).is_ok(), "{der:02x?}");
+        assert!(typed_spki(&der).is_none());
+        if let Ok((key_type, material)) = from_spki(&der) {
+            assert_eq!(key_type, KeyType::Ec(Curve::P256));
+            assert_eq!(der_of(&material).0, canonical);
+        }
+    }
     // An odd-sized modulus counts its bits, not its bytes.
     let odd = PKey::from_rsa(openssl::rsa::Rsa::generate(1023).unwrap()).unwrap();
     let key = one("k", &odd.public_key_to_pem().unwrap());
