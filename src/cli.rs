@@ -518,5 +518,28 @@ pub fn command() -> clap::Command {
 pub fn parse() -> Cli {
     use clap::FromArgMatches;
     let matches = command().get_matches();
-    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.format(&mut command()).exit())
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.format(&mut command()).exit());
+    if let Some(e) = view_args_with_a_command(&cli, matches.subcommand_name()) {
+        e.exit()
+    }
+    cli
+}
+
+/// `--demo`, `--file` and a TOKEN open the interactive view: given with a command, they would
+/// be silently ignored, so they are a usage error.
+fn view_args_with_a_command(cli: &Cli, command_name: Option<&str>) -> Option<clap::Error> {
+    let name = command_name?;
+    let arg = match &cli.tui {
+        TuiArgs { demo: true, .. } => "--demo",
+        TuiArgs { file: Some(_), .. } => "--file",
+        TuiArgs { token: Some(_), .. } => "TOKEN",
+        _ => return None,
+    };
+    Some(command().error(
+        clap::error::ErrorKind::ArgumentConflict,
+        format!(
+            "{arg} opens the interactive view and cannot be used with the '{name}' command: \
+             drop it, or run tokenscope without a command"
+        ),
+    ))
 }

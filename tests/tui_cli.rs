@@ -161,3 +161,33 @@ fn a_configured_campaign_file_that_is_broken_is_reported_first() {
         .stderr(predicate::str::contains("campaign file"))
         .stderr(predicate::str::contains("missing.toml"));
 }
+
+/// `--demo`, `--file` and a TOKEN open the interactive view: with a command they would be
+/// silently ignored, so they are a usage error naming both. `--theme` and the global options
+/// still go with any command (`config show` reports them).
+#[test]
+fn view_arguments_with_a_command_are_a_usage_error() {
+    let sb = Sandbox::new();
+    for (args, arg, command) in [
+        (&["--demo", "keys", "list"][..], "--demo", "keys"),
+        (
+            &["--file", "t.txt", "inspect", "x"][..],
+            "--file",
+            "inspect",
+        ),
+    ] {
+        sb.cmd()
+            .args(args)
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::contains(format!(
+                "{arg} opens the interactive view and cannot be used with the '{command}' command"
+            )));
+    }
+    sb.cmd()
+        .args(["--theme", "light", "config", "show"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("light"));
+}
