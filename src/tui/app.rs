@@ -352,7 +352,10 @@ pub struct Message {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyRow {
     pub name: String,
+    /// Type and size: `rsa 2048`, `ec P256`, `secret 32 B`.
     pub kind: String,
+    /// `private` or `public` for a key pair, empty for a secret.
+    pub half: &'static str,
     pub kid: String,
     pub profile: String,
     pub fingerprint: String,
@@ -1284,16 +1287,17 @@ impl App {
             .keys
             .iter()
             .map(|k| {
-                let kind = match (&k.key_type, &k.material) {
-                    (KeyType::Secret, Material::Secret(s)) => format!("secret {} B", s.len()),
-                    (KeyType::Rsa { bits }, m) => format!("rsa {bits} {}", half(m)),
-                    (KeyType::Ec(c), m) => format!("ec {c:?} {}", half(m)),
-                    (KeyType::Okp(c), m) => format!("okp {c:?} {}", half(m)),
-                    (t, m) => format!("{} {}", t.as_str(), half(m)),
+                let (kind, half) = match (&k.key_type, &k.material) {
+                    (KeyType::Secret, Material::Secret(s)) => (format!("secret {} B", s.len()), ""),
+                    (KeyType::Rsa { bits }, m) => (format!("rsa {bits}"), half(m)),
+                    (KeyType::Ec(c), m) => (format!("ec {c:?}"), half(m)),
+                    (KeyType::Okp(c), m) => (format!("okp {c:?}"), half(m)),
+                    (t, m) => (t.as_str().to_string(), half(m)),
                 };
                 KeyRow {
                     name: k.name.clone(),
                     kind,
+                    half,
                     kid: k.kid.clone().unwrap_or_default(),
                     profile: k.profile.map(|p| p.to_string()).unwrap_or_default(),
                     fingerprint: keys::fingerprint(k),

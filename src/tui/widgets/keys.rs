@@ -71,32 +71,43 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, areas: &Areas) {
         return;
     }
     let used = used_keys(app);
+    let narrow = inner.width < 60;
     let rows = app.key_rows.iter().map(|r| {
         let is_used = used.contains(&r.name);
-        let fp = if r.volatile && app.redact_volatile {
-            "(generated at startup)".to_string()
-        } else {
-            r.fingerprint.clone()
-        };
+        let fp = shown_fingerprint(app, r);
         Row::new(vec![
             Cell::from(Span::styled(if is_used { "✔" } else { " " }, t.layer_ok)),
             Cell::from(Span::styled(
                 r.name.clone(),
                 if is_used { t.layer_ok } else { t.text },
             )),
-            Cell::from(Span::styled(r.kind.clone(), t.text)),
+            Cell::from(Span::styled(
+                match narrow || r.half.is_empty() {
+                    true => r.kind.clone(),
+                    false => format!("{} {}", r.kind, r.half),
+                },
+                t.text,
+            )),
             Cell::from(Span::styled(r.kid.clone(), t.json_string)),
             Cell::from(Span::styled(r.profile.clone(), t.text)),
             Cell::from(Span::styled(fp, t.dim)),
         ])
     });
-    // Narrow panes (80 columns) show what tells the keys apart: name and type.
-    let (widths, header): (Vec<Constraint>, Vec<&str>) = if inner.width < 60 {
+    // Narrow panes (80 columns) show what tells the keys apart, name and type (as wide as the
+    // widest), and the selected key's other columns under the table.
+    let (widths, header): (Vec<Constraint>, Vec<&str>) = if narrow {
+        let kind = app
+            .key_rows
+            .iter()
+            .map(|r| r.kind.chars().count())
+            .max()
+            .unwrap_or(4)
+            .clamp(4, 12);
         (
             vec![
                 Constraint::Length(1),
                 Constraint::Min(12),
-                Constraint::Length(15),
+                Constraint::Length(kind as u16),
             ],
             vec!["", "name", "type"],
         )
@@ -126,13 +137,44 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, areas: &Areas) {
     StatefulWidget::render(table, rest, buf, &mut state);
 }
 
-/// Under the table: which key opened each layer, and the selected key's secret (masked
-/// unless revealed).
+/// A key's fingerprint as shown: a key generated at startup has a new one each run, which
+/// the snapshot tests leave out.
+fn shown_fingerprint(app: &App, row: &crate::tui::app::KeyRow) -> String {
+    if row.volatile && app.redact_volatile {
+        "(generated at startup)".to_string()
+    } else {
+        row.fingerprint.clone()
+    }
+}
+
+/// Under the table: in a narrow pane the selected key's columns that do not fit, which key
+/// opened each layer, and the selected key's secret (masked unless revealed).
 fn footer(app: &App, width: usize) -> Vec<Line<'static>> {
     let narrow = width < 60;
     use crate::report::{LayerStatus, TokenKind};
     let t = &app.theme;
     let mut lines = Vec::new();
+    if narrow && let Some(row) = app.key_rows.get(app.key_sel) {
+        lines.push(Line::from(vec![
+            Span::styled("▶ ", t.dim),
+            Span::styled(crate::view::escape_control(&row.name), t.table_header),
+            Span::styled(format!(" {}", row.half), t.text),
+        ]));
+        let mut facts = vec![Span::raw(" ")];
+        for (label, value) in [("profile", &row.profile), ("kid", &row.kid)] {
+            if !value.is_empty() {
+                facts.push(Span::styled(format!(" {label} "), t.dim));
+                facts.push(Span::styled(crate::view::escape_control(value), t.text));
+            }
+        }
+        if facts.len() > 1 {
+            lines.push(Line::from(facts));
+        }
+        lines.push(Line::styled(
+            format!("  {}", shown_fingerprint(app, row)),
+            t.dim,
+        ));
+    }
     if let Some(insp) = app.inspection() {
         for (i, l) in insp.layers.iter().enumerate() {
             let kind = match l.kind {
