@@ -574,3 +574,24 @@ fn batch_from_a_file_shows_progress_on_a_terminal() {
     assert!(screen.contains("3000 token(s): 3000 accepted"), "{screen}");
     assert!(screen.contains("TS-EXIT-0"), "{screen}");
 }
+
+/// A narrow Keys pane (100 columns) shows key names whole, and the selected key's half,
+/// profile and fingerprint under the table, following the selection.
+#[test]
+fn a_narrow_keys_pane_details_the_selected_key() {
+    need_tmux!();
+    let t = Tmux::start(&["--demo"]);
+    t.wait_for("ACCEPTED");
+    t.keys(&["Tab", "Tab", "Tab"]);
+    let s = t.wait_for("[Keys (5)]");
+    assert!(s.contains("demo-xtremepush-rs256"), "{s}");
+    assert!(s.contains("▶ demo-qualifio-rs256 private"), "{s}");
+    t.keys(&["j", "j"]);
+    let s = t.wait_for("▶ demo-xtremepush-rs256 private");
+    assert!(s.contains("profile xtremepush kid xp-demo-1"), "{s}");
+    // Its RFC 7638 thumbprint: 43 base64url characters.
+    let mut words = s.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'));
+    assert!(words.any(|w| w.len() == 43), "a thumbprint\n{s}");
+    t.keys(&["q"]);
+    t.wait_for("TS-EXIT-0");
+}
