@@ -324,7 +324,7 @@ fn signature(alg: &str, key: &Key, message: &[u8]) -> Result<Vec<u8>, SignError>
         }
         Material::Private { pkcs8_der, .. } => pkcs8_der,
     };
-    let pkey: PKey<Private> = PKey::private_key_from_der(pkcs8)
+    let pkey: PKey<Private> = crate::keys::pkcs8_pkey(pkcs8)
         .map_err(|e| crypto(format!("the private key does not load: {e}")))?;
     let ssl = |e: openssl::error::ErrorStack| crypto(e.to_string());
     match alg {

@@ -516,9 +516,30 @@ fn from_pkcs1_public(der: &[u8]) -> Result<(KeyType, Material), String> {
 }
 
 fn from_pkcs8(der: &[u8]) -> Result<(KeyType, Material), String> {
-    let pkey = PKey::private_key_from_pkcs8(der)
+    let pkey = pkcs8_pkey(der)
         .map_err(|e| format!("not a valid PKCS#8 PrivateKeyInfo ({})", ssl_reason(&e)))?;
     private_material_from(pkey, Some(der))
+}
+
+/// rsaEncryption (RFC 8017 appendix A.1).
+const RSA_ENCRYPTION: pkcs8::ObjectIdentifier =
+    pkcs8::ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
+
+/// An OpenSSL private key from PKCS#8 DER. An RSA key (the form `keys gen` stores and
+/// `openssl genpkey` writes) takes the fast path: the pkcs8 crate reads the envelope, and
+/// OpenSSL's PKCS#1 reader the key inside, skipping OpenSSL 3's decoder lookup, which costs
+/// more than the rest of a one-shot inspection. Anything else, or anything the pkcs8 crate
+/// does not read as strict DER, goes through OpenSSL's generic reader, as before.
+pub(crate) fn pkcs8_pkey(der: &[u8]) -> Result<PKey<Private>, ErrorStack> {
+    let typed = pkcs8::PrivateKeyInfo::try_from(der)
+        .ok()
+        .filter(|info| info.algorithm.oid == RSA_ENCRYPTION)
+        .and_then(|info| Rsa::private_key_from_der(info.private_key).ok())
+        .and_then(|rsa| PKey::from_rsa(rsa).ok());
+    match typed {
+        Some(pkey) => Ok(pkey),
+        None => PKey::private_key_from_pkcs8(der),
+    }
 }
 
 fn from_pkcs1_private(der: &[u8]) -> Result<(KeyType, Material), String> {

@@ -137,6 +137,15 @@ fn typed_readers_agree_with_the_generic_ones() {
         assert_eq!(typed.is_some(), pkey.id() != Id::ED25519, "{:?}", pkey.id());
 
         let pkcs8_der = pkey.private_key_to_pkcs8().unwrap();
+        let read = pkcs8_pkey(&pkcs8_der).unwrap();
+        assert_eq!(read.id(), pkey.id());
+        assert!(read.public_eq(&pkey), "{:?}", pkey.id());
+        assert_eq!(
+            read.private_key_to_pkcs8().unwrap(),
+            pkcs8_der,
+            "{:?}",
+            pkey.id()
+        );
         let generic = private_material(PKey::private_key_from_pkcs8(&pkcs8_der).unwrap()).unwrap();
         let fast = from_pkcs8(&pkcs8_der).unwrap();
         assert_eq!(fast.0, generic.0, "{:?}", pkey.id());
@@ -194,6 +203,22 @@ fn typed_readers_agree_with_the_generic_ones() {
     let odd = PKey::from_rsa(openssl::rsa::Rsa::generate(1023).unwrap()).unwrap();
     let key = one("k", &odd.public_key_to_pem().unwrap());
     assert_eq!(key.key_type, KeyType::Rsa { bits: 1023 });
+}
+
+/// A PKCS#8 RSA key that is not strict DER (trailing bytes here) is not for the pkcs8 crate:
+/// OpenSSL's generic reader decides, as before the fast path.
+#[test]
+fn pkcs8_the_fast_path_declines_goes_to_openssl() {
+    let pkey = rsa2048();
+    let mut der = pkey.private_key_to_pkcs8().unwrap();
+    der.extend_from_slice(&[0, 0]);
+    assert!(pkcs8::PrivateKeyInfo::try_from(der.as_slice()).is_err());
+    assert_eq!(
+        pkcs8_pkey(&der).map(|k| k.public_eq(&pkey)).ok(),
+        PKey::private_key_from_pkcs8(&der)
+            .map(|k| k.public_eq(&pkey))
+            .ok()
+    );
 }
 
 /// An RSA-PSS restricted key is an RSA key to OpenSSL's typed RSA reader: its SPKI does not

@@ -25,6 +25,7 @@ pub use cmd::run;
 pub use error::KeyError;
 pub use export::{fingerprint, public_jwk, public_jwks, public_pem, thumbprint};
 pub use keygen::{default_algs, generate};
+pub(crate) use material::pkcs8_pkey;
 pub use material::{
     SecretEncoding, parse_key_bytes, parse_key_bytes_lenient, parse_secret, read_key_file,
     read_secret_arg, secret_file_warning, secret_key,
