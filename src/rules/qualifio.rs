@@ -98,10 +98,10 @@ fn header(ctx: &mut Ctx<'_, '_>) {
             .campaign
             .is_some_and(|c| c.signature == Some(super::SignatureMethod::Jwks));
     if jwks && let Some((prefix, h)) = ctx.jws_header() {
-        let kid_ok = matches!(header_member(h, "kid"), Some(Value::String(s)) if !s.is_empty());
+        let kid = header_member(h, "kid");
+        let kid_ok = matches!(kid, Some(Value::String(s)) if !s.is_empty());
         if !kid_ok {
-            let seen_kid = h
-                .get("kid")
+            let seen_kid = kid
                 .map(|v| format!(" (kid is {})", seen(v)))
                 .unwrap_or_default();
             ctx.report(
@@ -171,10 +171,10 @@ fn encryption(ctx: &mut Ctx<'_, '_>) {
         ),
         Some(PlaintextKind::NestedJws) => {
             // RFC 7519 5.2: cty "JWT" tells the recipient the plaintext is itself a JWT.
-            let cty_ok = matches!(header_member(h, "cty"), Some(Value::String(c)) if c.eq_ignore_ascii_case("JWT"));
+            let cty = header_member(h, "cty");
+            let cty_ok = matches!(cty, Some(Value::String(c)) if c.eq_ignore_ascii_case("JWT"));
             if !cty_ok {
-                let now = h
-                    .get("cty")
+                let now = cty
                     .map(|v| format!("cty is {}", seen(v)))
                     .unwrap_or_else(|| String::from("there is no cty"));
                 ctx.report(
