@@ -482,12 +482,9 @@ fn typed_spki(der: &[u8]) -> Option<(KeyType, Material)> {
             bits: u32::try_from(rsa.n().num_bits()).ok()?,
         }
     } else {
-        // What `public_material` writes: the named curve, the point uncompressed.
         let ec = EcKey::public_key_from_der(der).ok()?;
         let curve = curve_of_nid(ec.group().curve_name()).ok()?;
-        let group = named_group(curve).ok()?;
-        let named = EcKey::from_public_key(&group, ec.public_key()).ok()?;
-        (named.public_key_to_der().ok()? == der).then_some(())?;
+        (named_ec_spki(curve, ec.public_key()).ok()? == der).then_some(())?;
         KeyType::Ec(curve)
     };
     Some((
@@ -623,18 +620,21 @@ fn named_group(curve: Curve) -> Result<EcGroup, String> {
     EcGroup::from_curve_name(nid_of_curve(curve)).map_err(|e| ssl_reason(&e))
 }
 
+/// The SPKI tokenscope stores for an EC public point: on its named curve, uncompressed.
+fn named_ec_spki(curve: Curve, point: &openssl::ec::EcPointRef) -> Result<Vec<u8>, String> {
+    let group = named_group(curve)?;
+    EcKey::from_public_key(&group, point)
+        .and_then(|named| named.public_key_to_der())
+        .map_err(|e| ssl_reason(&e))
+}
+
 /// The SPKI of a public key, with EC keys re-encoded on their named curve.
 fn public_material<T: HasPublic>(pkey: &PKeyRef<T>) -> Result<(KeyType, Material), String> {
     let key_type = classify(pkey)?;
     let spki_der = match key_type {
         KeyType::Ec(curve) => {
             let ec = pkey.ec_key().map_err(|e| ssl_reason(&e))?;
-            let group = named_group(curve)?;
-            let named =
-                EcKey::from_public_key(&group, ec.public_key()).map_err(|e| ssl_reason(&e))?;
-            PKey::from_ec_key(named)
-                .and_then(|p| p.public_key_to_der())
-                .map_err(|e| ssl_reason(&e))?
+            named_ec_spki(curve, ec.public_key())?
         }
         _ => pkey.public_key_to_der().map_err(|e| ssl_reason(&e))?,
     };
@@ -655,12 +655,10 @@ fn private_material_from(
 ) -> Result<(KeyType, Material), String> {
     let key_type = classify(&pkey)?;
     if let (KeyType::Rsa { .. }, Some(pkcs8)) = (key_type, pkcs8) {
-        let rsa = pkey.rsa().map_err(|e| ssl_reason(&e))?;
-        let spki_der = rsa
-            .n()
-            .to_owned()
-            .and_then(|n| Rsa::from_public_components(n, rsa.e().to_owned()?))
-            .and_then(|public| public.public_key_to_der())
+        // OpenSSL's RSA writer writes the public half only.
+        let spki_der = pkey
+            .rsa()
+            .and_then(|rsa| rsa.public_key_to_der())
             .map_err(|e| ssl_reason(&e))?;
         return Ok((
             key_type,
