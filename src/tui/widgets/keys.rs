@@ -48,7 +48,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, areas: &Areas) {
         head.push(Span::styled(format!("{word} "), t.dim));
     }
     Paragraph::new(Line::from(head)).render(Rect::new(inner.x, inner.y, inner.width, 1), buf);
-    let footer = footer(app, inner.width as usize);
+    let footer = footer(app, inner.width);
     let footer_h = (footer.len() as u16).min(inner.height.saturating_sub(3));
     let rest = Rect::new(
         inner.x,
@@ -71,7 +71,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, areas: &Areas) {
         return;
     }
     let used = used_keys(app);
-    let narrow = inner.width < 60;
+    let narrow = narrow(inner.width);
     let rows = app.key_rows.iter().map(|r| {
         let is_used = used.contains(&r.name);
         let fp = shown_fingerprint(app, r);
@@ -137,6 +137,12 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, areas: &Areas) {
     StatefulWidget::render(table, rest, buf, &mut state);
 }
 
+/// A pane this narrow (80 or 100 columns) shows only name and type in its table, the rest of
+/// the selected key under it.
+fn narrow(width: u16) -> bool {
+    width < 60
+}
+
 /// A key's fingerprint as shown: a key generated at startup has a new one each run, which
 /// the snapshot tests leave out.
 fn shown_fingerprint(app: &App, row: &crate::tui::app::KeyRow) -> String {
@@ -149,8 +155,8 @@ fn shown_fingerprint(app: &App, row: &crate::tui::app::KeyRow) -> String {
 
 /// Under the table: in a narrow pane the selected key's columns that do not fit, which key
 /// opened each layer, and the selected key's secret (masked unless revealed).
-fn footer(app: &App, width: usize) -> Vec<Line<'static>> {
-    let narrow = width < 60;
+fn footer(app: &App, width: u16) -> Vec<Line<'static>> {
+    let narrow = narrow(width);
     use crate::report::{LayerStatus, TokenKind};
     let t = &app.theme;
     let mut lines = Vec::new();
@@ -226,7 +232,7 @@ fn footer(app: &App, width: usize) -> Vec<Line<'static>> {
             ]));
             // The whole secret, over as many lines as it takes.
             let chars: Vec<char> = crate::view::escape_control(&secret).chars().collect();
-            for chunk in chars.chunks(width.max(1)) {
+            for chunk in chars.chunks(usize::from(width.max(1))) {
                 lines.push(Line::styled(
                     chunk.iter().collect::<String>(),
                     t.popup_input,
