@@ -509,14 +509,20 @@ fn a_key_generated_in_the_keys_pane_is_listed_and_stored() {
     assert!(listed.contains("e2e-generated"), "{listed}");
 }
 
+/// The demo, focused on its Keys pane (five demo keys); the screen then.
+fn demo_keys_pane() -> (Tmux, String) {
+    let t = Tmux::start(&["--demo"]);
+    t.wait_for("ACCEPTED");
+    t.keys(&["Tab", "Tab", "Tab"]);
+    let screen = t.wait_for("[Keys (5)]");
+    (t, screen)
+}
+
 /// Under --demo the generated key lives in memory only.
 #[test]
 fn a_key_generated_in_the_demo_is_not_stored() {
     need_tmux!();
-    let t = Tmux::start(&["--demo"]);
-    t.wait_for("ACCEPTED");
-    t.keys(&["Tab", "Tab", "Tab"]);
-    t.wait_for("[Keys (5)]");
+    let (t, _) = demo_keys_pane();
     t.keys(&["N", "7", "Enter"]);
     t.wait_for("Name for the generated key");
     t.keys(&["Enter"]);
@@ -580,10 +586,7 @@ fn batch_from_a_file_shows_progress_on_a_terminal() {
 #[test]
 fn a_narrow_keys_pane_details_the_selected_key() {
     need_tmux!();
-    let t = Tmux::start(&["--demo"]);
-    t.wait_for("ACCEPTED");
-    t.keys(&["Tab", "Tab", "Tab"]);
-    let s = t.wait_for("[Keys (5)]");
+    let (t, s) = demo_keys_pane();
     assert!(s.contains("demo-xtremepush-rs256"), "{s}");
     assert!(s.contains("▶ demo-qualifio-rs256 private"), "{s}");
     t.keys(&["j", "j"]);
