@@ -74,14 +74,6 @@ pub(crate) fn describe(key: &Key) -> String {
     }
 }
 
-fn visibility(key: &Key) -> &'static str {
-    match key.material {
-        Material::Secret(_) => "secret",
-        Material::Public { .. } => "public",
-        Material::Private { .. } => "private",
-    }
-}
-
 /// An entry's keys and the warnings loading them gave.
 type Loaded = (Vec<Key>, Vec<String>);
 
@@ -105,7 +97,7 @@ fn key_json(entry: &StoredKey, key: &Key, reveal: bool) -> Value {
     obj.insert("entry".into(), json!(entry.name));
     obj.insert("source".into(), json!(entry.source.as_str()));
     obj.insert("type".into(), json!(key.key_type.as_str()));
-    obj.insert("visibility".into(), json!(visibility(key)));
+    obj.insert("visibility".into(), json!(key.material.visibility()));
     obj.insert("description".into(), json!(describe(key)));
     match key.key_type {
         KeyType::Rsa { bits } => {

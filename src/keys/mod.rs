@@ -96,6 +96,17 @@ pub enum Material {
     },
 }
 
+impl Material {
+    /// `secret`, `public` or `private`.
+    pub fn visibility(&self) -> &'static str {
+        match self {
+            Material::Secret(_) => "secret",
+            Material::Public { .. } => "public",
+            Material::Private { .. } => "private",
+        }
+    }
+}
+
 impl std::fmt::Debug for Material {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -165,11 +176,7 @@ impl Key {
         KeyFacts {
             name: self.name.clone(),
             key_type: self.key_type.as_str(),
-            visibility: match self.material {
-                Material::Secret(_) => "secret",
-                Material::Public { .. } => "public",
-                Material::Private { .. } => "private",
-            },
+            visibility: self.material.visibility(),
             profile: self.profile,
             from_jwks: self.from_jwks,
             pkcs1: self.pkcs1,

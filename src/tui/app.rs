@@ -1289,10 +1289,10 @@ impl App {
             .map(|k| {
                 let (kind, half) = match (&k.key_type, &k.material) {
                     (KeyType::Secret, Material::Secret(s)) => (format!("secret {} B", s.len()), ""),
-                    (KeyType::Rsa { bits }, m) => (format!("rsa {bits}"), half(m)),
-                    (KeyType::Ec(c), m) => (format!("ec {c:?}"), half(m)),
-                    (KeyType::Okp(c), m) => (format!("okp {c:?}"), half(m)),
-                    (t, m) => (t.as_str().to_string(), half(m)),
+                    (KeyType::Rsa { bits }, m) => (format!("rsa {bits}"), m.visibility()),
+                    (KeyType::Ec(c), m) => (format!("ec {c:?}"), m.visibility()),
+                    (KeyType::Okp(c), m) => (format!("okp {c:?}"), m.visibility()),
+                    (t, m) => (t.as_str().to_string(), m.visibility()),
                 };
                 KeyRow {
                     name: k.name.clone(),
@@ -1479,14 +1479,6 @@ fn retime(
 }
 
 static FIXED_AT: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
-
-fn half(m: &Material) -> &'static str {
-    match m {
-        Material::Secret(_) => "secret",
-        Material::Public { .. } => "public",
-        Material::Private { .. } => "private",
-    }
-}
 
 pub(crate) fn reload(
     store: &Store,
