@@ -159,6 +159,7 @@ fn stages(c: &mut Criterion, alg: &str, ring: &KeyRing, token: &str, opts: &Opti
                 &signature,
                 ring,
                 false,
+                &Default::default(),
             )
         })
     });
@@ -178,6 +179,7 @@ fn stages(c: &mut Criterion, alg: &str, ring: &KeyRing, token: &str, opts: &Opti
                 at: opts.at,
                 skew: opts.skew,
                 campaign: None,
+                facts: &Default::default(),
             }))
         })
     });

@@ -12,12 +12,15 @@ use crate::jose;
 use crate::keys::KeyRing;
 use crate::profile::ProfileChoice;
 use crate::report::{Inspection, Layer, LayerStatus, PayloadView, Severity, Tally, TokenKind};
-use crate::rules::{self, Campaign, PlaintextKind, RuleInput};
+use crate::rules::{self, Campaign, PlaintextKind, RuleInput, TokenFacts};
 use crate::token::tree::{self, Json};
 use crate::token::{self, Compact, TokenError, json};
 
-/// Nested JWE layers opened at most (a JWE inside a JWE inside ...).
-const MAX_DEPTH: usize = 4;
+mod lenient;
+
+/// Layers opened at most (a JWE inside a JWE inside ... a JWS): a token that nests deeper is
+/// an error, never a skipped check.
+pub const MAX_DEPTH: usize = 5;
 
 /// How to inspect.
 #[derive(Debug, Clone, Default)]
@@ -38,6 +41,17 @@ pub struct Options {
     /// the outer JWS's none of its header; `token`, `segments`, `header` and
     /// `evaluated_at_rfc3339` stay empty).
     pub summary_only: bool,
+}
+
+impl Options {
+    /// The profile the user stated (`--profile`, else the campaign file's), if any: the
+    /// platform's rules apply before any claim is read.
+    pub fn stated_profile(&self) -> Option<crate::Profile> {
+        match self.profile {
+            ProfileChoice::Fixed(p) => Some(p),
+            ProfileChoice::Auto => self.campaign.as_ref().and_then(|c| c.profile),
+        }
+    }
 }
 
 /// Why a token could not be inspected.
@@ -61,7 +75,12 @@ pub fn inspect_text(
     opts: &Options,
 ) -> Result<Inspection, InspectError> {
     let intake = token::find_token(text)?;
-    inspect_token(&intake.token, intake.stripped, ring, opts)
+    let facts = TokenFacts {
+        swallowed_by: intake.swallowed_by.clone(),
+        other_tokens: intake.others,
+        ..TokenFacts::default()
+    };
+    inspect_with(&intake.token, intake.stripped, facts, ring, opts)
 }
 
 /// Everything decoded so far, assembled into an Inspection at the end.
@@ -73,12 +92,24 @@ struct Work {
     payload_bytes: Option<Vec<u8>>,
     unavailable: Option<String>,
     jwe_plaintext: Option<PlaintextKind>,
+    /// What the rules need to know about the token as a whole.
+    facts: TokenFacts,
 }
 
 /// Inspect a compact token (already through intake).
 pub fn inspect_token(
     token_text: &str,
     stripped: Vec<String>,
+    ring: &KeyRing,
+    opts: &Options,
+) -> Result<Inspection, InspectError> {
+    inspect_with(token_text, stripped, TokenFacts::default(), ring, opts)
+}
+
+fn inspect_with(
+    token_text: &str,
+    stripped: Vec<String>,
+    facts: TokenFacts,
     ring: &KeyRing,
     opts: &Options,
 ) -> Result<Inspection, InspectError> {
@@ -90,6 +121,7 @@ pub fn inspect_token(
         payload_bytes: None,
         unavailable: None,
         jwe_plaintext: None,
+        facts,
     };
     let header = match token::decode_header(compact.header_b64()) {
         Ok(h) => h,
@@ -149,7 +181,8 @@ fn open(
             {
                 token::decode_segment(name, compact.segments[i + 1])?;
             }
-            let (mut layer, plaintext) = jose::decrypt_jwe(compact.text, &header, ring);
+            let kids = jose::KidPolicy::new(opts.stated_profile(), &[]);
+            let (mut layer, plaintext) = jose::decrypt_jwe(compact.text, &header, ring, &kids);
             layer.content = plaintext
                 .as_deref()
                 .and_then(|p| std::str::from_utf8(p).ok())
@@ -168,10 +201,16 @@ fn open(
                 });
                 return Ok(());
             };
-            let nested = match depth < MAX_DEPTH {
-                true => nested_token(&plaintext),
-                false => None,
-            };
+            let nested = nested_token(&plaintext);
+            if nested.is_some() && depth + 1 >= MAX_DEPTH {
+                // RULES.md section 2: every layer is opened, or the token is not accepted.
+                work.facts.too_deep = Some(work.layers.len());
+                work.facts.is_jwt = true;
+                work.unavailable = Some(format!(
+                    "the token nests more than {MAX_DEPTH} layers: the innermost one was not opened"
+                ));
+                return Ok(());
+            }
             if let Some((inner, inner_header)) = nested {
                 if work.jwe_plaintext.is_none() {
                     work.jwe_plaintext = Some(PlaintextKind::NestedJws);
@@ -247,7 +286,9 @@ fn open_jws(
     // The rules read an outer JWS's header from the inspection; a summary has no use for a
     // copy in the layer.
     let with_header = !(outer && opts.summary_only);
-    let mut layer = jose::verify_jws_with(header, &signing_input, &signature, ring, with_header);
+    let kids = jose::KidPolicy::new(opts.stated_profile(), &payload);
+    let mut layer =
+        jose::verify_jws_with(header, &signing_input, &signature, ring, with_header, &kids);
     if !opts.summary_only {
         layer.content = std::str::from_utf8(&payload).ok().map(str::to_string);
     }
@@ -297,30 +338,59 @@ fn assemble(
         payload_bytes,
         unavailable,
         jwe_plaintext,
+        mut facts,
     } = work;
 
-    // The rules read the claims as a tree borrowed from the payload bytes.
+    let verified_by = layers
+        .iter()
+        .rev()
+        .find(|l| l.kind == TokenKind::Jws)
+        .and_then(|l| l.key_facts.as_ref());
+    let jws_header_ref = match outer_jws_opened {
+        true => Some(header),
+        false => jws_header.as_ref(),
+    };
+    // RULES.md section 2: what makes the token a JWT, whose claims must then be read.
+    facts.is_jwt |= says_jwt(header)
+        || jws_header_ref.is_some_and(says_jwt)
+        || layers.iter().any(|l| says_jwt(&l.header))
+        || opts
+            .stated_profile()
+            .is_some_and(|p| p != crate::Profile::Generic)
+        || verified_by
+            .and_then(|k| k.profile)
+            .is_some_and(|p| p != crate::Profile::Generic)
+        || payload_bytes.as_deref().is_some_and(starts_like_json);
+
+    // The rules read the claims as a tree borrowed from the payload bytes; claims that do
+    // not read strictly are read leniently (below), so that the rules still run on them.
+    let lenient_text;
     let (claims, payload_view) = match payload_bytes.as_deref().map(tree::parse) {
         Some(Ok(parsed)) => {
             duplicates.extend(parsed.duplicates);
             (Some(parsed.value), PayloadView::Json)
         }
-        Some(Err(_)) => {
+        Some(Err(e)) => {
             let bytes = payload_bytes.as_deref().unwrap_or_default();
-            match std::str::from_utf8(bytes) {
-                Ok(text) => (
-                    None,
-                    PayloadView::Text {
-                        text: text.to_string(),
-                    },
-                ),
-                Err(_) => (
-                    None,
-                    PayloadView::Binary {
-                        hex: hex_dump(bytes),
-                    },
-                ),
+            let mut claims = None;
+            if facts.is_jwt {
+                let (text, problem) = lenient::read(bytes, &e);
+                facts.claims_problem = Some(problem);
+                lenient_text = text;
+                claims = lenient_text
+                    .as_deref()
+                    .and_then(|t| tree::parse(t.as_bytes()).ok())
+                    .map(|p| p.value);
             }
+            let view = match std::str::from_utf8(bytes) {
+                Ok(text) => PayloadView::Text {
+                    text: text.to_string(),
+                },
+                Err(_) => PayloadView::Binary {
+                    hex: hex_dump(bytes),
+                },
+            };
+            (claims, view)
         }
         None => (
             None,
@@ -329,12 +399,6 @@ fn assemble(
             },
         ),
     };
-
-    let verified_by = layers
-        .iter()
-        .rev()
-        .find(|l| l.kind == TokenKind::Jws)
-        .and_then(|l| l.key_facts.as_ref());
     let keyring = ring.facts();
     let tally = Tally {
         campaign_id: campaign_id(claims.as_ref()),
@@ -349,10 +413,7 @@ fn assemble(
         header,
         // A plain JWS's header is the outer header itself: handing the rules the same
         // reference spares them comparing the two maps.
-        jws_header: match outer_jws_opened {
-            true => Some(header),
-            false => jws_header.as_ref(),
-        },
+        jws_header: jws_header_ref,
         layers: &layers,
         payload: claims.as_ref(),
         jwe_plaintext,
@@ -365,6 +426,7 @@ fn assemble(
             .campaign
             .as_ref()
             .or_else(|| configured_campaign(&opts.campaigns, tally.campaign_id.as_deref())),
+        facts: &facts,
     });
 
     let layers_ok = !layers.is_empty() && layers.iter().all(|l| l.status.is_ok());
@@ -391,9 +453,11 @@ fn assemble(
             true => Map::new(),
             false => header.clone(),
         },
-        payload: match opts.summary_only {
-            true => None,
-            false => claims.as_ref().map(Json::to_value),
+        // Claims read leniently are for the rules only: `payload` shows what the token
+        // carries as JSON, or null.
+        payload: match (opts.summary_only, &payload_view) {
+            (false, PayloadView::Json) => claims.as_ref().map(Json::to_value),
+            _ => None,
         },
         payload_view,
         layers,
@@ -430,6 +494,27 @@ pub fn configured_campaign<'a>(
             [only] => Some(only),
             _ => None,
         })
+}
+
+/// A `typ` or `cty` that says JWT (RULES.md section 2): any letter case, with or without
+/// `application/`, and the `+jwt` types (`at+jwt`).
+fn says_jwt(header: &Map<String, Value>) -> bool {
+    ["typ", "cty"].iter().any(|name| {
+        token::header_str(header, name).is_some_and(|v| {
+            let v = v.to_ascii_lowercase();
+            let v = v.strip_prefix("application/").unwrap_or(&v);
+            v == "jwt" || v.ends_with("+jwt")
+        })
+    })
+}
+
+/// The payload starts with `{` or `[` (after white space and a byte order mark): it means
+/// to be JSON, so a JWT.
+fn starts_like_json(bytes: &[u8]) -> bool {
+    let bytes = bytes
+        .strip_prefix(b"\xEF\xBB\xBF".as_slice())
+        .unwrap_or(bytes);
+    matches!(bytes.trim_ascii_start().first(), Some(b'{' | b'['))
 }
 
 /// Hex of the first 4 KiB, for payloads that are neither JSON nor text.

@@ -124,6 +124,8 @@ pub enum AttemptResult {
     AlgNotAllowed,
     /// An RSA/EC/OKP public key offered for an HS* token: refused (algorithm confusion).
     PublicKeyAsHmacRefused,
+    /// A secret whose bytes are a public or private key (PEM, DER, JWK): never used.
+    SecretIsKey,
     /// The key could not be loaded or the library refused it.
     Error,
 }
@@ -181,6 +183,10 @@ pub struct Layer {
     /// The layer's payload (JWS) or plaintext (JWE) as UTF-8 text, when it was read and is
     /// text: byte for byte what the token carries.
     pub content: Option<String>,
+    /// The only key that verified or decrypted carries another `kid` than the token's, where
+    /// `kid` selects the key (not serialised: the attempts say it).
+    #[serde(skip)]
+    pub kid_mismatch: bool,
 }
 
 /// What the innermost payload turned out to be.
@@ -245,7 +251,13 @@ impl Inspection {
             return Overall::Accepted;
         }
         let failed = self.layers.iter().any(|l| l.status.is_failure());
-        let error = self.findings.iter().any(|f| f.severity == Severity::Error);
+        // A check tokenscope could not make (no key fits, an alg it does not implement) is
+        // an error finding that keeps the token from being accepted, but it is "not
+        // verified" (exit 3), not "rejected".
+        let error = self.findings.iter().any(|f| {
+            f.severity == Severity::Error
+                && !crate::rules::ids::NOT_CHECKED.contains(&f.id.as_str())
+        });
         if failed || error {
             Overall::Rejected
         } else {

@@ -1030,15 +1030,29 @@ fn duplicate_members_non_utf8_and_non_object_payloads() {
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("header segment"), "{stderr}");
-    // Payloads that are JSON but not an object.
-    for payload in [&b"[1,2,3]"[..], b"\"a string\"", b"42", b"null", b"true"] {
-        let case = format!("payload {}", String::from_utf8_lossy(payload));
-        let (_, out) = inspect_json(&sb, &as_strs(&args), &signed(r#"{"alg":"HS256"}"#, payload));
+    // Payloads that are JSON but not an object: an error in a JWT (typ JWT, or a payload
+    // that starts like JSON), an opaque JWS payload (info) otherwise (RULES.md section 2).
+    for (header, payload, jwt) in [
+        (r#"{"alg":"HS256"}"#, &b"[1,2,3]"[..], true),
+        (r#"{"alg":"HS256","typ":"JWT"}"#, b"\"a string\"", true),
+        (r#"{"alg":"HS256","typ":"application/jwt"}"#, b"42", true),
+        (r#"{"alg":"HS256","cty":"JWT"}"#, b"null", true),
+        (r#"{"alg":"HS256"}"#, b"\"a string\"", false),
+        (r#"{"alg":"HS256"}"#, b"42", false),
+        (r#"{"alg":"HS256"}"#, b"true", false),
+    ] {
+        let case = format!("{header} payload {}", String::from_utf8_lossy(payload));
+        let (code, out) = inspect_json(&sb, &as_strs(&args), &signed(header, payload));
         assert_eq!(out["payload_view"]["type"], "json", "{case}");
-        assert!(
-            finding_ids(&out).contains(&"generic.claims.not_object".to_string()),
-            "{case}: {out}"
-        );
+        let ids = finding_ids(&out);
+        let id = if jwt {
+            "generic.claims.not_object"
+        } else {
+            "generic.payload.opaque"
+        };
+        assert!(ids.contains(&id.to_string()), "{case}: {out}");
+        assert_eq!(out["accepted"], !jwt, "{case}: {out}");
+        assert_eq!(code, if jwt { 1 } else { 0 }, "{case}");
     }
 }
 

@@ -13,6 +13,7 @@ use josekit::jwe::{self, JweContext, JweDecrypter};
 use serde_json::{Map, Value};
 
 use crate::keys::{Curve, Key, KeyRing, KeyType, Material, OkpCurve};
+use crate::profile::Profile;
 use crate::report::{Attempt, AttemptResult, Layer, LayerStatus, TokenKind};
 use crate::rules::UNDERSTOOD_CRIT;
 use crate::token::{header_member, header_str};
@@ -49,6 +50,13 @@ pub const JWE_ALGS: &[&str] = &[
     "ECDH-ES+A256KW",
 ];
 
+/// True when a JWE key-management `alg` needs a shared secret to produce a token (`dir`, AES
+/// key wrap, AES-GCM key wrap, PBES2), as opposed to a public key (RSA, ECDH-ES): only the
+/// former authenticates its content (RULES.md section 2, Acceptance fails closed).
+pub fn needs_secret(alg: &str) -> bool {
+    alg == "dir" || alg.starts_with("PBES2-") || (alg.starts_with('A') && alg.ends_with("KW"))
+}
+
 /// JWE content-encryption algorithms, with their key length in bytes.
 pub const JWE_ENCS: &[(&str, usize)] = &[
     ("A128GCM", 16),
@@ -67,22 +75,64 @@ enum KidRelation {
     Differs,
 }
 
-fn kid_relation(token_kid: Option<&str>, key: &Key) -> KidRelation {
+fn kid_relation(token_kid: Option<&str>, key: &Key, kids: &KidPolicy<'_>) -> KidRelation {
     match (token_kid, key.kid.as_deref()) {
         (Some(t), Some(k)) if t == k => KidRelation::Match,
+        (Some(_), Some(_)) if kids.ignored_for(key) => KidRelation::Unnamed,
         (Some(_), Some(_)) => KidRelation::Differs,
         _ => KidRelation::Unnamed,
     }
 }
 
-fn ordered<'a>(ring: &'a KeyRing, token_kid: Option<&str>) -> Vec<(&'a Key, KidRelation)> {
+fn ordered<'a>(
+    ring: &'a KeyRing,
+    token_kid: Option<&str>,
+    kids: &KidPolicy<'_>,
+) -> Vec<(&'a Key, KidRelation)> {
     let mut keys: Vec<_> = ring
         .keys
         .iter()
-        .map(|k| (k, kid_relation(token_kid, k)))
+        .map(|k| (k, kid_relation(token_kid, k, kids)))
         .collect();
     keys.sort_by_key(|(_, rel)| *rel);
     keys
+}
+
+/// Whether `kid` selects the key (RULES.md section 2, Keys): it does for generic JOSE, JWKS
+/// keys and Xtremepush rotation; Qualifio (without a JWKS) and Adictiz ignore it, so there a
+/// key that verifies is used whatever its `kid`.
+#[derive(Debug, Default)]
+pub struct KidPolicy<'a> {
+    /// The profile the user stated (`--profile`, a campaign file), if any.
+    pub stated: Option<Profile>,
+    /// The payload, read only when a key's kid differs from the token's, to detect the
+    /// profile from its members as the rules will.
+    pub payload: &'a [u8],
+    detected: std::cell::OnceCell<Option<Profile>>,
+}
+
+impl<'a> KidPolicy<'a> {
+    pub fn new(stated: Option<Profile>, payload: &'a [u8]) -> Self {
+        KidPolicy {
+            stated,
+            payload,
+            detected: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// True when the platform of `key` ignores `kid`: a key from a JWKS never; else the key's
+    /// own profile tag, then the stated profile, then the one the payload's members select.
+    pub fn ignored_for(&self, key: &Key) -> bool {
+        if key.from_jwks {
+            return false;
+        }
+        let profile = key.profile.or(self.stated).or_else(|| {
+            *self
+                .detected
+                .get_or_init(|| crate::rules::detect_profile(self.payload))
+        });
+        matches!(profile, Some(Profile::Qualifio | Profile::Adictiz))
+    }
 }
 
 fn describe(key: &Key) -> String {
@@ -125,6 +175,7 @@ fn layer(kind: TokenKind, header: &Map<String, Value>, with_header: bool) -> Lay
             false => Map::new(),
         },
         content: None,
+        kid_mismatch: false,
     }
 }
 
@@ -186,7 +237,14 @@ pub fn verify_jws(
     signature: &[u8],
     ring: &KeyRing,
 ) -> Layer {
-    verify_jws_with(header, signing_input, signature, ring, true)
+    verify_jws_with(
+        header,
+        signing_input,
+        signature,
+        ring,
+        true,
+        &KidPolicy::default(),
+    )
 }
 
 /// [`verify_jws`], leaving the layer's `header` empty unless `with_header`: a batch summary
@@ -197,6 +255,7 @@ pub fn verify_jws_with(
     signature: &[u8],
     ring: &KeyRing,
     with_header: bool,
+    kids: &KidPolicy<'_>,
 ) -> Layer {
     let mut out = layer(TokenKind::Jws, header, with_header);
     let Some(alg) = header_str(header, "alg") else {
@@ -232,7 +291,7 @@ pub fn verify_jws_with(
     let mut refused = false;
     let mut mismatch = false;
     let mut kid_matched_elsewhere = false;
-    for (key, rel) in ordered(ring, token_kid) {
+    for (key, rel) in ordered(ring, token_kid, kids) {
         let attempt = |result, detail: String| Attempt {
             key: key.name.clone(),
             result,
@@ -242,6 +301,26 @@ pub fn verify_jws_with(
             out.attempts.push(attempt(
                 AttemptResult::AlgNotAllowed,
                 format!("the key allows only {}", key.algs.join(", ")),
+            ));
+            continue;
+        }
+        if !key.usage.signatures {
+            out.attempts.push(attempt(
+                AttemptResult::AlgNotAllowed,
+                format!(
+                    "the JWK's {} does not allow signatures",
+                    key.usage.stated.as_deref().unwrap_or("use")
+                ),
+            ));
+            continue;
+        }
+        if let (Some(what), true) = (&key.not_a_secret, alg.starts_with("HS")) {
+            refused = true;
+            out.attempts.push(attempt(
+                AttemptResult::SecretIsKey,
+                format!(
+                    "this secret is {what}: key material is never used as an HMAC secret (algorithm confusion)"
+                ),
             ));
             continue;
         }
@@ -322,10 +401,11 @@ pub fn verify_jws_with(
     if refused {
         out.status = LayerStatus::Invalid;
         out.detail = format!(
-            "{alg} token offered against an asymmetric key: refused (a public key is never an HMAC secret)"
+            "{alg} token offered against key material: refused (a public or private key is never an HMAC secret)"
         );
     } else if kid_matched_elsewhere {
         out.status = LayerStatus::Invalid;
+        out.kid_mismatch = true;
         out.detail = format!(
             "the signature matches a key whose kid differs from the token's '{}'",
             shown(token_kid.unwrap_or_default())
@@ -458,6 +538,7 @@ pub fn decrypt_jwe(
     token: &str,
     header: &Map<String, Value>,
     ring: &KeyRing,
+    kids: &KidPolicy<'_>,
 ) -> (Layer, Option<Vec<u8>>) {
     let mut out = layer(TokenKind::Jwe, header, true);
     let Some(alg) = header_str(header, "alg") else {
@@ -522,7 +603,7 @@ pub fn decrypt_jwe(
         context.add_content_encryption(Box::new(enc));
     }
     let mut tried = false;
-    for (key, rel) in ordered(ring, token_kid) {
+    for (key, rel) in ordered(ring, token_kid, kids) {
         let attempt = |result, detail: String| Attempt {
             key: key.name.clone(),
             result,
@@ -532,6 +613,24 @@ pub fn decrypt_jwe(
             out.attempts.push(attempt(
                 AttemptResult::AlgNotAllowed,
                 format!("the key allows only {}", key.algs.join(", ")),
+            ));
+            continue;
+        }
+        if !key.usage.encryption {
+            out.attempts.push(attempt(
+                AttemptResult::AlgNotAllowed,
+                format!(
+                    "the JWK's {} does not allow decryption",
+                    key.usage.stated.as_deref().unwrap_or("use")
+                ),
+            ));
+            continue;
+        }
+        if let (Some(what), true) = (&key.not_a_secret, needs_secret(alg)) {
+            tried = true;
+            out.attempts.push(attempt(
+                AttemptResult::SecretIsKey,
+                format!("this secret is {what}: key material is never used as a shared secret"),
             ));
             continue;
         }
@@ -553,6 +652,7 @@ pub fn decrypt_jwe(
                     ),
                 ));
                 tried = true;
+                out.kid_mismatch = true;
                 drop(plaintext);
             }
             Ok((plaintext, _)) => {
@@ -579,7 +679,13 @@ pub fn decrypt_jwe(
             }
         }
     }
-    if tried {
+    if out.kid_mismatch {
+        out.status = LayerStatus::Failed;
+        out.detail = format!(
+            "only a key whose kid differs from the token's '{}' decrypts it",
+            shown(token_kid.unwrap_or_default())
+        );
+    } else if tried {
         out.status = LayerStatus::Failed;
         out.detail =
             "no key that fits decrypts the token (wrong key, or the token was altered)".to_string();
@@ -837,7 +943,7 @@ mod tests {
                 b64(b"ciphertext"),
                 b64(&[0u8; 16])
             );
-            let (layer, plaintext) = decrypt_jwe(&token, &header, &ring);
+            let (layer, plaintext) = decrypt_jwe(&token, &header, &ring, &Default::default());
             assert_eq!(layer.status, LayerStatus::Failed, "{alg}: {}", layer.detail);
             assert!(plaintext.is_none());
             assert!(

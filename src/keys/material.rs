@@ -236,8 +236,11 @@ pub fn read_secret_arg(
     parse_secret(text, encoding)
 }
 
-/// A `Key` holding a shared secret (HMAC, `dir`, AES key wrap or PBES2 password).
+/// A `Key` holding a shared secret (HMAC, `dir`, AES key wrap or PBES2 password). Bytes
+/// that parse as a public or private key are kept but marked, and never used
+/// ([`secret_as_key`]).
 pub fn secret_key(name: &str, secret: Zeroizing<Vec<u8>>) -> Key {
+    let not_a_secret = secret_as_key(&secret);
     Key {
         name: name.to_string(),
         kid: None,
@@ -247,8 +250,42 @@ pub fn secret_key(name: &str, secret: Zeroizing<Vec<u8>>) -> Key {
         material: Material::Secret(secret),
         from_jwks: false,
         pkcs1: false,
+        usage: Default::default(),
+        not_a_secret,
         cache: Default::default(),
     }
+}
+
+/// What `bytes` given as a secret really are when they are key material: PEM armour, DER
+/// that parses as a key, or a JWK with `kty` RSA, EC or OKP (RULES.md section 2, Keys: such
+/// material is never an HMAC secret). None for an ordinary secret.
+pub fn secret_as_key(bytes: &[u8]) -> Option<String> {
+    let text = bytes.trim_ascii();
+    if contains(text, b"-----BEGIN ") {
+        let label = std::str::from_utf8(text)
+            .ok()
+            .and_then(|t| t.split("-----BEGIN ").nth(1))
+            .and_then(|rest| rest.split("-----").next())
+            .filter(|l| l.len() <= 40 && l.bytes().all(|b| b.is_ascii_uppercase() || b == b' '))
+            .unwrap_or("PEM");
+        return Some(format!("a PEM block ('{label}')"));
+    }
+    if text.starts_with(b"{") || text.first() == Some(&0x30) {
+        let keys = parse_key_bytes("secret", text).ok()?;
+        let key = keys.iter().find(|k| k.key_type != KeyType::Secret)?;
+        let form = if text.starts_with(b"{") { "JWK" } else { "DER" };
+        return Some(format!(
+            "{} {} key ({form})",
+            match key.key_type {
+                KeyType::Rsa { bits } => format!("an RSA-{bits}"),
+                KeyType::Ec(c) => format!("an EC {}", curve_jwk_name(c)),
+                KeyType::Okp(c) => format!("an {}", okp_jwk_name(c)),
+                KeyType::Secret => String::from("a"),
+            },
+            key.material.visibility()
+        ));
+    }
+    None
 }
 
 /// Read a key file: see `parse_key_bytes`.
@@ -409,6 +446,8 @@ fn parse_pem(name: &str, bytes: &[u8]) -> Result<Vec<Key>, KeyError> {
             material,
             from_jwks: false,
             pkcs1,
+            usage: Default::default(),
+            not_a_secret: None,
             cache: Default::default(),
         })
         .collect())
@@ -441,6 +480,8 @@ fn parse_der(name: &str, der: &[u8]) -> Result<Key, KeyError> {
                     material,
                     from_jwks: false,
                     pkcs1,
+                    usage: Default::default(),
+                    not_a_secret: None,
                     cache: Default::default(),
                 });
             }
@@ -1029,6 +1070,7 @@ fn parse_jwk(name: &str, jwk: &Map<String, Value>) -> Result<Key, KeyError> {
             });
         }
     };
+    let usage = jwk_usage(name, jwk)?;
     Ok(Key {
         name: name.to_string(),
         kid,
@@ -1038,8 +1080,62 @@ fn parse_jwk(name: &str, jwk: &Map<String, Value>) -> Result<Key, KeyError> {
         material,
         from_jwks: false,
         pkcs1: false,
+        usage,
+        not_a_secret: None,
         cache: Default::default(),
     })
+}
+
+/// `key_ops` values that sign or verify (RFC 7517 4.3).
+const SIGNATURE_OPS: &[&str] = &["sign", "verify"];
+/// `key_ops` values that encrypt, decrypt, wrap or derive keys (RFC 7517 4.3).
+const ENCRYPTION_OPS: &[&str] = &[
+    "encrypt",
+    "decrypt",
+    "wrapKey",
+    "unwrapKey",
+    "deriveKey",
+    "deriveBits",
+];
+
+/// What a JWK's `use` and `key_ops` allow: when both are present, only what both allow. An
+/// unknown `use` value allows neither (fail closed).
+fn jwk_usage(name: &str, jwk: &Map<String, Value>) -> Result<super::KeyUsage, KeyError> {
+    let mut usage = super::KeyUsage::default();
+    let mut stated = Vec::new();
+    match jwk.get("use") {
+        None | Some(Value::Null) => {}
+        Some(Value::String(u)) => {
+            usage.signatures &= u == "sig";
+            usage.encryption &= u == "enc";
+            stated.push(format!("use {}", Value::String(u.clone())));
+        }
+        Some(_) => return Err(KeyError::invalid(name, "JWK", "'use' must be a string")),
+    }
+    match jwk.get("key_ops") {
+        None | Some(Value::Null) => {}
+        Some(Value::Array(ops)) => {
+            let ops: Vec<&str> = ops
+                .iter()
+                .map(|op| op.as_str())
+                .collect::<Option<_>>()
+                .ok_or_else(|| KeyError::invalid(name, "JWK", "'key_ops' must list strings"))?;
+            usage.signatures &= ops.iter().any(|op| SIGNATURE_OPS.contains(op));
+            usage.encryption &= ops.iter().any(|op| ENCRYPTION_OPS.contains(op));
+            stated.push(format!("key_ops {}", serde_json::json!(ops)));
+        }
+        Some(_) => {
+            return Err(KeyError::invalid(
+                name,
+                "JWK",
+                "'key_ops' must be an array of strings",
+            ));
+        }
+    }
+    if !stated.is_empty() {
+        usage.stated = Some(stated.join(", "));
+    }
+    Ok(usage)
 }
 
 /// Bytes of one EC coordinate (RFC 7518 6.2.1.2: full length, leading zeros kept).

@@ -28,7 +28,7 @@ pub use keygen::{default_algs, generate};
 pub(crate) use material::pkcs8_pkey;
 pub use material::{
     SecretEncoding, parse_key_bytes, parse_key_bytes_lenient, parse_secret, read_key_file,
-    read_secret_arg, secret_file_warning, secret_key,
+    read_secret_arg, secret_as_key, secret_file_warning, secret_key,
 };
 pub use ring::load_ring;
 pub use store::{MaterialSource, Store, StoredKey, default_cache_dir};
@@ -133,8 +133,34 @@ pub struct Key {
     pub from_jwks: bool,
     /// Given as PKCS#1 (`BEGIN RSA PUBLIC KEY` / `BEGIN RSA PRIVATE KEY` or PKCS#1 DER).
     pub pkcs1: bool,
+    /// What the key may be used for (a JWK's `use` and `key_ops`).
+    pub usage: KeyUsage,
+    /// For a secret whose bytes are really a public or private key (PEM, DER, a JWK): what
+    /// they parse as. Such a secret is never used (RULES.md section 2, Keys).
+    pub not_a_secret: Option<String>,
     /// Parsed forms of the material, built on first use and reused across tokens.
     pub cache: KeyCache,
+}
+
+/// What a key may do, from a JWK's `use` (RFC 7517 4.2) and `key_ops` (4.3): both unless
+/// the JWK restricts it. A `use: "enc"` key never verifies a signature, a `use: "sig"` key
+/// never decrypts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyUsage {
+    pub signatures: bool,
+    pub encryption: bool,
+    /// The JWK members that restrict it, as they read (`use "enc"`), for messages.
+    pub stated: Option<String>,
+}
+
+impl Default for KeyUsage {
+    fn default() -> Self {
+        KeyUsage {
+            signatures: true,
+            encryption: true,
+            stated: None,
+        }
+    }
 }
 
 /// Parsed forms of a key's material, built on first use: batch mode verifies thousands of
@@ -236,6 +262,12 @@ impl KeyRing {
             xtremepush_keys: count(Profile::Xtremepush),
             qualifio_keys: count(Profile::Qualifio),
             adictiz_keys: count(Profile::Adictiz),
+            secrets_that_are_keys: self
+                .keys
+                .iter()
+                .filter(|k| k.not_a_secret.is_some())
+                .map(|k| k.name.clone())
+                .collect(),
         }
     }
 }

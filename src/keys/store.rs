@@ -233,6 +233,15 @@ impl StoredKey {
         }
         // The cache is not touched for non-URL sources.
         let (keys, warnings) = self.keys(Path::new(""))?;
+        // RULES.md section 2, Keys: key material is never stored as an HMAC secret.
+        if let Some(what) = keys.iter().find_map(|k| k.not_a_secret.as_deref()) {
+            return Err(KeyError::Secret {
+                reason: format!(
+                    "the secret given for '{}' is {what}, not a shared secret: a public or private key is never used as an HMAC secret (algorithm confusion, RFC 8725 3.1); store the key itself with `tokenscope keys add {} --file PATH`",
+                    self.name, self.name
+                ),
+            });
+        }
         let types: Vec<_> = keys.iter().map(|k| k.key_type).collect();
         algs::check(&self.algs, &types).map_err(|(alg, reason)| KeyError::BadAlg {
             name: self.name.clone(),

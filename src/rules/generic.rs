@@ -250,20 +250,43 @@ struct Times {
     iat: Option<i64>,
 }
 
+/// RULES.md section 2: a JWS whose payload is not a JWT (no JWT marker, generic profile, not
+/// starting with `{` or `[`) is shown as it is.
+fn opaque(ctx: &mut Ctx<'_, '_>) {
+    if ctx
+        .input
+        .layers
+        .last()
+        .is_some_and(|l| l.kind == TokenKind::Jws)
+    {
+        ctx.report(
+            &ids::GENERIC_PAYLOAD_OPAQUE,
+            "",
+            "the payload is not a JWT claims set (no typ or cty JWT, not a JSON object): it is shown as it is and no claim rule applies; add \"typ\": \"JWT\" if it is meant to be one",
+        );
+    }
+}
+
 fn claims(ctx: &mut Ctx<'_, '_>) {
     let input = ctx.input;
     let Some(payload) = input.payload else {
+        if !input.facts.is_jwt && ctx.has_claims() {
+            opaque(ctx);
+        }
         return;
     };
     if !payload.is_object() {
-        ctx.report(
-            &ids::GENERIC_CLAIMS_NOT_OBJECT,
-            "",
-            format!(
-                "the payload is {}, not a JSON object: it is not a JWT claims set; send an object such as {{\"sub\": \"...\", \"exp\": ...}}",
-                seen(payload)
+        match input.facts.is_jwt {
+            true => ctx.report(
+                &ids::GENERIC_CLAIMS_NOT_OBJECT,
+                "",
+                format!(
+                    "the payload is {}, not a JSON object: it is not a JWT claims set, so the token is not accepted; send an object such as {{\"sub\": \"...\", \"exp\": ...}}",
+                    seen(payload)
+                ),
             ),
-        );
+            false => opaque(ctx),
+        }
         return;
     }
     let mut times = Times::default();

@@ -105,9 +105,9 @@ spec!(
 spec!(
     GENERIC_CLAIMS_NOT_OBJECT,
     "generic.claims.not_object",
-    Warning,
+    Error,
     "",
-    "the payload is JSON but not an object, so it is not a JWT claims set",
+    "the token is a JWT but its payload is JSON that is not an object, so it is not a claims set",
     "RFC 7519 section 7.2"
 );
 spec!(
@@ -167,6 +167,129 @@ spec!(
     "RFC 8725 section 3 (bounded lifetimes), RFC 7519 section 4.1.4"
 );
 
+// ---- Acceptance fails closed (RULES.md section 2) -------------------------------------------
+// Every check that failed, or that tokenscope could not make, is a finding: a batch summary
+// counts them like any other.
+
+spec!(
+    GENERIC_SIGNATURE_INVALID,
+    "generic.signature.invalid",
+    Error,
+    "/header/alg",
+    "the signature does not match any key that fits (wrong key, or the token was altered), or the JWS is malformed",
+    "RFC 7515 section 5.2"
+);
+spec!(
+    GENERIC_SIGNATURE_UNVERIFIED,
+    "generic.signature.unverified",
+    Error,
+    "/header/alg",
+    "no stored or one-off key fits the JWS, so its signature was not checked (exit 3: not verified)",
+    concat!(
+        "RFC 7515 section 5.2; ",
+        "RULES.md section 2, Acceptance fails closed"
+    )
+);
+spec!(
+    GENERIC_ALG_UNSUPPORTED,
+    "generic.alg.unsupported",
+    Error,
+    "/header/alg",
+    "the layer uses an algorithm tokenscope does not implement, so it was not checked (exit 3: not verified)",
+    "RULES.md section 2, Acceptance fails closed"
+);
+spec!(
+    GENERIC_KID_MISMATCH,
+    "generic.kid.mismatch",
+    Error,
+    "/header/kid",
+    "the only key that verifies carries another kid than the token's, where kid selects the key",
+    "RFC 7515 section 4.1.4"
+);
+spec!(
+    GENERIC_JWE_DECRYPTION_FAILED,
+    "generic.jwe.decryption_failed",
+    Error,
+    "/header/enc",
+    "no key that fits decrypts the JWE (wrong key, or the token was altered)",
+    "RFC 7516 section 5.2"
+);
+spec!(
+    GENERIC_JWE_NO_KEY,
+    "generic.jwe.no_key",
+    Error,
+    "/header/alg",
+    "no stored or one-off key fits the JWE, so it was not decrypted (exit 3: not verified)",
+    concat!(
+        "RFC 7516 section 5.2; ",
+        "RULES.md section 2, Acceptance fails closed"
+    )
+);
+spec!(
+    GENERIC_JWE_UNSIGNED_JWT,
+    "generic.jwe.unsigned_jwt",
+    Error,
+    "/header/alg",
+    "a JWT encrypted with a public key (RSA-OAEP, RSA1_5, ECDH-ES) and signed nowhere: anyone holding the public key can make one",
+    "RULES.md section 2, Acceptance fails closed; RFC 7519 section 11.2"
+);
+spec!(
+    GENERIC_JWE_UNAUTHENTICATED,
+    "generic.jwe.unauthenticated",
+    Warning,
+    "/header/alg",
+    "opaque content encrypted with a public key: confidential, but it says nothing about who made it",
+    "RULES.md section 2, Acceptance fails closed"
+);
+spec!(
+    GENERIC_NESTING_TOO_DEEP,
+    "generic.nesting.too_deep",
+    Error,
+    "/layers/<i>",
+    "the token nests more layers than tokenscope opens: the innermost were never checked",
+    "RULES.md section 2, Acceptance fails closed"
+);
+spec!(
+    GENERIC_CLAIMS_UNREADABLE,
+    "generic.claims.unreadable",
+    Error,
+    "",
+    "the token is a JWT but its claims are not a JSON object tokenscope can read (not UTF-8, not JSON, trailing bytes, too deep)",
+    "RFC 7519 section 7.2; RULES.md section 2, Acceptance fails closed"
+);
+spec!(
+    GENERIC_PAYLOAD_OPAQUE,
+    "generic.payload.opaque",
+    Info,
+    "",
+    "a JWS whose payload is not a JWT (no JWT marker, not JSON): shown as it is, no claim rule applies",
+    "RFC 7515 section 3; RULES.md section 2, Acceptance fails closed"
+);
+spec!(
+    GENERIC_KEY_SECRET_IS_KEY,
+    "generic.key.secret_is_key",
+    Error,
+    "/header/alg",
+    "a one-off or stored secret is really a public or private key (PEM, DER, JWK): never used as an HMAC secret",
+    "RFC 8725 section 3.1; RULES.md section 2, Keys"
+);
+spec!(
+    GENERIC_URL_PARAMETER_SWALLOWED,
+    "generic.url.parameter_swallowed",
+    Error,
+    "",
+    "the token's URL parameter sits inside another parameter's value (a second '?'): the platform receives no token (a warning under the generic profile)",
+    "RFC 3986 section 3.4; RULES.md section 2, Where the token was found"
+);
+spec!(
+    GENERIC_INTAKE_SEVERAL_TOKENS,
+    "generic.intake.several_tokens",
+    Info,
+    "",
+    "the pasted text holds several tokens: the first is inspected",
+    "RULES.md section 2, Where the token was found"
+);
+
 // ---- Qualifio (RULES.md section 3) -------------------------------------------------------
 spec!(
     QUALIFIO_ALG,
@@ -189,6 +312,14 @@ spec!(
         "Qualifio \"Secure token\"",
         ", Secure token structure and Validation methods and algorithms (JWKS Endpoint)"
     )
+);
+spec!(
+    QUALIFIO_KID_IGNORED,
+    "qualifio.kid.ignored",
+    Info,
+    "/header/kid",
+    "the header has a kid but the key is not from a JWKS: Qualifio ignores kid then, so it neither selects nor excludes a key",
+    concat!("Qualifio \"Secure token\"", ", Secure token structure")
 );
 spec!(
     QUALIFIO_KEY_PKCS1,
@@ -697,6 +828,14 @@ spec!(
     "alg is not HS256 (Adictiz signs with the campaign's or the account's HMAC key)",
     concat!("Adictiz \"JWT for Adictiz Box campaigns\"", ", Pré-requis")
 );
+spec!(
+    ADICTIZ_KID_IGNORED,
+    "adictiz.kid.ignored",
+    Info,
+    "/header/kid",
+    "the header has a kid: Adictiz ignores it, so it neither selects nor excludes a key",
+    concat!("Adictiz \"JWT for Adictiz Box campaigns\"", ", Pré-requis")
+);
 
 // ---- Xtremepush (RULES.md section 5) -----------------------------------------------------
 spec!(
@@ -794,8 +933,23 @@ pub const ALL: &[RuleSpec] = &[
     GENERIC_IAT_FUTURE,
     GENERIC_EXP_BEFORE_IAT,
     GENERIC_EXP_MISSING,
+    GENERIC_SIGNATURE_INVALID,
+    GENERIC_SIGNATURE_UNVERIFIED,
+    GENERIC_ALG_UNSUPPORTED,
+    GENERIC_KID_MISMATCH,
+    GENERIC_JWE_DECRYPTION_FAILED,
+    GENERIC_JWE_NO_KEY,
+    GENERIC_JWE_UNSIGNED_JWT,
+    GENERIC_JWE_UNAUTHENTICATED,
+    GENERIC_NESTING_TOO_DEEP,
+    GENERIC_CLAIMS_UNREADABLE,
+    GENERIC_PAYLOAD_OPAQUE,
+    GENERIC_KEY_SECRET_IS_KEY,
+    GENERIC_URL_PARAMETER_SWALLOWED,
+    GENERIC_INTAKE_SEVERAL_TOKENS,
     QUALIFIO_ALG,
     QUALIFIO_KID_MISSING,
+    QUALIFIO_KID_IGNORED,
     QUALIFIO_KEY_PKCS1,
     QUALIFIO_JWE_ALG,
     QUALIFIO_JWE_ENC,
@@ -851,6 +1005,7 @@ pub const ALL: &[RuleSpec] = &[
     ADICTIZ_OPTIN_FORMAT,
     ADICTIZ_FIELD_CASE,
     ADICTIZ_ALG,
+    ADICTIZ_KID_IGNORED,
     XTREMEPUSH_ALG,
     XTREMEPUSH_TYP,
     XTREMEPUSH_JWE,
@@ -858,6 +1013,15 @@ pub const ALL: &[RuleSpec] = &[
     XTREMEPUSH_SUB_TYPE,
     XTREMEPUSH_EXP_MISSING,
     XTREMEPUSH_KID_MISSING,
+];
+
+/// Error findings that say a check could not be made (no key fits, an algorithm tokenscope
+/// does not implement): the token is not accepted, and its overall state is "not verified"
+/// (exit 3) unless something else rejects it.
+pub const NOT_CHECKED: &[&str] = &[
+    GENERIC_SIGNATURE_UNVERIFIED.id,
+    GENERIC_ALG_UNSUPPORTED.id,
+    GENERIC_JWE_NO_KEY.id,
 ];
 
 /// The spec of a finding id, if tokenscope knows it.

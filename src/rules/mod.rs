@@ -24,6 +24,7 @@ use crate::token::tree::{Json, Object};
 use crate::profile::{Profile, ProfileChoice};
 use crate::report::{Finding, KeyFacts, Layer, TokenKind};
 
+mod acceptance;
 pub mod adictiz;
 pub mod campaign;
 pub mod generic;
@@ -63,6 +64,25 @@ pub struct KeyringFacts {
     pub xtremepush_keys: usize,
     pub qualifio_keys: usize,
     pub adictiz_keys: usize,
+    /// Names of secrets whose bytes are really a public or private key (never used).
+    pub secrets_that_are_keys: Vec<String>,
+}
+
+/// What the core learned about the token as a whole that the acceptance rules need
+/// (RULES.md section 2, "Acceptance fails closed" and "Where the token was found").
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TokenFacts {
+    /// The token is a JWT: a `typ`/`cty` says so, a platform profile applies, or the payload
+    /// starts with `{` or `[`. Its claims must then read as a JSON object.
+    pub is_jwt: bool,
+    /// Why the claims of a JWT did not read as JSON (the rules ran on what could be read).
+    pub claims_problem: Option<String>,
+    /// The index of the layer whose content is a token nested past the depth limit.
+    pub too_deep: Option<usize>,
+    /// The URL parameter whose value swallowed the token's parameter (a second `?`).
+    pub swallowed_by: Option<String>,
+    /// How many other tokens the pasted text holds.
+    pub other_tokens: usize,
 }
 
 /// Everything the rules look at. Built by the core after decoding and verification.
@@ -92,6 +112,8 @@ pub struct RuleInput<'a> {
     pub at: i64,
     pub skew: i64,
     pub campaign: Option<&'a Campaign>,
+    /// The token as a whole: is it a JWT, did its claims read, where was it found.
+    pub facts: &'a TokenFacts,
 }
 
 /// `verdict.participation.outcome`.
@@ -218,6 +240,8 @@ pub fn evaluate(input: &RuleInput<'_>) -> RulesOutcome {
         Profile::Generic => {}
     }
     campaign::check(&mut ctx, &verdict);
+    // Last: a failed layer gets its own finding only when no rule above explained it.
+    acceptance::check(&mut ctx);
     RulesOutcome {
         profile,
         findings: ctx.findings,
@@ -317,16 +341,15 @@ pub fn select_profile(input: &RuleInput<'_>) -> ProfileSelection {
             ),
         );
     }
-    if let Some(Json::Object(claims)) = input.payload {
-        if let Some((_, choice)) = MARKER_CHOICES.iter().find(|(m, _)| claims.contains_key(m)) {
-            return fixed(*choice);
-        }
-        if let Some(m) = claims
-            .keys()
-            .find(|k| k.eq_ignore_ascii_case(adictiz::PARTNER_USER_ID))
-        {
-            return pick(Profile::Adictiz, format!("the payload has '{m}'"));
-        }
+    if let Some(Json::Object(claims)) = input.payload
+        && let Some(choice) = claims_choice(claims)
+    {
+        return match choice {
+            ClaimsChoice::Marker(choice) => fixed(choice),
+            ClaimsChoice::PartnerUserId(m) => {
+                pick(Profile::Adictiz, format!("the payload has '{m}'"))
+            }
+        };
     }
     if let Some(k) = input.verified_by
         && let Some(p) = k.profile
@@ -334,6 +357,37 @@ pub fn select_profile(input: &RuleInput<'_>) -> ProfileSelection {
         return pick(p, format!("profile tag of the verifying key '{}'", k.name));
     }
     fixed(NOTHING_CHOSEN)
+}
+
+/// The payload member that selects a profile in auto mode.
+enum ClaimsChoice<'c> {
+    /// A Qualifio member: the fixed choice that names it.
+    Marker((Profile, &'static str, &'static str)),
+    /// A case variant of `partnerUserID` (Adictiz), as written.
+    PartnerUserId(&'c str),
+}
+
+/// RULES.md section 1, from the claims: Qualifio members, then any case variant of
+/// `partnerUserID`.
+fn claims_choice<'c>(claims: &'c Object<'_>) -> Option<ClaimsChoice<'c>> {
+    if let Some((_, choice)) = MARKER_CHOICES.iter().find(|(m, _)| claims.contains_key(m)) {
+        return Some(ClaimsChoice::Marker(*choice));
+    }
+    claims
+        .keys()
+        .find(|k| k.eq_ignore_ascii_case(adictiz::PARTNER_USER_ID))
+        .map(ClaimsChoice::PartnerUserId)
+}
+
+/// The profile a payload's members select in auto mode, if any (the same choice as
+/// [`select_profile`] makes from the claims); None when the payload is not a JSON object.
+pub fn detect_profile(payload: &[u8]) -> Option<Profile> {
+    let parsed = crate::token::tree::parse(payload).ok()?;
+    let claims = parsed.value.as_object()?;
+    claims_choice(claims).map(|c| match c {
+        ClaimsChoice::Marker((profile, _, _)) => profile,
+        ClaimsChoice::PartnerUserId(_) => Profile::Adictiz,
+    })
 }
 
 /// What every rule module works with: the input, the profile applied, the findings so far.

@@ -2,7 +2,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{Campaign, KeyringFacts, PlaintextKind, RuleInput, RulesOutcome, evaluate};
+use super::{Campaign, KeyringFacts, PlaintextKind, RuleInput, RulesOutcome, TokenFacts, evaluate};
 use crate::profile::{Profile, ProfileChoice};
 use crate::report::{
     Attempt, AttemptResult, Finding, KeyFacts, Layer, LayerStatus, Severity, TokenKind,
@@ -35,6 +35,8 @@ pub struct Fixture {
     pub at: i64,
     pub skew: i64,
     pub campaign: Option<Campaign>,
+    /// The token as a whole: a JWT unless a test says otherwise.
+    pub facts: TokenFacts,
 }
 
 pub fn layer(kind: TokenKind, header: &Map<String, Value>, status: LayerStatus) -> Layer {
@@ -51,6 +53,15 @@ pub fn layer(kind: TokenKind, header: &Map<String, Value>, status: LayerStatus) 
         detail: String::new(),
         header: header.clone(),
         content: None,
+        kid_mismatch: false,
+    }
+}
+
+/// The facts of a JWT found as it is.
+fn jwt_facts() -> TokenFacts {
+    TokenFacts {
+        is_jwt: true,
+        ..TokenFacts::default()
     }
 }
 
@@ -73,6 +84,7 @@ impl Fixture {
             at: AT,
             skew: 60,
             campaign: None,
+            facts: jwt_facts(),
         }
     }
 
@@ -104,6 +116,7 @@ impl Fixture {
             at: AT,
             skew: 60,
             campaign: None,
+            facts: jwt_facts(),
         }
     }
 
@@ -176,6 +189,7 @@ impl Fixture {
             at: self.at,
             skew: self.skew,
             campaign: self.campaign.as_ref(),
+            facts: &self.facts,
         };
         evaluate(&input)
     }

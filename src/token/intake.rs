@@ -14,6 +14,11 @@ pub struct Intake {
     pub token: String,
     /// What intake removed, in the order it was removed (`Bearer prefix`, ...).
     pub stripped: Vec<String>,
+    /// The URL parameter whose value holds the token's parameter, when the URL has a second
+    /// `?` (`?utm=x?jwt=TOKEN`): a URL parser sees no token parameter there.
+    pub swallowed_by: Option<String>,
+    /// How many other tokens the text holds.
+    pub others: usize,
 }
 
 /// Query parameters that carry a token in the integrations tokenscope knows
@@ -54,6 +59,55 @@ fn is_token_char(c: char) -> bool {
 /// token, and a token-looking string with a bad character gets an error naming the segment
 /// and the offset.
 pub fn find_token(text: &str) -> Result<Intake, TokenError> {
+    let mut intake = find_first(text)?;
+    if !intake.stripped.is_empty() {
+        intake.others = other_tokens(text, &intake.token);
+    }
+    Ok(intake)
+}
+
+/// How many distinct tokens besides `found` the text holds (fragments of `found`, as a
+/// line-wrapped token leaves, do not count).
+fn other_tokens(text: &str, found: &str) -> usize {
+    let decoded;
+    let text = if text.contains('%') {
+        decoded = percent_encoding::percent_decode_str(text).decode_utf8_lossy();
+        decoded.as_ref()
+    } else {
+        text
+    };
+    let mut seen: Vec<&str> = Vec::new();
+    for m in EMBEDDED.find_iter(text) {
+        let t = m.as_str();
+        let header = t.split('.').next().unwrap_or_default();
+        if found.contains(t) || seen.contains(&t) || super::decode_header(header).is_err() {
+            continue;
+        }
+        seen.push(t);
+    }
+    seen.len()
+}
+
+/// RULES.md section 2, "Where the token was found": the parameter at `name_start` of `text`
+/// lies inside another parameter's value when the URL around it already has a query (a
+/// second `?`). Returns that parameter's name.
+fn swallowing_parameter(text: &str, name_start: usize) -> Option<String> {
+    let before = &text[..name_start];
+    let url_start = before
+        .rfind(|c: char| c.is_whitespace() || matches!(c, '\'' | '"' | '`' | '(' | '<'))
+        .map_or(0, |i| i + 1);
+    let url = &before[url_start..];
+    let separator = url.chars().last()?;
+    let query = &url[url.find('?')? + 1..];
+    if separator != '?' || query.is_empty() {
+        return None;
+    }
+    let swallowing = query[..query.len() - 1].rsplit(['&', ';']).next()?;
+    let name = swallowing.split('=').next().unwrap_or(swallowing);
+    Some(name.to_string())
+}
+
+fn find_first(text: &str) -> Result<Intake, TokenError> {
     let trimmed = text.trim();
     if trimmed.is_empty() {
         return Err(TokenError::Empty);
@@ -62,6 +116,8 @@ pub fn find_token(text: &str) -> Result<Intake, TokenError> {
         return Ok(Intake {
             token: trimmed.to_string(),
             stripped: Vec::new(),
+            swallowed_by: None,
+            others: 0,
         });
     }
 
@@ -69,10 +125,13 @@ pub fn find_token(text: &str) -> Result<Intake, TokenError> {
         return Ok(Intake {
             token: trimmed.to_string(),
             stripped: Vec::new(),
+            swallowed_by: None,
+            others: 0,
         });
     }
 
     let mut stripped = Vec::new();
+    let mut swallowed_by = None;
     let mut current: Cow<'_, str> = Cow::Borrowed(trimmed);
 
     if let Some(c) = SET_META_DATA.captures(&current) {
@@ -81,6 +140,9 @@ pub fn find_token(text: &str) -> Result<Intake, TokenError> {
         current = Cow::Owned(inner);
     } else if let Some(c) = PARAM.captures(&current) {
         let name = c[1].to_ascii_lowercase();
+        swallowed_by = c
+            .get(1)
+            .and_then(|m| swallowing_parameter(trimmed, m.start()));
         let raw = &c[2];
         let decoded = percent_encoding::percent_decode_str(raw).decode_utf8_lossy();
         let what = if trimmed.contains("_qual_async") || trimmed.contains("<script") {
@@ -119,9 +181,28 @@ pub fn find_token(text: &str) -> Result<Intake, TokenError> {
         break;
     }
 
+    // Tokens one per line (or side by side) are several tokens, not one wrapped token.
+    let parts: Vec<&str> = current.split_whitespace().collect();
+    if parts.len() > 1
+        && parts.iter().all(|p| {
+            p.starts_with("eyJ") && p.matches('.').count() >= 2 && p.chars().all(is_token_char)
+        })
+    {
+        stripped.push("text around the token".to_string());
+        return Ok(Intake {
+            token: parts[0].to_string(),
+            stripped,
+            swallowed_by,
+            others: 0,
+        });
+    }
+
     if current.chars().any(char::is_whitespace) {
         let joined: String = current.chars().filter(|c| !c.is_whitespace()).collect();
-        if joined.chars().all(is_token_char) && joined.matches('.').count() >= 2 {
+        if joined.starts_with("eyJ")
+            && joined.chars().all(is_token_char)
+            && joined.matches('.').count() >= 2
+        {
             stripped.push("whitespace and line breaks inside the token".to_string());
             current = Cow::Owned(joined);
         }
@@ -131,6 +212,8 @@ pub fn find_token(text: &str) -> Result<Intake, TokenError> {
         return Ok(Intake {
             token: current.into_owned(),
             stripped,
+            swallowed_by,
+            others: 0,
         });
     }
 
@@ -144,6 +227,8 @@ pub fn find_token(text: &str) -> Result<Intake, TokenError> {
         return Ok(Intake {
             token: candidate,
             stripped,
+            swallowed_by,
+            others: 0,
         });
     }
 
@@ -152,6 +237,8 @@ pub fn find_token(text: &str) -> Result<Intake, TokenError> {
         return Ok(Intake {
             token: m.as_str().to_string(),
             stripped,
+            swallowed_by,
+            others: 0,
         });
     }
     Err(TokenError::NotFound)
@@ -361,6 +448,36 @@ mod tests {
         );
         assert_eq!(tokens_in_line(&line), vec![T, T, T]);
         assert!(tokens_in_line("nothing here").is_empty());
+    }
+
+    #[test]
+    fn a_parameter_inside_another_ones_value_is_named() {
+        let i = found(&format!("https://adbx.io/game?utm=x?jwt={T}"));
+        assert_eq!(i.token, T);
+        assert_eq!(i.swallowed_by.as_deref(), Some("utm"));
+        let i = found(&format!("https://adbx.io/game?a=1&utm=x?jwt={T}&b=2"));
+        assert_eq!(i.swallowed_by.as_deref(), Some("utm"));
+        for ok in [
+            format!("https://adbx.io/game?jwt={T}"),
+            format!("https://adbx.io/game?utm=x&jwt={T}"),
+            format!("see https://a.test/?x=1 then ?jwt={T}"),
+            format!("'qual_token={T}'"),
+        ] {
+            assert_eq!(found(&ok).swallowed_by, None, "{ok}");
+        }
+    }
+
+    #[test]
+    fn other_tokens_are_counted_once_each() {
+        let u = "eyJhbGciOiJIUzM4NCJ9.eyJzdWIiOiIyIn0.c2ln";
+        let i = found(&format!("first {T} then {u} and {u} again"));
+        assert_eq!(i.token, T);
+        assert_eq!(i.others, 1);
+        let wrapped = format!("{}\n{}", &T[..30], &T[30..]);
+        assert_eq!(found(&wrapped).others, 0);
+        assert_eq!(found(T).others, 0);
+        let i = found(&format!("{T}\n{u}\n"));
+        assert_eq!((i.token.as_str(), i.others), (T, 1));
     }
 
     #[test]

@@ -319,11 +319,19 @@ fn missing_exp_under_adictiz_is_only_a_warning() {
     no_errors(&out);
 }
 
+/// RULES.md section 2: a JWT whose payload is JSON but not an object is an error; the same
+/// payload in a JWS that is not a JWT is opaque (info).
 #[test]
-fn non_object_payload_is_a_warning_and_skips_claims() {
+fn non_object_payload_of_a_jwt_is_an_error_and_skips_claims() {
     let out = generic(hs256(), json!([1, 2]));
-    expect(&out, ids::GENERIC_CLAIMS_NOT_OBJECT.id, Warning, "");
+    expect(&out, ids::GENERIC_CLAIMS_NOT_OBJECT.id, Error, "");
     absent(&out, ids::GENERIC_EXP_MISSING.id);
+    let mut opaque = Fixture::jws(json!({"alg": "HS256"}), json!(12));
+    opaque.facts.is_jwt = false;
+    let out = opaque.eval();
+    expect(&out, ids::GENERIC_PAYLOAD_OPAQUE.id, Info, "");
+    absent(&out, ids::GENERIC_CLAIMS_NOT_OBJECT.id);
+    no_errors(&out);
 }
 
 #[test]
