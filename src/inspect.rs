@@ -204,7 +204,7 @@ fn open(
             let nested = nested_token(&plaintext);
             if nested.is_some() && depth + 1 >= MAX_DEPTH {
                 // RULES.md section 2: every layer is opened, or the token is not accepted.
-                work.facts.too_deep = Some(work.layers.len());
+                work.facts.too_deep = Some(work.layers.len().saturating_sub(1));
                 work.facts.is_jwt = true;
                 work.unavailable = Some(format!(
                     "the token nests more than {MAX_DEPTH} layers: the innermost one was not opened"

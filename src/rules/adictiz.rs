@@ -213,6 +213,18 @@ pub(crate) fn check(ctx: &mut Ctx<'_, '_>) {
             ),
         );
     }
+    if let Some((prefix, h)) = ctx.jws_header()
+        && let Some(kid) = crate::token::header_str(h, "kid")
+    {
+        ctx.report(
+            &ids::ADICTIZ_KID_IGNORED,
+            child(&prefix, "kid"),
+            format!(
+                "kid is {}: Adictiz Box ignores it, so it neither selected nor excluded a key",
+                quote(kid)
+            ),
+        );
+    }
     if !ctx.has_claims() {
         return;
     }

@@ -113,6 +113,21 @@ fn header(ctx: &mut Ctx<'_, '_>) {
             );
         }
     }
+    // 000 header comment: kid is "useless for others signature methods" than JWKS.
+    if !jwks
+        && input.verified_by.is_some()
+        && let Some((prefix, h)) = ctx.jws_header()
+        && let Some(kid) = crate::token::header_str(h, "kid")
+    {
+        ctx.report(
+            &ids::QUALIFIO_KID_IGNORED,
+            child(&prefix, "kid"),
+            format!(
+                "kid is {}, but the key is not from a JWKS: Qualifio ignores kid then, so it neither selected nor excluded a key; drop it, or sign against the campaign's JWKS",
+                quote(kid)
+            ),
+        );
+    }
     if let Some(k) = input.verified_by
         && k.pkcs1
         && k.visibility == "public"
