@@ -359,6 +359,24 @@ fn a_public_key_given_as_a_secret_is_refused() {
     assert_eq!(out["layers"][0]["status"], "valid", "{out}");
     has(&out, "generic.key.secret_is_key", "error");
     assert_eq!((code, &out["accepted"]), (1, &json!(false)));
+    // `sign` never makes the forgery either.
+    let out = sb
+        .cmd()
+        .args([
+            "sign",
+            "--template",
+            "adictiz",
+            "--alg",
+            "HS256",
+            "--secret",
+        ])
+        .arg(format!("@{}", pub_file.display()))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("never used as an HMAC secret"), "{stderr}");
+    assert!(out.stdout.is_empty());
     // A JWK of an RSA key as a secret is refused as well.
     let out = sb
         .cmd()

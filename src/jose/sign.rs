@@ -191,6 +191,15 @@ pub fn choose_alg(key: &Key, requested: Option<&str>) -> Result<&'static str, Si
             what: describe(key),
         });
     }
+    // RULES.md section 2, Keys: a "secret" whose bytes are a key would sign the classic
+    // algorithm-confusion forgery.
+    if let Some(what) = &key.not_a_secret {
+        return Err(SignError::HmacWithAsymmetricKey {
+            key: key.name.clone(),
+            alg: known.to_string(),
+            what: format!("a secret whose bytes are {what}"),
+        });
+    }
     if !key.allows(known) {
         return Err(SignError::AlgNotAllowed {
             key: key.name.clone(),
