@@ -21,6 +21,7 @@ pub mod batch;
 pub mod commands;
 pub mod config;
 pub mod export;
+pub mod harden;
 pub mod logging;
 pub mod render;
 pub mod tui;

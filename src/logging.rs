@@ -47,14 +47,11 @@ pub fn init(level: LogLevel) -> Option<String> {
         ));
     };
     if let Some(dir) = path.parent()
-        && let Err(e) = std::fs::create_dir_all(dir)
+        && let Err(e) = crate::keys::create_private_dir(dir)
     {
-        return Some(format!(
-            "cannot create log directory '{}': {e}; logging is off",
-            dir.display()
-        ));
+        return Some(format!("{e}; logging is off"));
     }
-    let file = match OpenOptions::new().create(true).append(true).open(&path) {
+    let file = match open_log(&path) {
         Ok(f) => f,
         Err(e) => {
             return Some(format!(
@@ -71,6 +68,26 @@ pub fn init(level: LogLevel) -> Option<String> {
     // Already installed (a second call in one process) is fine: the first one logs.
     drop(installed);
     None
+}
+
+/// Open the log for appending: created 0600 whatever the umask, and never through a symbolic
+/// link (a planted link would make tokenscope append to another file).
+fn open_log(path: &std::path::Path) -> std::io::Result<std::fs::File> {
+    let mut options = OpenOptions::new();
+    options.create(true).append(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600).custom_flags(libc::O_NOFOLLOW);
+    }
+    let file = options.open(path)?;
+    // A log created before, or by hand, with a wider mode is narrowed.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    }
+    Ok(file)
 }
 
 /// A token's fingerprint for the log: the first 8 bytes of its SHA-256, in hex. Enough to

@@ -7,6 +7,9 @@ use tokenscope::commands::{self, Exit, exit};
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    if let Some(warning) = tokenscope::harden::no_core_dumps() {
+        eprintln!("tokenscope: warning: {warning}");
+    }
     match commands::run(tokenscope::cli::parse()) {
         Ok(code) => code,
         Err(err) => {

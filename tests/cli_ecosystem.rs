@@ -274,6 +274,10 @@ fn a_closed_pipe_ends_batch_json_lines_quietly() {
     let sb = Sandbox::new();
     let line = format!("token={}\n", token());
     let batch = sb.write("big.log", line.repeat(3000));
+    // From a file: a secret on the command line is warned about, and stderr must stay empty.
+    let secret = sb.write("secret.txt", SECRET);
+    std::fs::set_permissions(&secret, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
+    let secret = format!("@{}", secret.display());
     let mut cmd = std_cmd(&sb);
     cmd.args([
         "inspect",
@@ -281,7 +285,7 @@ fn a_closed_pipe_ends_batch_json_lines_quietly() {
         "--threads",
         "2",
         "--secret",
-        SECRET,
+        &secret,
         "--batch",
     ])
     .arg(batch);
@@ -300,9 +304,12 @@ fn a_closed_pipe_ends_a_big_report_quietly() {
         &json!({"sub": "u", "exp": FAR, "items": items}),
     );
     let file = sb.write("big.jwt", &big);
+    let secret = sb.write("secret.txt", SECRET);
+    std::fs::set_permissions(&secret, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
+    let secret = format!("@{}", secret.display());
     for json in [false, true] {
         let mut cmd = std_cmd(&sb);
-        cmd.args(["inspect", "--secret", SECRET, "--file"])
+        cmd.args(["inspect", "--secret", &secret, "--file"])
             .arg(&file);
         if json {
             cmd.arg("--json");
@@ -315,7 +322,7 @@ fn a_closed_pipe_ends_a_big_report_quietly() {
         let out = StdCommand::new("bash")
             .arg("-c")
             .arg(format!(
-                "set -o pipefail; '{}' inspect --json --secret {SECRET} --file '{}' | head -1",
+                "set -o pipefail; '{}' inspect --json --secret '{secret}' --file '{}' | head -1",
                 bin.display(),
                 file.display()
             ))

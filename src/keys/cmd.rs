@@ -26,6 +26,7 @@ pub fn run(
     cache_dir: &Path,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
+    store.exposure_warnings().iter().for_each(|w| warn(w));
     match cmd {
         KeysCommand::List { reveal, json } => list(store, cache_dir, *reveal, *json, out),
         KeysCommand::Add(args) => add(args, store, cache_dir, out),

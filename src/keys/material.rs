@@ -150,11 +150,14 @@ fn decode_hex(value: &str) -> Result<Zeroizing<Vec<u8>>, KeyError> {
     Ok(out)
 }
 
-/// A warning when a secret argument is `@FILE` and the file can be read by its group or by
-/// others (Unix permissions): a shared secret should be `chmod 600`.
+/// A warning about where a secret argument came from: a value written on the command line
+/// (every user sees it in the process list), or an `@FILE` that its group or others can read
+/// (a shared secret should be `chmod 600`).
 pub fn secret_file_warning(arg: &str) -> Option<String> {
-    if arg.starts_with("@@") {
-        return None;
+    if arg.starts_with("@@") || (arg != "-" && !arg.starts_with('@')) {
+        return Some(
+            "a secret written on the command line is visible to every user of this machine in the process list: pass it as --secret @FILE, on standard input with --secret -, or store it once with `tokenscope keys add`".to_string(),
+        );
     }
     let path = arg.strip_prefix('@')?;
     #[cfg(unix)]

@@ -31,7 +31,7 @@ pub use material::{
     read_secret_arg, secret_as_key, secret_file_warning, secret_key,
 };
 pub use ring::load_ring;
-pub use store::{MaterialSource, Store, StoredKey, default_cache_dir};
+pub use store::{MaterialSource, Store, StoredKey, create_private_dir, default_cache_dir};
 
 use serde::Serialize;
 use zeroize::Zeroizing;

@@ -23,7 +23,7 @@ pub fn load_ring(
 ) -> Result<(KeyRing, Vec<String>), KeyError> {
     let entries = store.list()?;
     let mut ring = KeyRing::default();
-    let mut warnings = Vec::new();
+    let mut warnings = store.exposure_warnings();
     if only.is_empty() {
         for entry in &entries {
             match entry.keys(cache_dir) {

@@ -403,6 +403,9 @@ impl Store {
     ) -> Result<R, KeyError> {
         self.ensure_dir()?;
         let _lock = self.lock()?;
+        // A write killed between its temp file and the rename leaves a copy of the whole
+        // store, secrets included: under the lock no write is in flight, so any is stale.
+        remove_stale_temp_files(&self.dir);
         let mut file = self.read()?;
         let result = change(&mut file.keys)?;
         let body = toml::to_string(&file).map_err(|e| {
@@ -412,8 +415,47 @@ impl Store {
             ))
         })?;
         let text = zeroize::Zeroizing::new(format!("{HEADER}{body}"));
-        write_atomic(&self.path(), text.as_bytes())?;
+        // A symlinked keys.toml (a dotfiles repository) is written through: the link stays
+        // and its target is replaced atomically in its own directory.
+        let path = self.path();
+        let target = match fs::symlink_metadata(&path) {
+            Ok(m) if m.file_type().is_symlink() => fs::canonicalize(&path)
+                .map_err(|e| KeyError::io(&path, "follow the symbolic link of the key store", e))?,
+            _ => path,
+        };
+        if target.parent() != Some(self.dir.as_path()) {
+            remove_stale_temp_files(target.parent().unwrap_or(Path::new(".")));
+        }
+        write_atomic(&target, text.as_bytes())?;
         Ok(result)
+    }
+
+    /// Warnings about a store others can read or write: the directory, and `keys.toml` (or
+    /// the file it links to), with group or other permission bits.
+    pub fn exposure_warnings(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            for (what, path) in [
+                ("key store directory", self.dir.clone()),
+                ("key store", self.path()),
+            ] {
+                let Ok(meta) = fs::metadata(&path) else {
+                    continue;
+                };
+                let mode = meta.permissions().mode() & 0o777;
+                if mode & 0o077 != 0 {
+                    out.push(format!(
+                        "the {what} '{}' is readable or writable by others (mode {mode:03o}): restrict it with `chmod {} {}`",
+                        path.display(),
+                        if meta.is_dir() { "700" } else { "600" },
+                        path.display()
+                    ));
+                }
+            }
+        }
+        out
     }
 
     fn ensure_dir(&self) -> Result<(), KeyError> {
@@ -520,8 +562,30 @@ fn line_of(text: &str, key: &str) -> Option<usize> {
         .map(|i| i + 1)
 }
 
+/// Prefix and suffix of the temp files `write_atomic` creates.
+const TEMP_PREFIX: &str = ".tokenscope-";
+const TEMP_SUFFIX: &str = ".tmp";
+
+/// Remove the temp files a killed `write_atomic` left in `dir`. Call under the lock of
+/// whatever writes there; a file that cannot be removed is left (the next write tries again).
+fn remove_stale_temp_files(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with(TEMP_PREFIX)
+            && name.ends_with(TEMP_SUFFIX)
+            && entry.file_type().is_ok_and(|t| t.is_file())
+        {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// Create a directory (and its parents) readable by the owner only.
-pub(crate) fn create_private_dir(dir: &Path) -> Result<(), KeyError> {
+pub fn create_private_dir(dir: &Path) -> Result<(), KeyError> {
     let mut builder = fs::DirBuilder::new();
     builder.recursive(true);
     #[cfg(unix)]
@@ -540,8 +604,8 @@ pub(crate) fn create_private_dir(dir: &Path) -> Result<(), KeyError> {
 pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), KeyError> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut tmp = tempfile::Builder::new()
-        .prefix(".tokenscope-")
-        .suffix(".tmp")
+        .prefix(TEMP_PREFIX)
+        .suffix(TEMP_SUFFIX)
         .tempfile_in(dir)
         .map_err(|e| KeyError::io(dir, "create a temp file in", e))?;
     #[cfg(unix)]

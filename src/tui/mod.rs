@@ -146,6 +146,7 @@ pub fn run(args: &TuiArgs, store_flag: Option<&Path>, settings: &Settings) -> Re
         );
         previous(info);
     }));
+    restore_on_termination()?;
     let result = (|| -> Result<()> {
         execute!(std::io::stdout(), EnableBracketedPaste)?;
         if app.mouse_capture {
@@ -227,6 +228,28 @@ pub fn run(args: &TuiArgs, store_flag: Option<&Path>, settings: &Settings) -> Re
     ratatui::restore();
     result?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Leave the terminal as it was found when the session is ended by SIGTERM or SIGHUP (a
+/// `kill`, a closed terminal window), as on a panic: mouse capture and bracketed paste off,
+/// the main screen back, the cursor shown. Then exit with the conventional 128 + signal.
+fn restore_on_termination() -> Result<()> {
+    use signal_hook::consts::{SIGHUP, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP])
+        .context("cannot watch for termination signals")?;
+    std::thread::spawn(move || {
+        if let Some(signal) = signals.forever().next() {
+            let _ = execute!(
+                std::io::stdout(),
+                DisableMouseCapture,
+                DisableBracketedPaste,
+                ratatui::crossterm::cursor::Show
+            );
+            ratatui::restore();
+            std::process::exit(128 + signal);
+        }
+    });
+    Ok(())
 }
 
 /// The system clipboard's text, or why it could not be read (never a panic).
