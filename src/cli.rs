@@ -97,8 +97,10 @@ pub struct InspectArgs {
     pub at: Option<String>,
 
     /// Allowed clock skew in seconds [default: 60; env: TOKENSCOPE_SKEW; config: skew].
+    /// (Read as text and checked with the other settings, so that an error quotes at most
+    /// a few characters of a hostile value.)
     #[arg(long, value_name = "SECS")]
-    pub skew: Option<i64>,
+    pub skew: Option<String>,
 
     /// Campaign file (TOML or JSON) to check the claims against.
     #[arg(long, value_name = "FILE")]

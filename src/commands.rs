@@ -43,7 +43,7 @@ impl std::error::Error for Exit {}
 /// Run the parsed command line; the returned code is the process exit status.
 pub fn run(cli: Cli) -> Result<ExitCode> {
     // Flags over environment over config file over defaults (README "Configuration").
-    let mut flags = config_flags(cli.command.as_ref());
+    let mut flags = config_flags(cli.command.as_ref())?;
     flags.theme = cli.tui.theme.clone();
     let settings = Settings::load(&cli.global, &flags);
     start_logging(&cli, settings.as_ref().ok());
@@ -186,11 +186,16 @@ pub fn key_ring(args: &InspectArgs, store_flag: Option<&Path>) -> Result<(KeyRin
 }
 
 /// The per-command flags that have a config key.
-fn config_flags(command: Option<&Command>) -> config::Flags {
-    match command {
+fn config_flags(command: Option<&Command>) -> Result<config::Flags> {
+    Ok(match command {
         Some(Command::Inspect(args)) => config::Flags {
             profile: args.profile,
-            skew: args.skew,
+            skew: args
+                .skew
+                .as_deref()
+                .map(config::parse_skew)
+                .transpose()
+                .map_err(|e| anyhow::anyhow!("invalid value for --skew: {e}"))?,
             ..config::Flags::default()
         },
         Some(Command::Sign(args)) => config::Flags {
@@ -198,7 +203,7 @@ fn config_flags(command: Option<&Command>) -> config::Flags {
             ..config::Flags::default()
         },
         _ => config::Flags::default(),
-    }
+    })
 }
 
 fn command_name(command: Option<&Command>) -> &'static str {
@@ -301,6 +306,16 @@ fn inspect(args: &InspectArgs, store_flag: Option<&Path>, settings: &Settings) -
             );
             print_inspection(&mut out, &insp, args.json, color)?;
             Ok(ExitCode::from(exit_code(&insp)))
+        }
+        // `--json` promises a JSON object on stdout: one with only `error` when no token
+        // was found.
+        Err(InspectError::Intake(e)) if args.json => {
+            let value = serde_json::json!({ "error": e.to_string() });
+            serde_json::to_writer_pretty(&mut out, &value)?;
+            writeln!(out)?;
+            out.flush()?;
+            eprintln!("tokenscope: {}", escape_control(&e.to_string()));
+            Err(Exit(exit::USAGE).into())
         }
         Err(InspectError::Intake(e)) => Err(anyhow::Error::new(e)),
         Err(InspectError::Malformed { error, partial }) => {

@@ -239,7 +239,11 @@ fn parse_enum<T: ValueEnum>(s: &str) -> Result<T, String> {
 }
 
 fn skew<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
-    match toml::Value::deserialize(d)? {
+    // An integer past i64 fails inside the TOML reader, whose message speaks of i128.
+    let Ok(value) = toml::Value::deserialize(d) else {
+        return Err(serde::de::Error::custom(skew_range()));
+    };
+    match value {
         toml::Value::Integer(secs) => check_skew(secs).map(Some),
         other => Err(format!(
             "skew is a whole number of seconds, not {} {other}",
@@ -249,13 +253,31 @@ fn skew<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
     .map_err(serde::de::Error::custom)
 }
 
+/// The largest clock skew tokenscope takes: a year, far past any clock drift.
+pub const MAX_SKEW: i64 = 365 * 24 * 3600;
+
+fn skew_range() -> String {
+    format!("skew is a whole number of seconds from 0 to {MAX_SKEW} (a year)")
+}
+
 fn check_skew(secs: i64) -> Result<i64, String> {
-    if secs < 0 {
-        Err(format!(
-            "skew is {secs}: the allowed clock skew is 0 or more seconds"
-        ))
-    } else {
+    if (0..=MAX_SKEW).contains(&secs) {
         Ok(secs)
+    } else {
+        Err(format!("{}, not {secs}", skew_range()))
+    }
+}
+
+/// A skew written as text (`--skew`, `TOKENSCOPE_SKEW`): 0 to [`MAX_SKEW`] seconds. The
+/// message quotes at most 24 characters of what was given.
+pub fn parse_skew(text: &str) -> Result<i64, String> {
+    match text.trim().parse::<i64>() {
+        Ok(secs) => check_skew(secs),
+        Err(_) => {
+            let shown: String = text.chars().take(24).collect();
+            let more = if text.chars().count() > 24 { "…" } else { "" };
+            Err(format!("{}, not '{shown}{more}'", skew_range()))
+        }
     }
 }
 
@@ -544,7 +566,11 @@ fn env_value<T>(
         .map(Some)
         .map_err(|message| ConfigError::Env {
             var,
-            value,
+            // Quoted in the message: a value of any length is cut to 24 characters.
+            value: match value.char_indices().nth(24) {
+                Some((cut, _)) => format!("{}…", &value[..cut]),
+                None => value,
+            },
             message,
         })
 }
@@ -619,11 +645,7 @@ impl Settings {
             .unwrap_or_default();
 
         let env_profile = env_value(env, PROFILE_ENV, parse_enum::<ProfileArg>)?;
-        let env_skew = env_value(env, SKEW_ENV, |s| {
-            s.parse::<i64>()
-                .map_err(|_| format!("'{s}' is not a whole number of seconds"))
-                .and_then(check_skew)
-        })?;
+        let env_skew = env_value(env, SKEW_ENV, parse_skew)?;
         let env_theme = env_value(env, THEME_ENV, |s| check_theme(s).map(|()| s.to_string()))?;
         let env_color = env_value(env, COLOR_ENV, parse_enum::<ColorArg>)?;
         let env_log = env_value(env, LOG_ENV, parse_enum::<LogLevel>)?;

@@ -6,6 +6,9 @@ use tokenscope::commands::{self, Exit, exit};
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+// A closed standard output (`>&-`) cannot be detected here: before `main` the Rust runtime
+// opens /dev/null read-write in place of a closed standard descriptor, which is also how
+// launchers (Python's DEVNULL, daemons) hand over a /dev/null on purpose.
 fn main() -> ExitCode {
     if let Some(warning) = tokenscope::harden::no_core_dumps() {
         eprintln!("tokenscope: warning: {warning}");

@@ -316,7 +316,11 @@ fn bad_config_files_name_file_line_and_key() {
 fn bad_environment_values_name_the_variable() {
     let sb = Sandbox::new();
     for (var, value, message) in [
-        ("TOKENSCOPE_SKEW", "soon", "not a whole number of seconds"),
+        (
+            "TOKENSCOPE_SKEW",
+            "soon",
+            "is a whole number of seconds from 0 to",
+        ),
         (
             "TOKENSCOPE_PROFILE",
             "qualifo",

@@ -15,7 +15,7 @@ use serde_json::{Map, Value};
 use crate::keys::{Curve, Key, KeyRing, KeyType, Material, OkpCurve};
 use crate::profile::Profile;
 use crate::report::{Attempt, AttemptResult, Layer, LayerStatus, TokenKind};
-use crate::rules::UNDERSTOOD_CRIT;
+use crate::rules::understood_crit;
 use crate::token::{header_member, header_str};
 
 // Signing and JWE `dir` wrapping (tokenscope sign, scenarios, the TUI's edit mode).
@@ -193,7 +193,7 @@ pub fn crit_problem(header: &Map<String, Value>) -> Option<String> {
         let Some(name) = item.as_str() else {
             return Some(format!("'crit' lists {item}, which is not a member name"));
         };
-        if !UNDERSTOOD_CRIT.contains(&name) {
+        if !understood_crit(header).contains(&name) {
             return Some(format!(
                 "'crit' lists '{name}', an extension tokenscope does not understand, so the token must be rejected"
             ));
@@ -530,7 +530,9 @@ fn josekit_reason(e: &josekit::JoseError) -> String {
         | josekit::JoseError::InvalidJwsFormat(inner) => inner.to_string(),
         other => other.to_string(),
     };
-    text.trim_end_matches('.').to_string()
+    crate::keys::openssl_text(&text)
+        .trim_end_matches('.')
+        .to_string()
 }
 
 /// Decrypt one JWE layer. Returns the layer and, when decrypted, the plaintext.

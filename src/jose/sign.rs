@@ -335,7 +335,7 @@ fn signature(alg: &str, key: &Key, message: &[u8]) -> Result<Vec<u8>, SignError>
     };
     let pkey: PKey<Private> = crate::keys::pkcs8_pkey(pkcs8)
         .map_err(|e| crypto(format!("the private key does not load: {e}")))?;
-    let ssl = |e: openssl::error::ErrorStack| crypto(e.to_string());
+    let ssl = |e: openssl::error::ErrorStack| crypto(crate::keys::openssl_text(&e.to_string()));
     match alg {
         "EdDSA" => {
             let mut signer = Signer::new_without_digest(&pkey).map_err(ssl)?;

@@ -35,12 +35,13 @@ pub enum KeyError {
     Secret { reason: String },
 
     /// A file or directory could not be read or written.
-    #[error("{}: cannot {action}: {source}", path.display())]
+    /// The OS error is said once, in the message: it is not chained as a source, so that
+    /// `{:#}` does not repeat it.
+    #[error("{}: cannot {action}: {cause}", path.display())]
     Io {
         path: PathBuf,
         action: &'static str,
-        #[source]
-        source: std::io::Error,
+        cause: std::io::Error,
     },
 
     /// The store file exists but does not parse; it is left untouched.
@@ -96,10 +97,21 @@ impl KeyError {
         action: &'static str,
         source: std::io::Error,
     ) -> Self {
+        // An error that already names its path (tempfile's do) is reduced to the OS error.
+        let cause = match source.raw_os_error() {
+            Some(code) => std::io::Error::from_raw_os_error(code),
+            None => {
+                let text = source.to_string();
+                match text.split_once(" at path ") {
+                    Some((head, _)) => std::io::Error::new(source.kind(), head.to_string()),
+                    None => source,
+                }
+            }
+        };
         KeyError::Io {
             path: path.into(),
             action,
-            source,
+            cause,
         }
     }
 
@@ -120,6 +132,20 @@ pub(crate) fn ssl_reason(err: &openssl::error::ErrorStack) -> String {
         .find_map(|e| e.reason())
         .map(|r| r.to_lowercase())
         .unwrap_or_else(|| "openssl rejected it".to_string())
+}
+
+/// OpenSSL error text as a user reads it: each `error:CODE:library:function:reason:file.c:
+/// line:data` entry becomes its reason alone (source file paths and line numbers of the
+/// OpenSSL build say nothing to a user).
+pub fn openssl_text(text: &str) -> String {
+    use std::sync::LazyLock;
+    static ENTRY: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(
+            r"error:[0-9A-Fa-f]+:[^:\n]*:[^:\n]*:([^:\n]*)(?::[^:\s]*\.c:\d+(?::[^\s,\]\)]*)?)?",
+        )
+        .expect("static regex")
+    });
+    ENTRY.replace_all(text, "$1").into_owned()
 }
 
 /// A serde message with any quoted value removed (`invalid type: string "hunter2", expected
@@ -173,5 +199,24 @@ mod tests {
             redact_serde_message("invalid value: integer `5`\nmore"),
             "invalid value: integer"
         );
+    }
+}
+
+#[cfg(test)]
+mod openssl_text_tests {
+    use super::openssl_text;
+
+    #[test]
+    fn source_paths_are_dropped() {
+        let raw = "OpenSSL error: error:1C800064:Provider routines:ossl_cipher_unpadblock:bad decrypt:../providers/implementations/ciphers/ciphercommon.c:124:";
+        assert_eq!(openssl_text(raw), "OpenSSL error: bad decrypt");
+        let two = "[error:0480006C:PEM routines:get_name:no start line:crypto/pem/pem_lib.c:763:Expecting: PUBLIC KEY, error:1E08010C:DECODER routines:OSSL_DECODER_from_bio:unsupported:crypto/encode_decode/decoder_lib.c:102:No supported data to decode.]";
+        let clean = openssl_text(two);
+        assert!(!clean.contains(".c:"), "{clean}");
+        assert!(
+            clean.contains("no start line") && clean.contains("unsupported"),
+            "{clean}"
+        );
+        assert_eq!(openssl_text("plain text"), "plain text");
     }
 }

@@ -22,7 +22,8 @@ mod store;
 mod test_support;
 
 pub use cmd::run;
-pub use error::KeyError;
+pub(crate) use error::redact_serde_message;
+pub use error::{KeyError, openssl_text};
 pub use export::{fingerprint, public_jwk, public_jwks, public_pem, thumbprint};
 pub use keygen::{default_algs, generate};
 pub(crate) use material::pkcs8_pkey;

@@ -7,7 +7,7 @@ use crate::token::header_member;
 use crate::token::tree::Json;
 
 use super::text::{child, instant, quote, render, rfc3339, seen, span};
-use super::{Ctx, UNDERSTOOD_CRIT, all_headers, ids};
+use super::{Ctx, all_headers, ids, understood_crit};
 use crate::profile::Profile;
 use crate::report::{AttemptResult, KeyFacts, TokenKind};
 
@@ -118,14 +118,18 @@ fn crit(ctx: &mut Ctx<'_, '_>, prefix: &str, header: &Map<String, Value>) {
             );
             continue;
         };
-        if !UNDERSTOOD_CRIT.contains(&name.as_str()) {
+        let understood = understood_crit(header);
+        if !understood.contains(&name.as_str()) {
             ctx.report(
                 &ids::GENERIC_CRIT_UNKNOWN,
                 at,
                 format!(
                     "crit lists {}, an extension tokenscope does not understand, so the token must be rejected; understood: {}",
                     quote(name),
-                    UNDERSTOOD_CRIT.join(", ")
+                    match understood.is_empty() {
+                        true => String::from("none in a JWE header"),
+                        false => understood.join(", "),
+                    }
                 ),
             );
         } else if !header.contains_key(name) {

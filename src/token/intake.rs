@@ -241,7 +241,34 @@ fn find_first(text: &str) -> Result<Intake, TokenError> {
             others: 0,
         });
     }
-    Err(TokenError::NotFound)
+    Err(json_serialization(trimmed).unwrap_or(TokenError::NotFound))
+}
+
+/// The JSON serializations of RFC 7515 and 7516 section 7.2, general or flattened: named, so
+/// that the error says what the text is rather than "no token found".
+fn json_serialization(text: &str) -> Option<TokenError> {
+    if !text.starts_with('{') {
+        return None;
+    }
+    let value: serde_json::Map<String, serde_json::Value> = serde_json::from_str(text).ok()?;
+    let has = |k: &str| value.contains_key(k);
+    if has("ciphertext") && (has("protected") || has("recipients") || has("encrypted_key")) {
+        return Some(TokenError::JsonSerialization {
+            kind: "JWE",
+            rfc: 7516,
+            what: "recipient",
+            parts: "protected, encrypted_key, iv, ciphertext and tag",
+        });
+    }
+    if has("payload") && (has("signatures") || has("signature")) {
+        return Some(TokenError::JsonSerialization {
+            kind: "JWS",
+            rfc: 7515,
+            what: "signature",
+            parts: "protected, payload and signature",
+        });
+    }
+    None
 }
 
 /// The line itself when it is just a token, give or take surrounding whitespace (the common

@@ -25,6 +25,16 @@ pub enum TokenError {
          a URL with qual_token=, jwt=, token=, access_token= or id_token=, a Bearer header or a JS snippet"
     )]
     NotFound,
+    /// A JWS or JWE in the JSON serialization (RFC 7515 section 7.2, RFC 7516 section 7.2).
+    #[error(
+        "this is a {kind} in the JSON serialization (RFC {rfc} section 7.2), which tokenscope does not read: it reads the compact serialization (header.payload.signature); a JSON serialization with one {what} converts to it by joining {parts} with '.'"
+    )]
+    JsonSerialization {
+        kind: &'static str,
+        rfc: u16,
+        what: &'static str,
+        parts: &'static str,
+    },
     #[error(
         "expected 3 segments (JWS) or 5 (JWE) separated by '.', found {found} (is the token truncated or two tokens pasted together?)"
     )]

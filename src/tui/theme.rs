@@ -32,7 +32,31 @@ macro_rules! groups {
             $($(pub $field: Style,)*)*
         }
 
-        impl Theme {
+        /// The dotted key (`section.key`) whose line holds `offset` in a TOML text, for errors: the
+/// key, never the value (a value may be long or hostile); the section alone when the line is
+/// a header, `?` when nothing fits.
+fn key_at(text: &str, offset: usize) -> String {
+    let offset = offset.min(text.len());
+    let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let line = text[start..].lines().next().unwrap_or_default();
+    let section = text[..start]
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| l.starts_with('[') && l.ends_with(']'))
+        .map(|l| l.trim_matches(|c| c == '[' || c == ']').trim());
+    let name = line.split_once('=').map(|(k, _)| k.trim()).filter(|k| {
+        !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || "_-.\"".contains(c))
+    });
+    match (section, name) {
+        (Some(s), Some(k)) => format!("{s}.{k}"),
+        (None, Some(k)) => k.to_string(),
+        (Some(s), None) => s.to_string(),
+        (None, None) => "?".to_string(),
+    }
+}
+
+impl Theme {
             /// `(section, key)` of every group, in file order.
             pub const GROUPS: &'static [(&'static str, &'static str)] =
                 &[$($(($section, $key),)*)*];
@@ -295,13 +319,14 @@ impl Theme {
                 line,
                 key: e
                     .span()
-                    .and_then(|s| text.get(s))
-                    .unwrap_or("?")
-                    .lines()
-                    .next()
-                    .unwrap_or("?")
-                    .to_string(),
-                reason: e.message().to_string(),
+                    .map_or_else(|| "?".to_string(), |s| key_at(text, s.start)),
+                // The key is named; the value is not quoted back (it may be long or hostile).
+                reason: match crate::keys::redact_serde_message(e.message()) {
+                    r if r.contains("i128") || r.contains("overflow") => {
+                        String::from("the number is out of range")
+                    }
+                    r => r,
+                },
             }
         })?;
         for (section, entries) in &parsed {

@@ -1,0 +1,165 @@
+//! The smaller hostile-input findings, through the real binary: an oversized skew, the JSON
+//! serializations, theme errors, `crit: ["b64"]` in a JWE, OpenSSL's source paths.
+
+mod common;
+
+use common::crypto::{b64url, encrypt};
+use common::{Sandbox, inspect_json};
+use serde_json::json;
+
+const TOKEN: &str = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1In0.c2ln";
+
+#[test]
+fn an_oversized_skew_names_the_range_never_300_digits_or_i128() {
+    let sb = Sandbox::new();
+    let huge = "9".repeat(300);
+    let check = |stderr: &str| {
+        assert!(stderr.contains("from 0 to 31536000"), "{stderr}");
+        assert!(!stderr.contains(&"9".repeat(40)), "{stderr}");
+        assert!(!stderr.contains("i128"), "{stderr}");
+    };
+    let out = sb
+        .cmd()
+        .args(["inspect", "--skew", &huge, TOKEN])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    check(&String::from_utf8_lossy(&out.stderr));
+    let out = sb
+        .cmd()
+        .args(["inspect", "--skew", "99999999", TOKEN])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    check(&String::from_utf8_lossy(&out.stderr));
+    let out = sb
+        .cmd()
+        .env("TOKENSCOPE_SKEW", &huge)
+        .args(["inspect", TOKEN])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    check(&String::from_utf8_lossy(&out.stderr));
+    sb.write("config.toml", format!("skew = {huge}\n"));
+    let out = sb.cmd().args(["inspect", TOKEN]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("key 'skew'"), "{stderr}");
+    check(&stderr);
+}
+
+#[test]
+fn the_json_serializations_are_named_and_json_gets_an_object() {
+    let sb = Sandbox::new();
+    let general = json!({
+        "payload": "eyJzdWIiOiJ1In0",
+        "signatures": [{"protected": "eyJhbGciOiJIUzI1NiJ9", "signature": "c2ln"}]
+    });
+    let flattened = json!({"payload": "eyJzdWIiOiJ1In0", "protected": "eyJhbGciOiJIUzI1NiJ9", "signature": "c2ln"});
+    let jwe = json!({"protected": "eyJlbmMiOiJBMTI4R0NNIn0", "iv": "AA", "ciphertext": "AA", "tag": "AA"});
+    for (text, kind) in [(general, "JWS"), (flattened, "JWS"), (jwe, "JWE")] {
+        let (code, out) = inspect_json(&sb, &[] as &[&str], &text.to_string());
+        assert_eq!(code, 2);
+        let error = out["error"].as_str().unwrap();
+        assert!(
+            error.contains(&format!("this is a {kind} in the JSON serialization")),
+            "{error}"
+        );
+        assert!(error.contains("compact serialization"), "{error}");
+    }
+    // Any text with no token still gets a JSON object with `error` under --json.
+    let (code, out) = inspect_json(&sb, &[] as &[&str], "hello world");
+    assert_eq!(code, 2);
+    assert!(out["error"].as_str().unwrap().contains("no token found"));
+}
+
+#[test]
+fn theme_errors_name_the_key_not_the_value() {
+    let sb = Sandbox::new();
+    std::fs::create_dir_all(sb.home.path().join("themes")).unwrap();
+    for (text, key, reason) in [
+        (
+            format!("[json]\nstring = {{ fg = {} }}\n", "9".repeat(40)),
+            "json.string",
+            "out of range",
+        ),
+        (
+            "[json]\nkey = { fg = true }\n".to_string(),
+            "json.key",
+            "invalid type",
+        ),
+    ] {
+        sb.write("themes/bad.toml", &text);
+        let out = sb
+            .cmd()
+            .args(["--theme", "bad", "--demo"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(&format!("line 2: {key}:")), "{stderr}");
+        assert!(stderr.contains(reason), "{stderr}");
+        assert!(
+            !stderr.contains("9999999999") && !stderr.contains("i128"),
+            "{stderr}"
+        );
+    }
+}
+
+/// RFC 7797's `b64` is a JWS header parameter: a JWE that lists it in `crit` lists an
+/// extension no JWE recipient understands, so it is refused.
+#[test]
+fn a_jwe_with_crit_b64_is_refused() {
+    let sb = Sandbox::new();
+    let key = [5u8; 16];
+    let dir = josekit::jwe::Dir.encrypter_from_bytes(key).unwrap();
+    let mut header = josekit::jwe::JweHeader::new();
+    header.set_content_encryption("A128GCM");
+    header.set_critical(&vec!["b64"]);
+    header.set_claim("b64", Some(json!(false))).unwrap();
+    let token = josekit::jwe::serialize_compact(b"{\"sub\":\"u\"}", &header, &dir).unwrap();
+    let keyfile = sb.write(
+        "dir.jwk",
+        json!({"kty": "oct", "k": b64url(&key)}).to_string(),
+    );
+    let (code, out) = inspect_json(&sb, &["--key-file", &keyfile.display().to_string()], &token);
+    assert_eq!(out["accepted"], false, "{out}");
+    assert_eq!(code, 1);
+    let ids: Vec<&str> = out["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&"generic.crit.unknown"), "{ids:?}");
+    let _ = encrypt;
+}
+
+/// A wrong `dir` secret with a CBC enc: OpenSSL's reason, never its source file paths.
+#[test]
+fn openssl_errors_carry_no_source_paths() {
+    let sb = Sandbox::new();
+    let dir = josekit::jwe::Dir.encrypter_from_bytes([1u8; 32]).unwrap();
+    let token = encrypt(&dir, "A128CBC-HS256", None, b"{}");
+    let wrong = sb.write(
+        "w.jwk",
+        json!({"kty": "oct", "k": b64url(&[2u8; 32])}).to_string(),
+    );
+    let (_, out) = inspect_json(&sb, &["--key-file", &wrong.display().to_string()], &token);
+    let text = out.to_string();
+    assert!(!text.contains(".c:"), "{text}");
+    assert!(!text.contains("providers/"), "{text}");
+    let key = sb.write(
+        "bad.pem",
+        "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n",
+    );
+    let out = sb
+        .cmd()
+        .args(["inspect", "--key-file"])
+        .arg(&key)
+        .arg(TOKEN)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains(".c:"), "{stderr}");
+}
