@@ -78,6 +78,8 @@ pub fn inspect_text(
     let facts = TokenFacts {
         swallowed_by: intake.swallowed_by.clone(),
         other_tokens: intake.others,
+        set_meta_data: intake.from_set_meta_data(),
+        div_mismatch: intake.div_mismatch.clone(),
         ..TokenFacts::default()
     };
     inspect_with(&intake.token, intake.stripped, facts, ring, opts)

@@ -114,10 +114,10 @@ pub fn check_field(format: FieldFormat, v: &Json<'_>) -> Result<(), Violation> {
             )),
         },
         FieldFormat::Letters => match s {
-            Some(s) if s.chars().all(|c| c.is_alphabetic() || c == ' ' || c == '-') => Ok(()),
+            Some(s) if !s.trim().is_empty() && s.chars().all(name_char) => Ok(()),
             _ => Err(violation(
                 &ids::ADICTIZ_LETTERS_FORMAT,
-                "a string of letters only (accents, spaces and hyphens allowed)",
+                "a string of letters (any script, with accents), spaces, hyphens, apostrophes and periods, e.g. \"Villeneuve-d'Ascq\"",
             )),
         },
         FieldFormat::Email => match s {
@@ -157,6 +157,15 @@ pub fn check_field(format: FieldFormat, v: &Json<'_>) -> Result<(), Violation> {
 }
 
 /// `custom_<n>`: free-form custom fields.
+/// "Lettre uniquement" as real names use it (RULES.md section 4): letters of any script and
+/// their combining accents, spaces, hyphens, apostrophes (' and ’) and periods
+/// (`Villeneuve-d'Ascq`, `O'Brien`, `St. Louis`). Digits and other symbols are not.
+fn name_char(c: char) -> bool {
+    c.is_alphabetic()
+        || matches!(c, ' ' | '-' | '\'' | '’' | '.')
+        || matches!(c, '\u{0300}'..='\u{036F}' | '\u{1AB0}'..='\u{1AFF}' | '\u{1DC0}'..='\u{1DFF}' | '\u{20D0}'..='\u{20FF}' | '\u{FE20}'..='\u{FE2F}')
+}
+
 fn is_custom(name: &str) -> bool {
     name.strip_prefix("custom_")
         .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
@@ -199,6 +208,40 @@ fn partner_user_id(claims: &Object<'_>) -> Result<(), (String, &'static ids::Rul
     }
 }
 
+/// 003 "Pré-requis": once a campaign has its own key, the account key stops working for it.
+/// A campaign file naming both keys makes a token that verified only with the account key an
+/// error.
+fn account_key(ctx: &mut Ctx<'_, '_>) {
+    let input = ctx.input;
+    let (Some(c), Some(k)) = (input.campaign, input.verified_by) else {
+        return;
+    };
+    let (Some(campaign_key), Some(account_key)) = (&c.campaign_key, &c.account_key) else {
+        return;
+    };
+    let names = |wanted: &str| {
+        k.name == wanted
+            || k.name
+                .strip_prefix(wanted)
+                .is_some_and(|rest| rest.starts_with('#'))
+    };
+    if names(account_key) && !names(campaign_key) {
+        let claim = ctx
+            .jws_alg()
+            .map(|(p, _)| p.into_owned())
+            .unwrap_or_else(|| String::from("/header/alg"));
+        ctx.report(
+            &ids::ADICTIZ_ACCOUNT_KEY,
+            claim,
+            format!(
+                "the token verifies with the account key {} but not with the campaign's own key {}: once a campaign has its own key, Adictiz no longer accepts the account key for it; sign with the campaign key",
+                quote(account_key),
+                quote(campaign_key)
+            ),
+        );
+    }
+}
+
 pub(crate) fn check(ctx: &mut Ctx<'_, '_>) {
     if let Some((claim, alg)) = ctx.jws_alg()
         && alg != "HS256"
@@ -208,7 +251,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_, '_>) {
             &ids::ADICTIZ_ALG,
             claim,
             format!(
-                "alg is {}: Adictiz Box signs with the campaign's or the account's HMAC key, HS256 is expected",
+                "alg is {}: 003's example signs HS256 with the campaign's or the account's key; its introduction also names RSA and ECDSA, so check that the campaign is set up for this alg",
                 quote(alg)
             ),
         );
@@ -232,8 +275,24 @@ pub(crate) fn check(ctx: &mut Ctx<'_, '_>) {
     if let Err((claim, spec, message)) = partner_user_id(claims) {
         ctx.report(spec, claim, message);
     }
+    account_key(ctx);
     for (name, v) in claims {
         if let Some((_, format)) = FIELDS.iter().find(|(f, _)| *f == name) {
+            // 003 types these fields String: a number works, but a zipCode of 01000 sent as
+            // a number arrives as 1000.
+            if matches!(format, FieldFormat::Free | FieldFormat::Phone)
+                && let Json::Number(n) = v
+                && (n.is_u64() || n.is_i64())
+            {
+                ctx.report(
+                    &ids::ADICTIZ_FIELD_NUMBER,
+                    child("", name),
+                    format!(
+                        "{name} is the JSON number {n}: 003 types it String, and a number loses any leading zero (a zipCode of 01000 arrives as 1000); send \"{name}\": \"{n}\""
+                    ),
+                );
+                continue;
+            }
             if let Err(bad) = check_field(*format, v) {
                 ctx.report(
                     bad.spec,

@@ -92,6 +92,12 @@ pub struct Campaign {
     pub optins: Option<Vec<String>>,
     #[serde(default)]
     pub prizes: Option<u64>,
+    /// Adictiz (003 "Pré-requis"): the stored key of the campaign itself, and the account's
+    /// key, which stops working for a campaign once it has its own.
+    #[serde(default)]
+    pub campaign_key: Option<String>,
+    #[serde(default)]
+    pub account_key: Option<String>,
 }
 
 /// Why a campaign file could not be used.

@@ -310,7 +310,7 @@ spec!(
     "the verifying key comes from a JWKS (or the campaign uses one) and the header has no kid",
     concat!(
         "Qualifio \"Secure token\"",
-        ", Secure token structure and Validation methods and algorithms (JWKS Endpoint)"
+        ", Secure token structure, Validation methods and algorithms (JWKS Endpoint)"
     )
 );
 spec!(
@@ -324,7 +324,7 @@ spec!(
 spec!(
     QUALIFIO_KEY_PKCS1,
     "qualifio.key.pkcs1",
-    Info,
+    Warning,
     "",
     "the verifying public key was given as PKCS#1; Qualifio wants PKCS#8/SPKI (conversion command given)",
     concat!(
@@ -399,7 +399,12 @@ spec!(
     Error,
     "/campaignId",
     "campaignId is missing or empty",
-    concat!("Qualifio \"Secure token\"", ", Qualifio mandatory field")
+    concat!(
+        "Qualifio \"Secure token\"",
+        ", Qualifio mandatory field; ",
+        "Qualifio \"How to use the secure token to pass prize and winner information\"",
+        ", Required claims"
+    )
 );
 spec!(
     QUALIFIO_CAMPAIGN_ID_TYPE,
@@ -439,11 +444,49 @@ spec!(
     concat!("Qualifio \"Secure token\"", ", Usual fields")
 );
 spec!(
+    QUALIFIO_NBF_NOT_BEFORE_IAT,
+    "qualifio.nbf.not_before_iat",
+    Info,
+    "/nbf",
+    "nbf is not before iat: Qualifio recommends nbf a few minutes before iat",
+    concat!("Qualifio \"Secure token\"", ", Usual fields")
+);
+spec!(
+    QUALIFIO_LIMIT_MISSING,
+    "qualifio.limit.missing",
+    Warning,
+    "/limit",
+    "no limit: the campaign's own participation rules apply, yet 000 calls canPlay always mandatory (except with nb)",
+    concat!("Qualifio \"Secure token\"", ", Access limitation")
+);
+spec!(
+    QUALIFIO_CHANNEL_SET_META_DATA,
+    "qualifio.channel.set_meta_data",
+    Info,
+    "",
+    "the token was found in a setMetaData call: 002's channel (an integrator's tag on a CNAME), not the mini-site",
+    concat!(
+        "Qualifio \"Share information at the campaign load\"",
+        ", SetMetaData method, What are the requirements to set it up?"
+    )
+);
+spec!(
+    QUALIFIO_CHANNEL_DIV_MISMATCH,
+    "qualifio.channel.div_mismatch",
+    Warning,
+    "",
+    "the setMetaData call names another div than the createIframe tag: the token goes to no campaign iframe",
+    concat!(
+        "Qualifio \"Share information at the campaign load\"",
+        ", SetMetaData method"
+    )
+);
+spec!(
     QUALIFIO_MEMBER_CASE,
     "qualifio.member.case",
-    Warning,
+    Error,
     "/<member>",
-    "a top-level member differs only by letter case from a Qualifio claim, which is then absent",
+    "a member differs only by letter case from a Qualifio claim (CampaignId, Gift, Limit, canplay, CW...), which is then absent: did you mean",
     concat!("Qualifio \"Secure token\"", ", Secure token structure")
 );
 spec!(
@@ -591,7 +634,10 @@ spec!(
     Error,
     "/optin",
     "optin is not a JSON object",
-    concat!("Qualifio \"Secure token\"", ", optin")
+    concat!(
+        "Qualifio \"Secure token\"",
+        ", Qualifio optional fields - Functionalities"
+    )
 );
 spec!(
     QUALIFIO_OPTIN_VALUE,
@@ -599,7 +645,10 @@ spec!(
     Error,
     "/optin/<var>",
     "an optin value is not one of 0, 1, \"0\", \"1\", true, false, \"on\", \"off\"",
-    concat!("Qualifio \"Secure token\"", ", optin")
+    concat!(
+        "Qualifio \"Secure token\"",
+        ", Qualifio optional fields - Functionalities"
+    )
 );
 spec!(
     QUALIFIO_OPTIN_UNKNOWN,
@@ -607,7 +656,10 @@ spec!(
     Warning,
     "/optin/<var>",
     "an optin variable the campaign file does not list",
-    concat!("Qualifio \"Secure token\"", ", optin")
+    concat!(
+        "Qualifio \"Secure token\"",
+        ", Qualifio optional fields - Functionalities"
+    )
 );
 spec!(
     QUALIFIO_FORM_TYPE,
@@ -615,7 +667,10 @@ spec!(
     Error,
     "/form",
     "form is not a JSON object",
-    concat!("Qualifio \"Secure token\"", ", form")
+    concat!(
+        "Qualifio \"Secure token\"",
+        ", Qualifio optional fields - Functionalities"
+    )
 );
 spec!(
     QUALIFIO_FORM_UNKNOWN,
@@ -623,7 +678,10 @@ spec!(
     Warning,
     "/form/<var>",
     "a form variable the campaign file does not list",
-    concat!("Qualifio \"Secure token\"", ", form")
+    concat!(
+        "Qualifio \"Secure token\"",
+        ", Qualifio optional fields - Functionalities"
+    )
 );
 spec!(
     QUALIFIO_FORM_CASE,
@@ -631,7 +689,10 @@ spec!(
     Error,
     "/form/<var>",
     "a form value differs only by letter case from an allowed value (values are case-sensitive)",
-    concat!("Qualifio \"Secure token\"", ", form")
+    concat!(
+        "Qualifio \"Secure token\"",
+        ", Qualifio optional fields - Functionalities"
+    )
 );
 spec!(
     QUALIFIO_FORM_VALUE,
@@ -639,7 +700,10 @@ spec!(
     Warning,
     "/form/<var>",
     "a form value is not one of the campaign's allowed values for that field",
-    concat!("Qualifio \"Secure token\"", ", form")
+    concat!(
+        "Qualifio \"Secure token\"",
+        ", Qualifio optional fields - Functionalities"
+    )
 );
 
 // ---- Campaign file against the token (RULES.md section 6) --------------------------------
@@ -707,7 +771,7 @@ spec!(
     "partnerUserID (mandatory, case-sensitive) is missing or empty",
     concat!(
         "Adictiz \"JWT for Adictiz Box campaigns\"",
-        ", Données d'authentification (obligatoire)"
+        ", Données d’authentification (obligatoire)"
     )
 );
 spec!(
@@ -718,7 +782,7 @@ spec!(
     "a case variant of partnerUserID (e.g. partnerUserId) is sent instead of partnerUserID",
     concat!(
         "Adictiz \"JWT for Adictiz Box campaigns\"",
-        ", Données d'authentification (obligatoire)"
+        ", Données d’authentification (obligatoire)"
     )
 );
 spec!(
@@ -729,7 +793,7 @@ spec!(
     "partnerUserID is neither a string nor an integer",
     concat!(
         "Adictiz \"JWT for Adictiz Box campaigns\"",
-        ", Données d'authentification (obligatoire)"
+        ", Données d’authentification (obligatoire)"
     )
 );
 spec!(
@@ -748,7 +812,7 @@ spec!(
     "adictiz.letters.format",
     Error,
     "/<lastname|firstname|city|country|state>",
-    "a letters-only field holds something else than letters, spaces and hyphens",
+    "a letters-only field holds a digit or a symbol (letters of any script, accents, spaces, hyphens, apostrophes and periods are fine)",
     concat!(
         "Adictiz \"JWT for Adictiz Box campaigns\"",
         ", Autres données"
@@ -823,9 +887,28 @@ spec!(
 spec!(
     ADICTIZ_ALG,
     "adictiz.alg",
-    Warning,
+    Info,
     "/header/alg",
-    "alg is not HS256 (Adictiz signs with the campaign's or the account's HMAC key)",
+    "alg is not HS256, the alg of 003's example (its introduction also names RSA and ECDSA)",
+    concat!("Adictiz \"JWT for Adictiz Box campaigns\"", ", Pré-requis")
+);
+spec!(
+    ADICTIZ_FIELD_NUMBER,
+    "adictiz.field.number",
+    Warning,
+    "/<field>",
+    "a String field sent as a JSON number (a zipCode of 01000 loses its leading zero)",
+    concat!(
+        "Adictiz \"JWT for Adictiz Box campaigns\"",
+        ", Autres données"
+    )
+);
+spec!(
+    ADICTIZ_ACCOUNT_KEY,
+    "adictiz.key.account",
+    Error,
+    "/header/alg",
+    "the token verifies only with the account key while the campaign has its own key: the account key no longer works for it",
     concat!("Adictiz \"JWT for Adictiz Box campaigns\"", ", Pré-requis")
 );
 spec!(
@@ -963,6 +1046,10 @@ pub const ALL: &[RuleSpec] = &[
     QUALIFIO_CAMPAIGN_ID_MISMATCH,
     QUALIFIO_EXP_MISSING,
     QUALIFIO_NBF_MISSING,
+    QUALIFIO_NBF_NOT_BEFORE_IAT,
+    QUALIFIO_LIMIT_MISSING,
+    QUALIFIO_CHANNEL_SET_META_DATA,
+    QUALIFIO_CHANNEL_DIV_MISMATCH,
     QUALIFIO_MEMBER_CASE,
     QUALIFIO_LIMIT_TYPE,
     QUALIFIO_LIMIT_EMPTY,
@@ -1005,6 +1092,8 @@ pub const ALL: &[RuleSpec] = &[
     ADICTIZ_OPTIN_FORMAT,
     ADICTIZ_FIELD_CASE,
     ADICTIZ_ALG,
+    ADICTIZ_FIELD_NUMBER,
+    ADICTIZ_ACCOUNT_KEY,
     ADICTIZ_KID_IGNORED,
     XTREMEPUSH_ALG,
     XTREMEPUSH_TYP,
@@ -1034,10 +1123,11 @@ mod tests {
     use super::*;
     use std::collections::HashSet;
 
-    const TITLES: [&str; 3] = [
+    const TITLES: [&str; 4] = [
         "Qualifio \"Secure token\"",
         "Qualifio \"How to use the secure token to pass prize and winner information\"",
         "Adictiz \"JWT for Adictiz Box campaigns\"",
+        "Qualifio \"Share information at the campaign load\"",
     ];
 
     #[test]
@@ -1067,7 +1157,9 @@ mod tests {
         for s in ALL {
             if s.id.starts_with("qualifio.") && s.id != "qualifio.jwe.cty" {
                 assert!(
-                    s.source.starts_with(TITLES[0]) || s.source.starts_with(TITLES[1]),
+                    [TITLES[0], TITLES[1], TITLES[3]]
+                        .iter()
+                        .any(|t| s.source.starts_with(t)),
                     "{}",
                     s.id
                 );

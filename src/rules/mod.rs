@@ -92,6 +92,11 @@ pub struct TokenFacts {
     pub swallowed_by: Option<String>,
     /// How many other tokens the pasted text holds.
     pub other_tokens: usize,
+    /// The token was found in a Qualifio `setMetaData` call (002).
+    pub set_meta_data: bool,
+    /// The div ids of a `createIframe` tag and a `setMetaData` call in the same text, when
+    /// they differ.
+    pub div_mismatch: Option<(String, String)>,
 }
 
 /// Everything the rules look at. Built by the core after decoding and verification.
@@ -242,6 +247,7 @@ pub fn evaluate(input: &RuleInput<'_>) -> RulesOutcome {
     ));
     let mut ctx = Ctx::new(input, profile);
     generic::check(&mut ctx);
+    qualifio::channel(&mut ctx);
     match profile {
         Profile::Qualifio => qualifio::check(&mut ctx, &mut verdict),
         Profile::Adictiz => adictiz::check(&mut ctx),
@@ -249,12 +255,47 @@ pub fn evaluate(input: &RuleInput<'_>) -> RulesOutcome {
         Profile::Generic => {}
     }
     campaign::check(&mut ctx, &verdict);
+    // A JWE nothing decrypted, with a qualifio-tagged key stored: Qualifio's dir/enc rules
+    // still say why the platform would not open it either.
+    if profile != Profile::Qualifio
+        && input.kind == TokenKind::Jwe
+        && input.keyring.qualifio_keys > 0
+        && input.layers.first().is_some_and(|l| !l.status.is_ok())
+    {
+        qualifio::encryption(&mut ctx);
+    }
     // Last: a failed layer gets its own finding only when no rule above explained it.
     acceptance::check(&mut ctx);
+    if profile == Profile::Qualifio {
+        cite_unhappy_flows(&mut ctx.findings);
+    }
     RulesOutcome {
         profile,
         findings: ctx.findings,
         verdict,
+    }
+}
+
+/// Findings that 002 "Unhappy flows" covers (an invalid, missing or expired token), which
+/// also cite it under the qualifio profile.
+const UNHAPPY_FLOWS: &[&str] = &[
+    ids::GENERIC_EXP_EXPIRED.id,
+    ids::GENERIC_NBF_NOT_YET_VALID.id,
+    ids::GENERIC_ALG_NONE.id,
+    ids::GENERIC_ALG_CONFUSION.id,
+    ids::GENERIC_SIGNATURE_INVALID.id,
+    ids::GENERIC_KID_MISMATCH.id,
+    ids::GENERIC_JWE_DECRYPTION_FAILED.id,
+    ids::GENERIC_CLAIMS_UNREADABLE.id,
+];
+
+fn cite_unhappy_flows(findings: &mut [Finding]) {
+    for f in findings
+        .iter_mut()
+        .filter(|f| UNHAPPY_FLOWS.contains(&f.id.as_str()))
+    {
+        f.source
+            .push_str("; Qualifio \"Share information at the campaign load\", Unhappy flows");
     }
 }
 
@@ -358,6 +399,10 @@ pub fn select_profile(input: &RuleInput<'_>) -> ProfileSelection {
             ClaimsChoice::PartnerUserId(m) => {
                 pick(Profile::Adictiz, format!("the payload has '{m}'"))
             }
+            ClaimsChoice::QualifioCase(k, m) => pick(
+                Profile::Qualifio,
+                format!("the payload has '{k}' (a case variant of '{m}')"),
+            ),
         };
     }
     if let Some(k) = input.verified_by
@@ -372,6 +417,8 @@ pub fn select_profile(input: &RuleInput<'_>) -> ProfileSelection {
 enum ClaimsChoice<'c> {
     /// A Qualifio member: the fixed choice that names it.
     Marker((Profile, &'static str, &'static str)),
+    /// A case variant of a Qualifio member (`CampaignId`), as written, and the member.
+    QualifioCase(&'c str, &'static str),
     /// A case variant of `partnerUserID` (Adictiz), as written.
     PartnerUserId(&'c str),
 }
@@ -381,6 +428,11 @@ enum ClaimsChoice<'c> {
 fn claims_choice<'c>(claims: &'c Object<'_>) -> Option<ClaimsChoice<'c>> {
     if let Some((_, choice)) = MARKER_CHOICES.iter().find(|(m, _)| claims.contains_key(m)) {
         return Some(ClaimsChoice::Marker(*choice));
+    }
+    for marker in QUALIFIO_MARKERS {
+        if let Some(k) = claims.keys().find(|k| k.eq_ignore_ascii_case(marker)) {
+            return Some(ClaimsChoice::QualifioCase(k, marker));
+        }
     }
     claims
         .keys()
@@ -395,6 +447,7 @@ pub fn detect_profile(payload: &[u8]) -> Option<Profile> {
     let claims = parsed.value.as_object()?;
     claims_choice(claims).map(|c| match c {
         ClaimsChoice::Marker((profile, _, _)) => profile,
+        ClaimsChoice::QualifioCase(..) => Profile::Qualifio,
         ClaimsChoice::PartnerUserId(_) => Profile::Adictiz,
     })
 }

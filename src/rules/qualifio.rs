@@ -144,7 +144,7 @@ fn header(ctx: &mut Ctx<'_, '_>) {
 }
 
 /// 000 "Token encryption": `dir` + one of six enc, wrapping the whole signed JWS.
-fn encryption(ctx: &mut Ctx<'_, '_>) {
+pub(crate) fn encryption(ctx: &mut Ctx<'_, '_>) {
     let input = ctx.input;
     if input.kind != TokenKind::Jwe {
         return;
@@ -205,6 +205,31 @@ fn encryption(ctx: &mut Ctx<'_, '_>) {
     }
 }
 
+/// 002: a token handed over with `setMetaData` travels its own channel; the div ids of the
+/// `createIframe` tag and of the `setMetaData` call must match (RULES.md section 3, "Share at
+/// load").
+pub(crate) fn channel(ctx: &mut Ctx<'_, '_>) {
+    let facts = ctx.input.facts;
+    if facts.set_meta_data {
+        ctx.report(
+            &ids::QUALIFIO_CHANNEL_SET_META_DATA,
+            "",
+            "the token was found in a setMetaData call: this is 002's channel (the integrator's own tag calls setMetaData for a campaign embedded with createIframe, which needs the campaign on a CNAME and does not work with the mini-site), not the qual_token= URL of 000",
+        );
+    }
+    if let Some((iframe, meta)) = &facts.div_mismatch {
+        ctx.report(
+            &ids::QUALIFIO_CHANNEL_DIV_MISMATCH,
+            "",
+            format!(
+                "createIframe fills the div {} but setMetaData sends the token to {}: no campaign iframe receives it; pass the same div id to both",
+                quote(iframe),
+                quote(meta)
+            ),
+        );
+    }
+}
+
 /// Where a missing claim is probably hiding: " (found 'campaignID': did you mean 'campaignId'?)".
 fn hint_case(claims: &Object<'_>, name: &str) -> String {
     case_variant(claims, name)
@@ -261,12 +286,24 @@ fn required_claims(ctx: &mut Ctx<'_, '_>) {
             ),
         );
     }
-    if !claims.contains_key("nbf") {
-        ctx.report(
+    match (claims.get("nbf"), claims.get("iat")) {
+        (None, _) => ctx.report(
             &ids::QUALIFIO_NBF_MISSING,
             "/nbf",
             "nbf is absent: Qualifio recommends setting it a few minutes before iat so that small clock differences do not reject the token",
-        );
+        ),
+        (Some(Json::Number(nbf)), Some(Json::Number(iat)))
+            if nbf.as_f64().zip(iat.as_f64()).is_some_and(|(n, i)| n >= i) =>
+        {
+            ctx.report(
+                &ids::QUALIFIO_NBF_NOT_BEFORE_IAT,
+                "/nbf",
+                format!(
+                    "nbf ({nbf}) is not before iat ({iat}): Qualifio recommends nbf a few minutes before iat, so that a participant's clock a little behind does not reject the token"
+                ),
+            );
+        }
+        _ => {}
     }
 }
 
@@ -422,14 +459,25 @@ fn unknown_members(
         if known.contains(&key) {
             continue;
         }
-        let hint = match did_you_mean(key, known.iter().copied()) {
-            Some(real) => format!("did you mean '{real}'? names are case-sensitive"),
-            None => format!("Qualifio only reads {}", known.join(" and ")),
-        };
+        // RULES.md section 3: a case variant (canplay, CW) is an error: the platform reads
+        // names case-sensitively, so the real member is absent.
+        if let Some(real) = did_you_mean(key, known.iter().copied()) {
+            ctx.report(
+                &ids::QUALIFIO_MEMBER_CASE,
+                child(base, key),
+                format!(
+                    "{base}/{key} is not a Qualifio member and is ignored: did you mean '{real}'? names are case-sensitive"
+                ),
+            );
+            continue;
+        }
         ctx.report(
             spec,
             child(base, key),
-            format!("{base}/{key} is not a Qualifio member and is ignored: {hint}"),
+            format!(
+                "{base}/{key} is not a Qualifio member and is ignored: Qualifio only reads {}",
+                known.join(" and ")
+            ),
         );
     }
 }
@@ -448,6 +496,14 @@ fn participation(ctx: &mut Ctx<'_, '_>) -> (Participation, Vec<PathStep>) {
     let row = |i: usize, steps: &mut Vec<PathStep>| steps.push(tables::participation_step(i));
     let limit = match ctx.claims.get("limit") {
         None => {
+            ctx.report(
+                &ids::QUALIFIO_LIMIT_MISSING,
+                "/limit",
+                format!(
+                    "there is no limit, so the campaign's own participation rules apply; yet 000 says canPlay is \"always mandatory (except when specifying the nb), even when only used to pass technical information via the token\": send \"limit\": {{\"canPlay\": true}}{}",
+                    hint_case(ctx.claims, "limit")
+                ),
+            );
             row(0, &mut steps);
             return (out, steps);
         }

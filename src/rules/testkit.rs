@@ -211,7 +211,8 @@ pub fn qpayload(extra: Value) -> Value {
         "iat": AT - 60,
         "nbf": AT - 120,
         "exp": AT + 900,
-        "campaignId": "123456"
+        "campaignId": "123456",
+        "limit": {"canPlay": true}
     }));
     for (k, v) in obj(extra) {
         if v.is_null() {

@@ -19,6 +19,44 @@ pub struct Intake {
     pub swallowed_by: Option<String>,
     /// How many other tokens the text holds.
     pub others: usize,
+    /// The div ids of a `createIframe` tag and a `setMetaData` call in the text, when they
+    /// differ (002: the token would reach no campaign iframe).
+    pub div_mismatch: Option<(String, String)>,
+}
+
+impl Intake {
+    /// The token came out of a Qualifio `setMetaData` call (002).
+    pub fn from_set_meta_data(&self) -> bool {
+        self.stripped.iter().any(|s| s == SET_META_DATA_NOTE)
+    }
+}
+
+/// What `stripped` says of a token taken from a `setMetaData` call.
+const SET_META_DATA_NOTE: &str = "JS setMetaData call";
+
+static CREATE_IFRAME_DIV: LazyLock<Regex> = LazyLock::new(|| {
+    // 000 "JS Tag": _qual_async.push(['createIframe', 'qualifio_insert_place_896863', ...
+    Regex::new(r#"createIframe['"]\s*,\s*['"]([^'"]*)['"]"#).expect("static regex")
+});
+
+static SET_META_DATA_DIV: LazyLock<Regex> = LazyLock::new(|| {
+    // 002: _qual_async.push(['setMetaData', 'JWT', token, divId]), the token quoted or a
+    // variable, the div id quoted or (as 002's own example writes it) bare.
+    Regex::new(
+        r#"setMetaData['"]\s*,\s*['"]JWT['"]\s*,\s*(?:['"`][^'"`]*['"`]|[A-Za-z_$][\w$.]*)\s*,\s*['"]?([\w$-]+)"#,
+    )
+    .expect("static regex")
+});
+
+/// The two div ids when the text holds both a `createIframe` tag and a `setMetaData` call
+/// and they differ.
+fn div_mismatch(text: &str) -> Option<(String, String)> {
+    if !text.contains("createIframe") || !text.contains("setMetaData") {
+        return None;
+    }
+    let iframe = CREATE_IFRAME_DIV.captures(text)?.get(1)?.as_str();
+    let meta = SET_META_DATA_DIV.captures(text)?.get(1)?.as_str();
+    (iframe != meta).then(|| (iframe.to_string(), meta.to_string()))
 }
 
 /// Query parameters that carry a token in the integrations tokenscope knows
@@ -62,6 +100,7 @@ pub fn find_token(text: &str) -> Result<Intake, TokenError> {
     let mut intake = find_first(text)?;
     if !intake.stripped.is_empty() {
         intake.others = other_tokens(text, &intake.token);
+        intake.div_mismatch = div_mismatch(text);
     }
     Ok(intake)
 }
@@ -118,6 +157,7 @@ fn find_first(text: &str) -> Result<Intake, TokenError> {
             stripped: Vec::new(),
             swallowed_by: None,
             others: 0,
+            div_mismatch: None,
         });
     }
 
@@ -127,6 +167,7 @@ fn find_first(text: &str) -> Result<Intake, TokenError> {
             stripped: Vec::new(),
             swallowed_by: None,
             others: 0,
+            div_mismatch: None,
         });
     }
 
@@ -136,7 +177,7 @@ fn find_first(text: &str) -> Result<Intake, TokenError> {
 
     if let Some(c) = SET_META_DATA.captures(&current) {
         let inner = c[1].to_string();
-        stripped.push("JS setMetaData call".to_string());
+        stripped.push(SET_META_DATA_NOTE.to_string());
         current = Cow::Owned(inner);
     } else if let Some(c) = PARAM.captures(&current) {
         let name = c[1].to_ascii_lowercase();
@@ -194,6 +235,7 @@ fn find_first(text: &str) -> Result<Intake, TokenError> {
             stripped,
             swallowed_by,
             others: 0,
+            div_mismatch: None,
         });
     }
 
@@ -214,6 +256,7 @@ fn find_first(text: &str) -> Result<Intake, TokenError> {
             stripped,
             swallowed_by,
             others: 0,
+            div_mismatch: None,
         });
     }
 
@@ -229,6 +272,7 @@ fn find_first(text: &str) -> Result<Intake, TokenError> {
             stripped,
             swallowed_by,
             others: 0,
+            div_mismatch: None,
         });
     }
 
@@ -239,9 +283,24 @@ fn find_first(text: &str) -> Result<Intake, TokenError> {
             stripped,
             swallowed_by,
             others: 0,
+            div_mismatch: None,
         });
     }
-    Err(json_serialization(trimmed).unwrap_or(TokenError::NotFound))
+    Err(json_serialization(trimmed)
+        .or_else(|| placeholder(trimmed))
+        .unwrap_or(TokenError::NotFound))
+}
+
+/// Placeholders the platform documents put where a token goes: 000's `{YOUR_SECURE_TOKEN}`,
+/// 002's `yourJWT`, and any `{YOUR_...}` or `<YOUR_...>`.
+fn placeholder(text: &str) -> Option<TokenError> {
+    static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"[{<]\s*YOUR_[A-Z_]*\s*[}>]|\byourJWT\b").expect("static regex")
+    });
+    let found = PLACEHOLDER.find(text)?;
+    Some(TokenError::Placeholder {
+        placeholder: found.as_str().to_string(),
+    })
 }
 
 /// The JSON serializations of RFC 7515 and 7516 section 7.2, general or flattened: named, so

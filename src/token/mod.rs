@@ -25,6 +25,11 @@ pub enum TokenError {
          a URL with qual_token=, jwt=, token=, access_token= or id_token=, a Bearer header or a JS snippet"
     )]
     NotFound,
+    /// The documentation's placeholder where the token goes (000's JS tag verbatim).
+    #[error(
+        "the text holds the documentation's placeholder '{placeholder}', not a token: replace it with a signed token (tokenscope sign makes one)"
+    )]
+    Placeholder { placeholder: String },
     /// A JWS or JWE in the JSON serialization (RFC 7515 section 7.2, RFC 7516 section 7.2).
     #[error(
         "this is a {kind} in the JSON serialization (RFC {rfc} section 7.2), which tokenscope does not read: it reads the compact serialization (header.payload.signature); a JSON serialization with one {what} converts to it by joining {parts} with '.'"

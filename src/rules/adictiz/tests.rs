@@ -1,7 +1,7 @@
 use serde_json::{Value, json};
 
 use crate::profile::Profile;
-use crate::report::Severity::{Error, Warning};
+use crate::report::Severity::{Error, Info, Warning};
 use crate::rules::testkit::*;
 use crate::rules::{ParticipationOutcome, RulesOutcome, WinOutcome, ids};
 
@@ -191,12 +191,7 @@ fn birthday_formats() {
 #[test]
 fn phones_digits_only() {
     for field in ["deskPhone", "mobilePhone"] {
-        for bad in [
-            json!("+33612345678"),
-            json!("06 12 34 56 78"),
-            json!(612345678),
-            json!(""),
-        ] {
+        for bad in [json!("+33612345678"), json!("06 12 34 56 78"), json!("")] {
             let out = adictiz(user(json!({ field: bad })));
             expect(
                 &out,
@@ -241,13 +236,56 @@ fn miscased_normalised_field_is_a_warning() {
     expect_at(&out, ids::ADICTIZ_FIELD_CASE.id, Warning, "/Custom_2");
 }
 
+/// 003's introduction names RSA and ECDSA too: another alg is info (RULES.md section 4).
 #[test]
-fn other_alg_than_hs256_is_a_warning() {
-    let out = Fixture::jws(json!({"alg": "HS512"}), user(json!({})))
-        .profile(Profile::Adictiz)
-        .eval();
-    expect(&out, ids::ADICTIZ_ALG.id, Warning, "/header/alg");
-    no_errors(&out);
+fn other_alg_than_hs256_is_info() {
+    for alg in ["HS512", "RS256", "ES256"] {
+        let out = Fixture::jws(json!({ "alg": alg }), user(json!({})))
+            .profile(Profile::Adictiz)
+            .eval();
+        expect(&out, ids::ADICTIZ_ALG.id, Info, "/header/alg");
+        no_errors(&out);
+    }
+}
+
+/// A String field sent as a JSON number works but loses a leading zero: a warning.
+#[test]
+fn string_fields_sent_as_numbers_are_a_warning() {
+    for field in ["zipCode", "mobilePhone", "street_number", "loyalty"] {
+        let out = adictiz(user(json!({ field: 59000 })));
+        let f = expect(
+            &out,
+            ids::ADICTIZ_FIELD_NUMBER.id,
+            Warning,
+            &format!("/{field}"),
+        );
+        assert!(f.message.contains("\"59000\""), "{}", f.message);
+        no_errors(&out);
+    }
+}
+
+/// "Lettre uniquement" as real names use it: letters of any script, accents, spaces,
+/// hyphens, apostrophes and periods; a digit or another symbol is an error.
+#[test]
+fn letters_fields_take_real_names() {
+    for good in [
+        "Villeneuve-d'Ascq",
+        "O'Brien",
+        "O’Brien",
+        "St. Louis",
+        "Zoë",
+        "Jose\u{301}",
+        "Łódź",
+        "Москва",
+        "東京",
+    ] {
+        let out = adictiz(user(json!({ "city": good })));
+        absent(&out, ids::ADICTIZ_LETTERS_FORMAT.id);
+    }
+    for bad in ["Paris 15", "a@b", "x_y", "", "   ", "Lyon!"] {
+        let out = adictiz(user(json!({ "lastname": bad })));
+        expect(&out, ids::ADICTIZ_LETTERS_FORMAT.id, Error, "/lastname");
+    }
 }
 
 #[test]

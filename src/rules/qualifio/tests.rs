@@ -65,18 +65,39 @@ fn win(out: &RulesOutcome, outcome: W, label: Option<&str>, label_ignored: bool)
 fn clean_token_has_no_findings_and_standard_outcomes() {
     let out = qualifio(qpayload(json!({})));
     assert!(out.findings.is_empty(), "{:#?}", out.findings);
-    participation(&out, P::Standard, None, false);
+    participation(&out, P::Allowed, None, false);
     win(&out, W::Standard, None, false);
-    assert_eq!(step(&out, "participation"), vec![0]);
+    assert_eq!(step(&out, "participation"), vec![3]);
     assert_eq!(step(&out, "win"), vec![6]);
     assert_eq!(step(&out, "profile"), vec![0]);
+}
+
+/// RULES.md section 3: no limit is the standard outcome, with a warning quoting 000 and
+/// suggesting `"limit": {"canPlay": true}`.
+#[test]
+fn no_limit_is_standard_with_a_warning_quoting_000() {
+    let out = qualifio(qpayload(json!({"limit": null})));
+    participation(&out, P::Standard, None, false);
+    assert_eq!(step(&out, "participation"), vec![0]);
+    let f = out
+        .findings
+        .iter()
+        .find(|f| f.id == ids::QUALIFIO_LIMIT_MISSING.id)
+        .expect("limit.missing");
+    assert_eq!(f.severity, Warning);
+    assert!(f.message.contains("always mandatory (except when specifying the nb), even when only used to pass technical information via the token"), "{}", f.message);
+    assert!(
+        f.message.contains("\"limit\": {\"canPlay\": true}"),
+        "{}",
+        f.message
+    );
 }
 
 // ---- Participation: every row of the table -------------------------------------------------
 
 #[test]
 fn participation_row0_limit_absent_is_standard() {
-    let out = qualifio(qpayload(json!({})));
+    let out = qualifio(qpayload(json!({"limit": null})));
     participation(&out, P::Standard, None, false);
     assert_eq!(step(&out, "participation"), vec![0]);
 }
@@ -261,13 +282,9 @@ fn canplay_and_nb_both_malformed_report_both() {
 
 #[test]
 fn limit_member_with_wrong_case_is_named() {
+    // RULES.md section 3: a case variant is an error with "did you mean".
     let out = limit(json!({"canplay": true}));
-    let f = expect(
-        &out,
-        ids::QUALIFIO_LIMIT_UNKNOWN_MEMBER.id,
-        Warning,
-        "/limit/canplay",
-    );
+    let f = expect(&out, ids::QUALIFIO_MEMBER_CASE.id, Error, "/limit/canplay");
     assert!(
         f.message.contains("did you mean 'canPlay'"),
         "{}",
@@ -422,12 +439,7 @@ fn gift_not_an_object_is_invalid() {
 #[test]
 fn gift_member_with_wrong_case_is_named() {
     let out = gift(json!({"CW": true, "label": "x"}));
-    let f = expect(
-        &out,
-        ids::QUALIFIO_GIFT_UNKNOWN_MEMBER.id,
-        Warning,
-        "/gift/CW",
-    );
+    let f = expect(&out, ids::QUALIFIO_MEMBER_CASE.id, Error, "/gift/CW");
     assert!(f.message.contains("did you mean 'cw'"), "{}", f.message);
     win(&out, W::GivenPrize, Some("x"), false);
 }
@@ -651,14 +663,14 @@ fn kid_is_mandatory_when_the_campaign_uses_a_jwks() {
 }
 
 #[test]
-fn pkcs1_public_key_is_info_with_the_conversion_command() {
+fn pkcs1_public_key_is_a_warning_with_the_conversion_command() {
     let mut key = rsa_public("legacy.pem");
     key.pkcs1 = true;
     let out = Fixture::jws(rs256(), qpayload(json!({})))
         .profile(Profile::Qualifio)
         .verified_by(key)
         .eval();
-    let f = expect(&out, ids::QUALIFIO_KEY_PKCS1.id, Info, "");
+    let f = expect(&out, ids::QUALIFIO_KEY_PKCS1.id, Warning, "");
     assert!(
         f.message
             .contains("openssl rsa -RSAPublicKey_in -in <filename> -pubout"),
@@ -839,9 +851,9 @@ fn nbf_absent_is_info() {
 }
 
 #[test]
-fn miscased_top_level_member_is_a_warning() {
+fn miscased_top_level_member_is_an_error() {
     let out = qualifio(qpayload(json!({"Gift": {"cw": true}})));
-    let f = expect(&out, ids::QUALIFIO_MEMBER_CASE.id, Warning, "/Gift");
+    let f = expect(&out, ids::QUALIFIO_MEMBER_CASE.id, Error, "/Gift");
     assert!(f.message.contains("did you mean 'gift'"), "{}", f.message);
     win(&out, W::Standard, None, false);
 }

@@ -120,7 +120,7 @@ fn verdict_json_shape_is_the_contract() {
     );
     assert_eq!(v["path"][2]["table"], "win");
     assert_eq!(v["path"][2]["row"], 4);
-    let out = qualifio(qpayload(json!({})));
+    let out = qualifio(qpayload(json!({"limit": null})));
     let v = serde_json::to_value(&out.verdict).expect("serialise");
     assert_eq!(
         v["participation"],
