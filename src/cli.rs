@@ -63,6 +63,10 @@ pub struct InspectArgs {
     #[arg(long, short = 'f', value_name = "PATH", conflicts_with = "token")]
     pub file: Option<PathBuf>,
 
+    /// When the text holds several tokens, inspect the Nth (1 is the first).
+    #[arg(long, value_name = "N", conflicts_with = "batch", value_parser = clap::value_parser!(u32).range(1..))]
+    pub index: Option<u32>,
+
     /// Inspect every token in a log or export (FILE, or - for stdin): a summary, or JSON Lines
     /// with --json.
     #[arg(long, value_name = "FILE|-", conflicts_with_all = ["token", "file"])]

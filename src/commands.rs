@@ -8,7 +8,7 @@ use anyhow::{Context, Result, bail};
 
 use crate::cli::{Cli, ColorArg, Command, InspectArgs, ProfileArg, SecretEncodingArg};
 use crate::config::{self, Settings};
-use crate::inspect::{InspectError, Options, inspect_text};
+use crate::inspect::{InspectError, Options};
 use crate::keys::{self, KeyRing, SecretEncoding, Store};
 use crate::logging::fingerprint;
 use crate::profile::{Profile, ProfileChoice};
@@ -293,7 +293,8 @@ fn inspect(args: &InspectArgs, store_flag: Option<&Path>, settings: &Settings) -
     let color = use_color(settings.color.value);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    match inspect_text(&text, &ring, &opts) {
+    let nth = args.index.map_or(0, |i| i as usize - 1);
+    match crate::inspect::inspect_text_nth(&text, nth, &ring, &opts) {
         Ok(insp) => {
             tracing::info!(
                 fingerprint = %fingerprint(&insp.token),

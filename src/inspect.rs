@@ -74,8 +74,36 @@ pub fn inspect_text(
     ring: &KeyRing,
     opts: &Options,
 ) -> Result<Inspection, InspectError> {
-    let intake = token::find_token(text)?;
+    inspect_text_nth(text, 0, ring, opts)
+}
+
+/// Find the tokens in pasted text and inspect the `n`th (0-based; the first is 0). An `n`
+/// past the tokens found is `TokenError::NoSuchIndex`.
+pub fn inspect_text_nth(
+    text: &str,
+    n: usize,
+    ring: &KeyRing,
+    opts: &Options,
+) -> Result<Inspection, InspectError> {
+    let mut intake = token::find_token(text)?;
+    let total = intake.others + 1;
+    if n > 0 {
+        let Some(token) = intake.alternatives.get(n - 1).cloned() else {
+            return Err(TokenError::NoSuchIndex {
+                index: n + 1,
+                total,
+            }
+            .into());
+        };
+        intake.token = token;
+        intake.stripped = vec![format!(
+            "text around the token (token {} of {total})",
+            n + 1
+        )];
+        intake.swallowed_by = None;
+    }
     let facts = TokenFacts {
+        token_index: n,
         swallowed_by: intake.swallowed_by.clone(),
         other_tokens: intake.others,
         set_meta_data: intake.from_set_meta_data(),

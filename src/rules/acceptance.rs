@@ -55,14 +55,16 @@ pub(crate) fn check(ctx: &mut Ctx<'_, '_>) {
         ctx.findings.push(finding);
     }
     if facts.other_tokens > 0 {
-        let n = facts.other_tokens;
+        let total = facts.other_tokens + 1;
+        let which = match facts.token_index {
+            0 => String::from("the first"),
+            i => format!("token {}", i + 1),
+        };
         ctx.report(
             &ids::GENERIC_INTAKE_SEVERAL_TOKENS,
             "",
             format!(
-                "the pasted text holds {} tokens: the first is inspected, {n} other{} not",
-                n + 1,
-                if n == 1 { " is" } else { "s are" }
+                "the pasted text holds {total} tokens: {which} is inspected; `--index N` (1 to {total}) picks another"
             ),
         );
     }

@@ -61,6 +61,21 @@ fn headers(ctx: &mut Ctx<'_, '_>) {
             }
         }
         crit(ctx, &prefix, header);
+        // RFC 7515 4.1.4, 4.1.9, 4.1.10 (and RFC 7516 4.1): strings, or absent.
+        for name in ["kid", "typ", "cty"] {
+            if let Some(v) = header_member(header, name)
+                && !v.is_string()
+            {
+                ctx.report(
+                    &ids::GENERIC_HEADER_MEMBER_TYPE,
+                    child(&prefix, name),
+                    format!(
+                        "{name} is {}: the JOSE header parameter {name} is a string, and other JOSE libraries refuse to read the header; send it as a string or leave it out",
+                        seen(v)
+                    ),
+                );
+            }
+        }
     }
 }
 

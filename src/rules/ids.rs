@@ -79,6 +79,14 @@ spec!(
     "RFC 8725 section 3.10"
 );
 spec!(
+    GENERIC_HEADER_MEMBER_TYPE,
+    "generic.header.member_type",
+    Error,
+    "/header/<kid|typ|cty>",
+    "kid, typ or cty is not a string (another JOSE library refuses to read such a header)",
+    "RFC 7515 sections 4.1.4, 4.1.9 and 4.1.10"
+);
+spec!(
     GENERIC_CRIT_UNKNOWN,
     "generic.crit.unknown",
     Error,
@@ -286,7 +294,7 @@ spec!(
     "generic.intake.several_tokens",
     Info,
     "",
-    "the pasted text holds several tokens: the first is inspected",
+    "the pasted text holds several tokens: the first is inspected, unless --index picks another",
     "RULES.md section 2, Where the token was found"
 );
 
@@ -1005,6 +1013,7 @@ pub const ALL: &[RuleSpec] = &[
     GENERIC_ALG_CONFUSION,
     GENERIC_HMAC_SHORT_SECRET,
     GENERIC_HEADER_KEY_REFERENCE,
+    GENERIC_HEADER_MEMBER_TYPE,
     GENERIC_CRIT_UNKNOWN,
     GENERIC_CRIT_INVALID,
     GENERIC_DUPLICATE_MEMBER,

@@ -92,6 +92,8 @@ pub struct TokenFacts {
     pub swallowed_by: Option<String>,
     /// How many other tokens the pasted text holds.
     pub other_tokens: usize,
+    /// Which of them is inspected (0-based; `--index` picks another than the first).
+    pub token_index: usize,
     /// The token was found in a Qualifio `setMetaData` call (002).
     pub set_meta_data: bool,
     /// The div ids of a `createIframe` tag and a `setMetaData` call in the same text, when

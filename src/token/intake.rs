@@ -19,6 +19,8 @@ pub struct Intake {
     pub swallowed_by: Option<String>,
     /// How many other tokens the text holds.
     pub others: usize,
+    /// Those other tokens, in the order they appear.
+    pub alternatives: Vec<String>,
     /// The div ids of a `createIframe` tag and a `setMetaData` call in the text, when they
     /// differ (002: the token would reach no campaign iframe).
     pub div_mismatch: Option<(String, String)>,
@@ -97,17 +99,114 @@ fn is_token_char(c: char) -> bool {
 /// token, and a token-looking string with a bad character gets an error naming the segment
 /// and the offset.
 pub fn find_token(text: &str) -> Result<Intake, TokenError> {
+    // A ticket's text: an email client wrapped it, quoted it or encoded it quoted-printable.
+    // Undone first when that gives a token whose header decodes; the text as it is otherwise.
+    if let Some((unwrapped, notes)) = unwrap_mail(text)
+        && let Ok(mut intake) = find_token_in(&unwrapped)
+        && header_decodes(&intake.token)
+    {
+        let mut stripped = notes;
+        stripped.append(&mut intake.stripped);
+        intake.stripped = stripped;
+        return Ok(intake);
+    }
+    find_token_in(text)
+}
+
+/// The token's header segment decodes to a JOSE header.
+fn header_decodes(token: &str) -> bool {
+    token
+        .split('.')
+        .next()
+        .is_some_and(|h| super::decode_header(h).is_ok())
+}
+
+/// Undo what mail clients do to a pasted token, when they did something: quoted-printable
+/// soft line breaks and `=3D`, `> ` quote prefixes on every line, and lines wrapped inside a
+/// URL or a token (`fold -w76`). Returns the text and what was undone, or None.
+fn unwrap_mail(text: &str) -> Option<(String, Vec<String>)> {
+    if !text.contains('\n') && !text.contains("=3D") {
+        return None;
+    }
+    let mut notes = Vec::new();
+    let mut text = text.replace("\r\n", "\n");
+    // Quoted-printable (RFC 2045 6.7): a soft break is '=' at the end of a line.
+    let soft_breaks = text.contains("=\n");
+    if soft_breaks || text.contains("=3D") {
+        text = text
+            .replace("=\n", "")
+            .replace("=3D", "=")
+            .replace("=3d", "=");
+        notes.push("quoted-printable encoding (soft line breaks, =3D)".to_string());
+    }
+    // Quote prefixes: every non-empty line starts with '>'.
+    let lines: Vec<&str> = text.lines().collect();
+    let quoted = lines.iter().filter(|l| !l.trim().is_empty()).count() > 0
+        && lines
+            .iter()
+            .filter(|l| !l.trim().is_empty())
+            .all(|l| l.trim_start().starts_with('>'));
+    if quoted {
+        text = lines
+            .iter()
+            .map(|l| l.trim_start().trim_start_matches(['>', ' ']))
+            .collect::<Vec<_>>()
+            .join("\n");
+        notes.push("'> ' quote prefixes".to_string());
+    }
+    // Wrapped lines: a client that folds at W columns leaves several lines of exactly W
+    // characters (W of 60 or more); a break after such a line, between two token
+    // characters, and not starting a new token right after a complete one, is undone.
+    let lines: Vec<&str> = text.split('\n').collect();
+    let width = |l: &str| l.trim_end().chars().count();
+    let fold = lines.iter().map(|l| width(l)).max().unwrap_or(0);
+    let folded_lines = lines.iter().filter(|l| width(l) == fold).count();
+    let folded = fold >= 60 && folded_lines >= 2;
+    let mut joined = String::with_capacity(text.len());
+    let mut wrapped = false;
+    for (i, line) in lines.iter().enumerate() {
+        joined.push_str(line);
+        let Some(next) = lines.get(i + 1) else {
+            break;
+        };
+        let tail = line.trim_end();
+        let run_start = tail
+            .char_indices()
+            .rev()
+            .find(|(_, c)| !(is_token_char(*c) || matches!(c, '=' | '&' | '?' | '%')))
+            .map_or(0, |(p, c)| p + c.len_utf8());
+        let run = &tail[run_start..];
+        let continues = folded
+            && width(line) == fold
+            && !run.is_empty()
+            && next.starts_with(|c: char| is_token_char(c) || c == '%')
+            && !(next.starts_with("eyJ") && run.matches('.').count() >= 2);
+        if continues {
+            wrapped = true;
+        } else {
+            joined.push('\n');
+        }
+    }
+    if wrapped {
+        notes.push("line breaks inside a URL or token (mail wrapping)".to_string());
+        text = joined;
+    }
+    (!notes.is_empty()).then_some((text, notes))
+}
+
+fn find_token_in(text: &str) -> Result<Intake, TokenError> {
     let mut intake = find_first(text)?;
     if !intake.stripped.is_empty() {
-        intake.others = other_tokens(text, &intake.token);
+        intake.alternatives = other_tokens(text, &intake.token);
+        intake.others = intake.alternatives.len();
         intake.div_mismatch = div_mismatch(text);
     }
     Ok(intake)
 }
 
-/// How many distinct tokens besides `found` the text holds (fragments of `found`, as a
+/// The distinct tokens besides `found` the text holds, in order (fragments of `found`, as a
 /// line-wrapped token leaves, do not count).
-fn other_tokens(text: &str, found: &str) -> usize {
+fn other_tokens(text: &str, found: &str) -> Vec<String> {
     let decoded;
     let text = if text.contains('%') {
         decoded = percent_encoding::percent_decode_str(text).decode_utf8_lossy();
@@ -116,15 +215,14 @@ fn other_tokens(text: &str, found: &str) -> usize {
         text
     };
     let mut seen: Vec<&str> = Vec::new();
-    for m in EMBEDDED.find_iter(text) {
-        let t = m.as_str();
+    for t in embedded(text) {
         let header = t.split('.').next().unwrap_or_default();
         if found.contains(t) || seen.contains(&t) || super::decode_header(header).is_err() {
             continue;
         }
         seen.push(t);
     }
-    seen.len()
+    seen.into_iter().map(str::to_string).collect()
 }
 
 /// RULES.md section 2, "Where the token was found": the parameter at `name_start` of `text`
@@ -157,6 +255,7 @@ fn find_first(text: &str) -> Result<Intake, TokenError> {
             stripped: Vec::new(),
             swallowed_by: None,
             others: 0,
+            alternatives: Vec::new(),
             div_mismatch: None,
         });
     }
@@ -167,6 +266,7 @@ fn find_first(text: &str) -> Result<Intake, TokenError> {
             stripped: Vec::new(),
             swallowed_by: None,
             others: 0,
+            alternatives: Vec::new(),
             div_mismatch: None,
         });
     }
@@ -235,6 +335,7 @@ fn find_first(text: &str) -> Result<Intake, TokenError> {
             stripped,
             swallowed_by,
             others: 0,
+            alternatives: Vec::new(),
             div_mismatch: None,
         });
     }
@@ -256,6 +357,7 @@ fn find_first(text: &str) -> Result<Intake, TokenError> {
             stripped,
             swallowed_by,
             others: 0,
+            alternatives: Vec::new(),
             div_mismatch: None,
         });
     }
@@ -272,17 +374,19 @@ fn find_first(text: &str) -> Result<Intake, TokenError> {
             stripped,
             swallowed_by,
             others: 0,
+            alternatives: Vec::new(),
             div_mismatch: None,
         });
     }
 
-    if let Some(m) = EMBEDDED.find(trimmed) {
+    if let Some(m) = embedded(trimmed).next() {
         stripped.push("text around the token".to_string());
         return Ok(Intake {
-            token: m.as_str().to_string(),
+            token: m.to_string(),
             stripped,
             swallowed_by,
             others: 0,
+            alternatives: Vec::new(),
             div_mismatch: None,
         });
     }
@@ -371,10 +475,20 @@ pub fn tokens_in_line(line: &str) -> Vec<String> {
     } else {
         line
     };
-    EMBEDDED
-        .find_iter(text)
-        .map(|m| m.as_str().to_string())
-        .collect()
+    embedded(text).map(str::to_string).collect()
+}
+
+/// The tokens in `text` that stand on their own: not glued to a base64url character or a
+/// dot before them (`77u_eyJ...`, `.eyJ...`: part of something else), nor to `=` padding
+/// after them (`eyJ...=`: not base64url). A `param=` before a token is fine.
+fn embedded(text: &str) -> impl Iterator<Item = &str> {
+    EMBEDDED.find_iter(text).filter_map(move |m| {
+        let before = text[..m.start()].chars().next_back();
+        let after = text[m.end()..].chars().next();
+        let glued_before = before.is_some_and(is_token_char);
+        let padded_after = after == Some('=');
+        (!glued_before && !padded_after).then_some(m.as_str())
+    })
 }
 
 /// A compact JWS whose header says `b64: false` (RFC 7797 section 5.2) carries its payload
@@ -564,6 +678,83 @@ mod tests {
         assert_eq!(found(T).others, 0);
         let i = found(&format!("{T}\n{u}\n"));
         assert_eq!((i.token.as_str(), i.others), (T, 1));
+    }
+
+    /// What a ticket's mail client does to a URL: folded at 76 columns, quoted with '> ',
+    /// encoded quoted-printable, wrapped inside the token.
+    #[test]
+    fn mail_wrapping_is_undone() {
+        let long = format!(
+            "eyJhbGciOiJIUzI1NiJ9.{}.c2lnYXR1cmVzaWduYXR1cmVzaWduYXR1cmU",
+            "eyJzdWIiOiIxIn0".repeat(12)
+        );
+        let url = format!("https://qualifio.test/campaign?x=1&qual_token={long}&y=2");
+        let fold = |s: &str, w: usize| {
+            s.as_bytes()
+                .chunks(w)
+                .map(|c| std::str::from_utf8(c).unwrap())
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        let folded = format!(
+            "Hello,\n\nthe customer clicked:\n{}\n\nThanks",
+            fold(&url, 76)
+        );
+        let i = found(&folded);
+        assert_eq!(i.token, long);
+        assert!(
+            i.stripped.iter().any(|s| s.contains("mail wrapping")),
+            "{:?}",
+            i.stripped
+        );
+        let quoted: String = folded.lines().map(|l| format!("> {l}\n")).collect();
+        let i = found(&quoted);
+        assert_eq!(i.token, long);
+        assert!(
+            i.stripped.iter().any(|s| s.contains("quote")),
+            "{:?}",
+            i.stripped
+        );
+        let qp = url.replace('=', "=3D");
+        let qp: String = qp
+            .as_bytes()
+            .chunks(75)
+            .map(|c| std::str::from_utf8(c).unwrap())
+            .collect::<Vec<_>>()
+            .join("=\n");
+        let i = found(&format!("Link:\n{qp}\n"));
+        assert_eq!(i.token, long);
+        assert!(
+            i.stripped[0].contains("quoted-printable"),
+            "{:?}",
+            i.stripped
+        );
+        // Text that is not ASCII around a break (found by the differential proptest).
+        let _ = find_token(&format!("{}é\n{}", "a".repeat(50), T));
+        // Two tokens one per line stay two tokens.
+        let i = found(&format!("{long}\n{T}\n"));
+        assert_eq!((i.token.as_str(), i.others), (long.as_str(), 1));
+    }
+
+    /// A token glued to other base64url text or followed by padding is not a token on its
+    /// own: a log line holding one yields nothing rather than the clean part.
+    #[test]
+    fn glued_or_padded_tokens_are_not_pulled_out() {
+        for line in [
+            format!("x {T}="),
+            format!("x {T}=="),
+            format!("x .{T}"),
+            format!("x 77u_{T}"),
+        ] {
+            assert!(tokens_in_line(&line).is_empty(), "{line}");
+        }
+        for line in [
+            format!("token={T}&x=1"),
+            format!("sent {T}."),
+            format!("\"{T}\""),
+        ] {
+            assert_eq!(tokens_in_line(&line), vec![T], "{line}");
+        }
     }
 
     #[test]

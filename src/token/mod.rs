@@ -25,6 +25,9 @@ pub enum TokenError {
          a URL with qual_token=, jwt=, token=, access_token= or id_token=, a Bearer header or a JS snippet"
     )]
     NotFound,
+    /// `--index` past the tokens the text holds.
+    #[error("--index {index}: the text holds {total} token(s); pick 1 to {total}")]
+    NoSuchIndex { index: usize, total: usize },
     /// The documentation's placeholder where the token goes (000's JS tag verbatim).
     #[error(
         "the text holds the documentation's placeholder '{placeholder}', not a token: replace it with a signed token (tokenscope sign makes one)"
