@@ -7,7 +7,13 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// A terminal debugger for signed and encrypted tokens (JWS, JWE, JWT) that knows the
 /// platforms' claim rules (Qualifio, Adictiz, Xtremepush).
 #[derive(Debug, Parser)]
-#[command(name = "tokenscope", version, about, long_about = None)]
+#[command(
+    name = "tokenscope",
+    version,
+    about,
+    long_about = None,
+    override_usage = "tokenscope [OPTIONS] [TOKEN]\n       tokenscope [OPTIONS] <COMMAND>"
+)]
 pub struct Cli {
     /// Key store directory (default: the platform config dir, or $TOKENSCOPE_HOME/keys).
     #[arg(long, global = true, value_name = "DIR")]
@@ -150,24 +156,35 @@ pub enum KeysCommand {
     Add(KeysAddArgs),
     /// Show one key (secrets masked unless --reveal).
     Show {
+        /// The stored key's name (`NAME#kid` for one member of a JWKS entry).
         name: String,
+        /// Print secrets and private keys too.
         #[arg(long)]
         reveal: bool,
+        /// Print JSON.
         #[arg(long)]
         json: bool,
     },
     /// Remove a stored key.
-    Remove { name: String },
+    Remove {
+        /// The stored key's name.
+        name: String,
+    },
     /// Generate a key pair or secret and store it.
     Gen(KeysGenArgs),
     /// Print the public half of a key, ready to upload to a platform.
     Export {
+        /// The stored key's name.
         name: String,
+        /// How to print the public half.
         #[arg(long, value_enum, default_value_t = ExportFormat::Pem)]
         format: ExportFormat,
     },
     /// Refetch a stored JWKS endpoint now.
-    Refresh { name: Option<String> },
+    Refresh {
+        /// The stored JWKS endpoint to refetch (default: every one).
+        name: Option<String>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -214,15 +231,23 @@ pub struct KeysGenArgs {
     /// What to generate.
     #[arg(long = "type", value_enum, default_value_t = GenType::Rsa2048)]
     pub key_type: GenType,
+    /// Key id to store with the key (the `kid` a token names it by).
     #[arg(long)]
     pub kid: Option<String>,
+    /// Profile tag: the platform the key is for (selects that platform's rules).
     #[arg(long, value_enum)]
     pub profile: Option<ProfileTag>,
+    /// Allowed algs (repeatable or comma separated); default: the algs the type fits.
     #[arg(long = "alg", value_delimiter = ',')]
     pub algs: Vec<String>,
     /// HMAC secret length in bytes.
     #[arg(long, default_value_t = 32)]
     pub bytes: usize,
+    /// With `--type dir`: the JWE content encryption the secret is for; its size follows
+    /// (A128GCM 16 bytes ... A256CBC-HS512 64 bytes) [default: A256GCM].
+    #[arg(long, value_name = "ENC")]
+    pub enc: Option<String>,
+    /// Replace an existing key of the same name.
     #[arg(long)]
     pub force: bool,
 }
@@ -237,6 +262,8 @@ pub enum GenType {
     P521,
     Ed25519,
     Hmac,
+    /// A JWE `dir` content key, sized for `--enc`.
+    Dir,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -520,15 +547,69 @@ pub fn command() -> clap::Command {
     Cli::command().version(version())
 }
 
-/// Parse the process arguments (clap exits with its own message on a usage error).
+/// Parse the process arguments. A usage error is printed as every tokenscope error is
+/// (`tokenscope: ...` on stderr) and exits with status 2; help and version print as clap
+/// prints them.
 pub fn parse() -> Cli {
     use clap::FromArgMatches;
-    let matches = command().get_matches();
-    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.format(&mut command()).exit());
-    if let Some(e) = view_args_with_a_command(&cli, matches.subcommand_name()) {
-        e.exit()
+    let matches = command()
+        .try_get_matches()
+        .unwrap_or_else(|e| usage_exit(e));
+    let cli =
+        Cli::from_arg_matches(&matches).unwrap_or_else(|e| usage_exit(e.format(&mut command())));
+    if let Some(e) =
+        view_args_with_a_command(&cli, matches.subcommand_name()).or_else(|| misspelt_command(&cli))
+    {
+        usage_exit(e)
     }
     cli
+}
+
+/// Print a clap error the tokenscope way and exit: help and version to stdout (status 0),
+/// a usage error to stderr as `tokenscope: ...` (status 2).
+fn usage_exit(e: clap::Error) -> ! {
+    use clap::error::ErrorKind;
+    if matches!(
+        e.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        e.exit()
+    }
+    let text = e.render().to_string();
+    let text = text.strip_prefix("error: ").unwrap_or(&text);
+    eprint!("tokenscope: {text}");
+    std::process::exit(2)
+}
+
+/// A bare word close to a command name (`tokenscope inspct`) would open the interactive view
+/// on a "token" that is a typo: a usage error with "did you mean".
+fn misspelt_command(cli: &Cli) -> Option<clap::Error> {
+    let word = cli.tui.token.as_deref()?;
+    if cli.command.is_some()
+        || !(2..=16).contains(&word.len())
+        || !word.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')
+    {
+        return None;
+    }
+    let names: Vec<String> = command()
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .collect();
+    let best = names
+        .iter()
+        .map(|n| (strsim::jaro_winkler(word, n), n))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))?;
+    Some(command().error(
+        clap::error::ErrorKind::InvalidSubcommand,
+        format!(
+            "unrecognized command '{word}': did you mean '{}'? (a token is base64url with dots; \
+             a file goes with --file)",
+            best.1
+        ),
+    ))
 }
 
 /// `--demo`, `--file` and a TOKEN open the interactive view: given with a command, they would

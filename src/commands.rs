@@ -315,10 +315,14 @@ fn inspect(args: &InspectArgs, store_flag: Option<&Path>, settings: &Settings) -
             serde_json::to_writer_pretty(&mut out, &value)?;
             writeln!(out)?;
             out.flush()?;
-            eprintln!("tokenscope: {}", escape_control(&e.to_string()));
+            eprintln!(
+                "tokenscope: {}{}",
+                escape_control(&e.to_string()),
+                file_hint(args)
+            );
             Err(Exit(exit::USAGE).into())
         }
-        Err(InspectError::Intake(e)) => Err(anyhow::Error::new(e)),
+        Err(InspectError::Intake(e)) => Err(anyhow::anyhow!("{e}{}", file_hint(args))),
         Err(InspectError::Malformed { error, partial }) => {
             if args.json {
                 let mut value = serde_json::to_value(&*partial)?;
@@ -337,9 +341,26 @@ fn inspect(args: &InspectArgs, store_flag: Option<&Path>, settings: &Settings) -
                 )?;
             }
             out.flush()?;
-            eprintln!("tokenscope: {}", escape_control(&error.to_string()));
+            eprintln!(
+                "tokenscope: {}{}",
+                escape_control(&error.to_string()),
+                file_hint(args)
+            );
             Err(Exit(exit::USAGE).into())
         }
+    }
+}
+
+/// When the TOKEN argument that did not inspect names an existing file (`inspect
+/// blocked.jwt`), the hint to pass it with `--file`.
+fn file_hint(args: &InspectArgs) -> String {
+    match args.token.as_deref() {
+        Some(t) if t != "-" && Path::new(t).is_file() => format!(
+            "\nhint: '{}' is a file: read it with `tokenscope inspect --file {}`",
+            escape_control(t),
+            escape_control(t)
+        ),
+        _ => String::new(),
     }
 }
 
@@ -931,8 +952,13 @@ fn completions(shell: clap_complete::Shell) -> Result<ExitCode> {
 
 /// `tokenscope man`: tokenscope.1 as roff on stdout, or every page into `--out-dir`.
 fn man(args: &crate::cli::ManArgs) -> Result<ExitCode> {
-    use clap::CommandFactory;
-    let cmd = Cli::command();
+    // Without the generated `help` subcommands: the pages would list a tokenscope-help(1)
+    // that `--out-dir` never writes (every page documents --help instead).
+    fn without_help(cmd: clap::Command) -> clap::Command {
+        cmd.disable_help_subcommand(true)
+            .mut_subcommands(without_help)
+    }
+    let cmd = without_help(crate::cli::command());
     if let Some(dir) = &args.out_dir {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("cannot create directory '{}'", dir.display()))?;

@@ -521,6 +521,33 @@ fn asym_verify(
         .map_err(|e| (AttemptResult::WrongType, e))
 }
 
+/// Why a key of the right kind and size did not decrypt, as a support person reads it: with
+/// a shared secret, the integrity check failed, which means the wrong secret or an altered
+/// token (OpenSSL's own words say nothing more).
+fn decryption_failure(alg: &str, e: &josekit::JoseError) -> String {
+    let reason = josekit_reason(e);
+    // Only the integrity failures are put in words; anything else (a decompression limit,
+    // a malformed header) keeps its own reason.
+    let lower = reason.to_ascii_lowercase();
+    let integrity = lower.contains("openssl")
+        || lower.contains("tag")
+        || lower.contains("bad decrypt")
+        || lower.contains("unwrap");
+    if !integrity {
+        return reason;
+    }
+    match alg {
+        "dir" => "the authentication tag does not match: wrong secret, or the token was altered".to_string(),
+        a if a.starts_with("PBES2-") => {
+            "the content key does not unwrap: wrong password, or the token was altered".to_string()
+        }
+        a if a.starts_with('A') && a.ends_with("KW") => {
+            "the content key does not unwrap (its integrity check fails): wrong secret, or the token was altered".to_string()
+        }
+        _ => reason,
+    }
+}
+
 /// josekit's error text, without its anyhow chain noise.
 fn josekit_reason(e: &josekit::JoseError) -> String {
     let text = match e {
@@ -676,7 +703,7 @@ pub fn decrypt_jwe(
                     } else {
                         AttemptResult::Mismatch
                     },
-                    format!("decryption failed: {}", josekit_reason(&e)),
+                    format!("decryption failed: {}", decryption_failure(alg, &e)),
                 ));
             }
         }

@@ -557,7 +557,16 @@ fn stored_from_file(name: &str, bytes: &[u8]) -> anyhow::Result<StoredKey> {
 
 fn generate(args: &KeysGenArgs, store: &Store, out: &mut dyn Write) -> anyhow::Result<()> {
     refuse_existing(store, &args.name, args.force)?;
-    let mut stored = keygen::generate(&args.name, args.key_type, args.bytes)?;
+    let mut stored = match (args.key_type, &args.enc) {
+        (crate::cli::GenType::Dir, enc) => keygen::generate_dir(
+            &args.name,
+            enc.as_deref().unwrap_or(keygen::DEFAULT_DIR_ENC),
+        )?,
+        (_, Some(_)) => {
+            bail!("--enc sizes a JWE dir key: use it with --type dir")
+        }
+        (kind, None) => keygen::generate(&args.name, kind, args.bytes)?,
+    };
     apply_common(&mut stored, &args.kid, args.profile, &args.algs);
     store.add(stored.clone(), args.force)?;
     let (keys, _) = stored.keys(Path::new(""))?;
@@ -751,6 +760,7 @@ mod tests {
             profile: None,
             algs: vec![],
             bytes: 32,
+            enc: None,
             force: false,
         }
     }

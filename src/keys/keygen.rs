@@ -29,12 +29,36 @@ pub fn default_algs(kind: GenType) -> Vec<String> {
         GenType::P521 => &["ES512"],
         GenType::Ed25519 => &["EdDSA"],
         GenType::Hmac => &["HS256", "HS384", "HS512"],
+        GenType::Dir => &["dir", DEFAULT_DIR_ENC],
     };
     algs.iter().map(|a| a.to_string()).collect()
 }
 
-/// Generate a key of `kind` (HMAC: `hmac_bytes` random bytes) as a store entry named `name`
-/// with the default algs. The caller sets kid, profile and algs, then stores it.
+/// The content encryption a `dir` key is made for when none is named.
+pub const DEFAULT_DIR_ENC: &str = "A256GCM";
+
+/// A JWE `dir` content key for `enc` (RFC 7518 5.1: as long as the enc's key), allowing
+/// `dir` with that enc only.
+pub fn generate_dir(name: &str, enc: &str) -> Result<StoredKey, KeyError> {
+    let Some(&(enc, len)) = crate::jose::JWE_ENCS.iter().find(|(e, _)| *e == enc) else {
+        let known: Vec<&str> = crate::jose::JWE_ENCS.iter().map(|(e, _)| *e).collect();
+        return Err(KeyError::Other(format!(
+            "--enc '{enc}' is not a JWE content encryption tokenscope knows: one of {}",
+            known.join(", ")
+        )));
+    };
+    let mut secret = Zeroizing::new(vec![0u8; len]);
+    openssl::rand::rand_bytes(&mut secret)
+        .map_err(|e| KeyError::Other(format!("key generation failed: {}", ssl_reason(&e))))?;
+    let mut key = StoredKey::new(name, MaterialSource::Secret, B64URL.encode(&*secret));
+    key.encoding = Some(SecretEncoding::Base64url);
+    key.algs = vec!["dir".to_string(), enc.to_string()];
+    Ok(key)
+}
+
+/// Generate a key of `kind` (HMAC: `hmac_bytes` random bytes; `dir`: an A256GCM key) as a
+/// store entry named `name` with the default algs. The caller sets kid, profile and algs,
+/// then stores it.
 pub fn generate(name: &str, kind: GenType, hmac_bytes: usize) -> Result<StoredKey, KeyError> {
     let failed = |e: openssl::error::ErrorStack| {
         KeyError::Other(format!("key generation failed: {}", ssl_reason(&e)))
@@ -58,6 +82,7 @@ pub fn generate(name: &str, kind: GenType, hmac_bytes: usize) -> Result<StoredKe
             PKey::from_ec_key(EcKey::generate(&group).map_err(failed)?).map_err(failed)?
         }
         GenType::Ed25519 => PKey::generate_ed25519().map_err(failed)?,
+        GenType::Dir => return generate_dir(name, DEFAULT_DIR_ENC),
         GenType::Hmac => {
             if !(MIN_HMAC_BYTES..=MAX_HMAC_BYTES).contains(&hmac_bytes) {
                 return Err(KeyError::Other(format!(

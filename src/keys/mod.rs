@@ -25,7 +25,7 @@ pub use cmd::run;
 pub(crate) use error::redact_serde_message;
 pub use error::{KeyError, openssl_text};
 pub use export::{fingerprint, public_jwk, public_jwks, public_pem, thumbprint};
-pub use keygen::{default_algs, generate};
+pub use keygen::{default_algs, generate, generate_dir};
 pub(crate) use material::pkcs8_pkey;
 pub use material::{
     SecretEncoding, parse_key_bytes, parse_key_bytes_lenient, parse_secret, read_key_file,

@@ -311,7 +311,7 @@ impl PartialEq for GeneratedKey {
 impl Eq for GeneratedKey {}
 
 /// The key types the Keys pane generates, in menu order, with what each is for.
-pub const GEN_TYPES: [(GenType, &str, &str); 8] = [
+pub const GEN_TYPES: [(GenType, &str, &str); 9] = [
     (
         GenType::Rsa2048,
         "rsa2048",
@@ -331,6 +331,11 @@ pub const GEN_TYPES: [(GenType, &str, &str); 8] = [
         GenType::Hmac,
         "hmac",
         "HS256/384/512: a 32-byte shared secret",
+    ),
+    (
+        GenType::Dir,
+        "dir",
+        "JWE dir: a 32-byte A256GCM content key",
     ),
 ];
 

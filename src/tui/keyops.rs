@@ -28,7 +28,7 @@ impl App {
                 }
             }
             Action::Down => self.modal = Modal::Generate { sel: (sel + 1) % n },
-            Action::Char(c @ '1'..='8') => {
+            Action::Char(c @ '1'..='9') => {
                 self.modal = Modal::Generate {
                     sel: (c as usize - '1' as usize).min(n - 1),
                 }

@@ -180,7 +180,7 @@ pub fn generate(app: &App, sel: usize, area: Rect, buf: &mut Buffer) {
     lines.push(Line::from(vec![
         Span::styled("↑↓", t.hint_key),
         Span::styled("/", t.dim),
-        Span::styled("1-8", t.hint_key),
+        Span::styled(format!("1-{}", GEN_TYPES.len()), t.hint_key),
         Span::styled(" choose · ", t.dim),
         Span::styled("Enter", t.hint_key),
         Span::styled(" name it · ", t.dim),
