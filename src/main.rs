@@ -19,8 +19,7 @@ fn main() -> ExitCode {
             }
             tracing::error!("command failed");
             // Errors quote the input (a bad character, a file name): never raw to the terminal.
-            let message = tokenscope::view::escape_control(&format!("{err:#}"));
-            eprintln!("tokenscope: {message}");
+            tokenscope::escape::stderr(&format!("{err:#}"));
             ExitCode::from(exit::USAGE)
         }
     }
