@@ -309,7 +309,7 @@ fn inspect(args: &InspectArgs, store_flag: Option<&Path>, settings: &Settings) -
                 if let Some(obj) = value.as_object_mut() {
                     obj.insert("error".into(), serde_json::Value::String(error.to_string()));
                 }
-                serde_json::to_writer_pretty(&mut out, &value)?;
+                escape::write_json_pretty(&mut out, &value)?;
                 writeln!(out)?;
             } else {
                 tracing::info!(input_len = text.len(), "malformed token");
@@ -425,7 +425,8 @@ fn batch(
         if let Some(obj) = value.as_object_mut() {
             obj.insert("line".into(), item.line.into());
         }
-        value.to_string()
+        // Writing a Value to memory does not fail.
+        escape::json(&value).unwrap_or_default()
     };
     let process = |part: &mut Part, item: crate::batch::Item| {
         part.summary.add(&crate::batch::Stats::of(&item));
@@ -504,7 +505,7 @@ fn print_inspection(
 ) -> Result<()> {
     if json {
         // Serialized first so that a closed pipe surfaces as the io::Error it is.
-        let text = serde_json::to_string_pretty(insp)?;
+        let text = escape::json_pretty(insp)?;
         writeln!(out, "{text}")?;
     } else {
         let style = render::Style { color };
@@ -665,7 +666,7 @@ fn sign(
             // `sign --template T` alone prints the starting claims.
             let stdout = std::io::stdout();
             let mut out = stdout.lock();
-            serde_json::to_writer_pretty(&mut out, &claims)?;
+            escape::write_json_pretty(&mut out, &claims)?;
             writeln!(out)?;
             out.flush()?;
             return Ok(ExitCode::SUCCESS);

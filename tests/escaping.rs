@@ -1,12 +1,12 @@
 //! Text that came from a token, a log, a key file or an endpoint never reaches a terminal
 //! raw, through the real binary: the batch summary, `keys` output, warnings and errors on
-//! stderr and the human report. Control characters, bidi controls, zero-width characters and
-//! line separators are shown escaped, never dropped.
+//! stderr, the human report and every `--json` document. Control characters, bidi controls,
+//! zero-width characters and line separators are shown escaped, never dropped.
 
 mod common;
 
 use common::crypto::{b64url, hmac_token};
-use common::{Sandbox, assert_terminal_safe};
+use common::{Sandbox, assert_terminal_safe, hidden, json_of};
 use serde_json::{Value, json};
 
 /// OSC 52 (clipboard write), clear screen, a C1 CSI, a bidi override and a zero width space,
@@ -94,6 +94,18 @@ fn the_batch_summary_shows_a_hostile_campaign_id_escaped() {
         !summary.lines().any(|l| l.starts_with("0 rejected")),
         "{summary}"
     );
+
+    // The JSON Lines of the same log: no raw character, the same strings once decoded.
+    let out = sb
+        .cmd()
+        .args(["inspect", "--json", "--batch"])
+        .arg(&log)
+        .output()
+        .unwrap();
+    assert_terminal_safe("batch --json", &out.stdout);
+    let lines = text(&out.stdout);
+    let first: Value = serde_json::from_str(lines.lines().next().unwrap()).unwrap();
+    assert_eq!(first["payload"]["campaignId"], HOSTILE);
 }
 
 /// A JWKS whose usable member has a hostile kid, and a broken member with another (skipped,
@@ -173,6 +185,20 @@ fn kids_and_key_names_from_files_and_flags_are_shown_escaped() {
         "{show}"
     );
 
+    // --json: escaped in the text, the same strings once decoded.
+    for args in [
+        &["keys", "list", "--json"][..],
+        &["keys", "show", "s", "--json"],
+    ] {
+        let (json, _) = run_safe(&args.join(" "), sb.cmd().args(args));
+        let v: Value = serde_json::from_str(&json).unwrap();
+        let kids: Vec<&Value> = match &v {
+            Value::Array(items) => items.iter().map(|k| &k["kid"]).collect(),
+            obj => vec![&obj["kid"]],
+        };
+        assert!(kids.contains(&&Value::from(kid.clone())), "{json}");
+    }
+
     // Every later command that loads the keys warns about the skipped member: escaped.
     let token = hmac_token(
         "HS256",
@@ -229,6 +255,36 @@ fn kids_from_a_jwks_endpoint_are_shown_escaped() {
     let warned = text(&out.stderr);
     assert!(warned.contains("skipped JWKS member 1"), "{warned}");
     assert_eq!(warned.lines().count(), 1, "{warned}");
+}
+
+#[test]
+fn inspect_json_escapes_every_hidden_character_and_decodes_to_the_same_strings() {
+    let sb = Sandbox::new();
+    let secret = sb.write("secret.txt", SECRET);
+    let token = hostile_token();
+    let mut cmd = sb.cmd();
+    cmd.args(["inspect", "--json", "--secret"])
+        .arg(format!("@{}", secret.display()))
+        .arg(&token);
+    let out = cmd.output().unwrap();
+    let raw = text(&out.stdout);
+    for c in raw.chars() {
+        assert!(
+            c == '\n' || !hidden(c),
+            "raw U+{:04X} in --json output",
+            c as u32
+        );
+    }
+    for escape in [
+        "\\u007f", "\\u0085", "\\u009b", "\\u202e", "\\u200b", "\\u2028", "\\ufeff",
+    ] {
+        assert!(raw.contains(escape), "{escape} missing: {raw}");
+    }
+    let (code, v) = json_of(&mut cmd);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["payload"], hostile_claims());
+    assert_eq!(v["header"]["kid"], format!("kid{HOSTILE}"));
+    assert_eq!(v["layers"][0]["kid"], format!("kid{HOSTILE}"));
 }
 
 #[test]

@@ -209,11 +209,7 @@ fn list(
         }
     }
     if as_json {
-        writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&Value::Array(items))?
-        )?;
+        writeln!(out, "{}", escape::json_pretty(&Value::Array(items))?)?;
         return Ok(());
     }
     if rows.is_empty() {
@@ -351,11 +347,7 @@ fn show(
         if show_data {
             obj.insert("data".into(), json!(entry.data));
         }
-        writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&Value::Object(obj))?
-        )?;
+        writeln!(out, "{}", escape::json_pretty(&Value::Object(obj))?)?;
         return Ok(());
     }
     let source = match entry.source {
@@ -639,15 +631,11 @@ fn export(
             writeln!(
                 out,
                 "{}",
-                serde_json::to_string_pretty(&Value::Object(public_jwk(key)?))?
+                escape::json_pretty(&Value::Object(public_jwk(key)?))?
             )?;
         }
         ExportFormat::Jwks => {
-            writeln!(
-                out,
-                "{}",
-                serde_json::to_string_pretty(&public_jwks(&public)?)?
-            )?;
+            writeln!(out, "{}", escape::json_pretty(&public_jwks(&public)?)?)?;
         }
     }
     Ok(())
