@@ -163,12 +163,6 @@ fn walk(
     });
 }
 
-/// Escape what `crate::escape` names, keeping newlines and tabs (the TUI's name for
-/// `escape::text`).
-pub fn escape_control(text: &str) -> String {
-    crate::escape::text(text).into_owned()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

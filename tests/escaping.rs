@@ -1,7 +1,7 @@
 //! Text that came from a token, a log, a key file or an endpoint never reaches a terminal
 //! raw, through the real binary: the batch summary, `keys` output, warnings and errors on
-//! stderr, the human report and every `--json` document. Control characters, bidi controls,
-//! zero-width characters and line separators are shown escaped, never dropped.
+//! stderr, the human report, every `--json` document and the TUI. Control characters, bidi
+//! controls, zero-width characters and line separators are shown escaped, never dropped.
 
 mod common;
 
@@ -351,4 +351,131 @@ fn errors_quote_hostile_values_on_one_line() {
         "{error}"
     );
     assert_eq!(error.lines().count(), 1, "{error}");
+}
+
+mod tui {
+    use super::*;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use ratatui::buffer::Buffer;
+    use tokenscope::keys::{KeyRing, parse_key_bytes_lenient};
+    use tokenscope::tui::{Action, App, KeySource, Pane, Theme};
+
+    /// 2024-05-01T12:00:00Z.
+    fn at() -> i64 {
+        1_714_564_800
+    }
+
+    fn app(w: u16, h: u16) -> App {
+        let (keys, _) = parse_key_bytes_lenient("j", hostile_jwks().as_bytes()).unwrap();
+        let mut app = App::new(KeyRing { keys }, KeySource::Memory, Theme::dark(), at);
+        app.size = (w, h);
+        app.open_text("hostile", hostile_token());
+        app
+    }
+
+    fn draw(term: &mut Terminal<TestBackend>, app: &App) -> Buffer {
+        term.draw(|f| f.render_widget(app, f.area())).unwrap();
+        term.backend().buffer().clone()
+    }
+
+    fn screen(buf: &Buffer) -> String {
+        let mut out = String::new();
+        for y in 0..buf.area.height {
+            let row: String = (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect();
+            out.push_str(row.trim_end());
+            out.push('\n');
+        }
+        out
+    }
+
+    #[track_caller]
+    fn assert_cells_safe(case: &str, buf: &Buffer) {
+        for cell in buf.content() {
+            for c in cell.symbol().chars() {
+                assert!(!hidden(c), "{case}: a cell holds U+{:04X}", c as u32);
+            }
+        }
+    }
+
+    #[test]
+    fn a_hostile_token_is_drawn_escaped_in_every_pane() {
+        for (w, h) in [(80, 24), (140, 45)] {
+            let mut app = app(w, h);
+            for pane in Pane::ALL {
+                app.update(Action::Focus(pane));
+                let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+                let buf = draw(&mut term, &app);
+                assert_cells_safe(&format!("{pane:?} {w}x{h}"), &buf);
+                if pane == Pane::Findings {
+                    app.update(Action::Select);
+                    assert_cells_safe("finding details", &draw(&mut term, &app));
+                    app.update(Action::Select);
+                }
+            }
+            let app = super::tui::app(w, h);
+            let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+            let shown = screen(&draw(&mut term, &app));
+            // The payload pane shows JSON's escapes, the token pane the kid's.
+            assert!(shown.contains(r#""sub": "user\u007f\u0085"#), "{shown}");
+            assert!(shown.contains("kid kid\\u{1b}]52;c;"), "{shown}");
+        }
+    }
+
+    #[test]
+    fn a_hostile_token_leaves_no_stale_text_when_the_next_one_is_drawn() {
+        let mut app = app(140, 45);
+        app.open_text(
+            "plain",
+            hmac_token(
+                "HS256",
+                SECRET,
+                &json!({"alg": "HS256"}),
+                &json!({"sub": "plain"}),
+            ),
+        );
+        app.update(Action::HistoryPrev);
+        let mut term = Terminal::new(TestBackend::new(140, 45)).unwrap();
+        draw(&mut term, &app);
+        app.update(Action::HistoryNext);
+        // Drawn over the hostile frame (ratatui sends only the cells that changed) and drawn
+        // on a fresh screen: the same.
+        let over = draw(&mut term, &app);
+        let mut fresh = Terminal::new(TestBackend::new(140, 45)).unwrap();
+        assert_eq!(screen(&over), screen(&draw(&mut fresh, &app)));
+    }
+
+    #[test]
+    fn a_token_of_wide_and_hidden_characters_is_laid_out_by_terminal_width() {
+        // An unencoded payload (RFC 7797) puts text into the token itself: 40 double-width
+        // characters, a bidi override and a zero width joiner.
+        let header = b64url(br#"{"alg":"HS256","b64":false,"crit":["b64"]}"#);
+        let payload = format!("{}\u{202e}\u{200d}end", "漢".repeat(40));
+        let signature = "c2lnbmF0dXJlLXRoYXQtbXVzdC1zdGF5LXZpc2libGU";
+        let mut app = app(140, 45);
+        app.open_text("wide", format!("{header}.{payload}.{signature}"));
+        let mut term = Terminal::new(TestBackend::new(140, 45)).unwrap();
+        let buf = draw(&mut term, &app);
+        assert_cells_safe("wide token", &buf);
+        let shown = screen(&buf);
+        // Counted in characters, the row holding the payload is 80 columns too wide and its
+        // end (the signature) is cut off; counted in columns, all of it is on screen.
+        let rows: String = shown
+            .lines()
+            .take(6)
+            .map(|l| l.trim_start_matches('│').trim_end_matches('│'))
+            .collect();
+        assert!(rows.contains("\\u{202e}\\u{200d}end."), "{shown}");
+        assert!(rows.contains(signature), "{shown}");
+    }
+
+    #[test]
+    fn snapshot_of_a_hostile_payload() {
+        let mut app = app(100, 30);
+        app.update(Action::Focus(Pane::Keys));
+        let mut term = Terminal::new(TestBackend::new(100, 30)).unwrap();
+        let buf = draw(&mut term, &app);
+        assert_cells_safe("snapshot", &buf);
+        insta::assert_snapshot!("hostile_payload_100x30", screen(&buf));
+    }
 }
