@@ -405,7 +405,10 @@ impl Summary {
                 let _ = writeln!(
                     out,
                     "  {:<8} {:>6}  {:<40} {}",
-                    f.severity, f.count, id, f.example_line
+                    f.severity,
+                    f.count,
+                    crate::escape::line(id),
+                    f.example_line
                 );
             }
         }
@@ -418,7 +421,8 @@ impl Summary {
                         .collect::<Vec<_>>()
                         .join(", ")
                 };
-                let _ = writeln!(out, "  {id}: {} token(s)", c.tokens);
+                // The campaignId is the token's: an unsigned junk line in a log writes it.
+                let _ = writeln!(out, "  {}: {} token(s)", crate::escape::line(id), c.tokens);
                 let _ = writeln!(out, "    participation: {}", fmt(&c.participation));
                 let _ = writeln!(out, "    win: {}", fmt(&c.win));
                 if let Some((campaign, prizes)) = prizes

@@ -579,7 +579,8 @@ fn usage_exit(e: clap::Error) -> ! {
     }
     let text = e.render().to_string();
     let text = text.strip_prefix("error: ").unwrap_or(&text);
-    eprint!("tokenscope: {text}");
+    // clap quotes what was typed: never raw to the terminal.
+    eprint!("tokenscope: {}", crate::escape::text(text));
     std::process::exit(2)
 }
 

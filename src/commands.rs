@@ -8,6 +8,7 @@ use anyhow::{Context, Result, bail};
 
 use crate::cli::{Cli, ColorArg, Command, InspectArgs, ProfileArg, SecretEncodingArg};
 use crate::config::{self, Settings};
+use crate::escape;
 use crate::inspect::{InspectError, Options};
 use crate::keys::{self, KeyRing, SecretEncoding, Store};
 use crate::logging::fingerprint;
@@ -15,7 +16,6 @@ use crate::profile::{Profile, ProfileChoice};
 use crate::render;
 use crate::report::{Inspection, Overall};
 use crate::rules::Campaign;
-use crate::view::escape_control;
 
 /// Largest input read (RFC-sized tokens are tiny; 16 MiB leaves room for huge test payloads).
 pub const MAX_INPUT: u64 = 16 * 1024 * 1024;
@@ -235,7 +235,7 @@ fn start_logging(cli: &Cli, settings: Option<&Settings>) {
             .unwrap_or(config::defaults::LOG_LEVEL),
     };
     if let Some(warning) = crate::logging::init(level) {
-        eprintln!("tokenscope: warning: {warning}");
+        escape::warn(&warning);
     }
     tracing::info!(
         command = command_name(cli.command.as_ref()),
@@ -288,7 +288,7 @@ fn inspect(args: &InspectArgs, store_flag: Option<&Path>, settings: &Settings) -
     let opts = options(args, settings)?;
     let (ring, warnings) = key_ring(args, store_flag)?;
     for w in warnings {
-        eprintln!("tokenscope: warning: {w}");
+        escape::warn(&w);
     }
     let color = use_color(settings.color.value);
     let stdout = std::io::stdout();
@@ -315,11 +315,7 @@ fn inspect(args: &InspectArgs, store_flag: Option<&Path>, settings: &Settings) -
             serde_json::to_writer_pretty(&mut out, &value)?;
             writeln!(out)?;
             out.flush()?;
-            eprintln!(
-                "tokenscope: {}{}",
-                escape_control(&e.to_string()),
-                file_hint(args)
-            );
+            escape::stderr(&format!("{e}{}", file_hint(args)));
             Err(Exit(exit::USAGE).into())
         }
         Err(InspectError::Intake(e)) => Err(anyhow::anyhow!("{e}{}", file_hint(args))),
@@ -329,7 +325,7 @@ fn inspect(args: &InspectArgs, store_flag: Option<&Path>, settings: &Settings) -
                 if let Some(obj) = value.as_object_mut() {
                     obj.insert("error".into(), serde_json::Value::String(error.to_string()));
                 }
-                serde_json::to_writer_pretty(&mut out, &value)?;
+                escape::write_json_pretty(&mut out, &value)?;
                 writeln!(out)?;
             } else {
                 tracing::info!(input_len = text.len(), "malformed token");
@@ -341,11 +337,7 @@ fn inspect(args: &InspectArgs, store_flag: Option<&Path>, settings: &Settings) -
                 )?;
             }
             out.flush()?;
-            eprintln!(
-                "tokenscope: {}{}",
-                escape_control(&error.to_string()),
-                file_hint(args)
-            );
+            escape::stderr(&format!("{error}{}", file_hint(args)));
             Err(Exit(exit::USAGE).into())
         }
     }
@@ -356,9 +348,9 @@ fn inspect(args: &InspectArgs, store_flag: Option<&Path>, settings: &Settings) -
 fn file_hint(args: &InspectArgs) -> String {
     match args.token.as_deref() {
         Some(t) if t != "-" && Path::new(t).is_file() => format!(
-            "\nhint: '{}' is a file: read it with `tokenscope inspect --file {}`",
-            escape_control(t),
-            escape_control(t)
+            "; '{}' is a file: read it with `tokenscope inspect --file {}`",
+            escape::line(t),
+            escape::line(t)
         ),
         _ => String::new(),
     }
@@ -413,7 +405,7 @@ fn batch(
     };
     let (ring, warnings) = key_ring(args, store_flag)?;
     for w in warnings {
-        eprintln!("tokenscope: warning: {w}");
+        escape::warn(&w);
     }
     let threads = args.threads.unwrap_or_else(|| {
         std::thread::available_parallelism()
@@ -462,7 +454,8 @@ fn batch(
         if let Some(obj) = value.as_object_mut() {
             obj.insert("line".into(), item.line.into());
         }
-        value.to_string()
+        // Writing a Value to memory does not fail.
+        escape::json(&value).unwrap_or_default()
     };
     let process = |part: &mut Part, item: crate::batch::Item| {
         part.summary.add(&crate::batch::Stats::of(&item));
@@ -541,7 +534,7 @@ fn print_inspection(
 ) -> Result<()> {
     if json {
         // Serialized first so that a closed pipe surfaces as the io::Error it is.
-        let text = serde_json::to_string_pretty(insp)?;
+        let text = escape::json_pretty(insp)?;
         writeln!(out, "{text}")?;
     } else {
         let style = render::Style { color };
@@ -595,7 +588,7 @@ fn signing_key(
     if let Some(secret) = &args.secret {
         let (key, warning) = secret_arg_key(secret, args.secret_encoding)?;
         if let Some(w) = warning {
-            eprintln!("tokenscope: warning: {w}");
+            escape::warn(&w);
         }
         return Ok(Some(key));
     }
@@ -610,7 +603,7 @@ fn stored_key(name: &str, store_flag: Option<&Path>) -> Result<keys::Key> {
     let cache = keys::default_cache_dir()?;
     let (ring, warnings) = keys::load_ring(&store, &[name.to_string()], &cache)?;
     for w in warnings {
-        eprintln!("tokenscope: warning: {w}");
+        escape::warn(&w);
     }
     one_key(ring.keys, &format!("stored key '{name}'"))
 }
@@ -659,9 +652,9 @@ fn read_json(arg: &str, what: &str) -> Result<serde_json::Value> {
     let decoded = crate::token::json::parse(text.as_bytes())
         .map_err(|e| anyhow::anyhow!("{label} is not valid JSON: {e}"))?;
     for dup in &decoded.duplicates {
-        eprintln!(
-            "tokenscope: warning: {label} repeats the member '{dup}': only one value is signed"
-        );
+        escape::warn(&format!(
+            "{label} repeats the member '{dup}': only one value is signed"
+        ));
     }
     Ok(decoded.value)
 }
@@ -702,7 +695,7 @@ fn sign(
             // `sign --template T` alone prints the starting claims.
             let stdout = std::io::stdout();
             let mut out = stdout.lock();
-            serde_json::to_writer_pretty(&mut out, &claims)?;
+            escape::write_json_pretty(&mut out, &claims)?;
             writeln!(out)?;
             out.flush()?;
             return Ok(ExitCode::SUCCESS);
@@ -733,12 +726,11 @@ fn sign(
             .and_then(|h| crate::token::header_str(&h.map, "alg").map(str::to_string))
             .unwrap_or_default();
         if !t.expected_algs().contains(&alg.as_str()) {
-            eprintln!(
-                "tokenscope: note: {} tokens are expected to be signed with {}; this one is {}",
+            escape::stderr(&format!(
+                "note: {} tokens are expected to be signed with {}; this one is {alg}",
                 t.profile().as_str(),
                 t.expected_algs().join(", "),
-                escape_control(&alg),
-            );
+            ));
         }
     }
 
@@ -793,7 +785,7 @@ fn sign(
         "signed"
     );
     if let Some(note) = export::placeholder_note(fmt, args.base_url.as_deref()) {
-        eprintln!("tokenscope: note: {note}");
+        escape::stderr(&format!("note: {note}"));
     }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
@@ -821,11 +813,11 @@ fn scenarios(args: &crate::cli::ScenariosArgs, store_flag: Option<&Path>) -> Res
         let index = dir.join("index.tsv");
         std::fs::write(&index, index_tsv(&results))
             .with_context(|| format!("cannot write '{}'", index.display()))?;
-        eprintln!(
-            "tokenscope: wrote {} tokens and index.tsv to '{}'",
+        escape::stderr(&format!(
+            "wrote {} tokens and index.tsv to '{}'",
             results.len(),
             dir.display()
-        );
+        ));
     }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
@@ -880,10 +872,10 @@ fn edit_config(path: &Path) -> Result<()> {
         }
         std::fs::write(path, config::EXAMPLE)
             .with_context(|| format!("cannot write '{}'", path.display()))?;
-        eprintln!(
-            "tokenscope: created '{}' from the documented example",
+        escape::stderr(&format!(
+            "created '{}' from the documented example",
             path.display()
-        );
+        ));
     }
     let editor = config::process_env("VISUAL")
         .or_else(|| config::process_env("EDITOR"))
@@ -908,7 +900,7 @@ fn edit_config(path: &Path) -> Result<()> {
             Ok(cfg)
         }) {
         Ok(_) => {
-            eprintln!("tokenscope: '{}' is valid", path.display());
+            escape::stderr(&format!("'{}' is valid", path.display()));
             Ok(())
         }
         Err(e) => Err(anyhow::anyhow!(

@@ -20,6 +20,7 @@ pub use inspect::{InspectError, Options, inspect_text, inspect_token};
 pub mod batch;
 pub mod commands;
 pub mod config;
+pub mod escape;
 pub mod export;
 pub mod harden;
 pub mod logging;

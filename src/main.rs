@@ -11,7 +11,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 // launchers (Python's DEVNULL, daemons) hand over a /dev/null on purpose.
 fn main() -> ExitCode {
     if let Some(warning) = tokenscope::harden::no_core_dumps() {
-        eprintln!("tokenscope: warning: {warning}");
+        tokenscope::escape::warn(&warning);
     }
     match commands::run(tokenscope::cli::parse()) {
         Ok(code) => code,
@@ -25,8 +25,7 @@ fn main() -> ExitCode {
             }
             tracing::error!("command failed");
             // Errors quote the input (a bad character, a file name): never raw to the terminal.
-            let message = tokenscope::view::escape_control(&format!("{err:#}"));
-            eprintln!("tokenscope: {message}");
+            tokenscope::escape::stderr(&format!("{err:#}"));
             ExitCode::from(exit::USAGE)
         }
     }

@@ -5,11 +5,12 @@ use std::fmt::Write as _;
 
 use crossterm::style::{Attribute, Color, Stylize};
 
+use crate::escape;
 use crate::report::{
     AttemptResult, Inspection, LayerStatus, Overall, PayloadView, Severity, TokenKind,
 };
 use crate::rules;
-use crate::view::{JsonLine, Tok, escape_control, json_lines};
+use crate::view::{JsonLine, Tok, json_lines};
 
 /// Colour or not (the caller decides from `--color`, the TTY and NO_COLOR).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,15 +109,15 @@ pub fn report(insp: &Inspection, style: Style) -> String {
         let mut algs = layer
             .alg
             .clone()
-            .map(|a| escape_control(&a))
+            .map(|a| escape::line(&a).into_owned())
             .unwrap_or_else(|| "(no alg)".into());
         if let Some(enc) = &layer.enc {
-            algs.push_str(&format!(" / {}", escape_control(enc)));
+            algs.push_str(&format!(" / {}", escape::line(enc)));
         }
         let kid = layer
             .kid
             .as_deref()
-            .map(|k| format!("  kid '{}'", escape_control(&truncate(k, 40))))
+            .map(|k| format!("  kid '{}'", escape::line(&truncate(k, 40))))
             .unwrap_or_default();
         let _ = writeln!(
             out,
@@ -127,12 +128,7 @@ pub fn report(insp: &Inspection, style: Style) -> String {
                 status_color(layer.status)
             ),
         );
-        let _ = writeln!(
-            out,
-            "{}{}",
-            "  ".repeat(i + 2),
-            escape_control(&layer.detail)
-        );
+        let _ = writeln!(out, "{}{}", "  ".repeat(i + 2), escape::line(&layer.detail));
         for attempt in &layer.attempts {
             if attempt.result == AttemptResult::Verified {
                 continue;
@@ -143,8 +139,8 @@ pub fn report(insp: &Inspection, style: Style) -> String {
                 "  ".repeat(i + 2),
                 style.dim(&format!(
                     "key '{}': {}",
-                    escape_control(&attempt.key),
-                    escape_control(&attempt.detail)
+                    escape::line(&attempt.key),
+                    escape::line(&attempt.detail)
                 )),
             );
         }
@@ -186,7 +182,7 @@ pub fn report(insp: &Inspection, style: Style) -> String {
         (Some(v), _) => write_json(&mut out, &json_lines(v, Some(insp.evaluated_at)), style),
         (None, PayloadView::Text { text }) => {
             let _ = writeln!(out, "{}", style.dim("(not JSON: shown as text)"));
-            let _ = writeln!(out, "{}", escape_control(text));
+            let _ = writeln!(out, "{}", escape::text(text));
         }
         (None, PayloadView::Binary { hex }) => {
             let _ = writeln!(
@@ -197,7 +193,7 @@ pub fn report(insp: &Inspection, style: Style) -> String {
             let _ = writeln!(out, "{hex}");
         }
         (None, PayloadView::Unavailable { reason }) => {
-            let _ = writeln!(out, "{}", style.dim(&format!("({reason})")));
+            let _ = writeln!(out, "{}", style.dim(&format!("({})", escape::line(reason))));
         }
         (None, PayloadView::Json) => {}
     }
@@ -211,7 +207,7 @@ pub fn report(insp: &Inspection, style: Style) -> String {
             style.heading(&format!("Verdict (profile {})", insp.verdict.profile))
         );
         for line in tables {
-            let _ = writeln!(out, "{}", escape_control(&line));
+            let _ = writeln!(out, "{}", escape::line(&line));
         }
         out.push('\n');
     }
@@ -230,20 +226,20 @@ pub fn report(insp: &Inspection, style: Style) -> String {
             let claim = if f.claim.is_empty() {
                 String::new()
             } else {
-                format!(" {}", escape_control(&f.claim))
+                format!(" {}", escape::line(&f.claim))
             };
             let _ = writeln!(
                 out,
                 "  {} {}{}",
                 style.paint(&label, severity_color(severity)),
-                style.bold(&f.id),
+                style.bold(&escape::line(&f.id)),
                 style.dim(&claim),
             );
-            let _ = writeln!(out, "          {}", escape_control(&f.message));
+            let _ = writeln!(out, "          {}", escape::line(&f.message));
             let _ = writeln!(
                 out,
                 "          {}",
-                style.dim(&format!("source: {}", f.source))
+                style.dim(&format!("source: {}", escape::line(&f.source)))
             );
         }
     }
@@ -304,7 +300,7 @@ fn write_stripped(out: &mut String, insp: &Inspection, style: Style) {
             "{}",
             style.dim(&format!(
                 "removed around the token: {}",
-                insp.stripped.join("; ")
+                escape::line(&insp.stripped.join("; "))
             ))
         );
     }
@@ -318,7 +314,7 @@ pub fn malformed(insp: &Inspection, error: &str, style: Style) -> String {
     out.push('\n');
     let _ = writeln!(out, "{}", style.heading("Segments"));
     for (i, seg) in insp.segments.iter().enumerate() {
-        let _ = writeln!(out, "  {}: {}", i + 1, escape_control(&truncate(seg, 72)));
+        let _ = writeln!(out, "  {}: {}", i + 1, escape::line(&truncate(seg, 72)));
     }
     out.push('\n');
     if !insp.header.is_empty() {
@@ -342,7 +338,7 @@ pub fn malformed(insp: &Inspection, error: &str, style: Style) -> String {
         out,
         "{}  {}",
         style.bold(&style.paint("MALFORMED", Color::Red)),
-        escape_control(error)
+        escape::line(error)
     );
     out
 }

@@ -4,6 +4,8 @@
 
 use serde_json::Value;
 
+// String literals that no terminal interprets.
+use crate::escape::json_string;
 use crate::time::{relative, rfc3339};
 use crate::token::json::escape_pointer_token;
 
@@ -77,24 +79,6 @@ fn time_note(key: Option<&str>, v: &Value, depth: usize, at: Option<i64>) -> Opt
         ));
     }
     Some(format!("  // {} ({})", rfc3339(secs), relative(secs, at)))
-}
-
-/// A JSON string literal that no terminal interprets: serde_json escapes C0 controls, and
-/// DEL and the C1 controls (U+0080-U+009F: U+009B is a one-character CSI) are escaped here.
-fn json_string(s: &str) -> String {
-    let json = serde_json::to_string(s).unwrap_or_default();
-    if !json.chars().any(char::is_control) {
-        return json;
-    }
-    let mut out = String::with_capacity(json.len() + 8);
-    for c in json.chars() {
-        if c.is_control() {
-            out.push_str(&format!("\\u{:04x}", c as u32));
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 fn walk(
@@ -179,20 +163,6 @@ fn walk(
     });
 }
 
-/// Escape control characters (C0, DEL, C1) so text shown on a terminal cannot carry escape
-/// sequences: `\u{1b}]52;...` would otherwise write the clipboard, `\u{1b}[2J` clear the screen.
-pub fn escape_control(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '\n' | '\t' => out.push(c),
-            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -241,6 +211,8 @@ mod tests {
         let v = json!({"name": "\u{1b}]52;c;SGk=\u{7}\u{1b}[2J"});
         let text: String = json_lines(&v, None).iter().map(JsonLine::text).collect();
         assert!(!text.contains('\u{1b}'), "{text}");
-        assert_eq!(escape_control("a\u{1b}[2Jb\u{9b}"), "a\\u{1b}[2Jb\\u{9b}");
+        let v = json!({"name\u{202e}": "\u{7f}\u{9b}\u{200b}"});
+        let text: String = json_lines(&v, None).iter().map(JsonLine::text).collect();
+        assert_eq!(text, "{  \"name\\u202e\": \"\\u007f\\u009b\\u200b\"}");
     }
 }

@@ -10,7 +10,7 @@ mod common;
 use std::path::Path;
 
 use common::crypto::{self, b64url, hmac_token, sign, signer};
-use common::{Sandbox, inspect_json, json_of, statuses};
+use common::{Sandbox, assert_terminal_safe, inspect_json, json_of, statuses};
 use openssl::nid::Nid;
 use serde_json::{Value, json};
 
@@ -41,19 +41,6 @@ fn b64d(s: &str) -> Vec<u8> {
 
 fn parts(token: &str) -> Vec<String> {
     token.split('.').map(str::to_string).collect()
-}
-
-/// No raw control character but newline (and, with colours, tokenscope's own SGR codes).
-#[track_caller]
-fn assert_terminal_safe(case: &str, bytes: &[u8]) {
-    let text = String::from_utf8_lossy(bytes);
-    for c in text.chars() {
-        assert!(
-            c == '\n' || c == '\t' || !c.is_control(),
-            "{case}: raw control character U+{:04X} in human output",
-            c as u32
-        );
-    }
 }
 
 /// The token is refused: `--json` reports it not accepted, no layer valid or decrypted, a

@@ -16,6 +16,8 @@ use super::material::{B64URL, SecretEncoding, parse_key_bytes_lenient, read_secr
 use super::store::{MaterialSource, StoredKey, unknown_key};
 use super::{Key, KeyType, Material, Store, jwks, keygen};
 use crate::cli::{ExportFormat, KeysAddArgs, KeysCommand, KeysGenArgs, ProfileTag};
+// Names, kids and URLs come from key files and endpoints: escaped like everything printed.
+use crate::escape::{self, line, warn};
 use crate::profile::Profile;
 
 /// Run one `tokenscope keys` subcommand against `store`, with JWKS endpoints cached in
@@ -35,17 +37,13 @@ pub fn run(
         }
         KeysCommand::Remove { name } => {
             let removed = store.remove(name)?;
-            writeln!(out, "removed '{}'", removed.name)?;
+            writeln!(out, "removed '{}'", line(&removed.name))?;
             Ok(())
         }
         KeysCommand::Gen(args) => generate(args, store, out),
         KeysCommand::Export { name, format } => export(store, cache_dir, name, *format, out),
         KeysCommand::Refresh { name } => refresh(store, cache_dir, name.as_deref(), out),
     }
-}
-
-fn warn(message: &str) {
-    eprintln!("tokenscope: warning: {message}");
 }
 
 impl From<ProfileTag> for Profile {
@@ -212,11 +210,7 @@ fn list(
         }
     }
     if as_json {
-        writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&Value::Array(items))?
-        )?;
+        writeln!(out, "{}", escape::json_pretty(&Value::Array(items))?)?;
         return Ok(());
     }
     if rows.is_empty() {
@@ -254,14 +248,21 @@ fn placeholder_row(entry: &StoredKey, what: &str, reveal: bool) -> Vec<String> {
     row
 }
 
+/// Aligned columns; cells are escaped (names and kids come from key files and endpoints) and
+/// measured in terminal columns, so a wide or escaped kid keeps the columns straight.
 fn write_table(out: &mut dyn Write, header: &[&str], rows: &[Vec<String>]) -> std::io::Result<()> {
-    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
-    for row in rows {
+    use unicode_width::UnicodeWidthStr;
+    let rows: Vec<Vec<std::borrow::Cow<str>>> = rows
+        .iter()
+        .map(|row| row.iter().map(|c| line(c)).collect())
+        .collect();
+    let mut widths: Vec<usize> = header.iter().map(|h| h.width()).collect();
+    for row in &rows {
         for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.chars().count());
+            *w = (*w).max(cell.width());
         }
     }
-    let line = |cells: Vec<&str>| {
+    let text = |cells: Vec<&str>| {
         let last = cells.len().saturating_sub(1);
         cells
             .iter()
@@ -270,15 +271,15 @@ fn write_table(out: &mut dyn Write, header: &[&str], rows: &[Vec<String>]) -> st
                 if i == last {
                     c.to_string()
                 } else {
-                    format!("{c:<width$}", width = widths[i])
+                    format!("{c}{}", " ".repeat(widths[i].saturating_sub(c.width())))
                 }
             })
             .collect::<Vec<_>>()
             .join("  ")
     };
-    writeln!(out, "{}", line(header.to_vec()))?;
-    for row in rows {
-        writeln!(out, "{}", line(row.iter().map(String::as_str).collect()))?;
+    writeln!(out, "{}", text(header.to_vec()))?;
+    for row in &rows {
+        writeln!(out, "{}", text(row.iter().map(|c| c.as_ref()).collect()))?;
     }
     Ok(())
 }
@@ -347,25 +348,21 @@ fn show(
         if show_data {
             obj.insert("data".into(), json!(entry.data));
         }
-        writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&Value::Object(obj))?
-        )?;
+        writeln!(out, "{}", escape::json_pretty(&Value::Object(obj))?)?;
         return Ok(());
     }
     let source = match entry.source {
-        MaterialSource::JwksUrl => format!("jwks endpoint {}", entry.data),
+        MaterialSource::JwksUrl => format!("jwks endpoint {}", line(&entry.data)),
         MaterialSource::Secret => format!(
             "secret ({})",
             entry.encoding.unwrap_or(SecretEncoding::Utf8).as_str()
         ),
         other => other.as_str().to_string(),
     };
-    writeln!(out, "name:     {}", entry.name)?;
+    writeln!(out, "name:     {}", line(&entry.name))?;
     writeln!(out, "source:   {source}")?;
     writeln!(out, "created:  {}", entry.created)?;
-    writeln!(out, "kid:      {}", dash(entry.kid.as_deref()))?;
+    writeln!(out, "kid:      {}", line(&dash(entry.kid.as_deref())))?;
     writeln!(out, "profile:  {}", dash(entry.profile.map(|p| p.as_str())))?;
     writeln!(
         out,
@@ -373,20 +370,20 @@ fn show(
         if entry.algs.is_empty() {
             "any the key fits".to_string()
         } else {
-            entry.algs.join(", ")
+            line(&entry.algs.join(", ")).into_owned()
         }
     )?;
     if entry.source == MaterialSource::JwksUrl && keys.is_empty() {
         writeln!(
             out,
             "keys:     not fetched yet (`tokenscope keys refresh {}`)",
-            entry.name
+            line(&entry.name)
         )?;
         return Ok(());
     }
     writeln!(out, "keys:     {}", keys.len())?;
     for key in &keys {
-        writeln!(out, "  {}", key.name)?;
+        writeln!(out, "  {}", line(&key.name))?;
         writeln!(
             out,
             "    type:        {}{}",
@@ -394,10 +391,10 @@ fn show(
             if key.pkcs1 { " (given as PKCS#1)" } else { "" }
         )?;
         if keys.len() > 1 || key.kid != entry.kid {
-            writeln!(out, "    kid:         {}", dash(key.kid.as_deref()))?;
+            writeln!(out, "    kid:         {}", line(&dash(key.kid.as_deref())))?;
         }
         if keys.len() > 1 && entry.algs.is_empty() && !key.algs.is_empty() {
-            writeln!(out, "    algs:        {}", key.algs.join(", "))?;
+            writeln!(out, "    algs:        {}", line(&key.algs.join(", ")))?;
         }
         writeln!(out, "    fingerprint: {}", fingerprint(key))?;
         if let Material::Secret(s) = &key.material {
@@ -405,7 +402,7 @@ fn show(
                 writeln!(
                     out,
                     "    secret:      {} ({})",
-                    entry.data,
+                    line(&entry.data),
                     entry.encoding.unwrap_or(SecretEncoding::Utf8).as_str()
                 )?;
             } else if reveal {
@@ -423,7 +420,7 @@ fn show(
         MaterialSource::Secret | MaterialSource::JwksUrl => {}
         _ if show_data => {
             writeln!(out, "material:")?;
-            writeln!(out, "{}", entry.data.trim_end())?;
+            writeln!(out, "{}", escape::text(entry.data.trim_end()))?;
         }
         _ => writeln!(out, "material: private, hidden (--reveal shows it)")?,
     }
@@ -524,12 +521,18 @@ fn add(
         .iter()
         .map(|k| format!("{} {} ({})", k.name, describe(k), fingerprint(k)))
         .collect();
-    writeln!(out, "added '{}': {}", stored.name, summary.join("; "))?;
+    writeln!(
+        out,
+        "added '{}': {}",
+        line(&stored.name),
+        line(&summary.join("; "))
+    )?;
     for key in keys.iter().filter(|k| k.pkcs1) {
         writeln!(
             out,
             "note: '{}' was given as PKCS#1; platforms such as Qualifio want SPKI/PKCS#8 (`tokenscope keys export {}` prints it)",
-            key.name, stored.name
+            line(&key.name),
+            line(&stored.name)
         )?;
     }
     Ok(())
@@ -574,7 +577,7 @@ fn generate(args: &KeysGenArgs, store: &Store, out: &mut dyn Write) -> anyhow::R
         writeln!(
             out,
             "generated '{}': {} ({})",
-            key.name,
+            line(&key.name),
             describe(key),
             fingerprint(key)
         )?;
@@ -583,13 +586,13 @@ fn generate(args: &KeysGenArgs, store: &Store, out: &mut dyn Write) -> anyhow::R
         writeln!(
             out,
             "`tokenscope keys show {} --reveal` prints the secret",
-            stored.name
+            line(&stored.name)
         )?;
     } else {
         writeln!(
             out,
             "`tokenscope keys export {}` prints the public half to give the platform",
-            stored.name
+            line(&stored.name)
         )?;
     }
     Ok(())
@@ -638,15 +641,11 @@ fn export(
             writeln!(
                 out,
                 "{}",
-                serde_json::to_string_pretty(&Value::Object(public_jwk(key)?))?
+                escape::json_pretty(&Value::Object(public_jwk(key)?))?
             )?;
         }
         ExportFormat::Jwks => {
-            writeln!(
-                out,
-                "{}",
-                serde_json::to_string_pretty(&public_jwks(&public)?)?
-            )?;
+            writeln!(out, "{}", escape::json_pretty(&public_jwks(&public)?)?)?;
         }
     }
     Ok(())
@@ -696,9 +695,9 @@ fn refresh(
                 writeln!(
                     out,
                     "refreshed '{}': {} keys from {}",
-                    entry.name,
+                    line(&entry.name),
                     keys.len(),
-                    entry.data
+                    line(&entry.data)
                 )?;
             }
             Err(err) => {

@@ -1564,7 +1564,7 @@ fn payload_lines(insp: &Inspection, at: i64) -> Vec<JsonLine> {
                 depth: 0,
                 pointer: "#".to_string(),
                 opens: false,
-                parts: vec![(tok, crate::view::escape_control(l))],
+                parts: vec![(tok, crate::escape::line(l).into_owned())],
             })
             .collect()
     };

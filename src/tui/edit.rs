@@ -103,8 +103,8 @@ pub fn set_text(claims: &mut Value, dotted: &str, text: &str) -> Result<(), Stri
 pub fn shown(claims: &Value, p: &[&str]) -> String {
     match get(claims, p) {
         None => "absent".to_string(),
-        Some(Value::String(s)) => format!("\"{}\"", crate::view::escape_control(s)),
-        Some(v) => crate::view::escape_control(&v.to_string()),
+        Some(Value::String(s)) => format!("\"{}\"", crate::escape::line(s)),
+        Some(v) => crate::escape::line(&v.to_string()).into_owned(),
     }
 }
 
@@ -334,7 +334,9 @@ impl Edit {
     /// The JSON document the editors show: `{"header": {...}, "payload": ...}`.
     pub fn document(&self) -> String {
         let doc = json!({ "header": self.header, "payload": self.claims });
-        serde_json::to_string_pretty(&doc).unwrap_or_default()
+        // Escaped like --json: the text stays valid JSON for the same claims, and the editor
+        // shows every character it holds.
+        crate::escape::json_pretty(&doc).unwrap_or_default()
     }
 
     /// Take an edited document; on a parse error the text is kept as the draft and the error

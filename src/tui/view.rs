@@ -158,6 +158,19 @@ pub fn blit_scrolled(content: &Buffer, scroll: usize, area: Rect, buf: &mut Buff
     }
 }
 
+/// The longest start of `s` that fits in `cols` terminal columns (wide characters take two,
+/// combining ones none), for text cut before ratatui lays it out.
+pub fn cut_to_width(s: &str, cols: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    let mut used = 0;
+    s.chars()
+        .take_while(|c| {
+            used += c.width().unwrap_or(0);
+            used <= cols
+        })
+        .collect()
+}
+
 /// A rectangle of `w` x `h` centred in `area` (clamped to it).
 pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width);

@@ -44,6 +44,38 @@ impl Sandbox {
     }
 }
 
+/// Characters no output of tokenscope may carry raw: C0 (but newline and tab), DEL, C1, bidi
+/// controls, zero-width characters and the line and paragraph separators. Written out here,
+/// not taken from tokenscope, so that the tests check the policy rather than repeat it.
+pub fn hidden(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(
+            c,
+            '\u{61c}'
+                | '\u{200b}'..='\u{200f}'
+                | '\u{202a}'..='\u{202e}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{feff}'
+                | '\u{2028}'
+                | '\u{2029}'
+        )
+}
+
+/// No raw character that `hidden` names in output meant for a terminal (newline and tab are
+/// allowed; with colours, strip tokenscope's own SGR codes first).
+#[track_caller]
+pub fn assert_terminal_safe(case: &str, bytes: &[u8]) {
+    let text = String::from_utf8_lossy(bytes);
+    for c in text.chars() {
+        assert!(
+            !hidden(c),
+            "{case}: raw U+{:04X} in output meant for a terminal:\n{text}",
+            c as u32
+        );
+    }
+}
+
 pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }

@@ -181,10 +181,17 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
                 item(
                     key_label(&km.next_key),
                     "key",
-                    e.key.clone().unwrap_or_else(|| "none".into()),
+                    e.key
+                        .as_deref()
+                        .map_or("none".into(), |k| crate::escape::line(k).into_owned()),
                     t,
                 ),
-                item(key_label(&km.next_alg), "alg", e.alg().to_string(), t),
+                item(
+                    key_label(&km.next_alg),
+                    "alg",
+                    crate::escape::line(e.alg()).into_owned(),
+                    t,
+                ),
             ],
             w,
         ),
@@ -194,7 +201,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
                     key_label(&km.jwe),
                     "JWE",
                     match &e.encrypt {
-                        Some((k, _)) => format!("dir with {k}"),
+                        Some((k, _)) => format!("dir with {}", crate::escape::line(k)),
                         None => "none".to_string(),
                     },
                     t,
@@ -266,18 +273,20 @@ pub fn editor(app: &App, ed: &TextEditor, area: Rect, buf: &mut Buffer) {
     let left = ed.col.saturating_sub(text_w.saturating_sub(1));
     let mut lines = Vec::new();
     for (i, line) in ed.lines.iter().enumerate().skip(ed.top).take(rows) {
-        let shown: String = line.chars().skip(left).take(text_w).collect();
-        let shown = crate::view::escape_control(&shown);
+        let shown: Vec<char> = line.chars().skip(left).take(text_w).collect();
+        // Escaped piece by piece, so the cursor stays on the character it is on.
+        let escaped =
+            |chars: &[char]| crate::escape::line(&chars.iter().collect::<String>()).into_owned();
         let error_line = ed.error.as_ref().is_some_and(|(l, _, _)| *l == i + 1);
         let mut spans = vec![Span::styled(
             format!("{:>gutter$} │ ", i + 1),
             if error_line { t.status_error } else { t.dim },
         )];
         if i == ed.row {
-            let col = ed.col - left;
-            let before: String = shown.chars().take(col).collect();
-            let at: String = shown.chars().nth(col).map_or(" ".into(), String::from);
-            let after: String = shown.chars().skip(col + 1).collect();
+            let col = (ed.col - left).min(shown.len());
+            let before = escaped(&shown[..col]);
+            let at = shown.get(col).map_or(" ".into(), |c| escaped(&[*c]));
+            let after = escaped(shown.get(col + 1..).unwrap_or_default());
             spans.push(Span::styled(before, t.popup_input));
             spans.push(Span::styled(
                 at,
@@ -285,7 +294,7 @@ pub fn editor(app: &App, ed: &TextEditor, area: Rect, buf: &mut Buffer) {
             ));
             spans.push(Span::styled(after, t.popup_input));
         } else {
-            spans.push(Span::styled(shown, t.popup_input));
+            spans.push(Span::styled(escaped(&shown), t.popup_input));
         }
         lines.push(Line::from(spans));
     }
@@ -299,7 +308,7 @@ pub fn editor(app: &App, ed: &TextEditor, area: Rect, buf: &mut Buffer) {
     let mut foot = Vec::new();
     match &ed.error {
         Some((_, _, msg)) => foot.push(Line::styled(
-            format!("✖ {}", crate::view::escape_control(msg)),
+            format!("✖ {}", crate::escape::line(msg)),
             t.status_error,
         )),
         None => foot.push(Line::styled(
@@ -381,7 +390,10 @@ pub fn export_menu(app: &App, sel: usize, area: Rect, buf: &mut Buffer) {
     let base = app.edit.as_ref().and_then(|e| e.base_url.as_deref());
     lines.push(Line::from(vec![
         Span::styled("base URL ", t.table_header),
-        Span::styled(base.unwrap_or("(placeholder)").to_string(), t.text),
+        Span::styled(
+            crate::escape::line(base.unwrap_or("(placeholder)")).into_owned(),
+            t.text,
+        ),
     ]));
     lines.push(Line::from(vec![
         Span::styled("Enter", t.hint_key),
@@ -412,7 +424,10 @@ pub fn export_menu(app: &App, sel: usize, area: Rect, buf: &mut Buffer) {
         lines.push(Line::styled(format!("note: {note}"), t.dim));
     }
     for l in preview.lines() {
-        lines.push(Line::styled(crate::view::escape_control(l), t.popup_text));
+        lines.push(Line::styled(
+            crate::escape::line(l).into_owned(),
+            t.popup_text,
+        ));
     }
     Paragraph::new(lines)
         .wrap(Wrap { trim: false })

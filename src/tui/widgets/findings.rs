@@ -7,6 +7,9 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, StatefulWidget, Table, TableState, Widget};
 
+use unicode_width::UnicodeWidthStr;
+
+use crate::escape::line;
 use crate::report::Severity;
 use crate::tui::app::{App, Pane};
 use crate::tui::theme::Theme;
@@ -56,21 +59,22 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, tabs: Option<&Areas>) {
     }
     // The id column only when there is room: severity, claim and message come first.
     let with_id = area.width >= 100;
+    // Claims and messages quote the token (member names, values): escaped.
     let rows = findings.iter().map(|f| {
         let (word, style) = severity_cell(f.severity, t);
         let mut cells = vec![
             Cell::from(Span::styled(word, style)),
-            Cell::from(Span::styled(f.claim.clone(), t.json_key)),
-            Cell::from(Span::styled(f.message.clone(), t.text)),
+            Cell::from(Span::styled(line(&f.claim).into_owned(), t.json_key)),
+            Cell::from(Span::styled(line(&f.message).into_owned(), t.text)),
         ];
         if with_id {
-            cells.push(Cell::from(Span::styled(f.id.clone(), t.dim)));
+            cells.push(Cell::from(Span::styled(line(&f.id).into_owned(), t.dim)));
         }
         Row::new(cells)
     });
     let claim_w = findings
         .iter()
-        .map(|f| f.claim.chars().count())
+        .map(|f| line(&f.claim).width())
         .max()
         .unwrap_or(5)
         .clamp(5, 16) as u16;

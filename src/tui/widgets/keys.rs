@@ -7,6 +7,9 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, StatefulWidget, Table, TableState, Widget};
 
+use unicode_width::UnicodeWidthStr;
+
+use crate::escape::line;
 use crate::tui::app::{App, Pane};
 use crate::tui::view::{Areas, pane_block, slot_title};
 
@@ -72,13 +75,14 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, areas: &Areas) {
     }
     let used = used_keys(app);
     let narrow = narrow(inner.width);
+    // Names and kids come from key files and JWKS endpoints: escaped.
     let rows = app.key_rows.iter().map(|r| {
         let is_used = used.contains(&r.name);
         let fp = shown_fingerprint(app, r);
         Row::new(vec![
             Cell::from(Span::styled(if is_used { "✔" } else { " " }, t.layer_ok)),
             Cell::from(Span::styled(
-                r.name.clone(),
+                line(&r.name).into_owned(),
                 if is_used { t.layer_ok } else { t.text },
             )),
             Cell::from(Span::styled(
@@ -88,8 +92,8 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, areas: &Areas) {
                 },
                 t.text,
             )),
-            Cell::from(Span::styled(r.kid.clone(), t.json_string)),
-            Cell::from(Span::styled(r.profile.clone(), t.text)),
+            Cell::from(Span::styled(line(&r.kid).into_owned(), t.json_string)),
+            Cell::from(Span::styled(line(&r.profile).into_owned(), t.text)),
             Cell::from(Span::styled(fp, t.dim)),
         ])
     });
@@ -99,7 +103,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, areas: &Areas) {
         let kind = app
             .key_rows
             .iter()
-            .map(|r| r.kind.chars().count())
+            .map(|r| r.kind.width())
             .max()
             .unwrap_or(4)
             .clamp(4, 12);
@@ -163,14 +167,14 @@ fn footer(app: &App, width: u16) -> Vec<Line<'static>> {
     if narrow && let Some(row) = app.key_rows.get(app.key_sel) {
         lines.push(Line::from(vec![
             Span::styled("▶ ", t.dim),
-            Span::styled(crate::view::escape_control(&row.name), t.table_header),
+            Span::styled(line(&row.name).into_owned(), t.table_header),
             Span::styled(format!(" {}", row.half), t.text),
         ]));
         let mut facts = vec![Span::raw(" ")];
         for (label, value) in [("profile", &row.profile), ("kid", &row.kid)] {
             if !value.is_empty() {
                 facts.push(Span::styled(format!(" {label} "), t.dim));
-                facts.push(Span::styled(crate::view::escape_control(value), t.text));
+                facts.push(Span::styled(line(value).into_owned(), t.text));
             }
         }
         if facts.len() > 1 {
@@ -210,7 +214,7 @@ fn footer(app: &App, width: u16) -> Vec<Line<'static>> {
             lines.push(Line::from(vec![
                 Span::styled(layer, t.dim),
                 Span::styled(format!("{mark} "), style),
-                Span::styled(crate::view::escape_control(&text), style),
+                Span::styled(line(&text).into_owned(), style),
             ]));
         }
     }
@@ -224,14 +228,14 @@ fn footer(app: &App, width: u16) -> Vec<Line<'static>> {
             .first()
             .map(|k| k.label())
             .unwrap_or_default();
-        let name = crate::view::escape_control(&row.name);
+        let name = line(&row.name);
         if app.revealed.as_deref() == Some(row.name.as_str()) {
             lines.push(Line::from(vec![
                 Span::styled(format!("secret of '{name}' ({encoding}) "), t.table_header),
                 Span::styled(format!("· {reveal} masks"), t.dim),
             ]));
             // The whole secret, over as many lines as it takes.
-            let chars: Vec<char> = crate::view::escape_control(&secret).chars().collect();
+            let chars: Vec<char> = line(&secret).chars().collect();
             for chunk in chars.chunks(usize::from(width.max(1))) {
                 lines.push(Line::styled(
                     chunk.iter().collect::<String>(),

@@ -38,7 +38,7 @@ fn shown_input(kind: &PromptKind, input: &str) -> String {
                 }
             )
         }
-        _ => crate::view::escape_control(input),
+        _ => crate::escape::line(input).into_owned(),
     }
 }
 
@@ -78,7 +78,7 @@ pub fn prompt(app: &App, kind: &PromptKind, input: &str, area: Rect, buf: &mut B
     lines.push(Line::styled("Ctrl-U clears the line", t.dim));
     if let Some(m) = &app.message {
         lines.push(Line::styled(
-            crate::view::escape_control(&m.text),
+            crate::escape::line(&m.text).into_owned(),
             if m.error {
                 t.status_error
             } else {
@@ -102,7 +102,10 @@ pub fn confirm(app: &App, name: &str, area: Rect, buf: &mut Buffer) {
         "from the key store"
     };
     let lines = vec![
-        Line::styled(format!("Delete key '{name}' {where_}?"), t.popup_text),
+        Line::styled(
+            format!("Delete key '{}' {where_}?", crate::escape::line(name)),
+            t.popup_text,
+        ),
         Line::raw(""),
         Line::from(vec![
             Span::styled("y", t.hint_key),
@@ -128,23 +131,23 @@ pub fn detail(app: &App, area: Rect, buf: &mut Buffer) {
     let claim = if f.claim.is_empty() {
         "(the token as a whole)".to_string()
     } else {
-        f.claim.clone()
+        crate::escape::line(&f.claim).into_owned()
     };
     let lines = vec![
         Line::from(vec![
             Span::styled(word, style),
-            Span::styled(format!("  {}", f.id), t.dim),
+            Span::styled(format!("  {}", crate::escape::line(&f.id)), t.dim),
         ]),
         Line::from(vec![
             Span::styled("claim  ", t.table_header),
             Span::styled(claim, t.json_key),
         ]),
         Line::raw(""),
-        Line::styled(crate::view::escape_control(&f.message), t.popup_text),
+        Line::styled(crate::escape::line(&f.message).into_owned(), t.popup_text),
         Line::raw(""),
         Line::from(vec![
             Span::styled("source ", t.table_header),
-            Span::styled(f.source.clone(), t.popup_text),
+            Span::styled(crate::escape::line(&f.source).into_owned(), t.popup_text),
         ]),
     ];
     Paragraph::new(lines)

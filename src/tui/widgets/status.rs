@@ -53,7 +53,7 @@ pub fn render(app: &App, status: Rect, hints: Rect, buf: &mut Buffer) {
     if let Some(id) = &app.campaign {
         spans.push(Span::raw(format!(
             "│ campaign {} ",
-            crate::view::escape_control(id)
+            crate::escape::line(id)
         )));
     }
     // Before the history label, which is the first thing cut on a narrow terminal.
@@ -66,7 +66,7 @@ pub fn render(app: &App, status: Rect, hints: Rect, buf: &mut Buffer) {
             "│ {}/{} {} ",
             i + 1,
             app.history.len(),
-            crate::view::escape_control(label)
+            crate::escape::line(label)
         )));
     }
     Paragraph::new(Line::from(spans))
@@ -75,7 +75,7 @@ pub fn render(app: &App, status: Rect, hints: Rect, buf: &mut Buffer) {
 
     let line = match &app.message {
         Some(m) => Line::styled(
-            format!(" {}", crate::view::escape_control(&m.text)),
+            format!(" {}", crate::escape::line(&m.text)),
             if m.error {
                 t.status_error
             } else {

@@ -7,7 +7,9 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
-use crate::report::{Layer, TokenKind};
+use unicode_width::UnicodeWidthStr;
+
+use crate::report::{Inspection, Layer, TokenKind};
 use crate::tui::app::{App, Pane};
 use crate::tui::theme::Theme;
 use crate::tui::view::pane_block;
@@ -26,20 +28,50 @@ pub fn fixed_rows(app: &App) -> usize {
 
 /// All rows of the pane at this inner width.
 pub fn len(app: &App, width: usize) -> usize {
-    let chars = app.inspection().map_or(0, |insp| {
-        insp.segments.iter().map(|s| char_count(s)).sum::<usize>()
-            + insp.segments.len().saturating_sub(1)
+    let rows = app.inspection().map_or(0, |insp| {
+        if plain(insp) {
+            let chars = insp.segments.iter().map(String::len).sum::<usize>()
+                + insp.segments.len().saturating_sub(1);
+            chars.div_ceil(width.max(1))
+        } else {
+            laid_out(insp, width).len()
+        }
     });
-    fixed_rows(app) + chars.div_ceil(width.max(1))
+    fixed_rows(app) + rows
 }
 
-/// Characters of a segment (its length when ASCII, as base64url is, without walking it).
-fn char_count(s: &str) -> usize {
-    if s.is_ascii() {
-        s.len()
-    } else {
-        s.chars().count()
+/// Whether every segment is printable ASCII, as base64url is: one column per byte and nothing
+/// to escape, so rows are sliced, not laid out.
+fn plain(insp: &Inspection) -> bool {
+    insp.segments
+        .iter()
+        .all(|s| s.bytes().all(|b| (0x20..0x7f).contains(&b)))
+}
+
+/// The rows of a token that is not plain (an unencoded `b64: false` payload can hold any
+/// text): each segment escaped, then cut where the next character would pass `width`
+/// columns. Each character comes with its segment (None for the dots between segments).
+fn laid_out(insp: &Inspection, width: usize) -> Vec<Vec<(char, Option<usize>)>> {
+    use unicode_width::UnicodeWidthChar;
+    let width = width.max(1);
+    let mut rows = vec![Vec::new()];
+    let mut used = 0;
+    for (i, seg) in insp.segments.iter().enumerate() {
+        let dot = (i > 0).then_some(('.', None));
+        let shown = crate::escape::line(seg);
+        for (c, seg) in dot.into_iter().chain(shown.chars().map(|c| (c, Some(i)))) {
+            let w = c.width().unwrap_or(0);
+            if used + w > width && used > 0 {
+                rows.push(Vec::new());
+                used = 0;
+            }
+            used += w;
+            if let Some(row) = rows.last_mut() {
+                row.push((c, seg));
+            }
+        }
     }
+    rows
 }
 
 fn kind_name(k: TokenKind) -> &'static str {
@@ -50,6 +82,7 @@ fn kind_name(k: TokenKind) -> &'static str {
 }
 
 fn layer_line<'a>(i: usize, layer: &Layer, t: &Theme) -> Line<'a> {
+    use crate::escape::line;
     let (symbol, style) = if layer.status.is_ok() {
         ("✔", t.layer_ok)
     } else if layer.status.is_failure() {
@@ -61,12 +94,12 @@ fn layer_line<'a>(i: usize, layer: &Layer, t: &Theme) -> Line<'a> {
         Span::styled(if i == 0 { "" } else { "  └ " }, t.dim),
         Span::styled(format!("{} ", kind_name(layer.kind)), t.pane_title),
     ];
-    let mut facts = vec![format!("alg {}", layer.alg.as_deref().unwrap_or("-"))];
+    let mut facts = vec![format!("alg {}", line(layer.alg.as_deref().unwrap_or("-")))];
     if let Some(enc) = &layer.enc {
-        facts.push(format!("enc {enc}"));
+        facts.push(format!("enc {}", line(enc)));
     }
     if let Some(kid) = &layer.kid {
-        facts.push(format!("kid {kid}"));
+        facts.push(format!("kid {}", line(kid)));
     }
     spans.push(Span::styled(format!("{}  ", facts.join(" · ")), t.text));
     spans.push(Span::styled(
@@ -74,8 +107,8 @@ fn layer_line<'a>(i: usize, layer: &Layer, t: &Theme) -> Line<'a> {
         style,
     ));
     match &layer.key {
-        Some(k) => spans.push(Span::styled(format!(" with key {k}"), t.text)),
-        None => spans.push(Span::styled(format!(" ({})", layer.detail), t.dim)),
+        Some(k) => spans.push(Span::styled(format!(" with key {}", line(k)), t.text)),
+        None => spans.push(Span::styled(format!(" ({})", line(&layer.detail)), t.dim)),
     }
     Line::from(spans)
 }
@@ -104,6 +137,38 @@ fn token_lines<'a>(app: &App, width: usize, t: &Theme, first: usize, rows: usize
                 TokenKind::Jwe => i >= 1,
             }
     };
+    let styled = |chars: &[(char, Style)]| {
+        let mut spans: Vec<Span> = Vec::new();
+        let mut run = String::new();
+        let mut style = chars.first().map_or(t.text, |c| c.1);
+        for (c, s) in chars {
+            if *s != style {
+                spans.push(Span::styled(std::mem::take(&mut run), style));
+                style = *s;
+            }
+            run.push(*c);
+        }
+        spans.push(Span::styled(run, style));
+        Line::from(spans)
+    };
+    if !plain(insp) {
+        return laid_out(insp, width)
+            .into_iter()
+            .skip(first)
+            .take(rows)
+            .map(|row| {
+                let chars: Vec<(char, Style)> = row
+                    .into_iter()
+                    .map(|(c, seg)| match seg {
+                        None => (c, t.token_dot),
+                        Some(i) if volatile(i) => ('·', styles.get(i).copied().unwrap_or(t.text)),
+                        Some(i) => (c, styles.get(i).copied().unwrap_or(t.text)),
+                    })
+                    .collect();
+                styled(&chars)
+            })
+            .collect();
+    }
     let width = width.max(1);
     let from = first.saturating_mul(width);
     let want = rows.saturating_mul(width);
@@ -120,42 +185,21 @@ fn token_lines<'a>(app: &App, width: usize, t: &Theme, first: usize, rows: usize
             }
             pos += 1;
         }
-        let count = char_count(seg);
+        let count = seg.len();
         if pos + count <= from {
             pos += count;
             continue;
         }
         let skip = from.saturating_sub(pos);
         let style = styles.get(i).copied().unwrap_or(t.text);
-        // ASCII (base64url) is sliced, not walked.
-        let (text, skip) = if seg.is_ascii() {
-            (seg.get(skip..).unwrap_or(""), 0)
-        } else {
-            (&seg[..], skip)
-        };
-        let rest = text.chars().skip(skip);
+        // Printable ASCII (base64url) is sliced, not walked.
+        let rest = seg.get(skip..).unwrap_or("").chars();
         for c in rest.take(want - chars.len()) {
             chars.push((if volatile(i) { '·' } else { c }, style));
         }
         pos += count;
     }
-    chars
-        .chunks(width.max(1))
-        .map(|chunk| {
-            let mut spans: Vec<Span> = Vec::new();
-            let mut run = String::new();
-            let mut style = chunk.first().map_or(t.text, |c| c.1);
-            for (c, s) in chunk {
-                if *s != style {
-                    spans.push(Span::styled(std::mem::take(&mut run), style));
-                    style = *s;
-                }
-                run.push(*c);
-            }
-            spans.push(Span::styled(run, style));
-            Line::from(spans)
-        })
-        .collect()
+    chars.chunks(width).map(styled).collect()
 }
 
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
@@ -186,11 +230,9 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         let original = app.history.get(e.source).map_or("", |h| h.text.trim());
         let word = crate::tui::widgets::edit::overall_word(e.original_overall);
         let head = format!("original {}/{} {word} · ", e.source + 1, app.history.len());
-        let room = (inner.width as usize).saturating_sub(head.chars().count() + 1);
-        let mut shown: String = crate::view::escape_control(original)
-            .chars()
-            .take(room.min(40))
-            .collect();
+        let room = (inner.width as usize).saturating_sub(head.width() + 1);
+        let mut shown =
+            crate::tui::view::cut_to_width(&crate::escape::line(original), room.min(40));
         shown.push('…');
         lines.push(Line::from(vec![
             Span::styled(head, t.dim),
@@ -223,14 +265,17 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             if !insp.stripped.is_empty() {
                 lines.push(Line::from(vec![
                     Span::styled("intake removed: ", t.dim),
-                    Span::styled(insp.stripped.join(", "), t.text),
+                    Span::styled(
+                        crate::escape::line(&insp.stripped.join(", ")).into_owned(),
+                        t.text,
+                    ),
                 ]));
             }
         }
     }
     if let Some(e) = &app.shown.error {
         lines.push(Line::styled(
-            format!("✖ {}", crate::view::escape_control(e)),
+            format!("✖ {}", crate::escape::line(e)),
             t.status_error,
         ));
     }
@@ -266,6 +311,28 @@ mod tests {
             }
             // The JWE: five segments.
             app.update(crate::tui::Action::HistoryNext);
+        }
+    }
+
+    #[test]
+    fn a_token_that_is_not_plain_is_escaped_and_laid_out_in_columns() {
+        use unicode_width::UnicodeWidthChar;
+        let mut app = App::demo_for_tests(1_714_564_800, 100, 30).unwrap();
+        // An unencoded payload (RFC 7797): wide characters and a bidi override in the token.
+        let header = "eyJhbGciOiJIUzI1NiIsImI2NCI6ZmFsc2UsImNyaXQiOlsiYjY0Il19";
+        app.open_text("wide", format!("{header}.漢字\u{202e}x.c2ln"));
+        let insp = app.inspection().unwrap();
+        assert!(!plain(insp));
+        for width in [1, 2, 3, 7, 40] {
+            let rows = laid_out(insp, width);
+            for row in &rows {
+                let w: usize = row.iter().map(|(c, _)| c.width().unwrap_or(0)).sum();
+                // A double-width character alone is wider than a 1-column pane.
+                assert!(w <= width.max(2), "width {width}: {row:?}");
+            }
+            let text: String = rows.iter().flatten().map(|(c, _)| *c).collect();
+            assert_eq!(text, format!("{header}.漢字\\u{{202e}}x.c2ln"));
+            assert_eq!(len(&app, width), fixed_rows(&app) + rows.len());
         }
     }
 }

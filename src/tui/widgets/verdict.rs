@@ -147,7 +147,10 @@ fn pieces<'a>(app: &'a App, width: u16) -> Vec<Piece<'a>> {
     let mut out = vec![Piece::Line(Line::from(vec![
         Span::styled("profile ", t.dim),
         Span::styled(v.profile.to_string(), t.pane_focused_title),
-        Span::styled(format!(" · {}", v.profile_reason), t.dim),
+        Span::styled(
+            format!(" · {}", crate::escape::line(&v.profile_reason)),
+            t.dim,
+        ),
     ]))];
     if v.profile == Profile::Qualifio {
         let p = &v.participation;
@@ -199,7 +202,7 @@ fn pieces<'a>(app: &'a App, width: u16) -> Vec<Piece<'a>> {
         let label = w
             .label
             .as_deref()
-            .map(|l| format!(" · label {}", crate::view::escape_control(l)))
+            .map(|l| format!(" · label {}", crate::escape::line(l)))
             .unwrap_or_default();
         out.push(Piece::Line(Line::from(vec![
             Span::styled("Win: ", t.table_header),
@@ -257,8 +260,14 @@ fn pieces<'a>(app: &'a App, width: u16) -> Vec<Piece<'a>> {
         };
         out.push(Piece::Line(Line::from(vec![
             Span::styled(format!("{mark} "), style),
-            Span::styled(format!("{:<12} ", item.claim), t.json_key),
-            Span::styled(item.note, if item.ok { t.dim } else { style }),
+            Span::styled(
+                format!("{:<12} ", crate::escape::line(&item.claim)),
+                t.json_key,
+            ),
+            Span::styled(
+                crate::escape::line(&item.note).into_owned(),
+                if item.ok { t.dim } else { style },
+            ),
         ])));
     }
     out

@@ -1,0 +1,237 @@
+//! The one escaping policy for text that leaves tokenscope: the human report, messages,
+//! warnings and errors on stderr, the batch summary, `keys` output, the TUI and every `--json`
+//! document. Text that came from a token, a log, a key file or an endpoint must never reach a
+//! terminal raw: `\u{1b}]52;c;...\u{7}` writes the clipboard, `\u{1b}[2J` clears the screen,
+//! U+009B is a one-character CSI, a bidi override (U+202E) reorders what follows it and a
+//! zero-width character hides text or desynchronises the TUI's idea of a line's width.
+//!
+//! Such characters are shown visibly, never passed through and never dropped: `\u{202e}` in
+//! text, `\u202e` in JSON (which still decodes to the same string).
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+use std::io;
+
+use serde::Serialize;
+use serde_json::ser::{CompactFormatter, Formatter, PrettyFormatter};
+
+/// Characters never written raw.
+pub fn must_escape(c: char) -> bool {
+    matches!(
+        c,
+        // C0 controls, DEL and the C1 controls.
+        '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}'
+        // Bidi controls: the Arabic letter mark, LRM and RLM (below), embeddings and
+        // overrides, isolates (Unicode's Bidi_Control property).
+        | '\u{61c}'
+        | '\u{202a}'..='\u{202e}'
+        | '\u{2066}'..='\u{2069}'
+        // Zero width: space, non-joiner, joiner, LRM, RLM; word joiner and the invisible
+        // operators; the byte order mark (zero width no-break space).
+        | '\u{200b}'..='\u{200f}'
+        | '\u{2060}'..='\u{2064}'
+        | '\u{feff}'
+        // Line and paragraph separators: a line break to some terminals and editors.
+        | '\u{2028}' | '\u{2029}'
+    )
+}
+
+/// Text of several lines (a payload shown as text, a report line): newlines and tabs are
+/// kept, everything else `must_escape` says is written `\u{hex}`.
+pub fn text(s: &str) -> Cow<'_, str> {
+    escape(s, |c| c == '\n' || c == '\t')
+}
+
+/// A value inside a one-line message (a kid, a key name, a campaign id, an error): newlines
+/// and tabs are escaped too, so the value cannot start a line of its own.
+pub fn line(s: &str) -> Cow<'_, str> {
+    escape(s, |_| false)
+}
+
+fn escape(s: &str, keep: impl Fn(char) -> bool) -> Cow<'_, str> {
+    let shown = |c: char| !must_escape(c) || keep(c);
+    let Some(first) = s.find(|c: char| !shown(c)) else {
+        return Cow::Borrowed(s);
+    };
+    let mut out = String::with_capacity(s.len() + 8);
+    out.push_str(&s[..first]);
+    for c in s[first..].chars() {
+        if shown(c) {
+            out.push(c);
+        } else {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// `tokenscope: warning: MESSAGE` on stderr, the message on one line.
+pub fn warn(message: &str) {
+    eprintln!("tokenscope: warning: {}", line(message));
+}
+
+/// `tokenscope: MESSAGE` on stderr, the message on one line.
+pub fn stderr(message: &str) {
+    eprintln!("tokenscope: {}", line(message));
+}
+
+/// A serde_json formatter that writes, on top of what serde_json escapes (C0, `"`, `\`),
+/// every character `must_escape` names as a `\uXXXX` escape (all of them are in the BMP).
+struct Escaping<F>(F);
+
+impl<F: Formatter> Formatter for Escaping<F> {
+    fn write_string_fragment<W: ?Sized + io::Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
+        let mut rest = fragment;
+        while let Some(at) = rest.find(must_escape) {
+            writer.write_all(&rest.as_bytes()[..at])?;
+            let c = rest[at..].chars().next().unwrap_or_default();
+            write!(writer, "\\u{:04x}", c as u32)?;
+            rest = &rest[at + c.len_utf8()..];
+        }
+        writer.write_all(rest.as_bytes())
+    }
+
+    // What the pretty formatter does differently from the default methods: indentation.
+    fn begin_array<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.begin_array(w)
+    }
+    fn end_array<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_array(w)
+    }
+    fn begin_array_value<W: ?Sized + io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        self.0.begin_array_value(w, first)
+    }
+    fn end_array_value<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_array_value(w)
+    }
+    fn begin_object<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.begin_object(w)
+    }
+    fn end_object<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_object(w)
+    }
+    fn begin_object_key<W: ?Sized + io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        self.0.begin_object_key(w, first)
+    }
+    fn end_object_key<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_object_key(w)
+    }
+    fn begin_object_value<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.begin_object_value(w)
+    }
+    fn end_object_value<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_object_value(w)
+    }
+}
+
+fn write_with<W, T, F>(writer: W, value: &T, formatter: F) -> serde_json::Result<()>
+where
+    W: io::Write,
+    T: ?Sized + Serialize,
+    F: Formatter,
+{
+    let mut ser = serde_json::Serializer::with_formatter(writer, Escaping(formatter));
+    value.serialize(&mut ser)
+}
+
+/// `value` as pretty JSON (`serde_json::to_writer_pretty`), escaped.
+pub fn write_json_pretty<W: io::Write, T: ?Sized + Serialize>(
+    writer: W,
+    value: &T,
+) -> serde_json::Result<()> {
+    write_with(writer, value, PrettyFormatter::new())
+}
+
+/// `value` as pretty JSON (`serde_json::to_string_pretty`), escaped.
+pub fn json_pretty<T: ?Sized + Serialize>(value: &T) -> serde_json::Result<String> {
+    let mut out = Vec::with_capacity(128);
+    write_json_pretty(&mut out, value)?;
+    Ok(utf8(out))
+}
+
+/// `value` as compact JSON on one line (`serde_json::to_string`), escaped.
+pub fn json<T: ?Sized + Serialize>(value: &T) -> serde_json::Result<String> {
+    let mut out = Vec::with_capacity(128);
+    write_with(&mut out, value, CompactFormatter)?;
+    Ok(utf8(out))
+}
+
+/// A JSON string literal, escaped.
+pub fn json_string(s: &str) -> String {
+    json(s).unwrap_or_default()
+}
+
+fn utf8(bytes: Vec<u8>) -> String {
+    // The serializer writes UTF-8 only (str fragments and ASCII escapes).
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{Value, json};
+
+    const HOSTILE: &str = "a\u{1b}]52;c;SGk=\u{7}\u{1b}[2J\u{7f}\u{85}\u{9b}\u{61c}\u{200b}\u{200c}\u{200d}\u{200e}\u{200f}\u{202a}\u{202e}\u{2060}\u{2066}\u{2069}\u{feff}\u{2028}\u{2029}\r\n\tz";
+
+    #[test]
+    fn text_keeps_lines_and_escapes_the_rest() {
+        assert_eq!(
+            text("a\u{1b}[2Jb\u{9b}\n\tc\u{202e}d\u{200b}"),
+            "a\\u{1b}[2Jb\\u{9b}\n\tc\\u{202e}d\\u{200b}"
+        );
+        assert_eq!(line("kid\nforged\tline"), "kid\\u{a}forged\\u{9}line");
+        assert!(matches!(text("plain é 漢字 ✔"), Cow::Borrowed(_)));
+        let shown = line(HOSTILE);
+        assert!(!shown.chars().any(must_escape), "{shown}");
+        // Escaping twice changes nothing: escaped text is printable ASCII.
+        assert_eq!(line(&shown), shown);
+    }
+
+    #[test]
+    fn nothing_hidden_is_dropped() {
+        let shown = line(HOSTILE);
+        let escapes = shown.matches("\\u{").count();
+        let hidden = HOSTILE.chars().filter(|c| must_escape(*c)).count();
+        assert_eq!(escapes, hidden, "{shown}");
+    }
+
+    #[test]
+    fn json_escapes_what_serde_json_leaves_raw_and_decodes_the_same() {
+        let v = json!({HOSTILE: [HOSTILE, {"n": 1, "s": "plain é"}], "e": [], "o": {}});
+        for text in [json_pretty(&v).unwrap(), json(&v).unwrap()] {
+            for c in text.chars() {
+                assert!(
+                    c == '\n' || !must_escape(c),
+                    "raw U+{:04X}: {text}",
+                    c as u32
+                );
+            }
+            assert!(
+                text.contains("\\u202e") && text.contains("\\u009b"),
+                "{text}"
+            );
+            let back: Value = serde_json::from_str(&text).unwrap();
+            assert_eq!(back, v);
+        }
+        // Same layout as serde_json's when nothing needs escaping.
+        let plain = json!({"a": [1, {"b": null}], "c": "é"});
+        assert_eq!(
+            json_pretty(&plain).unwrap(),
+            serde_json::to_string_pretty(&plain).unwrap()
+        );
+        assert_eq!(json(&plain).unwrap(), plain.to_string());
+        assert_eq!(json_string("a\u{7f}b"), "\"a\\u007fb\"");
+    }
+}
