@@ -331,8 +331,12 @@ pub enum SignFormat {
     Raw,
     /// A Qualifio campaign URL with `qual_token=`.
     QualifioUrl,
-    /// A Qualifio JS tag: createIframe with `qual_token=` and the setMetaData call.
+    /// The Qualifio JS tag (000): createIframe with `qual_token=`.
     QualifioJs,
+    /// The Qualifio setMetaData call (002), on its own: `_qual_async.push(['setMetaData',
+    /// 'JWT', TOKEN, divId])`.
+    #[value(name = "qualifio-setmetadata")]
+    QualifioSetmetadata,
     /// An Adictiz Box URL with `?jwt=`.
     AdictizUrl,
     /// `Authorization: Bearer TOKEN`.

@@ -612,6 +612,7 @@ fn export_format(arg: crate::cli::SignFormat) -> crate::export::ExportFormat {
         A::Raw => F::Raw,
         A::QualifioUrl => F::QualifioUrl,
         A::QualifioJs => F::QualifioJs,
+        A::QualifioSetmetadata => F::QualifioSetMetaData,
         A::AdictizUrl => F::AdictizUrl,
         A::Bearer => F::Bearer,
         A::Curl => F::Curl,

@@ -494,6 +494,17 @@ fn header_members_are_kept_in_order() {
         .stderr(predicate::str::contains("not a JSON object"));
 }
 
+/// `node --check` on a script, when node is installed.
+fn node_check(script: &std::path::Path, what: &str) {
+    if let Ok(status) = std::process::Command::new("node")
+        .arg("--check")
+        .arg(script)
+        .status()
+    {
+        assert!(status.success(), "node --check refused {what}");
+    }
+}
+
 /// Script body of a JS tag, for `node --check`.
 fn script_body(js: &str) -> &str {
     let start = js.find("<script type=\"text/javascript\">").unwrap() + 31;
@@ -599,15 +610,21 @@ fn every_format_packages_the_same_token_and_intake_finds_it() {
         }
     }
 
-    // The JS tag: both the createIframe parameter and the setMetaData call carry the token,
-    // intake reads it, and the script parses.
+    // The JS tag is 000's alone: createIframe carries the token in qual_token=, there is no
+    // setMetaData call (002 is its own channel), intake reads it, and the script parses.
     let (js, stderr) = run(&["--format", "qualifio-js"]);
     assert!(stderr.contains("placeholder campaign id"), "{stderr}");
-    assert!(js.contains(&format!("'qual_token={t}'")));
-    assert!(js.contains(&format!(
-        "_qual_async.push(['setMetaData', 'JWT', '{t}', 'qualifio_insert_place_tokenscope']);"
-    )));
-    assert!(js.ends_with("</script>\n"));
+    assert_eq!(
+        js,
+        format!(
+            "<div id=\"qualifio_insert_place_tokenscope\" class=\"qualifio_iframe_wrapper\"></div>\n\
+             <script type=\"text/javascript\">\n\
+             (function(b,o,n,u,s){{var a,t;a=b.createElement(u);a.async=1;a.src=s;t=b.getElementsByTagName(u)[0];t.parentNode.insertBefore(a,t);o[n]=o[n]||[]}}) (document,window,'_qual_async','script','https://files.qualifio.com/kit/qualp.2.min.js');\n\
+             _qual_async.push(['createIframe', 'qualifio_insert_place_tokenscope', '', '20', '00000000-0000-0000-0000-000000000000', '100%', '1200', 'qual_token={t}', '', '', 'max-width:810px;margin:0 auto;']);\n\
+             </script>\n"
+        )
+    );
+    assert!(!js.contains("setMetaData"), "{js}");
     let file = sb.write("tag.html", &js);
     let mut cmd = sb.cmd();
     cmd.args(["inspect", "--json", "--file"])
@@ -616,15 +633,50 @@ fn every_format_packages_the_same_token_and_intake_finds_it() {
     let (code, out) = json_of(&mut cmd);
     assert_eq!(code, 0, "{out}");
     assert_eq!(out["token"], t.as_str());
-    assert_eq!(out["stripped"], json!(["JS setMetaData call"]));
+    assert_eq!(
+        out["stripped"],
+        json!(["JS tag around the token (parameter 'qual_token')"])
+    );
     let script = sb.write("tag.js", script_body(&js));
-    if let Ok(status) = std::process::Command::new("node")
-        .arg("--check")
-        .arg(&script)
-        .status()
-    {
-        assert!(status.success(), "node --check refused the JS tag");
-    }
+    node_check(&script, "the JS tag");
+
+    // The setMetaData call is 002's, on its own: one line, the token once, the div named as a
+    // string; intake reads it as a setMetaData call.
+    let (call, stderr) = run(&["--format", "qualifio-setmetadata"]);
+    assert_eq!(
+        call,
+        format!(
+            "_qual_async.push(['setMetaData', 'JWT', '{t}', 'qualifio_insert_place_tokenscope']);\n"
+        )
+    );
+    assert!(
+        stderr.contains("placeholder div 'qualifio_insert_place_tokenscope'")
+            && stderr.contains("CNAME"),
+        "{stderr}"
+    );
+    let file = sb.write("call.js", &call);
+    let mut cmd = sb.cmd();
+    cmd.args(["inspect", "--json", "--file"])
+        .arg(&file)
+        .args(&keys.verify);
+    let (code, out) = json_of(&mut cmd);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(out["token"], t.as_str());
+    assert_eq!(out["stripped"], json!(["JS setMetaData call"]));
+    node_check(&file, "the setMetaData call");
+    // Pasted together (the tag, then the call in its own script), the div ids match: no
+    // warning about them.
+    let page = format!("{js}<script>{call}</script>\n");
+    let (code, out) = inspect_json(&sb, &keys.verify, &page);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(out["token"], t.as_str());
+    let warnings: Vec<&Value> = out["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["severity"] != "info")
+        .collect();
+    assert!(warnings.is_empty(), "{warnings:?}");
 
     // --base-url with a format that does not use it, and a bad base URL.
     sb.cmd()
