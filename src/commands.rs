@@ -700,24 +700,35 @@ fn sign(
         },
         None => serde_json::Map::new(),
     };
+    // A template's platform alg rule (RULES.md 3, 4, 5) applies to what is signed.
+    let requested = match (&args.signing.alg, header.get("alg")) {
+        (Some(alg), _) => Some(Some((alg.as_str(), "--alg"))),
+        (None, None | Some(serde_json::Value::Null)) => Some(None),
+        (None, Some(serde_json::Value::String(alg))) => {
+            Some(Some((alg.as_str(), "the header file's alg")))
+        }
+        // A header alg that is not a string: sign_jws refuses it.
+        (None, Some(_)) => None,
+    };
+    let template_alg = match (template, requested) {
+        (Some(t), Some(requested)) => Some(crate::sign::template_alg(t, &key, requested)?),
+        _ => None,
+    };
     let opts = SignOptions {
-        alg: args.signing.alg.as_deref(),
+        alg: args
+            .signing
+            .alg
+            .as_deref()
+            .or(template_alg.as_ref().and_then(|t| t.alg)),
         kid: args.kid.as_deref(),
     };
     let mut token = sign_jws(&header, &claims_bytes(&claims), &key, &opts)?;
-
-    if let Some(t) = template {
-        let alg = crate::token::decode_header(token.split('.').next().unwrap_or_default())
-            .ok()
-            .and_then(|h| crate::token::header_str(&h.map, "alg").map(str::to_string))
-            .unwrap_or_default();
-        if !t.expected_algs().contains(&alg.as_str()) {
-            eprintln!(
-                "tokenscope: note: {} tokens are expected to be signed with {}; this one is {}",
-                t.profile().as_str(),
-                t.expected_algs().join(", "),
-                escape_control(&alg),
-            );
+    if let Some(t) = &template_alg {
+        if let Some(w) = &t.warning {
+            eprintln!("tokenscope: warning: {}", escape_control(w));
+        }
+        if let Some(n) = &t.note {
+            eprintln!("tokenscope: note: {}", escape_control(n));
         }
     }
 
