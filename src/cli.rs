@@ -364,9 +364,25 @@ pub struct ScenariosArgs {
     #[command(flatten)]
     pub signing: SigningKeyArgs,
 
-    /// Write each token to DIR/NNN-<slug>.jwt and the table to DIR/index.tsv.
+    /// Write each token to DIR/NNN-<slug>.jwt, and the index to DIR/index.tsv (every cell
+    /// JSON) and DIR/index.jsonl.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+
+    /// What to print on stdout.
+    #[arg(long, value_enum, default_value_t = ScenarioFormat::Table)]
+    pub format: ScenarioFormat,
+}
+
+/// `scenarios --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScenarioFormat {
+    /// Aligned columns for people.
+    Table,
+    /// index.tsv: tab-separated, every cell JSON (a string quoted, absent as null).
+    Tsv,
+    /// index.jsonl: one JSON object per scenario (claims, verdict, findings, token).
+    Jsonl,
 }
 
 /// `scenarios --profile`.

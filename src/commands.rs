@@ -793,7 +793,8 @@ fn sign(
 }
 
 fn scenarios(args: &crate::cli::ScenariosArgs, store_flag: Option<&Path>) -> Result<ExitCode> {
-    use crate::sign::scenarios::{index_tsv, qualifio_matrix, run, table};
+    use crate::cli::ScenarioFormat;
+    use crate::sign::scenarios::{index_tsv, jsonl, qualifio_matrix, run, table};
 
     let crate::cli::ScenarioProfile::Qualifio = args.profile;
     let Some(key) = signing_key(&args.signing, store_flag)? else {
@@ -808,18 +809,28 @@ fn scenarios(args: &crate::cli::ScenariosArgs, store_flag: Option<&Path>) -> Res
             std::fs::write(&path, format!("{}\n", r.token))
                 .with_context(|| format!("cannot write '{}'", path.display()))?;
         }
-        let index = dir.join("index.tsv");
-        std::fs::write(&index, index_tsv(&results))
-            .with_context(|| format!("cannot write '{}'", index.display()))?;
+        for (name, text) in [
+            ("index.tsv", index_tsv(&results)),
+            ("index.jsonl", jsonl(&results)),
+        ] {
+            let index = dir.join(name);
+            std::fs::write(&index, text)
+                .with_context(|| format!("cannot write '{}'", index.display()))?;
+        }
         eprintln!(
-            "tokenscope: wrote {} tokens and index.tsv to '{}'",
+            "tokenscope: wrote {} tokens, index.tsv and index.jsonl to '{}'",
             results.len(),
             dir.display()
         );
     }
+    let text = match args.format {
+        ScenarioFormat::Table => table(&results),
+        ScenarioFormat::Tsv => index_tsv(&results),
+        ScenarioFormat::Jsonl => jsonl(&results),
+    };
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    out.write_all(table(&results).as_bytes())?;
+    out.write_all(text.as_bytes())?;
     out.flush()?;
     Ok(ExitCode::SUCCESS)
 }
