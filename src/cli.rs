@@ -362,8 +362,12 @@ pub enum SignFormat {
     Raw,
     /// A Qualifio campaign URL with `qual_token=`.
     QualifioUrl,
-    /// A Qualifio JS tag: createIframe with `qual_token=` and the setMetaData call.
+    /// The Qualifio JS tag (000): createIframe with `qual_token=`.
     QualifioJs,
+    /// The Qualifio setMetaData call (002), on its own: `_qual_async.push(['setMetaData',
+    /// 'JWT', TOKEN, divId])`.
+    #[value(name = "qualifio-setmetadata")]
+    QualifioSetmetadata,
     /// An Adictiz Box URL with `?jwt=`.
     AdictizUrl,
     /// `Authorization: Bearer TOKEN`.
@@ -391,9 +395,25 @@ pub struct ScenariosArgs {
     #[command(flatten)]
     pub signing: SigningKeyArgs,
 
-    /// Write each token to DIR/NNN-<slug>.jwt and the table to DIR/index.tsv.
+    /// Write each token to DIR/NNN-<slug>.jwt, and the index to DIR/index.tsv (every cell
+    /// JSON) and DIR/index.jsonl.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+
+    /// What to print on stdout.
+    #[arg(long, value_enum, default_value_t = ScenarioFormat::Table)]
+    pub format: ScenarioFormat,
+}
+
+/// `scenarios --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScenarioFormat {
+    /// Aligned columns for people.
+    Table,
+    /// index.tsv: tab-separated, every cell JSON (a string quoted, absent as null).
+    Tsv,
+    /// index.jsonl: one JSON object per scenario (claims, verdict, findings, token).
+    Jsonl,
 }
 
 /// `scenarios --profile`.

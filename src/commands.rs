@@ -312,7 +312,7 @@ fn inspect(args: &InspectArgs, store_flag: Option<&Path>, settings: &Settings) -
         // was found.
         Err(InspectError::Intake(e)) if args.json => {
             let value = serde_json::json!({ "error": e.to_string() });
-            serde_json::to_writer_pretty(&mut out, &value)?;
+            escape::write_json_pretty(&mut out, &value)?;
             writeln!(out)?;
             out.flush()?;
             escape::stderr(&format!("{e}{}", file_hint(args)));
@@ -627,6 +627,7 @@ fn export_format(arg: crate::cli::SignFormat) -> crate::export::ExportFormat {
         A::Raw => F::Raw,
         A::QualifioUrl => F::QualifioUrl,
         A::QualifioJs => F::QualifioJs,
+        A::QualifioSetmetadata => F::QualifioSetMetaData,
         A::AdictizUrl => F::AdictizUrl,
         A::Bearer => F::Bearer,
         A::Curl => F::Curl,
@@ -714,23 +715,35 @@ fn sign(
         },
         None => serde_json::Map::new(),
     };
+    // A template's platform alg rule (RULES.md 3, 4, 5) applies to what is signed.
+    let requested = match (&args.signing.alg, header.get("alg")) {
+        (Some(alg), _) => Some(Some((alg.as_str(), "--alg"))),
+        (None, None | Some(serde_json::Value::Null)) => Some(None),
+        (None, Some(serde_json::Value::String(alg))) => {
+            Some(Some((alg.as_str(), "the header file's alg")))
+        }
+        // A header alg that is not a string: sign_jws refuses it.
+        (None, Some(_)) => None,
+    };
+    let template_alg = match (template, requested) {
+        (Some(t), Some(requested)) => Some(crate::sign::template_alg(t, &key, requested)?),
+        _ => None,
+    };
     let opts = SignOptions {
-        alg: args.signing.alg.as_deref(),
+        alg: args
+            .signing
+            .alg
+            .as_deref()
+            .or(template_alg.as_ref().and_then(|t| t.alg)),
         kid: args.kid.as_deref(),
     };
     let mut token = sign_jws(&header, &claims_bytes(&claims), &key, &opts)?;
-
-    if let Some(t) = template {
-        let alg = crate::token::decode_header(token.split('.').next().unwrap_or_default())
-            .ok()
-            .and_then(|h| crate::token::header_str(&h.map, "alg").map(str::to_string))
-            .unwrap_or_default();
-        if !t.expected_algs().contains(&alg.as_str()) {
-            escape::stderr(&format!(
-                "note: {} tokens are expected to be signed with {}; this one is {alg}",
-                t.profile().as_str(),
-                t.expected_algs().join(", "),
-            ));
+    if let Some(t) = &template_alg {
+        if let Some(w) = &t.warning {
+            escape::warn(w);
+        }
+        if let Some(n) = &t.note {
+            escape::stderr(&format!("note: {n}"));
         }
     }
 
@@ -795,7 +808,8 @@ fn sign(
 }
 
 fn scenarios(args: &crate::cli::ScenariosArgs, store_flag: Option<&Path>) -> Result<ExitCode> {
-    use crate::sign::scenarios::{index_tsv, qualifio_matrix, run, table};
+    use crate::cli::ScenarioFormat;
+    use crate::sign::scenarios::{index_tsv, jsonl, qualifio_matrix, run, table};
 
     let crate::cli::ScenarioProfile::Qualifio = args.profile;
     let Some(key) = signing_key(&args.signing, store_flag)? else {
@@ -810,18 +824,28 @@ fn scenarios(args: &crate::cli::ScenariosArgs, store_flag: Option<&Path>) -> Res
             std::fs::write(&path, format!("{}\n", r.token))
                 .with_context(|| format!("cannot write '{}'", path.display()))?;
         }
-        let index = dir.join("index.tsv");
-        std::fs::write(&index, index_tsv(&results))
-            .with_context(|| format!("cannot write '{}'", index.display()))?;
+        for (name, text) in [
+            ("index.tsv", index_tsv(&results)),
+            ("index.jsonl", jsonl(&results)),
+        ] {
+            let index = dir.join(name);
+            std::fs::write(&index, text)
+                .with_context(|| format!("cannot write '{}'", index.display()))?;
+        }
         escape::stderr(&format!(
-            "wrote {} tokens and index.tsv to '{}'",
+            "wrote {} tokens, index.tsv and index.jsonl to '{}'",
             results.len(),
             dir.display()
         ));
     }
+    let text = match args.format {
+        ScenarioFormat::Table => table(&results),
+        ScenarioFormat::Tsv => index_tsv(&results),
+        ScenarioFormat::Jsonl => jsonl(&results),
+    };
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    out.write_all(table(&results).as_bytes())?;
+    out.write_all(text.as_bytes())?;
     out.flush()?;
     Ok(ExitCode::SUCCESS)
 }

@@ -83,7 +83,7 @@ pub struct Config {
     #[serde(default, deserialize_with = "value_enum")]
     pub time_display: Option<TimeDisplay>,
     /// Default `sign --format` and interactive export format: raw, qualifio-url,
-    /// qualifio-js, adictiz-url, bearer, curl.
+    /// qualifio-js, qualifio-setmetadata, adictiz-url, bearer, curl.
     #[serde(default, deserialize_with = "value_enum")]
     pub export_format: Option<SignFormat>,
     /// Campaign files (TOML or JSON) the interactive view loads; relative paths are relative

@@ -43,6 +43,13 @@ fn every_shell_gets_a_completion_script() {
         for word in ["inspect", "skew", "completions", "log-level"] {
             assert!(script.contains(word), "{shell} script lacks {word}");
         }
+        // Value names come from clap: `sign --format` completes every export format (the
+        // powershell and elvish generators complete no values).
+        if ["bash", "zsh", "fish"].contains(&shell) {
+            for format in ["qualifio-js", "qualifio-setmetadata"] {
+                assert!(script.contains(format), "{shell} script lacks {format}");
+            }
+        }
         assert!(out.stderr.is_empty(), "{shell}");
     }
     if has_tool("bash") {
@@ -121,6 +128,10 @@ fn the_man_page_renders() {
     ] {
         let text = std::fs::read_to_string(dir.join(page)).expect(page);
         assert!(text.contains(".TH"), "{page}");
+    }
+    let sign = std::fs::read_to_string(dir.join("tokenscope-sign.1")).expect("sign page");
+    for format in ["qualifio\\-js:", "qualifio\\-setmetadata:"] {
+        assert!(sign.contains(format), "tokenscope-sign.1 lacks {format}");
     }
 }
 

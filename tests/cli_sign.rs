@@ -494,6 +494,17 @@ fn header_members_are_kept_in_order() {
         .stderr(predicate::str::contains("not a JSON object"));
 }
 
+/// `node --check` on a script, when node is installed.
+fn node_check(script: &std::path::Path, what: &str) {
+    if let Ok(status) = std::process::Command::new("node")
+        .arg("--check")
+        .arg(script)
+        .status()
+    {
+        assert!(status.success(), "node --check refused {what}");
+    }
+}
+
 /// Script body of a JS tag, for `node --check`.
 fn script_body(js: &str) -> &str {
     let start = js.find("<script type=\"text/javascript\">").unwrap() + 31;
@@ -599,15 +610,21 @@ fn every_format_packages_the_same_token_and_intake_finds_it() {
         }
     }
 
-    // The JS tag: both the createIframe parameter and the setMetaData call carry the token,
-    // intake reads it, and the script parses.
+    // The JS tag is 000's alone: createIframe carries the token in qual_token=, there is no
+    // setMetaData call (002 is its own channel), intake reads it, and the script parses.
     let (js, stderr) = run(&["--format", "qualifio-js"]);
     assert!(stderr.contains("placeholder campaign id"), "{stderr}");
-    assert!(js.contains(&format!("'qual_token={t}'")));
-    assert!(js.contains(&format!(
-        "_qual_async.push(['setMetaData', 'JWT', '{t}', 'qualifio_insert_place_tokenscope']);"
-    )));
-    assert!(js.ends_with("</script>\n"));
+    assert_eq!(
+        js,
+        format!(
+            "<div id=\"qualifio_insert_place_tokenscope\" class=\"qualifio_iframe_wrapper\"></div>\n\
+             <script type=\"text/javascript\">\n\
+             (function(b,o,n,u,s){{var a,t;a=b.createElement(u);a.async=1;a.src=s;t=b.getElementsByTagName(u)[0];t.parentNode.insertBefore(a,t);o[n]=o[n]||[]}}) (document,window,'_qual_async','script','https://files.qualifio.com/kit/qualp.2.min.js');\n\
+             _qual_async.push(['createIframe', 'qualifio_insert_place_tokenscope', '', '20', '00000000-0000-0000-0000-000000000000', '100%', '1200', 'qual_token={t}', '', '', 'max-width:810px;margin:0 auto;']);\n\
+             </script>\n"
+        )
+    );
+    assert!(!js.contains("setMetaData"), "{js}");
     let file = sb.write("tag.html", &js);
     let mut cmd = sb.cmd();
     cmd.args(["inspect", "--json", "--file"])
@@ -616,15 +633,50 @@ fn every_format_packages_the_same_token_and_intake_finds_it() {
     let (code, out) = json_of(&mut cmd);
     assert_eq!(code, 0, "{out}");
     assert_eq!(out["token"], t.as_str());
-    assert_eq!(out["stripped"], json!(["JS setMetaData call"]));
+    assert_eq!(
+        out["stripped"],
+        json!(["JS tag around the token (parameter 'qual_token')"])
+    );
     let script = sb.write("tag.js", script_body(&js));
-    if let Ok(status) = std::process::Command::new("node")
-        .arg("--check")
-        .arg(&script)
-        .status()
-    {
-        assert!(status.success(), "node --check refused the JS tag");
-    }
+    node_check(&script, "the JS tag");
+
+    // The setMetaData call is 002's, on its own: one line, the token once, the div named as a
+    // string; intake reads it as a setMetaData call.
+    let (call, stderr) = run(&["--format", "qualifio-setmetadata"]);
+    assert_eq!(
+        call,
+        format!(
+            "_qual_async.push(['setMetaData', 'JWT', '{t}', 'qualifio_insert_place_tokenscope']);\n"
+        )
+    );
+    assert!(
+        stderr.contains("placeholder div 'qualifio_insert_place_tokenscope'")
+            && stderr.contains("CNAME"),
+        "{stderr}"
+    );
+    let file = sb.write("call.js", &call);
+    let mut cmd = sb.cmd();
+    cmd.args(["inspect", "--json", "--file"])
+        .arg(&file)
+        .args(&keys.verify);
+    let (code, out) = json_of(&mut cmd);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(out["token"], t.as_str());
+    assert_eq!(out["stripped"], json!(["JS setMetaData call"]));
+    node_check(&file, "the setMetaData call");
+    // Pasted together (the tag, then the call in its own script), the div ids match: no
+    // warning about them.
+    let page = format!("{js}<script>{call}</script>\n");
+    let (code, out) = inspect_json(&sb, &keys.verify, &page);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(out["token"], t.as_str());
+    let warnings: Vec<&Value> = out["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["severity"] != "info")
+        .collect();
+    assert!(warnings.is_empty(), "{warnings:?}");
 
     // --base-url with a format that does not use it, and a bad base URL.
     sb.cmd()
@@ -702,7 +754,7 @@ fn templates_print_and_pass_their_profiles() {
         assert_eq!(out["verdict"]["win"]["outcome"], win, "{template}");
     }
 
-    // --set applies to a template; a key that does not fit the platform gets a note.
+    // --set applies to a template.
     let out = sb
         .cmd()
         .args([
@@ -717,15 +769,161 @@ fn templates_print_and_pass_their_profiles() {
     let claims: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(claims["limit"], json!({"canPlay": true, "nb": 7}));
     sb.cmd()
-        .args(["sign", "--template", "xtremepush"])
-        .args(&hmac.sign)
-        .assert()
-        .success()
-        .stderr(predicate::str::contains(
-            "xtremepush tokens are expected to be signed with RS256; this one is HS256",
-        ));
-    sb.cmd()
         .args(["sign", "--template", "adictiz", "--claims", "-"])
         .assert()
         .code(2);
+}
+
+/// `sign --template T ARGS`: (exit code, stdout, stderr).
+fn sign_template(sb: &Sandbox, template: &str, args: &[String]) -> (i32, String, String) {
+    let out = sb
+        .cmd()
+        .args(["sign", "--template", template])
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+/// The error finding ids of an inspection.
+fn error_ids(out: &Value) -> Vec<String> {
+    out["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["severity"] == "error")
+        .map(|f| f["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn a_templates_platform_alg_rule_applies_to_sign() {
+    let sb = Sandbox::new();
+    let hmac = keys_for(&sb, "HS256");
+    let rsa = keys_for(&sb, "RS256");
+    let ed = keys_for(&sb, "EdDSA");
+    let p256 = keys_for(&sb, "ES256");
+    let with = |keys: &Keys, extra: &[&str]| {
+        let mut a = keys.sign.clone();
+        a.extend(strs(extra));
+        a
+    };
+
+    // Xtremepush fixes RS256 (004): a key that cannot sign it is refused, naming the rule and
+    // its source, and nothing is printed on stdout.
+    for keys in [&hmac, &ed] {
+        let (code, stdout, stderr) = sign_template(&sb, "xtremepush", &keys.sign);
+        assert_eq!(code, 2, "{stderr}");
+        assert_eq!(stdout, "");
+        for part in [
+            "--template xtremepush: key",
+            "cannot sign RS256",
+            "the Xtremepush loyalty widget only accepts RS256",
+            "xtremepush.alg",
+            "Xtremepush \"Manage User Authentication\", JWT Token and Payload",
+            "--alg",
+        ] {
+            assert!(stderr.contains(part), "{part}: {stderr}");
+        }
+    }
+    let (_, _, stderr) = sign_template(&sb, "xtremepush", &hmac.sign);
+    assert!(
+        stderr.contains("(it signs HS256, HS384, HS512)"),
+        "{stderr}"
+    );
+    // An RSA key signs RS256, silently; inspect accepts the token.
+    let (code, stdout, stderr) = sign_template(&sb, "xtremepush", &rsa.sign);
+    assert_eq!((code, stderr.as_str()), (0, ""));
+    assert!(header_json(stdout.trim_end()).starts_with(r#"{"alg":"RS256""#));
+    // --alg outside the list is an explicit override: signed, with a warning that holds (the
+    // platform's rule rejects the token).
+    let (code, stdout, stderr) =
+        sign_template(&sb, "xtremepush", &with(&hmac, &["--alg", "HS256"]));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("warning: --alg 'HS256' overrides the xtremepush template's alg")
+            && stderr.contains("the platform will reject this token")
+            && stderr.contains("xtremepush.alg"),
+        "{stderr}"
+    );
+    let mut verify = strs(&["--profile", "xtremepush"]);
+    verify.extend(hmac.verify.clone());
+    let (code, out) = inspect_json(&sb, &verify, stdout.trim_end());
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        error_ids(&out).contains(&"xtremepush.alg".to_string()),
+        "{out}"
+    );
+    // A header file's alg is just as explicit.
+    let ps = sb.write("ps256.json", r#"{"alg": "PS256"}"#);
+    let (code, _, stderr) = sign_template(
+        &sb,
+        "xtremepush",
+        &with(&rsa, &["--header", ps.to_str().unwrap()]),
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("the header file's alg 'PS256' overrides"),
+        "{stderr}"
+    );
+    // A stored RSA key allowed only PS256 cannot sign RS256 either.
+    sb.cmd()
+        .args(["keys", "gen", "pss", "--type", "rsa2048", "--alg", "PS256"])
+        .assert()
+        .success();
+    let (code, _, stderr) = sign_template(&sb, "xtremepush", &strs(&["--key", "pss"]));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("(it signs PS256)"), "{stderr}");
+
+    // Qualifio (000): RS*, ES*, HS* only. Ed25519 is refused, P-256 signs ES256.
+    let (code, _, stderr) = sign_template(&sb, "qualifio-winner", &ed.sign);
+    assert_eq!(code, 2, "{stderr}");
+    for part in [
+        "cannot sign any alg the platform takes (it signs EdDSA)",
+        "Qualifio verifies RS256/384/512, ES256/384/512 and HS256/384/512 only",
+        "qualifio.alg",
+        "Qualifio \"Secure token\", Validation methods and algorithms",
+    ] {
+        assert!(stderr.contains(part), "{part}: {stderr}");
+    }
+    let (code, stdout, stderr) = sign_template(&sb, "qualifio-limited", &p256.sign);
+    assert_eq!((code, stderr.as_str()), (0, ""));
+    assert!(header_json(stdout.trim_end()).starts_with(r#"{"alg":"ES256""#));
+    let (code, stdout, stderr) =
+        sign_template(&sb, "qualifio-winner", &with(&ed, &["--alg", "EdDSA"]));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("--alg 'EdDSA' overrides the qualifio template's alg")
+            && stderr.contains("will reject"),
+        "{stderr}"
+    );
+    let mut verify = strs(&["--profile", "qualifio"]);
+    verify.extend(ed.verify.clone());
+    let (code, out) = inspect_json(&sb, &verify, stdout.trim_end());
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        error_ids(&out).contains(&"qualifio.alg".to_string()),
+        "{out}"
+    );
+    // An alg in the list needs no override.
+    let (code, _, stderr) = sign_template(&sb, "qualifio-winner", &with(&rsa, &["--alg", "RS512"]));
+    assert_eq!((code, stderr.as_str()), (0, ""));
+
+    // Adictiz (003) expects HS256 but names RSA and ECDSA too (RULES.md 4): another alg is
+    // signed with a note citing the rule, never refused.
+    let (code, stdout, stderr) = sign_template(&sb, "adictiz", &rsa.sign);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("note: key")
+            && stderr.contains("signs RS256")
+            && stderr.contains("HS256 is expected")
+            && stderr.contains("adictiz.alg"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("warning"), "{stderr}");
+    assert!(header_json(stdout.trim_end()).starts_with(r#"{"alg":"RS256""#));
 }

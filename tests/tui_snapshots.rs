@@ -277,6 +277,12 @@ fn edit_mode_screens() {
         a.update(Action::Down);
         a.update(Action::Down);
         snap("edit_export_menu", &a);
+        // 4 picks 002's setMetaData call, a format of its own.
+        a.update(Action::Char('4'));
+        snap("edit_export_menu_setmetadata", &a);
+        let buf = draw(&a);
+        assert!(find(&buf, "▶ 4 qualifio-setmetadata").is_some());
+        assert!(find(&buf, "_qual_async.push(['setMetaData', 'JWT',").is_some());
 
         let mut a = editing(w, h);
         a.update(Action::Edit(EditCmd::JsonEditor));

@@ -1,6 +1,6 @@
 //! Packaging a signed token for where it goes: the raw token, a Qualifio campaign URL with
-//! `qual_token=`, a Qualifio JS tag, an Adictiz URL with `?jwt=`, an `Authorization` header,
-//! a curl command. `tokenscope sign --format` and the TUI's export both call `format`, so the
+//! `qual_token=`, a Qualifio JS tag (000) or `setMetaData` call (002), an Adictiz URL with
+//! `?jwt=`, an `Authorization` header, a curl command. `tokenscope sign --format` and the TUI's export both call `format`, so the
 //! bytes are the same.
 //!
 //! Where a URL is needed and none is given, an obvious placeholder stands in (a
@@ -17,8 +17,11 @@ pub enum ExportFormat {
     Raw,
     /// A Qualifio minisite or webview URL with `qual_token=` (000 "Integrate the secure token").
     QualifioUrl,
-    /// A Qualifio JS tag: `createIframe` with `qual_token=` (000) and `setMetaData` (002).
+    /// The Qualifio JS tag of 000 "JS Tag": `createIframe` with `qual_token=`.
     QualifioJs,
+    /// The `setMetaData` call of 002 "Share information at the campaign load", on its own:
+    /// a different channel from 000's `qual_token=` (RULES.md 3, "Share at load (002)").
+    QualifioSetMetaData,
     /// An Adictiz Box URL with `?jwt=` (003).
     AdictizUrl,
     /// `Authorization: Bearer TOKEN`.
@@ -28,10 +31,11 @@ pub enum ExportFormat {
 }
 
 impl ExportFormat {
-    pub const ALL: [ExportFormat; 6] = [
+    pub const ALL: [ExportFormat; 7] = [
         ExportFormat::Raw,
         ExportFormat::QualifioUrl,
         ExportFormat::QualifioJs,
+        ExportFormat::QualifioSetMetaData,
         ExportFormat::AdictizUrl,
         ExportFormat::Bearer,
         ExportFormat::Curl,
@@ -43,6 +47,7 @@ impl ExportFormat {
             ExportFormat::Raw => "raw",
             ExportFormat::QualifioUrl => "qualifio-url",
             ExportFormat::QualifioJs => "qualifio-js",
+            ExportFormat::QualifioSetMetaData => "qualifio-setmetadata",
             ExportFormat::AdictizUrl => "adictiz-url",
             ExportFormat::Bearer => "bearer",
             ExportFormat::Curl => "curl",
@@ -73,7 +78,8 @@ const QUALIFIO_PLACEHOLDER: &str = "https://example.invalid/your-qualifio-campai
 const ADICTIZ_PLACEHOLDER: &str = "https://adbx.io/UNIQUE-NAME";
 const CURL_PLACEHOLDER: &str = "https://example.invalid/api";
 
-/// The Qualifio JS tag's div id (000 uses `qualifio_insert_place_<n>`).
+/// The Qualifio JS tag's div id (000 uses `qualifio_insert_place_<n>`), also the `divId` of
+/// the `setMetaData` call, so the two snippets pasted together name the same iframe.
 pub const QUALIFIO_DIV_ID: &str = "qualifio_insert_place_tokenscope";
 /// Stands for the campaign's id in the JS tag (the 5th `createIframe` argument).
 pub const QUALIFIO_CAMPAIGN_PLACEHOLDER: &str = "00000000-0000-0000-0000-000000000000";
@@ -123,6 +129,7 @@ pub fn format(
             shell_quote(base)
         ),
         ExportFormat::QualifioJs => qualifio_js(token),
+        ExportFormat::QualifioSetMetaData => qualifio_set_meta_data(token),
     })
 }
 
@@ -132,6 +139,9 @@ pub fn placeholder_note(fmt: ExportFormat, base_url: Option<&str>) -> Option<Str
     match fmt {
         ExportFormat::QualifioJs => Some(format!(
             "the JS tag carries a placeholder campaign id '{QUALIFIO_CAMPAIGN_PLACEHOLDER}': replace it (and the empty domain argument) with your campaign's, from its JS tag in Qualifio"
+        )),
+        ExportFormat::QualifioSetMetaData => Some(format!(
+            "the setMetaData call names the placeholder div '{QUALIFIO_DIV_ID}': use the div id of your campaign's JS tag (createIframe's second argument); 002 needs the campaign on your CNAME, not the mini-site channel"
         )),
         f if base_url.is_none() => f.placeholder_url().map(|url| {
             format!(
@@ -234,9 +244,10 @@ fn shell_quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', r"'\''"))
 }
 
-/// The JS tag of 000 "JS Tag" (script loader, `createIframe` with `qual_token=`) followed by
-/// the `setMetaData` call of 002 (the div id passed as a string, which is what 002's `divId`
-/// means). The loader URL is the one 002's example uses.
+/// The JS tag of 000 "JS Tag": the div, the script loader and `createIframe` with
+/// `qual_token=` as its 8th argument, as 000 writes it. 000's copy has lost the loader's URL
+/// (`'//'`); the one 002's example loads stands in. No `setMetaData`: that is 002's channel
+/// (`qualifio_set_meta_data`).
 fn qualifio_js(token: &str) -> String {
     let div = QUALIFIO_DIV_ID;
     let campaign = QUALIFIO_CAMPAIGN_PLACEHOLDER;
@@ -245,10 +256,16 @@ fn qualifio_js(token: &str) -> String {
 <script type="text/javascript">
 (function(b,o,n,u,s){{var a,t;a=b.createElement(u);a.async=1;a.src=s;t=b.getElementsByTagName(u)[0];t.parentNode.insertBefore(a,t);o[n]=o[n]||[]}}) (document,window,'_qual_async','script','https://files.qualifio.com/kit/qualp.2.min.js');
 _qual_async.push(['createIframe', '{div}', '', '20', '{campaign}', '100%', '1200', 'qual_token={token}', '', '', 'max-width:810px;margin:0 auto;']);
-_qual_async.push(['setMetaData', 'JWT', '{token}', '{div}']);
 </script>
 "#
     )
+}
+
+/// 002 "SetMetaData method": `_qual_async.push(['setMetaData', 'JWT', yourJWT, divId]);`,
+/// the token as a string literal and the div id as a string (002: "divId is the id related to
+/// Qualifio iframe"), to add to the page that already holds the campaign's JS tag.
+fn qualifio_set_meta_data(token: &str) -> String {
+    format!("_qual_async.push(['setMetaData', 'JWT', '{token}', '{QUALIFIO_DIV_ID}']);\n")
 }
 
 #[cfg(test)]
@@ -315,14 +332,27 @@ mod tests {
     }
 
     #[test]
-    fn js_tag_carries_the_token_twice() {
+    fn js_tag_is_000s_and_set_meta_data_is_002s() {
         let js = format(T, ExportFormat::QualifioJs, None).unwrap();
-        assert!(js.contains(&format!("'qual_token={T}'")));
         assert!(js.contains(&format!(
-            "_qual_async.push(['setMetaData', 'JWT', '{T}', 'qualifio_insert_place_tokenscope']);"
+            "_qual_async.push(['createIframe', 'qualifio_insert_place_tokenscope', '', '20', '{QUALIFIO_CAMPAIGN_PLACEHOLDER}', '100%', '1200', 'qual_token={T}', '', '', 'max-width:810px;margin:0 auto;']);"
         )));
+        assert!(!js.contains("setMetaData"), "{js}");
+        assert_eq!(js.matches(T).count(), 1);
         assert!(js.ends_with("</script>\n"));
-        assert_eq!(crate::token::find_token(&js).unwrap().token, T);
+        let found = crate::token::find_token(&js).unwrap();
+        assert_eq!(found.token, T);
+
+        let call = format(T, ExportFormat::QualifioSetMetaData, None).unwrap();
+        assert_eq!(
+            call,
+            format!(
+                "_qual_async.push(['setMetaData', 'JWT', '{T}', 'qualifio_insert_place_tokenscope']);\n"
+            )
+        );
+        let found = crate::token::find_token(&call).unwrap();
+        assert_eq!(found.token, T);
+        assert_eq!(found.stripped, vec!["JS setMetaData call"]);
     }
 
     #[test]
@@ -369,6 +399,11 @@ mod tests {
             placeholder_note(ExportFormat::QualifioJs, None)
                 .unwrap()
                 .contains(QUALIFIO_CAMPAIGN_PLACEHOLDER)
+        );
+        assert!(
+            placeholder_note(ExportFormat::QualifioSetMetaData, Some("https://x"))
+                .unwrap()
+                .contains(QUALIFIO_DIV_ID)
         );
     }
 }

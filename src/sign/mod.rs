@@ -7,7 +7,11 @@ pub mod scenarios;
 use serde_json::{Map, Value, json};
 use thiserror::Error;
 
+use crate::jose::sign::signing_algs;
+use crate::keys::{Curve, Key, KeyType};
 use crate::profile::Profile;
+use crate::rules::RuleSpec;
+use crate::rules::ids;
 
 /// Why the claims could not be built.
 #[derive(Debug, Error, PartialEq, Eq)]
@@ -233,14 +237,32 @@ impl Template {
         }
     }
 
-    /// The algs the platform expects (RULES.md 3, 4, 5): a key that signs one of them passes.
-    pub fn expected_algs(self) -> &'static [&'static str] {
+    /// The alg rule of the platform the claims are made for (RULES.md 3, 4, 5).
+    pub fn alg_rule(self) -> AlgRule {
         match self.profile() {
-            Profile::Adictiz => &["HS256"],
-            Profile::Xtremepush => &["RS256"],
-            _ => &[
-                "RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "HS256", "HS384", "HS512",
-            ],
+            Profile::Adictiz => AlgRule {
+                algs: &["HS256"],
+                rejects_others: false,
+                rule: "Adictiz Box signs with the campaign's or the account's HMAC key, HS256 is expected",
+                spec: &ids::ADICTIZ_ALG,
+                key_hint: "the campaign's or the account's HMAC secret",
+            },
+            Profile::Xtremepush => AlgRule {
+                algs: &["RS256"],
+                rejects_others: true,
+                rule: "the Xtremepush loyalty widget only accepts RS256",
+                spec: &ids::XTREMEPUSH_ALG,
+                key_hint: "the RSA private key whose public key is uploaded in the Loyalty Hub (`tokenscope keys gen NAME --type rsa2048` makes one)",
+            },
+            _ => AlgRule {
+                algs: &[
+                    "RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "HS256", "HS384", "HS512",
+                ],
+                rejects_others: true,
+                rule: "Qualifio verifies RS256/384/512, ES256/384/512 and HS256/384/512 only",
+                spec: &ids::QUALIFIO_ALG,
+                key_hint: "an RSA private key, an EC P-256, P-384 or P-521 private key, or an HMAC secret",
+            },
         }
     }
 
@@ -286,6 +308,148 @@ impl Template {
             }),
         }
     }
+}
+
+/// How a platform constrains the JWS alg, as `sign --template` applies it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AlgRule {
+    /// The algs the platform takes.
+    pub algs: &'static [&'static str],
+    /// Whether the platform rejects every other alg (Qualifio, Xtremepush: an error finding).
+    /// Adictiz only expects HS256: 003 also names RSA and ECDSA (RULES.md 4), so another alg
+    /// is signed with a note.
+    pub rejects_others: bool,
+    /// The rule, one clause, for messages.
+    pub rule: &'static str,
+    /// The finding `inspect` reports for another alg: its id and source are quoted.
+    pub spec: &'static RuleSpec,
+    /// What to sign with instead.
+    pub key_hint: &'static str,
+}
+
+impl AlgRule {
+    /// `the rule (id, source)`.
+    fn cited(&self) -> String {
+        format!("{} ({}: {})", self.rule, self.spec.id, self.spec.source)
+    }
+}
+
+/// `sign --template T`'s alg: what to sign with and what to say about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemplateAlg {
+    /// The alg to ask for when none was requested: the key's first alg the platform takes.
+    pub alg: Option<&'static str>,
+    /// An explicit alg the platform rejects: printed as a warning once the token is signed.
+    pub warning: Option<String>,
+    /// An alg the platform does not expect but takes (Adictiz): printed as a note.
+    pub note: Option<String>,
+}
+
+/// A template whose platform fixes the alg, and a key that signs none of its algs.
+#[derive(Debug, Error, PartialEq, Eq)]
+#[error(
+    "--template {template}: key '{key}' ({what}) cannot sign {wanted} (it signs {signs}): {rule}; sign with {hint}, or name the alg with --alg to make a token the platform will reject on purpose"
+)]
+pub struct TemplateAlgError {
+    pub template: &'static str,
+    pub key: String,
+    pub what: String,
+    /// The platform's one alg, or `any alg the platform takes`.
+    pub wanted: String,
+    /// The algs the key signs, or `no JWS alg`.
+    pub signs: String,
+    pub rule: String,
+    pub hint: &'static str,
+}
+
+/// `a shared secret`, `an RSA-2048 key`, `an EC P-256 key`, `an Ed25519 key`.
+fn key_kind(key: &Key) -> String {
+    match key.key_type {
+        KeyType::Secret => "a shared secret".to_string(),
+        KeyType::Rsa { bits } => format!("an RSA-{bits} key"),
+        KeyType::Ec(c) => format!(
+            "an EC {} key",
+            match c {
+                Curve::P256 => "P-256",
+                Curve::P384 => "P-384",
+                Curve::P521 => "P-521",
+                Curve::Secp256k1 => "secp256k1",
+            }
+        ),
+        KeyType::Okp(c) => format!("an {c:?} key"),
+    }
+}
+
+/// Apply the template's platform alg rule to signing with `key`. `requested` is the alg asked
+/// for explicitly (`--alg`, else the header file's `alg`), named `requested_by` in messages.
+///
+/// Without a request, the key's first alg the platform takes is used; a key that signs none is
+/// refused where the platform rejects other algs. A request outside the platform's list is an
+/// override: signed, with a warning that the platform will reject the token (a note for
+/// Adictiz, which only expects HS256). Whether the key can sign the alg is `sign_jws`'s check.
+pub fn template_alg(
+    template: Template,
+    key: &Key,
+    requested: Option<(&str, &str)>,
+) -> Result<TemplateAlg, Box<TemplateAlgError>> {
+    let rule = template.alg_rule();
+    let platform = template.profile().as_str();
+    if let Some((alg, requested_by)) = requested {
+        let mut out = TemplateAlg {
+            alg: None,
+            warning: None,
+            note: None,
+        };
+        if !rule.algs.contains(&alg) {
+            if rule.rejects_others {
+                out.warning = Some(format!(
+                    "{requested_by} '{alg}' overrides the {platform} template's alg: {}, so the platform will reject this token",
+                    rule.cited()
+                ));
+            } else {
+                out.note = Some(format!("{requested_by} '{alg}': {}", rule.cited()));
+            }
+        }
+        return Ok(out);
+    }
+    let signs = signing_algs(key);
+    if let Some(alg) = signs.iter().copied().find(|a| rule.algs.contains(a)) {
+        return Ok(TemplateAlg {
+            alg: Some(alg),
+            warning: None,
+            note: None,
+        });
+    }
+    if rule.rejects_others {
+        return Err(Box::new(TemplateAlgError {
+            template: template.name(),
+            key: key.name.clone(),
+            what: key_kind(key),
+            wanted: match rule.algs {
+                [one] => one.to_string(),
+                _ => "any alg the platform takes".to_string(),
+            },
+            signs: if signs.is_empty() {
+                "no JWS alg".to_string()
+            } else {
+                signs.join(", ")
+            },
+            rule: rule.cited(),
+            hint: rule.key_hint,
+        }));
+    }
+    Ok(TemplateAlg {
+        alg: None,
+        warning: None,
+        note: signs.first().map(|alg| {
+            format!(
+                "key '{}' ({}) signs {alg}: {}",
+                key.name,
+                key_kind(key),
+                rule.cited()
+            )
+        }),
+    })
 }
 
 #[cfg(test)]
@@ -394,11 +558,72 @@ mod tests {
         for t in Template::ALL {
             let c = t.claims(100);
             assert_eq!(c["exp"], 86_500, "{}", t.name());
-            assert!(!t.expected_algs().is_empty());
+            assert!(!t.alg_rule().algs.is_empty());
         }
         assert_eq!(
             Template::QualifioWinner.claims(0)["gift"],
             json!({"cw": true, "label": "Weekend for two"})
+        );
+    }
+
+    #[test]
+    fn template_alg_rules() {
+        let secret = crate::keys::secret_key("s", zeroize::Zeroizing::new(vec![7u8; 32]));
+        // Qualifio and Adictiz take HS256: a secret signs it, silently.
+        for t in [Template::QualifioWinner, Template::Adictiz] {
+            assert_eq!(
+                template_alg(t, &secret, None).unwrap(),
+                TemplateAlg {
+                    alg: Some("HS256"),
+                    warning: None,
+                    note: None
+                }
+            );
+        }
+        // Xtremepush fixes RS256: a secret is refused, naming the rule and its source.
+        let err = template_alg(Template::Xtremepush, &secret, None).unwrap_err();
+        assert_eq!(err.wanted, "RS256");
+        let text = err.to_string();
+        assert!(
+            text.contains("cannot sign RS256 (it signs HS256, HS384, HS512)"),
+            "{text}"
+        );
+        assert!(text.contains(ids::XTREMEPUSH_ALG.source), "{text}");
+        // An explicit alg outside the list is an override, with a warning.
+        let o = template_alg(Template::Xtremepush, &secret, Some(("HS256", "--alg"))).unwrap();
+        assert_eq!(o.alg, None);
+        assert!(
+            o.warning
+                .unwrap()
+                .contains("the platform will reject this token")
+        );
+        assert_eq!(
+            template_alg(Template::QualifioBlocked, &secret, Some(("HS512", "--alg"))).unwrap(),
+            TemplateAlg {
+                alg: None,
+                warning: None,
+                note: None
+            }
+        );
+        // Adictiz only expects HS256 (RULES.md 4): another alg is a note, never refused.
+        let o = template_alg(Template::Adictiz, &secret, Some(("HS512", "--alg"))).unwrap();
+        assert_eq!((o.alg, o.warning), (None, None));
+        assert!(o.note.unwrap().contains(ids::ADICTIZ_ALG.id));
+        // A key's allowed algs are honoured.
+        let mut only_hs512 = crate::keys::secret_key("k", zeroize::Zeroizing::new(vec![7u8; 64]));
+        only_hs512.algs = vec!["HS512".into()];
+        assert_eq!(
+            template_alg(Template::QualifioWinner, &only_hs512, None)
+                .unwrap()
+                .alg,
+            Some("HS512")
+        );
+        assert!(
+            template_alg(Template::Adictiz, &only_hs512, None)
+                .unwrap()
+                .note
+                .unwrap()
+                .contains("signs HS512")
         );
     }
 }

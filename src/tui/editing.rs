@@ -299,7 +299,7 @@ impl App {
                 }
             }
             Action::Down => self.modal = Modal::Export { sel: (sel + 1) % n },
-            Action::Char(c @ '1'..='6') => {
+            Action::Char(c @ '1'..='7') => {
                 self.modal = Modal::Export {
                     sel: (c as usize - '1' as usize).min(n - 1),
                 }

@@ -333,7 +333,8 @@ fn describe(f: ExportFormat) -> &'static str {
     match f {
         ExportFormat::Raw => "the compact token",
         ExportFormat::QualifioUrl => "Qualifio campaign URL with qual_token=",
-        ExportFormat::QualifioJs => "Qualifio JS tag (qual_token=, setMetaData)",
+        ExportFormat::QualifioJs => "Qualifio JS tag with qual_token= (000)",
+        ExportFormat::QualifioSetMetaData => "Qualifio setMetaData call on its own (002)",
         ExportFormat::AdictizUrl => "Adictiz Box URL with ?jwt=",
         ExportFormat::Bearer => "Authorization: Bearer header",
         ExportFormat::Curl => "curl command with the Bearer header",
@@ -383,7 +384,7 @@ pub fn export_menu(app: &App, sel: usize, area: Rect, buf: &mut Buffer) {
         lines.push(Line::from(vec![
             Span::styled(if selected { "▶ " } else { "  " }, style),
             Span::styled(format!("{} ", i + 1), t.hint_key),
-            Span::styled(format!("{:<13}", f.name()), style),
+            Span::styled(format!("{:<21}", f.name()), style),
             Span::styled(describe(*f), t.dim),
         ]));
     }
