@@ -49,6 +49,35 @@ pub enum Command {
     Man(ManArgs),
 }
 
+/// `inspect --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InspectFormat {
+    /// The human report.
+    Human,
+    /// One JSON object (as --json).
+    Json,
+    /// A ticket-ready Markdown report.
+    Markdown,
+}
+
+/// `inspect --redact`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RedactArg {
+    /// Mask personal data: first and last character kept.
+    Personal,
+    /// Keep everything.
+    None,
+}
+
+impl From<RedactArg> for crate::ticket::Redact {
+    fn from(r: RedactArg) -> Self {
+        match r {
+            RedactArg::Personal => crate::ticket::Redact::Personal,
+            RedactArg::None => crate::ticket::Redact::None,
+        }
+    }
+}
+
 /// `--profile`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ProfileArg {
@@ -121,8 +150,18 @@ pub struct InspectArgs {
     pub payload: Option<String>,
 
     /// Print one JSON object instead of the human report.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "format")]
     pub json: bool,
+
+    /// Output: the human report, one JSON object (as --json), or a ticket-ready Markdown
+    /// report (personal data masked, the token elided, the command that reproduces it).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<InspectFormat>,
+
+    /// With --format markdown: mask personal data (`personal`, the default) or keep
+    /// everything (`none`).
+    #[arg(long, value_enum, value_name = "WHAT", default_value_t = RedactArg::Personal)]
+    pub redact: RedactArg,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -575,8 +614,14 @@ pub fn parse() -> Cli {
     let matches = command()
         .try_get_matches()
         .unwrap_or_else(|e| usage_exit(e));
-    let cli =
+    let mut cli =
         Cli::from_arg_matches(&matches).unwrap_or_else(|e| usage_exit(e.format(&mut command())));
+    // `--format json` is `--json`.
+    if let Some(Command::Inspect(args)) = &mut cli.command
+        && args.format == Some(InspectFormat::Json)
+    {
+        args.json = true;
+    }
     if let Some(e) =
         view_args_with_a_command(&cli, matches.subcommand_name()).or_else(|| misspelt_command(&cli))
     {

@@ -281,6 +281,11 @@ fn detached_payload(arg: &str) -> Result<Vec<u8>> {
 }
 
 fn inspect(args: &InspectArgs, store_flag: Option<&Path>, settings: &Settings) -> Result<ExitCode> {
+    if args.batch.is_some() && args.format == Some(crate::cli::InspectFormat::Markdown) {
+        bail!(
+            "--format markdown reports on one token; --batch prints a summary or JSON Lines (--json)"
+        );
+    }
     if let Some(source) = &args.batch {
         return batch(args, source, store_flag, settings);
     }
@@ -305,7 +310,14 @@ fn inspect(args: &InspectArgs, store_flag: Option<&Path>, settings: &Settings) -
                 outcome = ?insp.overall(),
                 "inspected"
             );
-            print_inspection(&mut out, &insp, args.json, color)?;
+            if args.format == Some(crate::cli::InspectFormat::Markdown) {
+                let report =
+                    crate::ticket::render(&insp, args.redact.into(), &reproduce(args, &insp));
+                out.write_all(report.as_bytes())?;
+                out.flush()?;
+            } else {
+                print_inspection(&mut out, &insp, args.json, color)?;
+            }
             Ok(ExitCode::from(exit_code(&insp)))
         }
         // `--json` promises a JSON object on stdout: one with only `error` when no token
@@ -341,6 +353,45 @@ fn inspect(args: &InspectArgs, store_flag: Option<&Path>, settings: &Settings) -
             Err(Exit(exit::USAGE).into())
         }
     }
+}
+
+/// The `tokenscope inspect` line that reproduces `insp` with the token in `token.txt`: the
+/// instant, skew and profile pinned, the same keys by name or file. A secret given on the
+/// command line is never repeated: it becomes `--secret @SECRET_FILE`.
+fn reproduce(args: &InspectArgs, insp: &Inspection) -> String {
+    let quote = |s: &str| {
+        if s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./@:#".contains(c))
+        {
+            s.to_string()
+        } else {
+            format!("'{}'", s.replace('\'', "'\\''"))
+        }
+    };
+    let mut parts = vec![
+        "tokenscope inspect".to_string(),
+        format!("--at {}", insp.evaluated_at_rfc3339),
+        format!("--skew {}", insp.skew),
+        format!("--profile {}", insp.verdict.profile),
+    ];
+    for k in &args.keys {
+        parts.push(format!("--key {}", quote(k)));
+    }
+    for f in &args.key_files {
+        parts.push(format!("--key-file {}", quote(&f.display().to_string())));
+    }
+    match args.secret.as_deref() {
+        Some(s) if s.starts_with('@') && !s.starts_with("@@") => {
+            parts.push(format!("--secret {}", quote(s)))
+        }
+        Some(_) => parts.push("--secret @SECRET_FILE".to_string()),
+        None => {}
+    }
+    if let Some(c) = &args.campaign {
+        parts.push(format!("--campaign {}", quote(&c.display().to_string())));
+    }
+    parts.push("--file token.txt".to_string());
+    parts.join(" ")
 }
 
 /// When the TOKEN argument that did not inspect names an existing file (`inspect

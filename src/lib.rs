@@ -25,5 +25,6 @@ pub mod export;
 pub mod harden;
 pub mod logging;
 pub mod render;
+pub mod ticket;
 pub mod tui;
 pub mod view;

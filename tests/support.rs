@@ -111,3 +111,74 @@ fn index_picks_another_token_of_the_ticket() {
         .unwrap();
     assert_eq!(zero.status.code(), Some(2));
 }
+
+/// `inspect --format markdown`: a report to paste into the ticket: verdict and outcomes,
+/// findings with sources, claims with personal data masked, the token elided, the command
+/// that reproduces it; `--redact none` keeps everything.
+#[test]
+fn a_ticket_ready_markdown_report() {
+    let sb = Sandbox::new();
+    let t = hmac_token(
+        "HS256",
+        SECRET,
+        &json!({"alg": "HS256", "typ": "JWT"}),
+        &json!({"sub": "jane.doe@example.com", "exp": FAR, "campaignId": "42",
+                "limit": {"canPlay": false}, "gift": {"cw": true},
+                "form": {"firstname": "Jane", "phone": "0612345678"}}),
+    );
+    let mut cmd = sb.cmd();
+    cmd.args([
+        "inspect",
+        "--format",
+        "markdown",
+        "--at",
+        "2026-01-01T00:00:00Z",
+    ])
+    .args(args(&sb))
+    .arg(&t);
+    let out = cmd.output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let md = String::from_utf8(out.stdout).unwrap();
+    for want in [
+        "## tokenscope: ACCEPTED",
+        "| Participation | blocked |",
+        "does not matter: participation is blocked",
+        "| Evaluated at | 2026-01-01T00:00:00Z (skew 60 s) |",
+        "`qualifio.nbf.missing`",
+        "Qualifio \"Secure token\", Usual fields",
+        "\"sub\": \"j******************m\"",
+        "\"firstname\": \"J**e\"",
+        "\"phone\": \"0********8\"",
+        "tokenscope inspect --at 2026-01-01T00:00:00Z --skew 60 --profile qualifio --secret @",
+        "--file token.txt",
+        "fingerprint `sha256:",
+    ] {
+        assert!(md.contains(want), "missing {want:?} in:\n{md}");
+    }
+    assert!(!md.contains(&t), "the token itself is elided");
+    assert!(!md.contains("jane.doe"), "personal data masked");
+    // A secret given on the command line is never repeated.
+    let out = sb
+        .cmd()
+        .args([
+            "inspect", "--format", "markdown", "--redact", "none", "--secret",
+        ])
+        .arg(std::str::from_utf8(SECRET).unwrap())
+        .arg(&t)
+        .output()
+        .unwrap();
+    let md = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        md.contains("jane.doe@example.com"),
+        "--redact none keeps it"
+    );
+    assert!(md.contains("--secret @SECRET_FILE"), "{md}");
+    assert!(!md.contains(std::str::from_utf8(SECRET).unwrap()));
+    let batch = sb
+        .cmd()
+        .args(["inspect", "--format", "markdown", "--batch", "-"])
+        .write_stdin(t)
+        .output()
+        .unwrap();
+    assert_eq!(batch.status.code(), Some(2));
+}

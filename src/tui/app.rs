@@ -109,6 +109,8 @@ pub enum Action {
     /// Show or mask the selected key's secret.
     ToggleReveal,
     ToggleMouse,
+    /// Copy the ticket-ready Markdown report of the token on screen.
+    CopyReport,
     /// Bracketed paste (or the clipboard's text).
     Paste(String),
     /// The clipboard could not be read.
@@ -742,6 +744,21 @@ impl App {
                     }
                 }
                 None => self.info("no key to delete (focus the Keys pane and pick one)"),
+            },
+            Action::CopyReport => match &self.shown.insp {
+                Some(insp) => {
+                    let command = format!(
+                        "tokenscope inspect --at {} --skew {} --profile {} --file token.txt",
+                        insp.evaluated_at_rfc3339, insp.skew, insp.verdict.profile
+                    );
+                    let text =
+                        crate::ticket::render(insp, crate::ticket::Redact::Personal, &command);
+                    self.effects.push(Effect::CopyToClipboard {
+                        text,
+                        what: "Markdown report".to_string(),
+                    });
+                }
+                None => self.info("no token to report on: paste one first"),
             },
             Action::ToggleMouse => {
                 self.mouse_capture = !self.mouse_capture;
@@ -1755,6 +1772,31 @@ mod tests {
         assert_eq!(app.modal, Modal::Detail);
         app.update(Action::Cancel);
         assert_eq!(app.modal, Modal::None);
+    }
+
+    /// `R` copies the ticket-ready report of the token on screen, personal data masked.
+    #[test]
+    fn r_copies_the_markdown_report() {
+        let mut app = demo();
+        app.effects.clear();
+        let key = crossterm::event::KeyEvent::new(
+            crossterm::event::KeyCode::Char('R'),
+            crossterm::event::KeyModifiers::SHIFT,
+        );
+        let action = app
+            .action(&crossterm::event::Event::Key(key))
+            .expect("R is bound");
+        assert_eq!(action, Action::CopyReport);
+        app.update(action);
+        let Some(Effect::CopyToClipboard { text, what }) = app.effects.last() else {
+            panic!("no copy effect: {:?}", app.effects);
+        };
+        assert_eq!(what, "Markdown report");
+        assert!(text.starts_with("## tokenscope: "), "{text}");
+        assert!(text.contains("### Claims (personal data masked)"), "{text}");
+        assert!(text.contains("--file token.txt"), "{text}");
+        let insp = app.inspection().unwrap();
+        assert!(!text.contains(&insp.token), "the token is elided");
     }
 
     #[test]

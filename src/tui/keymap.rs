@@ -175,6 +175,7 @@ keymap! {
     add_key_file,
     reveal_key,
     toggle_mouse,
+    report,
     edit,
     fold,
     skew,
@@ -258,6 +259,12 @@ impl Default for KeyMap {
                 "",
             ),
             toggle_mouse: bind(&[Key::ch('m')], APP, "mouse on/off (to select text)", ""),
+            report: bind(
+                &[Key::ch('R')],
+                APP,
+                "copy a Markdown report for the ticket (personal data masked)",
+                "",
+            ),
             edit: bind(
                 &[Key::ch('E')],
                 INPUT,
@@ -455,6 +462,7 @@ impl KeyMap {
             (&self.add_key_file, Action::AddKeyFilePrompt),
             (&self.reveal_key, Action::ToggleReveal),
             (&self.toggle_mouse, Action::ToggleMouse),
+            (&self.report, Action::CopyReport),
             (&self.help, Action::ToggleHelp),
             (&self.quit, Action::Quit),
         ]
