@@ -459,6 +459,10 @@ fn assemble(
         facts: &facts,
     });
 
+    // Errors first, then warnings, then info (a stable sort: the rules' order within each),
+    // as every report shows them.
+    let mut outcome = outcome;
+    outcome.findings.sort_by_key(|f| f.severity);
     let layers_ok = !layers.is_empty() && layers.iter().all(|l| l.status.is_ok());
     let accepted = layers_ok
         && !outcome

@@ -37,6 +37,24 @@ pub fn render(app: &App, status: Rect, hints: Rect, buf: &mut Buffer) {
                 style,
             ));
             spans.push(Span::raw(format!(" profile {} ", insp.verdict.profile)));
+            // ACCEPTED says the platform takes the token, not that the customer can play:
+            // the outcomes stand next to it.
+            // Said when the customer cannot play (or the outcome is invalid), which is what a
+            // support person must not miss on a narrow screen.
+            use crate::rules::{ParticipationOutcome as P, WinOutcome as W};
+            let v = &insp.verdict;
+            if matches!(v.participation.outcome, P::Blocked | P::Invalid)
+                || v.win.outcome == W::Invalid
+            {
+                spans.push(Span::styled(
+                    format!(
+                        "│ participation {} · win {} ",
+                        v.participation.outcome.as_str(),
+                        v.win.outcome.as_str()
+                    ),
+                    t.verdict_rejected,
+                ));
+            }
         }
         None => spans.push(Span::raw(" no token ")),
     }
