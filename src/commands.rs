@@ -10,6 +10,7 @@ use crate::cli::{Cli, ColorArg, Command, InspectArgs, ProfileArg, SecretEncoding
 use crate::config::{self, Settings};
 use crate::inspect::{InspectError, Options, inspect_text};
 use crate::keys::{self, KeyRing, SecretEncoding, Store};
+use crate::limits;
 use crate::logging::fingerprint;
 use crate::profile::{Profile, ProfileChoice};
 use crate::render;
@@ -17,8 +18,7 @@ use crate::report::{Inspection, Overall};
 use crate::rules::Campaign;
 use crate::view::escape_control;
 
-/// Largest input read (RFC-sized tokens are tiny; 16 MiB leaves room for huge test payloads).
-pub const MAX_INPUT: u64 = 16 * 1024 * 1024;
+pub use crate::limits::MAX_INPUT;
 
 /// Exit statuses (README "Exit codes").
 pub mod exit {
@@ -102,20 +102,9 @@ fn profile_choice(arg: ProfileArg) -> ProfileChoice {
     }
 }
 
-/// Read at most MAX_INPUT bytes; more is an error before anything is decoded.
-fn read_capped(mut reader: impl Read, what: &str) -> Result<String> {
-    let mut buf = Vec::new();
-    reader
-        .by_ref()
-        .take(MAX_INPUT + 1)
-        .read_to_end(&mut buf)
-        .with_context(|| format!("cannot read {what}"))?;
-    if buf.len() as u64 > MAX_INPUT {
-        bail!(
-            "{what} is larger than {} MiB: tokenscope reads tokens up to that size",
-            MAX_INPUT / (1024 * 1024)
-        );
-    }
+/// Read at most `kind.max` bytes of text; more is an error before anything is decoded.
+fn read_capped(reader: impl Read, what: &str, kind: limits::FileKind) -> Result<String> {
+    let buf = limits::read_capped(reader, kind).with_context(|| format!("cannot read {what}"))?;
     String::from_utf8(buf).map_err(|e| {
         anyhow::anyhow!(
             "{what} is not UTF-8 text (invalid byte at offset {}): a compact token is ASCII",
@@ -128,14 +117,24 @@ fn read_input(args: &InspectArgs) -> Result<String> {
     if let Some(path) = &args.file {
         let file = std::fs::File::open(path)
             .with_context(|| format!("cannot open token file '{}'", path.display()))?;
-        return read_capped(file, &format!("token file '{}'", path.display()));
+        return read_capped(
+            file,
+            &format!("token file '{}'", path.display()),
+            limits::TOKEN_FILE,
+        );
     }
     match args.token.as_deref() {
-        Some("-") => read_capped(std::io::stdin().lock(), "standard input"),
+        Some("-") => read_capped(
+            std::io::stdin().lock(),
+            "standard input",
+            limits::TOKEN_FILE,
+        ),
         Some(t) => Ok(t.to_string()),
-        None if !std::io::stdin().is_terminal() => {
-            read_capped(std::io::stdin().lock(), "standard input")
-        }
+        None if !std::io::stdin().is_terminal() => read_capped(
+            std::io::stdin().lock(),
+            "standard input",
+            limits::TOKEN_FILE,
+        ),
         None => bail!(
             "no token given: pass it as an argument, with --file PATH, or on standard input with -"
         ),
@@ -269,7 +268,7 @@ fn now() -> i64 {
 
 fn detached_payload(arg: &str) -> Result<Vec<u8>> {
     match arg.strip_prefix('@') {
-        Some(path) => std::fs::read(PathBuf::from(path))
+        Some(path) => limits::read_file(&PathBuf::from(path), limits::PAYLOAD_FILE)
             .with_context(|| format!("cannot read payload file '{path}'")),
         None => Ok(arg.as_bytes().to_vec()),
     }
@@ -608,14 +607,14 @@ fn export_format(arg: crate::cli::SignFormat) -> crate::export::ExportFormat {
 fn read_json(arg: &str, what: &str) -> Result<serde_json::Value> {
     let (text, label) = if arg == "-" {
         (
-            read_capped(std::io::stdin().lock(), "standard input")?,
+            read_capped(std::io::stdin().lock(), "standard input", limits::JSON_FILE)?,
             format!("{what} on standard input"),
         )
     } else {
         let file =
             std::fs::File::open(arg).with_context(|| format!("cannot open {what} file '{arg}'"))?;
         (
-            read_capped(file, &format!("{what} file '{arg}'"))?,
+            read_capped(file, &format!("{what} file '{arg}'"), limits::JSON_FILE)?,
             format!("{what} file '{arg}'"),
         )
     };

@@ -160,7 +160,7 @@ impl Config {
 
     /// Read and parse a file; `Ok(None)` when it does not exist.
     pub fn load(path: &Path) -> Result<Option<Config>, ConfigError> {
-        match std::fs::read_to_string(path) {
+        match crate::limits::read_file_to_string(path, crate::limits::CONFIG_FILE) {
             Ok(text) => Config::parse(&text, path).map(Some),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(source) => Err(ConfigError::Read {

@@ -3,7 +3,7 @@
 //! Plain text on `out` (warnings on stderr), JSON with `--json`. Secret material is printed
 //! only by `--reveal`.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::Path;
 
 use anyhow::{Context, bail};
@@ -16,6 +16,7 @@ use super::material::{B64URL, SecretEncoding, parse_key_bytes_lenient, read_secr
 use super::store::{MaterialSource, StoredKey, unknown_key};
 use super::{Key, KeyType, Material, Store, jwks, keygen};
 use crate::cli::{ExportFormat, KeysAddArgs, KeysCommand, KeysGenArgs, ProfileTag};
+use crate::limits;
 use crate::profile::Profile;
 
 /// Run one `tokenscope keys` subcommand against `store`, with JWKS endpoints cached in
@@ -464,15 +465,15 @@ fn add(
 ) -> anyhow::Result<()> {
     refuse_existing(store, &args.name, args.force)?;
     let mut stored = if let Some(path) = &args.file {
-        let bytes = zeroize::Zeroizing::new(if path.as_os_str() == "-" {
-            let mut buf = Vec::new();
-            std::io::stdin()
-                .read_to_end(&mut buf)
+        let mut bytes = zeroize::Zeroizing::new(Vec::new());
+        if path.as_os_str() == "-" {
+            limits::read_capped_into(std::io::stdin(), limits::KEY_FILE, &mut bytes)
                 .context("cannot read the key from stdin")?;
-            buf
         } else {
-            std::fs::read(path).map_err(|e| KeyError::io(path, "read the key file", e))?
-        });
+            std::fs::File::open(path)
+                .and_then(|f| limits::read_capped_into(f, limits::KEY_FILE, &mut bytes))
+                .map_err(|e| KeyError::io(path, "read the key file", e))?;
+        }
         stored_from_file(&args.name, &bytes)?
     } else if let Some(arg) = &args.secret {
         let encoding = SecretEncoding::from(args.encoding);

@@ -221,7 +221,7 @@ pub fn load(
 ) -> Result<(Vec<u8>, Vec<String>), KeyError> {
     let path = cache_path(cache_dir, url);
     let mut warnings = Vec::new();
-    match std::fs::read(&path) {
+    match crate::limits::read_file(&path, crate::limits::JWKS_CACHE) {
         Ok(body) if check_jwks_body(url, &body).is_ok() => {
             let age = std::fs::metadata(&path)
                 .and_then(|m| m.modified())
@@ -237,6 +237,10 @@ pub fn load(
         }
         Ok(_) => warnings.push(format!(
             "the cached JWKS of '{name}' was corrupt ({}): fetched it again",
+            path.display()
+        )),
+        Err(e) if e.kind() == std::io::ErrorKind::FileTooLarge => warnings.push(format!(
+            "the cached JWKS of '{name}' was corrupt ({}: {e}): fetched it again",
             path.display()
         )),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}

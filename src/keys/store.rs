@@ -374,7 +374,7 @@ impl Store {
 
     fn read(&self) -> Result<StoreFile, KeyError> {
         let path = self.path();
-        let text = match fs::read_to_string(&path) {
+        let text = match crate::limits::read_file_to_string(&path, crate::limits::KEY_STORE) {
             Ok(text) => zeroize::Zeroizing::new(text),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return Ok(StoreFile {

@@ -28,8 +28,6 @@ use crate::view::{JsonLine, Tok, json_lines};
 
 /// Default clock skew (seconds), as `inspect --skew`.
 pub const SKEW: i64 = 60;
-/// Largest file `o` reads (as `inspect`).
-pub const MAX_FILE: u64 = crate::commands::MAX_INPUT;
 
 /// The panes, in focus order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -1142,23 +1140,12 @@ impl App {
             return;
         }
         let path = expand_home(path);
-        let read = std::fs::File::open(&path).and_then(|f| {
-            use std::io::Read;
-            let mut buf = Vec::new();
-            f.take(MAX_FILE + 1).read_to_end(&mut buf)?;
-            Ok(buf)
-        });
-        match read {
-            Ok(bytes) if bytes.len() as u64 > MAX_FILE => self.error(format!(
-                "'{}' is larger than {} MiB",
-                path.display(),
-                MAX_FILE / (1024 * 1024)
-            )),
+        match crate::limits::read_file(&path, crate::limits::TOKEN_FILE) {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(text) => self.open_pasted(&path.display().to_string(), text),
                 Err(_) => self.error(format!("'{}' is not UTF-8 text", path.display())),
             },
-            Err(e) => self.error(format!("cannot open '{}': {e}", path.display())),
+            Err(e) => self.error(format!("cannot read '{}': {e}", path.display())),
         }
     }
 

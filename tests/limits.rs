@@ -1,0 +1,230 @@
+//! Bounded memory and CPU on hostile input, through the binary (README "Security", "Bounded
+//! work"): every file is read through one capped reader, and each limit names itself when
+//! it is met.
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::Sandbox;
+use common::crypto::hmac_token;
+use serde_json::json;
+
+const MIB: u64 = 1024 * 1024;
+const SECRET: &str = "limits-test-secret-0123456789abcdef-xyz";
+
+/// A file of `len` zero bytes (sparse: nothing is written).
+fn sized_file(sb: &Sandbox, name: &str, len: u64) -> PathBuf {
+    let path = sb.home.path().join(name);
+    std::fs::File::create(&path)
+        .and_then(|f| f.set_len(len))
+        .expect("sized file");
+    path
+}
+
+fn stderr_of(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Exit status 2, and one error naming `file` and `limit`, once.
+#[track_caller]
+fn refused(out: &std::process::Output, file: &str, limit: &str) {
+    let stderr = stderr_of(out);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains(file), "names the file {file}: {stderr}");
+    assert_eq!(
+        stderr.matches(limit).count(),
+        1,
+        "names the limit '{limit}' once: {stderr}"
+    );
+}
+
+fn token() -> String {
+    hmac_token(
+        "HS256",
+        SECRET.as_bytes(),
+        &json!({"alg": "HS256"}),
+        &json!({"sub": "u", "exp": 4_102_444_800i64}),
+    )
+}
+
+#[test]
+fn key_secret_campaign_payload_and_config_files_are_read_up_to_their_cap() {
+    let sb = Sandbox::new();
+    let big = sized_file(&sb, "big.bin", MIB + 1);
+    let big = big.to_str().unwrap();
+    let t = token();
+    let cases: Vec<(Vec<String>, &str)> = vec![
+        (
+            vec!["inspect".into(), "--key-file".into(), big.into(), t.clone()],
+            "the most tokenscope reads of a key file",
+        ),
+        (
+            vec![
+                "inspect".into(),
+                "--secret".into(),
+                format!("@{big}"),
+                t.clone(),
+            ],
+            "the most tokenscope reads of a secret file",
+        ),
+        (
+            vec![
+                "keys".into(),
+                "add".into(),
+                "k".into(),
+                "--file".into(),
+                big.into(),
+            ],
+            "the most tokenscope reads of a key file",
+        ),
+        (
+            vec![
+                "keys".into(),
+                "add".into(),
+                "k".into(),
+                "--secret".into(),
+                format!("@{big}"),
+            ],
+            "the most tokenscope reads of a secret file",
+        ),
+        (
+            vec!["inspect".into(), "--campaign".into(), big.into(), t.clone()],
+            "the most tokenscope reads of a campaign file",
+        ),
+        (
+            vec!["--config".into(), big.into(), "inspect".into(), t.clone()],
+            "the most tokenscope reads of a config file",
+        ),
+    ];
+    for (args, limit) in cases {
+        let out = sb.cmd().args(&args).output().unwrap();
+        refused(&out, "big.bin", &format!("larger than 1 MiB, {limit}"));
+    }
+    // A file just under the cap is read (and then fails for what it is, not for its size).
+    let under = sized_file(&sb, "under.bin", MIB);
+    let out = sb
+        .cmd()
+        .args(["inspect", "--key-file"])
+        .arg(&under)
+        .arg(&t)
+        .output()
+        .unwrap();
+    assert!(
+        !stderr_of(&out).contains("larger than"),
+        "{}",
+        stderr_of(&out)
+    );
+
+    // Payload and token files: 16 MiB, as a token.
+    let huge = sized_file(&sb, "huge.bin", 16 * MIB + 1);
+    let out = sb
+        .cmd()
+        .args(["inspect", "--payload"])
+        .arg(format!("@{}", huge.display()))
+        .arg(&t)
+        .output()
+        .unwrap();
+    refused(
+        &out,
+        "huge.bin",
+        "larger than 16 MiB, the most tokenscope reads of a payload file",
+    );
+}
+
+#[test]
+fn standard_input_keys_and_secrets_are_capped_too() {
+    let sb = Sandbox::new();
+    let big = vec![b'a'; (MIB + 1) as usize];
+    for (args, limit) in [
+        (["keys", "add", "k", "--file", "-"], "of a key file"),
+        (["keys", "add", "k", "--secret", "-"], "of a secret file"),
+    ] {
+        let out = sb
+            .cmd()
+            .args(args)
+            .write_stdin(big.clone())
+            .output()
+            .unwrap();
+        refused(
+            &out,
+            "stdin",
+            &format!("larger than 1 MiB, the most tokenscope reads {limit}"),
+        );
+    }
+}
+
+#[test]
+fn a_user_theme_is_capped() {
+    let sb = Sandbox::new();
+    std::fs::create_dir_all(sb.home.path().join("themes")).unwrap();
+    sized_file(&sb, "themes/big.toml", MIB + 1);
+    let out = sb.cmd().args(["--theme", "big"]).output().unwrap();
+    refused(
+        &out,
+        "big.toml",
+        "larger than 1 MiB, the most tokenscope reads of a theme file",
+    );
+}
+
+#[test]
+fn the_interactive_views_file_is_refused_past_16_mib_not_cut() {
+    let sb = Sandbox::new();
+    let huge = sized_file(&sb, "huge.txt", 16 * MIB + 1);
+    let out = sb.cmd().arg("--file").arg(&huge).output().unwrap();
+    refused(
+        &out,
+        "huge.txt",
+        "larger than 16 MiB, the most tokenscope reads of a token input",
+    );
+}
+
+/// Run the binary with its address space limited to `limit_mib` MiB (RLIMIT_AS): an
+/// allocation past it aborts the process. Returns the exit code (-1 when killed) and stderr.
+#[cfg(unix)]
+fn bounded_run(sb: &Sandbox, limit_mib: u64, args: &[&str]) -> (i32, String) {
+    use std::os::unix::process::CommandExt;
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_tokenscope"));
+    cmd.env("TOKENSCOPE_HOME", sb.home.path())
+        .env("NO_COLOR", "1")
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped());
+    let limit = limit_mib * MIB;
+    // SAFETY: setrlimit is async-signal-safe and touches no memory of the parent.
+    unsafe {
+        cmd.pre_exec(move || {
+            let rl = libc::rlimit {
+                rlim_cur: limit,
+                rlim_max: limit,
+            };
+            if libc::setrlimit(libc::RLIMIT_AS, &rl) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let out = cmd.output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[cfg(unix)]
+#[test]
+fn dev_zero_as_a_key_or_config_file_stops_at_the_cap() {
+    let sb = Sandbox::new();
+    let t = token();
+    for args in [
+        vec!["inspect", "--key-file", "/dev/zero", &t],
+        vec!["inspect", "--secret", "@/dev/zero", &t],
+        vec!["--config", "/dev/zero", "inspect", &t],
+        vec!["inspect", "--campaign", "/dev/zero", &t],
+    ] {
+        let (code, stderr) = bounded_run(&sb, 160, &args);
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert!(stderr.contains("larger than 1 MiB"), "{args:?}: {stderr}");
+    }
+}
