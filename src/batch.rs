@@ -174,9 +174,10 @@ pub fn run<A: Default + Send>(
         // Owned by this closure, so that leaving it (done, or stopped on an error) closes the
         // queue and lets the workers end before the scope waits for them.
         let jobs = jobs;
+        let mut workers = 0;
         for _ in 0..threads {
             let (queue, each) = (&queue, &each);
-            scope.spawn(move || {
+            let spawned = std::thread::Builder::new().spawn_scoped(scope, move || {
                 loop {
                     let job = match queue.lock() {
                         Ok(queue) => queue.recv(),
@@ -194,7 +195,23 @@ pub fn run<A: Default + Send>(
                     let _ = reply.send(folded);
                 }
             });
+            // The system may refuse threads (a process or memory limit): the batch runs on
+            // those it got, and fails only with none.
+            match spawned {
+                Ok(_) => workers += 1,
+                Err(e) if workers == 0 => {
+                    return Err(std::io::Error::new(
+                        e.kind(),
+                        format!("cannot start a worker thread: {e}"),
+                    ));
+                }
+                Err(e) => {
+                    tracing::warn!(workers, asked = threads, error = %e, "fewer worker threads");
+                    break;
+                }
+            }
         }
+        let threads = workers;
         let submit = |chunk: &Arc<Chunk>| -> Vec<mpsc::Receiver<Reply<A>>> {
             chunk
                 .parts(threads)

@@ -68,8 +68,14 @@ pub struct InspectArgs {
     #[arg(long, value_name = "FILE|-", conflicts_with_all = ["token", "file"])]
     pub batch: Option<String>,
 
-    /// Worker threads for --batch (default: every core).
-    #[arg(long, value_name = "N", requires = "batch")]
+    /// Worker threads for --batch, 1 to 1024 (default: every core, at most 1024).
+    #[arg(
+        long,
+        value_name = "N",
+        requires = "batch",
+        value_parser = clap::builder::RangedU64ValueParser::<usize>::new()
+            .range(1..=crate::limits::MAX_THREADS as u64)
+    )]
     pub threads: Option<usize>,
 
     /// Use only these stored keys (repeatable); default: every stored key.

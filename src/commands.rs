@@ -381,6 +381,7 @@ fn batch(
         std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(1)
+            .min(limits::MAX_THREADS)
     });
     let mut progress = None;
     let input: Box<dyn std::io::BufRead> = if source == "-" {

@@ -16,6 +16,10 @@ const MIB: u64 = 1024 * 1024;
 /// file. RFC-sized tokens are tiny; 16 MiB leaves room for huge test payloads.
 pub const MAX_INPUT: u64 = 16 * MIB;
 
+/// Most worker threads of `inspect --batch --threads N` (more is a usage error) and of its
+/// default, one per core: past the cores they only cost memory.
+pub const MAX_THREADS: usize = 1024;
+
 /// A kind of file read whole, and the most tokenscope reads of one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FileKind {

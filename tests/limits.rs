@@ -228,3 +228,19 @@ fn dev_zero_as_a_key_or_config_file_stops_at_the_cap() {
         assert!(stderr.contains("larger than 1 MiB"), "{args:?}: {stderr}");
     }
 }
+
+#[test]
+fn threads_past_the_limit_are_a_usage_error_naming_it() {
+    let sb = Sandbox::new();
+    for n in ["100000", "0"] {
+        let out = sb
+            .cmd()
+            .args(["inspect", "--batch", "-", "--threads", n])
+            .write_stdin(token())
+            .output()
+            .unwrap();
+        let stderr = stderr_of(&out);
+        assert_eq!(out.status.code(), Some(2), "{n}: {stderr}");
+        assert!(stderr.contains("is not in 1..=1024"), "{n}: {stderr}");
+    }
+}
