@@ -1,5 +1,7 @@
 //! Batch mode: every token in a log or export, inspected in parallel, reported in input order
-//! as JSON Lines or summarised for people. Memory stays flat: the input is read in chunks.
+//! as JSON Lines or summarised for people. Memory stays flat: the input is read in chunks, and
+//! a line longer than [`MAX_LINE`] is counted as malformed and read past in pieces, never
+//! kept.
 
 use std::collections::BTreeMap;
 use std::io::BufRead;
@@ -10,7 +12,15 @@ use serde::Serialize;
 use crate::inspect::{InspectError, Options, inspect_token};
 use crate::keys::KeyRing;
 use crate::report::{Inspection, Overall};
+use crate::token::TokenError;
 use crate::token::intake::{bare_token, tokens_in_line};
+
+/// Longest line searched for tokens, newline excluded: a token input at most (a longer line
+/// cannot hold a token tokenscope would read).
+pub const MAX_LINE: u64 = crate::limits::MAX_INPUT;
+
+/// Line numbers of the over-long lines a summary lists (it counts them all).
+const TOO_LONG_LISTED: usize = 10;
 
 /// Lines read per chunk, and bytes at most: enough to keep every core busy, small enough to
 /// stay flat whatever the input size.
@@ -29,31 +39,66 @@ pub struct Item {
 #[derive(Default)]
 struct Chunk {
     bytes: Vec<u8>,
-    /// 1-based line number and where the line lies in `bytes`.
+    /// 1-based line number and where the line lies in `bytes` (nothing, for a line longer
+    /// than [`MAX_LINE`]).
     lines: Vec<(usize, std::ops::Range<usize>)>,
+    /// The lines longer than [`MAX_LINE`], in order: line number and length.
+    too_long: Vec<(usize, u64)>,
+}
+
+/// A line read by [`read_line`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct LineRead {
+    /// Bytes taken from the input, newline included; 0 at the end of the input.
+    read: u64,
+    /// The line's length without its newline.
+    len: u64,
+    /// False when the line was longer than the limit: nothing of it is in `out`.
+    kept: bool,
 }
 
 /// `BufRead::read_until(b'\n', out)`, finding the newline with the memchr crate's SIMD
-/// search: the bytes of one line, its newline included, appended to `out`; 0 at the end.
-fn read_line(input: &mut impl BufRead, out: &mut Vec<u8>) -> std::io::Result<usize> {
-    let mut read = 0;
+/// search: the bytes of one line, its newline included, appended to `out`. A line longer
+/// than `max` bytes (newline excluded) is taken out of `out` as soon as it passes `max`, and
+/// the rest of it is read and dropped a buffer at a time: `out` grows by `max` at most.
+fn read_line(input: &mut impl BufRead, out: &mut Vec<u8>, max: u64) -> std::io::Result<LineRead> {
+    let start = out.len();
+    let mut line = LineRead {
+        read: 0,
+        len: 0,
+        kept: true,
+    };
     loop {
         let available = match input.fill_buf() {
             Ok(available) => available,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(e),
         };
-        let (used, done) = match memchr::memchr(b'\n', available) {
-            Some(i) => (i + 1, true),
-            None => (available.len(), available.is_empty()),
+        let (used, content, done) = match memchr::memchr(b'\n', available) {
+            Some(i) => (i + 1, i, true),
+            None => (available.len(), available.len(), available.is_empty()),
         };
-        out.extend_from_slice(&available[..used]);
+        line.len += content as u64;
+        if line.kept && line.len > max {
+            out.truncate(start);
+            line.kept = false;
+        }
+        if line.kept {
+            out.extend_from_slice(&available[..used]);
+        }
         input.consume(used);
-        read += used;
+        line.read += used as u64;
         if done {
-            return Ok(read);
+            return Ok(line);
         }
     }
+}
+
+/// What a line gives the inspection: a token found in it, or the length of a line too long
+/// to search.
+enum Found<'t> {
+    Token(&'t str),
+    TooLong(u64),
 }
 
 impl Chunk {
@@ -67,12 +112,17 @@ impl Chunk {
         let mut chunk = spare.unwrap_or_default();
         chunk.bytes.clear();
         chunk.lines.clear();
+        chunk.too_long.clear();
         while chunk.lines.len() < CHUNK_LINES && chunk.bytes.len() < CHUNK_BYTES {
             let start = chunk.bytes.len();
-            if read_line(input, &mut chunk.bytes)? == 0 {
+            let line = read_line(input, &mut chunk.bytes, MAX_LINE)?;
+            if line.read == 0 {
                 break;
             }
             *seen += 1;
+            if !line.kept {
+                chunk.too_long.push((*seen, line.len));
+            }
             chunk.lines.push((*seen, start..chunk.bytes.len()));
         }
         Ok(chunk)
@@ -96,20 +146,27 @@ impl Chunk {
     fn inspect<A: Default>(
         &self,
         which: std::ops::Range<usize>,
-        each: &impl Fn(&mut A, usize, &str),
+        each: &impl Fn(&mut A, usize, Found<'_>),
     ) -> A {
         let mut out = A::default();
         for (line, range) in &self.lines[which] {
+            // Only a line too long to keep has no bytes (a blank line keeps its newline).
+            if range.is_empty()
+                && let Ok(i) = self.too_long.binary_search_by_key(line, |(l, _)| *l)
+            {
+                each(&mut out, *line, Found::TooLong(self.too_long[i].1));
+                continue;
+            }
             // A line that is not UTF-8 cannot hold a compact token; skip it.
             let Ok(text) = std::str::from_utf8(&self.bytes[range.clone()]) else {
                 continue;
             };
             match bare_token(text) {
                 // The common export format, with no search and no copy.
-                Some(token) => each(&mut out, *line, token),
+                Some(token) => each(&mut out, *line, Found::Token(token)),
                 None => {
                     for token in tokens_in_line(text) {
-                        each(&mut out, *line, &token);
+                        each(&mut out, *line, Found::Token(&token));
                     }
                 }
             }
@@ -136,14 +193,15 @@ pub fn run<A: Default + Send>(
 ) -> std::io::Result<()> {
     let threads = threads.max(1);
     let mut seen = 0;
-    let each = |acc: &mut A, line: usize, token: &str| {
-        process(
-            acc,
-            Item {
-                line,
-                result: inspect_token(token, Vec::new(), ring, opts),
-            },
-        )
+    let each = |acc: &mut A, line: usize, found: Found<'_>| {
+        let result = match found {
+            Found::Token(token) => inspect_token(token, Vec::new(), ring, opts),
+            Found::TooLong(len) => Err(InspectError::Intake(TokenError::LineTooLong {
+                len,
+                max: MAX_LINE,
+            })),
+        };
+        process(acc, Item { line, result })
     };
 
     if threads == 1 {
@@ -267,6 +325,8 @@ pub struct Stats<'a> {
     pub win: &'static str,
     /// `gift.cw` is `true` (001 "Manage prizes").
     pub winning: bool,
+    /// The line was longer than [`MAX_LINE`] (counted as malformed).
+    pub too_long: bool,
 }
 
 impl Stats<'_> {
@@ -280,6 +340,10 @@ impl Stats<'_> {
                 participation: "",
                 win: "",
                 winning: false,
+                too_long: matches!(
+                    item.result,
+                    Err(InspectError::Intake(TokenError::LineTooLong { .. }))
+                ),
             };
         };
         let campaign = insp.tally.campaign_id.as_deref().unwrap_or("-");
@@ -295,6 +359,7 @@ impl Stats<'_> {
             participation: insp.verdict.participation.outcome.as_str(),
             win: insp.verdict.win.outcome.as_str(),
             winning: insp.tally.winning,
+            too_long: false,
         }
     }
 }
@@ -307,6 +372,10 @@ pub struct Summary {
     pub rejected: usize,
     pub not_verified: usize,
     pub malformed: usize,
+    /// Lines longer than [`MAX_LINE`] (among the malformed): how many, and the first line
+    /// numbers.
+    pub too_long: usize,
+    pub too_long_lines: Vec<usize>,
     /// Finding id -> (severity, count, first line).
     pub findings: BTreeMap<String, FindingCount>,
     /// campaignId (or "-") -> outcome counts.
@@ -334,6 +403,12 @@ impl Summary {
         self.tokens += 1;
         let Some(overall) = stats.overall else {
             self.malformed += 1;
+            if stats.too_long {
+                self.too_long += 1;
+                if self.too_long_lines.len() < TOO_LONG_LISTED {
+                    self.too_long_lines.push(stats.line);
+                }
+            }
             return;
         };
         match overall {
@@ -380,6 +455,10 @@ impl Summary {
         self.rejected += later.rejected;
         self.not_verified += later.not_verified;
         self.malformed += later.malformed;
+        self.too_long += later.too_long;
+        let room = TOO_LONG_LISTED.saturating_sub(self.too_long_lines.len());
+        self.too_long_lines
+            .extend(later.too_long_lines.into_iter().take(room));
         for (id, f) in later.findings {
             match self.findings.get_mut(&id) {
                 Some(entry) => entry.count += f.count,
@@ -409,6 +488,20 @@ impl Summary {
             "{} token(s): {} accepted, {} rejected, {} not verified, {} malformed",
             self.tokens, self.accepted, self.rejected, self.not_verified, self.malformed
         );
+        if self.too_long > 0 {
+            let lines: Vec<String> = self.too_long_lines.iter().map(|l| l.to_string()).collect();
+            let more = match self.too_long - self.too_long_lines.len() {
+                0 => String::new(),
+                n => format!(" and {n} more"),
+            };
+            let _ = writeln!(
+                out,
+                "{} line(s) longer than {} skipped as malformed (line {}{more}): tokenscope searches lines up to that size, a token input at most",
+                self.too_long,
+                crate::limits::size(MAX_LINE),
+                lines.join(", ")
+            );
+        }
         if !self.findings.is_empty() {
             let _ = writeln!(out, "\nfindings:");
             let _ = writeln!(
@@ -463,6 +556,7 @@ mod tests {
     use super::*;
     use base64::Engine;
     use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use std::io::Read;
 
     #[test]
     fn read_line_reads_as_read_until_does() {
@@ -473,14 +567,63 @@ mod tests {
             let mut std_ = std::io::BufReader::with_capacity(capacity, text);
             loop {
                 let (mut a, mut b) = (b"kept".to_vec(), b"kept".to_vec());
-                let n = read_line(&mut ours, &mut a).unwrap();
-                assert_eq!(n, std_.read_until(b'\n', &mut b).unwrap());
+                let line = read_line(&mut ours, &mut a, MAX_LINE).unwrap();
+                assert!(line.kept);
+                assert_eq!(line.read, std_.read_until(b'\n', &mut b).unwrap() as u64);
                 assert_eq!(a, b, "buffer capacity {capacity}");
-                if n == 0 {
+                if line.read == 0 {
                     break;
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_line_past_the_limit_is_read_past_and_not_kept() {
+        let text: &[u8] = b"12345\n123456\n\n1234567890123\r\nabc";
+        for capacity in [1, 3, 7, 64] {
+            let mut input = std::io::BufReader::with_capacity(capacity, text);
+            let mut out = b"kept".to_vec();
+            let mut lines = Vec::new();
+            loop {
+                let before = out.len();
+                let line = read_line(&mut input, &mut out, 5).unwrap();
+                assert!(
+                    out.len() <= before + 6,
+                    "capacity {capacity}: at most the limit"
+                );
+                if line.read == 0 {
+                    break;
+                }
+                lines.push((line.len, line.kept, out[before..].to_vec()));
+            }
+            assert_eq!(
+                lines,
+                [
+                    (5, true, b"12345\n".to_vec()),
+                    (6, false, vec![]),
+                    (0, true, b"\n".to_vec()),
+                    (14, false, vec![]),
+                    (3, true, b"abc".to_vec()),
+                ],
+                "capacity {capacity}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_endless_line_keeps_memory_flat() {
+        // 64 MiB of one line through a 4 KiB reader: nothing kept past the limit.
+        let mut input =
+            std::io::BufReader::with_capacity(4096, std::io::repeat(b'a').take(64 << 20));
+        let mut out = Vec::new();
+        let line = read_line(&mut input, &mut out, 1 << 20).unwrap();
+        assert_eq!((line.len, line.kept), (64 << 20, false));
+        assert!(
+            out.is_empty() && out.capacity() <= 2 << 20,
+            "{}",
+            out.capacity()
+        );
     }
 
     /// More tokens than two chunks, with blank and tokenless lines between them.
@@ -625,6 +768,7 @@ mod tests {
                 participation: ["standard", "limited"][i % 2],
                 win: ["standard", "given_prize", "cannot_win"][i % 3],
                 winning: i % 6 == 0,
+                too_long: i % 4 == 0 && i % 3 == 0,
             })
             .collect();
         let mut whole = Summary::default();

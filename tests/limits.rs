@@ -244,3 +244,52 @@ fn threads_past_the_limit_are_a_usage_error_naming_it() {
         assert!(stderr.contains("is not in 1..=1024"), "{n}: {stderr}");
     }
 }
+
+/// A line of 16 MiB and more, holding a token at its end, then a line with a token.
+fn long_line_log() -> Vec<u8> {
+    let mut log = vec![b' '; (16 * MIB) as usize];
+    log.extend_from_slice(format!(" {}\n{}\n", token(), token()).as_bytes());
+    log
+}
+
+#[test]
+fn a_batch_line_past_16_mib_is_malformed_with_its_line_number() {
+    let sb = Sandbox::new();
+    let out = sb
+        .cmd()
+        .args(["inspect", "--secret", SECRET, "--batch", "-"])
+        .write_stdin(long_line_log())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}{}", stderr_of(&out));
+    assert!(
+        stdout.starts_with("2 token(s): 1 accepted, 0 rejected, 0 not verified, 1 malformed\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("1 line(s) longer than 16 MiB skipped as malformed (line 1)"),
+        "{stdout}"
+    );
+
+    let out = sb
+        .cmd()
+        .args(["inspect", "--json", "--secret", SECRET, "--batch", "-"])
+        .write_stdin(long_line_log())
+        .output()
+        .unwrap();
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["line"], 1);
+    let error = lines[0]["error"].as_str().unwrap();
+    let len = 16 * MIB + 1 + token().len() as u64;
+    assert!(
+        error.starts_with(&format!("the line is {len} bytes long, more than 16 MiB")),
+        "{error}"
+    );
+    assert_eq!(lines[1]["line"], 2);
+    assert_eq!(lines[1]["accepted"], true);
+}
