@@ -22,6 +22,17 @@ pub const MAX_LINE: u64 = crate::limits::MAX_INPUT;
 /// Line numbers of the over-long lines a summary lists (it counts them all).
 const TOO_LONG_LISTED: usize = 10;
 
+/// Distinct campaignIds a summary counts one by one: the first ones in input order. The
+/// tokens of any other campaignId are counted together (`--json` has every token).
+pub const MAX_CAMPAIGNS: usize = 10_000;
+
+/// Longest campaignId counted on its own, in bytes; a longer one is counted with the others.
+pub const MAX_CAMPAIGN_ID: usize = 256;
+
+/// Campaigns the summary for people shows, those with the most tokens; the rest are summed
+/// up in one entry.
+pub const SHOWN_CAMPAIGNS: usize = 50;
+
 /// Lines read per chunk, and bytes at most: enough to keep every core busy, small enough to
 /// stay flat whatever the input size.
 const CHUNK_LINES: usize = 2048;
@@ -378,8 +389,12 @@ pub struct Summary {
     pub too_long_lines: Vec<usize>,
     /// Finding id -> (severity, count, first line).
     pub findings: BTreeMap<String, FindingCount>,
-    /// campaignId (or "-") -> outcome counts.
+    /// campaignId (or "-") -> outcome counts, for the first [`MAX_CAMPAIGNS`] distinct ones
+    /// (and a campaign [`Summary::track`] names).
     pub campaigns: BTreeMap<String, CampaignCounts>,
+    /// The tokens of every other campaignId, together: past the first [`MAX_CAMPAIGNS`], or
+    /// longer than [`MAX_CAMPAIGN_ID`] bytes.
+    pub other_campaigns: CampaignCounts,
 }
 
 #[derive(Debug, Default, Serialize)]
@@ -396,6 +411,37 @@ pub struct CampaignCounts {
     pub win: BTreeMap<&'static str, usize>,
     /// Tokens with `gift.cw: true` (001 "Manage prizes").
     pub winning: usize,
+    /// The first line a token of this campaign is on (the first campaigns in input order are
+    /// the ones counted one by one).
+    pub first_line: usize,
+}
+
+impl CampaignCounts {
+    fn add(&mut self, other: &CampaignCounts) {
+        if self.tokens == 0 || other.first_line < self.first_line {
+            self.first_line = other.first_line;
+        }
+        self.tokens += other.tokens;
+        for (outcome, n) in &other.participation {
+            *self.participation.entry(outcome).or_default() += n;
+        }
+        for (outcome, n) in &other.win {
+            *self.win.entry(outcome).or_default() += n;
+        }
+        self.winning += other.winning;
+    }
+
+    fn count(&mut self, stats: &Stats) {
+        if self.tokens == 0 {
+            self.first_line = stats.line;
+        }
+        self.tokens += 1;
+        *self.participation.entry(stats.participation).or_default() += 1;
+        *self.win.entry(stats.win).or_default() += 1;
+        if stats.winning {
+            self.winning += 1;
+        }
+    }
 }
 
 impl Summary {
@@ -431,25 +477,34 @@ impl Summary {
                 }
             }
         }
-        if !self.campaigns.contains_key(stats.campaign) {
-            self.campaigns
-                .insert(stats.campaign.to_string(), CampaignCounts::default());
+        // Not capped here: `add` fills the summary of a part of a chunk, which is bounded;
+        // `merge` keeps the first MAX_CAMPAIGNS in input order, whatever the parts.
+        if let Some(c) = self.campaigns.get_mut(stats.campaign) {
+            c.count(stats);
+        } else {
+            let mut c = CampaignCounts::default();
+            c.count(stats);
+            self.campaigns.insert(stats.campaign.to_string(), c);
         }
-        let Some(c) = self.campaigns.get_mut(stats.campaign) else {
-            return;
-        };
-        c.tokens += 1;
-        *c.participation.entry(stats.participation).or_default() += 1;
-        *c.win.entry(stats.win).or_default() += 1;
-        if stats.winning {
-            c.winning += 1;
-        }
+    }
+
+    /// Count the campaign `id` on its own whatever comes before it (the campaign file's, whose
+    /// prizes the summary compares with its winning tokens).
+    pub fn track(&mut self, id: &str) {
+        self.campaigns.entry(id.to_string()).or_default();
     }
 
     /// The summary for people; `prizes` is the campaign file's prize count, if any.
     /// Add the counts of `later`, a summary of the input that follows this one's (so the
     /// example line of a finding stays the first in the input).
     pub fn merge(&mut self, later: Summary) {
+        self.merge_capped(later, MAX_CAMPAIGNS);
+    }
+
+    /// [`Summary::merge`], counting `max_campaigns` distinct campaignIds one by one: those
+    /// already counted, then the new ones by their first line, so that the same ones are
+    /// counted whatever the parts the input was cut into.
+    fn merge_capped(&mut self, later: Summary, max_campaigns: usize) {
         self.tokens += later.tokens;
         self.accepted += later.accepted;
         self.rejected += later.rejected;
@@ -467,17 +522,22 @@ impl Summary {
                 }
             }
         }
+        let mut new = Vec::new();
         for (id, c) in later.campaigns {
-            let entry = self.campaigns.entry(id).or_default();
-            entry.tokens += c.tokens;
-            for (outcome, n) in c.participation {
-                *entry.participation.entry(outcome).or_default() += n;
+            match self.campaigns.get_mut(&id) {
+                Some(entry) => entry.add(&c),
+                None => new.push((id, c)),
             }
-            for (outcome, n) in c.win {
-                *entry.win.entry(outcome).or_default() += n;
-            }
-            entry.winning += c.winning;
         }
+        new.sort_by(|a, b| (a.1.first_line, &a.0).cmp(&(b.1.first_line, &b.0)));
+        for (id, c) in new {
+            if self.campaigns.len() < max_campaigns && id.len() <= MAX_CAMPAIGN_ID {
+                self.campaigns.insert(id, c);
+            } else {
+                self.other_campaigns.add(&c);
+            }
+        }
+        self.other_campaigns.add(&later.other_campaigns);
     }
 
     pub fn render(&self, prizes: Option<(&str, u64)>) -> String {
@@ -519,15 +579,36 @@ impl Summary {
                 );
             }
         }
-        if !self.campaigns.is_empty() {
+        // The campaigns with the most tokens (and the campaign file's), in campaignId order;
+        // the others summed up.
+        let mut ranked: Vec<(&String, &CampaignCounts)> = self
+            .campaigns
+            .iter()
+            .filter(|(_, c)| c.tokens > 0)
+            .collect();
+        ranked.sort_by(|a, b| b.1.tokens.cmp(&a.1.tokens).then(a.0.cmp(b.0)));
+        let pinned = |id: &str| prizes.is_some_and(|(campaign, _)| campaign == id);
+        let mut others = CampaignCounts::default();
+        let mut hidden = 0;
+        let mut shown = Vec::new();
+        for (i, (id, c)) in ranked.into_iter().enumerate() {
+            if i < SHOWN_CAMPAIGNS || pinned(id) {
+                shown.push((id, c));
+            } else {
+                hidden += 1;
+                others.add(c);
+            }
+        }
+        shown.sort_by(|a, b| a.0.cmp(b.0));
+        let fmt = |m: &BTreeMap<&'static str, usize>| {
+            m.iter()
+                .map(|(k, v)| format!("{k} {v}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        if !shown.is_empty() || self.other_campaigns.tokens > 0 {
             let _ = writeln!(out, "\noutcomes by campaignId:");
-            for (id, c) in &self.campaigns {
-                let fmt = |m: &BTreeMap<&'static str, usize>| {
-                    m.iter()
-                        .map(|(k, v)| format!("{k} {v}"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                };
+            for (id, c) in shown {
                 let _ = writeln!(out, "  {id}: {} token(s)", c.tokens);
                 let _ = writeln!(out, "    participation: {}", fmt(&c.participation));
                 let _ = writeln!(out, "    win: {}", fmt(&c.win));
@@ -545,6 +626,29 @@ impl Summary {
                         c.winning, prizes
                     );
                 }
+            }
+            let untold = self.other_campaigns.tokens;
+            if hidden > 0 || untold > 0 {
+                others.add(&self.other_campaigns);
+                let mut what = Vec::new();
+                if hidden > 0 {
+                    what.push(format!(
+                        "{hidden} more campaignId(s) (only the {SHOWN_CAMPAIGNS} with the most tokens are shown)"
+                    ));
+                }
+                if untold > 0 {
+                    what.push(format!(
+                        "{untold} token(s) whose campaignId is not counted on its own (past the first {MAX_CAMPAIGNS} distinct ones, or longer than {MAX_CAMPAIGN_ID} bytes)"
+                    ));
+                }
+                let _ = writeln!(
+                    out,
+                    "  others: {} token(s): {}; --json lists every token",
+                    others.tokens,
+                    what.join(", and ")
+                );
+                let _ = writeln!(out, "    participation: {}", fmt(&others.participation));
+                let _ = writeln!(out, "    win: {}", fmt(&others.win));
             }
         }
         out
@@ -784,5 +888,99 @@ mod tests {
                 "cut at {cut}"
             );
         }
+    }
+
+    fn stats_for(campaigns: &[&'static str]) -> Vec<Stats<'static>> {
+        campaigns
+            .iter()
+            .enumerate()
+            .map(|(i, &campaign)| Stats {
+                line: i + 1,
+                overall: Some(Overall::Accepted),
+                findings: Vec::new(),
+                campaign,
+                participation: "standard",
+                win: "standard",
+                winning: false,
+                too_long: false,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_first_campaigns_in_input_order_are_counted_whatever_the_parts() {
+        // Campaign ids out of alphabetical order, several on one line, repeated later.
+        let order = ["z", "y", "z", "b", "a", "y", "c", "d", "b", "e", "a"];
+        let mut stats = stats_for(&order);
+        stats[4].line = stats[3].line; // "b" and "a" share a line
+        let summarise = |cuts: &[usize]| {
+            let mut total = Summary::default();
+            let mut from = 0;
+            for &cut in cuts.iter().chain([stats.len()].iter()) {
+                let mut part = Summary::default();
+                stats[from..cut].iter().for_each(|s| part.add(s));
+                total.merge_capped(part, 4);
+                from = cut;
+            }
+            serde_json::to_value(&total).unwrap()
+        };
+        let whole = summarise(&[]);
+        let counted: Vec<&String> = whole["campaigns"].as_object().unwrap().keys().collect();
+        assert_eq!(counted, ["a", "b", "y", "z"]);
+        assert_eq!(whole["campaigns"]["z"]["tokens"], 2);
+        assert_eq!(whole["campaigns"]["a"]["tokens"], 2);
+        assert_eq!(whole["other_campaigns"]["tokens"], 3, "c, d and e");
+        for cuts in [
+            &[1][..],
+            &[3],
+            &[4],
+            &[2, 5, 7],
+            &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+        ] {
+            assert_eq!(summarise(cuts), whole, "cut at {cuts:?}");
+        }
+    }
+
+    #[test]
+    fn a_long_campaign_id_is_counted_with_the_others() {
+        let long: &'static str = "x".repeat(MAX_CAMPAIGN_ID + 1).leak();
+        let mut part = Summary::default();
+        stats_for(&["a", long]).iter().for_each(|s| part.add(s));
+        let mut total = Summary::default();
+        total.merge(part);
+        assert_eq!(total.campaigns.len(), 1);
+        assert_eq!(total.other_campaigns.tokens, 1);
+        let text = total.render(None);
+        assert!(
+            text.contains("  others: 1 token(s): 1 token(s) whose campaignId is not counted on its own (past the first 10000 distinct ones, or longer than 256 bytes)"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn the_summary_shows_the_campaigns_with_the_most_tokens_and_the_campaign_files() {
+        let ids: Vec<&'static str> = (0..SHOWN_CAMPAIGNS + 5)
+            .map(|i| &*format!("c{i:03}").leak())
+            .collect();
+        // c000 has 1 token, c001 2, ...: the 5 with the fewest are left out, but c000 is the
+        // campaign file's.
+        let mut order = Vec::new();
+        for (i, id) in ids.iter().enumerate() {
+            order.extend(std::iter::repeat_n(*id, i + 1));
+        }
+        let mut total = Summary::default();
+        total.track("c000");
+        let mut part = Summary::default();
+        stats_for(&order).iter().for_each(|s| part.add(s));
+        total.merge(part);
+        let text = total.render(Some(("c000", 3)));
+        assert!(text.contains("  c000: 1 token(s)\n"), "{text}");
+        assert!(text.contains("winning tokens (gift.cw true): 0 for 3 prize(s)"));
+        assert!(!text.contains("  c001:"), "{text}");
+        assert!(text.contains(&format!("  c{:03}: ", SHOWN_CAMPAIGNS + 4)));
+        assert!(
+            text.contains("  others: 14 token(s): 4 more campaignId(s) (only the 50 with the most tokens are shown); --json lists every token\n    participation: standard 14\n"),
+            "{text}"
+        );
     }
 }

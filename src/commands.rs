@@ -401,6 +401,9 @@ fn batch(
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut summary = crate::batch::Summary::default();
+    if let Some(c) = opts.campaign.as_ref().filter(|c| c.prizes.is_some()) {
+        summary.track(&c.id);
+    }
     let json = args.json;
     // Each worker tallies its part of the input (and writes its JSON lines); the calling
     // thread only merges the parts, in input order.

@@ -293,3 +293,55 @@ fn a_batch_line_past_16_mib_is_malformed_with_its_line_number() {
     assert_eq!(lines[1]["line"], 2);
     assert_eq!(lines[1]["accepted"], true);
 }
+
+#[test]
+fn the_batch_summary_shows_50_campaigns_and_sums_up_the_others() {
+    let sb = Sandbox::new();
+    // Campaign c00 has 2 tokens, the 59 others one each.
+    let mut log = String::new();
+    for i in (0..60).chain([0]) {
+        let t = hmac_token(
+            "HS256",
+            SECRET.as_bytes(),
+            &json!({"alg": "HS256"}),
+            &json!({"sub": "u", "exp": 4_102_444_800i64, "campaignId": format!("c{i:02}")}),
+        );
+        log.push_str(&t);
+        log.push('\n');
+    }
+    let path = sb.write("campaigns.log", &log);
+    let out = sb
+        .cmd()
+        .args(["inspect", "--secret", SECRET, "--batch"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        stdout.matches(" token(s)\n    participation").count(),
+        50,
+        "{stdout}"
+    );
+    assert!(stdout.contains("  c00: 2 token(s)\n"), "{stdout}");
+    assert!(stdout.contains("  c49: 1 token(s)\n"), "{stdout}");
+    assert!(!stdout.contains("  c50:"), "{stdout}");
+    assert!(
+        stdout.contains("  others: 10 token(s): 10 more campaignId(s) (only the 50 with the most tokens are shown); --json lists every token\n"),
+        "{stdout}"
+    );
+    // --json lines stay exact.
+    let out = sb
+        .cmd()
+        .args(["inspect", "--json", "--secret", SECRET, "--batch"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let ids: std::collections::BTreeSet<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            v["payload"]["campaignId"].as_str().unwrap().to_string()
+        })
+        .collect();
+    assert_eq!(ids.len(), 60);
+}
