@@ -330,7 +330,10 @@ pub struct Stats<'a> {
     pub line: usize,
     /// None when the token was malformed.
     pub overall: Option<Overall>,
-    pub findings: Vec<(&'a str, &'static str)>,
+    /// Id, severity and how many findings each stands for (see [`Finding::more`]).
+    ///
+    /// [`Finding::more`]: crate::report::Finding::more
+    pub findings: Vec<(&'a str, &'static str, usize)>,
     pub campaign: &'a str,
     pub participation: &'static str,
     pub win: &'static str,
@@ -364,7 +367,7 @@ impl Stats<'_> {
             findings: insp
                 .findings
                 .iter()
-                .map(|f| (f.id.as_str(), f.severity.as_str()))
+                .map(|f| (f.id.as_str(), f.severity.as_str(), f.weight()))
                 .collect(),
             campaign,
             participation: insp.verdict.participation.outcome.as_str(),
@@ -462,15 +465,15 @@ impl Summary {
             Overall::Rejected => self.rejected += 1,
             Overall::NotVerified => self.not_verified += 1,
         }
-        for &(id, severity) in &stats.findings {
+        for &(id, severity, weight) in &stats.findings {
             match self.findings.get_mut(id) {
-                Some(entry) => entry.count += 1,
+                Some(entry) => entry.count += weight,
                 None => {
                     self.findings.insert(
                         id.to_string(),
                         FindingCount {
                             severity: severity.to_string(),
-                            count: 1,
+                            count: weight,
                             example_line: stats.line,
                         },
                     );
@@ -867,7 +870,7 @@ mod tests {
                     2 => Some(Overall::Rejected),
                     _ => Some(Overall::NotVerified),
                 },
-                findings: ids[..i % 3].iter().map(|&id| (id, "warning")).collect(),
+                findings: ids[..i % 3].iter().map(|&id| (id, "warning", 1)).collect(),
                 campaign: campaigns[i % 5],
                 participation: ["standard", "limited"][i % 2],
                 win: ["standard", "given_prize", "cannot_win"][i % 3],

@@ -20,6 +20,10 @@ pub const MAX_INPUT: u64 = 16 * MIB;
 /// default, one per core: past the cores they only cost memory.
 pub const MAX_THREADS: usize = 1024;
 
+/// Findings of one id listed for one token: past it, one more finding of that id says how
+/// many were left out (a 10 MB token repeating one member 900,000 times made as many).
+pub const MAX_FINDINGS_PER_ID: usize = 100;
+
 /// A kind of file read whole, and the most tokenscope reads of one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FileKind {

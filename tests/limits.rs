@@ -345,3 +345,51 @@ fn the_batch_summary_shows_50_campaigns_and_sums_up_the_others() {
         .collect();
     assert_eq!(ids.len(), 60);
 }
+
+#[test]
+fn a_finding_repeated_past_100_times_is_listed_100_times_then_summed_up() {
+    let sb = Sandbox::new();
+    // One member and 150 duplicates of it: 150 findings of one id.
+    let payload = format!("{{{}}}", vec![r#""a":1"#; 151].join(","));
+    let h = common::crypto::b64url(br#"{"alg":"HS256"}"#);
+    let p = common::crypto::b64url(payload.as_bytes());
+    let t = format!("{h}.{p}.{}", common::crypto::b64url(&[0; 32]));
+    let (_, out) = common::inspect_json(&sb, &["--secret", SECRET], &t);
+    let dups: Vec<&serde_json::Value> = out["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["id"] == "generic.json.duplicate_member")
+        .collect();
+    assert_eq!(dups.len(), 101, "{}", out["findings"]);
+    assert!(dups[..100].iter().all(|f| f.get("more").is_none()));
+    let last = dups[100];
+    assert_eq!(last["more"], 50);
+    assert_eq!(last["severity"], "error");
+    assert_eq!(last["claim"], "");
+    assert!(
+        last["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("… and 50 more generic.json.duplicate_member finding(s)"),
+        "{last}"
+    );
+
+    let out = sb
+        .cmd()
+        .args(["inspect", "--secret", SECRET, &t])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        stdout
+            .matches("ERROR   generic.json.duplicate_member")
+            .count(),
+        101,
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("… and 50 more generic.json.duplicate_member finding(s) like the ones above: tokenscope lists the first 100 of one id in a token"),
+        "{stdout}"
+    );
+}
