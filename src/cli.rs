@@ -114,6 +114,16 @@ pub struct InspectArgs {
     #[arg(long, value_name = "DATA")]
     pub payload: Option<String>,
 
+    /// Most PBES2 iterations (a JWE's p2c) tried, 1 to 1000000; a token asking for more
+    /// fails before any key is tried [default: 100000; config: max_pbes2_count].
+    #[arg(
+        long,
+        value_name = "N",
+        value_parser = clap::builder::RangedU64ValueParser::<u64>::new()
+            .range(1..=crate::limits::PBES2_COUNT_CEILING)
+    )]
+    pub max_pbes2_count: Option<u64>,
+
     /// Print one JSON object instead of the human report.
     #[arg(long)]
     pub json: bool,

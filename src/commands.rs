@@ -190,6 +190,7 @@ fn config_flags(command: Option<&Command>) -> config::Flags {
         Some(Command::Inspect(args)) => config::Flags {
             profile: args.profile,
             skew: args.skew,
+            max_pbes2_count: args.max_pbes2_count,
             ..config::Flags::default()
         },
         Some(Command::Sign(args)) => config::Flags {
@@ -355,6 +356,7 @@ fn options(args: &InspectArgs, settings: &Settings) -> Result<Options> {
         campaigns,
         detached_payload: args.payload.as_deref().map(detached_payload).transpose()?,
         summary_only: false,
+        max_pbes2_count: settings.max_pbes2_count.value,
     })
 }
 

@@ -24,6 +24,15 @@ pub const MAX_THREADS: usize = 1024;
 /// many were left out (a 10 MB token repeating one member 900,000 times made as many).
 pub const MAX_FINDINGS_PER_ID: usize = 100;
 
+/// PBES2 iterations (a JWE header's `p2c`) tokenscope runs by default: a token asking for
+/// more fails its layer before any key is tried, since each key tried costs a key derivation
+/// of that many HMACs (RFC 7518 4.8.1.2 recommends 1,000 at least; libraries write 1,000 to
+/// 10,000; jwcrypto stops at 16,384). `--max-pbes2-count N` or `max_pbes2_count` raises it.
+pub const MAX_PBES2_COUNT: u64 = 100_000;
+
+/// The most `--max-pbes2-count` may allow: josekit refuses a `p2c` above it.
+pub const PBES2_COUNT_CEILING: u64 = 1_000_000;
+
 /// A kind of file read whole, and the most tokenscope reads of one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FileKind {

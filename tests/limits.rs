@@ -393,3 +393,101 @@ fn a_finding_repeated_past_100_times_is_listed_100_times_then_summed_up() {
         "{stdout}"
     );
 }
+
+/// A PBES2-HS256+A128KW JWE of JWT claims with `p2c` iterations, for `password`.
+fn pbes2_token(password: &[u8], p2c: usize, kid: Option<&str>) -> String {
+    use josekit::jwe::{JweHeader, PBES2_HS256_A128KW};
+    let mut encrypter = PBES2_HS256_A128KW.encrypter_from_bytes(password).unwrap();
+    encrypter.set_iter_count(p2c);
+    let mut header = JweHeader::new();
+    header.set_content_encryption("A128GCM");
+    header.set_content_type("JWT");
+    if let Some(kid) = kid {
+        header.set_key_id(kid);
+    }
+    let claims = json!({"sub": "u", "exp": 4_102_444_800i64}).to_string();
+    josekit::jwe::serialize_compact(claims.as_bytes(), &header, &encrypter).unwrap()
+}
+
+const PASSWORD: &str = "pbes2-password-for-the-limits-test";
+
+#[test]
+fn a_pbes2_count_past_the_limit_fails_before_any_key_is_tried() {
+    let sb = Sandbox::new();
+    let t = pbes2_token(PASSWORD.as_bytes(), 200_000, None);
+    let (code, out) = common::inspect_json(&sb, &["--secret", PASSWORD], &t);
+    assert_eq!(code, 1, "{out}");
+    let layer = &out["layers"][0];
+    assert_eq!(layer["status"], "failed");
+    assert_eq!(layer["attempts"], json!([]), "no key tried: {layer}");
+    let detail = layer["detail"].as_str().unwrap();
+    assert!(
+        detail.starts_with(
+            "p2c asks for 200000 PBES2 iterations, more than the 100000 tokenscope runs"
+        ),
+        "{detail}"
+    );
+    assert!(
+        detail.contains(
+            "raise the limit with --max-pbes2-count N or max_pbes2_count in the config file"
+        ),
+        "{detail}"
+    );
+
+    // Raised by the flag, or by the configuration.
+    let (_, out) = common::inspect_json(
+        &sb,
+        &["--secret", PASSWORD, "--max-pbes2-count", "200000"],
+        &t,
+    );
+    assert_eq!(out["layers"][0]["status"], "decrypted", "{out}");
+    let config = sb.write("config.toml", "max_pbes2_count = 200000\n");
+    let mut cmd = sb.cmd();
+    cmd.arg("--config")
+        .arg(&config)
+        .args(["inspect", "--json", "--secret", PASSWORD, &t]);
+    let (_, out) = common::json_of(&mut cmd);
+    assert_eq!(out["layers"][0]["status"], "decrypted", "{out}");
+
+    // The flag's own limit: josekit refuses more than 1000000.
+    let out = sb
+        .cmd()
+        .args(["inspect", "--max-pbes2-count", "2000000", &t])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr_of(&out).contains("is not in 1..=1000000"),
+        "{}",
+        stderr_of(&out)
+    );
+}
+
+#[test]
+fn pbes2_tries_no_key_whose_kid_or_algs_rule_it_out() {
+    let sb = Sandbox::new();
+    let t = pbes2_token(PASSWORD.as_bytes(), 1000, Some("k1"));
+    let k = common::crypto::b64url(PASSWORD.as_bytes());
+    let keys = sb.write(
+        "keys.jwks",
+        json!({"keys": [
+            {"kty": "oct", "kid": "k2", "k": k},
+            {"kty": "oct", "kid": "k3", "alg": "A128GCM", "k": k},
+        ]})
+        .to_string(),
+    );
+    let keys = keys.to_str().unwrap();
+    let (code, out) = common::inspect_json(&sb, &["--key-file", keys], &t);
+    assert_eq!(code, 3, "no key fits: {out}");
+    let attempts = out["layers"][0]["attempts"].as_array().unwrap();
+    assert_eq!(attempts.len(), 2, "{out}");
+    assert_eq!(attempts[0]["result"], "kid_mismatch");
+    assert!(
+        attempts[0]["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("not tried: its kid is 'k2' while the token names 'k1'"),
+        "{out}"
+    );
+    assert_eq!(attempts[1]["result"], "alg_not_allowed", "{out}");
+}

@@ -243,6 +243,7 @@ pub fn run(
         campaigns: Vec::new(),
         detached_payload: None,
         summary_only: false,
+        max_pbes2_count: crate::limits::MAX_PBES2_COUNT,
     };
     let sign_opts = SignOptions { alg, kid: None };
     let mut out = Vec::with_capacity(scenarios.len());

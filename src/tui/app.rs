@@ -420,6 +420,8 @@ pub struct App {
     pub folded: [BTreeSet<String>; 2],
     /// Clock skew allowed for exp/nbf/iat (seconds), as `inspect --skew`.
     pub skew: i64,
+    /// PBES2 iterations tried at most (`max_pbes2_count`), as `inspect --max-pbes2-count`.
+    pub max_pbes2_count: u64,
     /// How time claims and the evaluation instant are written.
     pub time_display: TimeDisplay,
     /// Campaign files from the configuration (`campaigns`).
@@ -477,6 +479,7 @@ impl App {
             edit: None,
             folded: Default::default(),
             skew: SKEW,
+            max_pbes2_count: crate::limits::MAX_PBES2_COUNT,
             time_display: TimeDisplay::Utc,
             campaigns: Vec::new(),
             campaign: None,
@@ -1323,6 +1326,7 @@ impl App {
             at: self.at,
             skew: self.skew,
             campaigns: self.campaigns.clone(),
+            max_pbes2_count: self.max_pbes2_count,
             ..Options::default()
         };
         let (insp, error) = match inspect_text(text, &self.ring, &opts) {

@@ -107,6 +107,7 @@ pub fn build_app(args: &TuiArgs, store_flag: Option<&Path>, settings: &Settings)
     app.mouse_capture = settings.mouse.value;
     app.time_display = settings.time_display.value;
     app.skew = settings.skew.value;
+    app.max_pbes2_count = settings.max_pbes2_count.value;
     app.campaigns = campaigns;
     app.generate_in_background = true;
     if let Some(path) = &args.file {
