@@ -155,8 +155,12 @@ fn secret_arg_key(secret: &str, enc: SecretEncodingArg) -> Result<(keys::Key, Op
 }
 
 /// Build the key ring for `inspect`: one-off keys (--key-file, --secret) replace the store
-/// unless stored keys are named with --key.
-pub fn key_ring(args: &InspectArgs, store_flag: Option<&Path>) -> Result<(KeyRing, Vec<String>)> {
+/// unless stored keys are named with --key. Stored JWKS endpoints with no cached copy are
+/// not fetched yet: they come back in the `Deferred`, for [`fetch_deferred`].
+pub fn key_ring(
+    args: &InspectArgs,
+    store_flag: Option<&Path>,
+) -> Result<(KeyRing, Vec<String>, keys::Deferred)> {
     let mut ring = KeyRing::default();
     let mut warnings = Vec::new();
     for path in &args.key_files {
@@ -169,19 +173,54 @@ pub fn key_ring(args: &InspectArgs, store_flag: Option<&Path>) -> Result<(KeyRin
         ring.keys.push(key);
     }
     let one_off = !args.key_files.is_empty() || args.secret.is_some();
+    let mut deferred = keys::Deferred::default();
     if !one_off || !args.keys.is_empty() {
         let store = open_store(store_flag)?;
         let cache = keys::default_cache_dir()?;
-        let (stored, w) = keys::load_ring(&store, &args.keys, &cache)?;
+        let (stored, w, d) = keys::load_ring_offline(&store, &args.keys, &cache)?;
         ring.keys.extend(stored.keys);
         warnings.extend(w);
+        deferred = d;
     }
     tracing::info!(
         keys = ring.keys.len(),
         names = ?ring.keys.iter().map(|k| k.name.as_str()).collect::<Vec<_>>(),
+        not_fetched = ?deferred.names(),
         "key ring loaded"
     );
-    Ok((ring, warnings))
+    Ok((ring, warnings, deferred))
+}
+
+/// Fetch the JWKS endpoints [`key_ring`] left out into `ring`, printing their warnings.
+fn fetch_deferred(ring: &mut KeyRing, deferred: keys::Deferred) -> Result<()> {
+    if deferred.is_empty() {
+        return Ok(());
+    }
+    tracing::info!(endpoints = ?deferred.names(), "fetching JWKS endpoints");
+    let (keys, warnings) = deferred.fetch(&keys::default_cache_dir()?)?;
+    for w in warnings {
+        eprintln!("tokenscope: warning: {w}");
+    }
+    ring.keys.extend(keys);
+    Ok(())
+}
+
+/// Whether a JWKS endpoint's keys could change the inspection: a JWS layer with a public-key
+/// alg (RS*, PS*, ES*, EdDSA) that did not verify. An endpoint publishes public keys, which
+/// verify no HS* token and decrypt no JWE.
+fn needs_public_keys(result: &Result<Inspection, InspectError>) -> bool {
+    let layers = match result {
+        Ok(insp) => &insp.layers,
+        Err(InspectError::Malformed { partial, .. }) => &partial.layers,
+        Err(InspectError::Intake(_)) => return false,
+    };
+    layers.iter().any(|l| {
+        l.kind == crate::report::TokenKind::Jws
+            && l.status != crate::report::LayerStatus::Valid
+            && l.alg
+                .as_deref()
+                .is_some_and(|a| crate::jose::JWS_ALGS.contains(&a) && !a.starts_with("HS"))
+    })
 }
 
 /// The per-command flags that have a config key.
@@ -281,14 +320,24 @@ fn inspect(args: &InspectArgs, store_flag: Option<&Path>, settings: &Settings) -
     }
     let text = read_input(args)?;
     let opts = options(args, settings)?;
-    let (ring, warnings) = key_ring(args, store_flag)?;
+    let (mut ring, warnings, deferred) = key_ring(args, store_flag)?;
     for w in warnings {
         eprintln!("tokenscope: warning: {w}");
+    }
+    let mut result = inspect_text(&text, &ring, &opts);
+    // A stored JWKS endpoint not cached yet is fetched only for a token it could verify: a
+    // dead endpoint never holds up an HS* token or a JWE.
+    if !deferred.is_empty() && needs_public_keys(&result) {
+        let before = ring.keys.len();
+        fetch_deferred(&mut ring, deferred)?;
+        if ring.keys.len() > before {
+            result = inspect_text(&text, &ring, &opts);
+        }
     }
     let color = use_color(settings.color.value);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    match inspect_text(&text, &ring, &opts) {
+    match result {
         Ok(insp) => {
             tracing::info!(
                 fingerprint = %fingerprint(&insp.token),
@@ -375,10 +424,12 @@ fn batch(
         summary_only: !args.json,
         ..options(args, settings)?
     };
-    let (ring, warnings) = key_ring(args, store_flag)?;
+    let (mut ring, warnings, deferred) = key_ring(args, store_flag)?;
     for w in warnings {
         eprintln!("tokenscope: warning: {w}");
     }
+    // A batch holds tokens of every kind: its endpoints are fetched before it starts.
+    fetch_deferred(&mut ring, deferred)?;
     let threads = args.threads.unwrap_or_else(|| {
         std::thread::available_parallelism()
             .map(|n| n.get())

@@ -491,3 +491,114 @@ fn pbes2_tries_no_key_whose_kid_or_algs_rule_it_out() {
     );
     assert_eq!(attempts[1]["result"], "alg_not_allowed", "{out}");
 }
+
+/// A loopback JWKS endpoint that accepts connections and closes them unanswered: its base
+/// URL and how many connections it took.
+fn dead_endpoint() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let hits = Arc::new(AtomicUsize::new(0));
+    let counter = hits.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            counter.fetch_add(1, Ordering::SeqCst);
+            drop(stream);
+        }
+    });
+    (format!("http://{addr}"), hits)
+}
+
+/// A store holding an HMAC secret and a JWKS endpoint that was never fetched (no cache).
+fn store_with_dead_endpoint(sb: &Sandbox, url: &str) {
+    sb.cmd()
+        .args(["keys", "add", "hmac", "--secret", SECRET])
+        .assert()
+        .success();
+    let path = sb.store().join("keys.toml");
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    text.push_str(&format!(
+        "\n[[key]]\nname = \"ep\"\ncreated = \"2025-01-01T00:00:00Z\"\nsource = \"jwks_url\"\ndata = \"{url}\"\n"
+    ));
+    std::fs::write(&path, text).unwrap();
+}
+
+#[test]
+fn an_endpoint_with_no_cache_is_not_fetched_for_a_token_it_cannot_verify() {
+    let sb = Sandbox::new();
+    let (base, hits) = dead_endpoint();
+    store_with_dead_endpoint(&sb, &format!("{base}/jwks.json"));
+    let out = sb
+        .cmd()
+        .env("TOKENSCOPE_ALLOW_INSECURE_LOOPBACK", "1")
+        .args(["inspect", &token()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert!(out.stderr.is_empty(), "{}", stderr_of(&out));
+    assert_eq!(
+        hits.load(std::sync::atomic::Ordering::SeqCst),
+        0,
+        "an HS256 token never needs a JWKS endpoint's public keys"
+    );
+}
+
+#[test]
+fn a_failed_endpoint_is_not_fetched_again_for_five_minutes() {
+    use common::crypto::{sign, signer};
+    use std::sync::atomic::Ordering;
+    let sb = Sandbox::new();
+    let (base, hits) = dead_endpoint();
+    store_with_dead_endpoint(&sb, &format!("{base}/jwks.json"));
+    let rs256 = sign(
+        signer("RS256", b"").as_ref(),
+        json!({"kid": "k1"}),
+        &json!({"sub": "u", "exp": 4_102_444_800i64}),
+    );
+    let run = || {
+        sb.cmd()
+            .env("TOKENSCOPE_ALLOW_INSECURE_LOOPBACK", "1")
+            .args(["inspect", &rs256])
+            .output()
+            .unwrap()
+    };
+    let first = run();
+    assert_eq!(first.status.code(), Some(3), "{}", stderr_of(&first));
+    assert!(
+        stderr_of(&first).contains("warning: stored key 'ep' skipped: jwks endpoint"),
+        "{}",
+        stderr_of(&first)
+    );
+    assert_eq!(
+        hits.load(Ordering::SeqCst),
+        1,
+        "an RS256 token needs the endpoint"
+    );
+
+    let second = run();
+    assert_eq!(second.status.code(), Some(3));
+    assert!(
+        stderr_of(&second).contains("not fetched: the last attempt, "),
+        "{}",
+        stderr_of(&second)
+    );
+    assert!(
+        stderr_of(&second).contains(
+            "tokenscope tries again 5 minutes after a failure, `tokenscope keys refresh ep` tries now"
+        ),
+        "{}",
+        stderr_of(&second)
+    );
+    assert_eq!(hits.load(Ordering::SeqCst), 1, "the second run did not try");
+
+    // `keys refresh` tries at once.
+    let out = sb
+        .cmd()
+        .env("TOKENSCOPE_ALLOW_INSECURE_LOOPBACK", "1")
+        .args(["keys", "refresh", "ep"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert_eq!(hits.load(Ordering::SeqCst), 2);
+}
