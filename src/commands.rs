@@ -438,7 +438,7 @@ fn batch(
     });
     let mut progress = None;
     let input: Box<dyn std::io::BufRead> = if source == "-" {
-        Box::new(BufReader::new(std::io::stdin().lock()))
+        Box::new(BufReader::with_capacity(1 << 16, std::io::stdin().lock()))
     } else {
         let file = std::fs::File::open(source)
             .with_context(|| format!("cannot open batch input '{source}'"))?;
