@@ -1,5 +1,7 @@
 //! Batch mode: every token in a log or export, inspected in parallel, reported in input order
-//! as JSON Lines or summarised for people. Memory stays flat: the input is read in chunks.
+//! as JSON Lines or summarised for people. Memory stays flat: the input is read in chunks, and
+//! a line longer than [`MAX_LINE`] is counted as malformed and read past in pieces, never
+//! kept.
 
 use std::collections::BTreeMap;
 use std::io::BufRead;
@@ -10,7 +12,26 @@ use serde::Serialize;
 use crate::inspect::{InspectError, Options, inspect_token};
 use crate::keys::KeyRing;
 use crate::report::{Inspection, Overall};
+use crate::token::TokenError;
 use crate::token::intake::{bare_token, tokens_in_line};
+
+/// Longest line searched for tokens, newline excluded: a token input at most (a longer line
+/// cannot hold a token tokenscope would read).
+pub const MAX_LINE: u64 = crate::limits::MAX_INPUT;
+
+/// Line numbers of the over-long lines a summary lists (it counts them all).
+const TOO_LONG_LISTED: usize = 10;
+
+/// Distinct campaignIds a summary counts one by one: the first ones in input order. The
+/// tokens of any other campaignId are counted together (`--json` has every token).
+pub const MAX_CAMPAIGNS: usize = 10_000;
+
+/// Longest campaignId counted on its own, in bytes; a longer one is counted with the others.
+pub const MAX_CAMPAIGN_ID: usize = 256;
+
+/// Campaigns the summary for people shows, those with the most tokens; the rest are summed
+/// up in one entry.
+pub const SHOWN_CAMPAIGNS: usize = 50;
 
 /// Lines read per chunk, and bytes at most: enough to keep every core busy, small enough to
 /// stay flat whatever the input size.
@@ -29,31 +50,66 @@ pub struct Item {
 #[derive(Default)]
 struct Chunk {
     bytes: Vec<u8>,
-    /// 1-based line number and where the line lies in `bytes`.
+    /// 1-based line number and where the line lies in `bytes` (nothing, for a line longer
+    /// than [`MAX_LINE`]).
     lines: Vec<(usize, std::ops::Range<usize>)>,
+    /// The lines longer than [`MAX_LINE`], in order: line number and length.
+    too_long: Vec<(usize, u64)>,
+}
+
+/// A line read by [`read_line`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct LineRead {
+    /// Bytes taken from the input, newline included; 0 at the end of the input.
+    read: u64,
+    /// The line's length without its newline.
+    len: u64,
+    /// False when the line was longer than the limit: nothing of it is in `out`.
+    kept: bool,
 }
 
 /// `BufRead::read_until(b'\n', out)`, finding the newline with the memchr crate's SIMD
-/// search: the bytes of one line, its newline included, appended to `out`; 0 at the end.
-fn read_line(input: &mut impl BufRead, out: &mut Vec<u8>) -> std::io::Result<usize> {
-    let mut read = 0;
+/// search: the bytes of one line, its newline included, appended to `out`. A line longer
+/// than `max` bytes (newline excluded) is taken out of `out` as soon as it passes `max`, and
+/// the rest of it is read and dropped a buffer at a time: `out` grows by `max` at most.
+fn read_line(input: &mut impl BufRead, out: &mut Vec<u8>, max: u64) -> std::io::Result<LineRead> {
+    let start = out.len();
+    let mut line = LineRead {
+        read: 0,
+        len: 0,
+        kept: true,
+    };
     loop {
         let available = match input.fill_buf() {
             Ok(available) => available,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(e),
         };
-        let (used, done) = match memchr::memchr(b'\n', available) {
-            Some(i) => (i + 1, true),
-            None => (available.len(), available.is_empty()),
+        let (used, content, done) = match memchr::memchr(b'\n', available) {
+            Some(i) => (i + 1, i, true),
+            None => (available.len(), available.len(), available.is_empty()),
         };
-        out.extend_from_slice(&available[..used]);
+        line.len += content as u64;
+        if line.kept && line.len > max {
+            out.truncate(start);
+            line.kept = false;
+        }
+        if line.kept {
+            out.extend_from_slice(&available[..used]);
+        }
         input.consume(used);
-        read += used;
+        line.read += used as u64;
         if done {
-            return Ok(read);
+            return Ok(line);
         }
     }
+}
+
+/// What a line gives the inspection: a token found in it, or the length of a line too long
+/// to search.
+enum Found<'t> {
+    Token(&'t str),
+    TooLong(u64),
 }
 
 impl Chunk {
@@ -67,12 +123,17 @@ impl Chunk {
         let mut chunk = spare.unwrap_or_default();
         chunk.bytes.clear();
         chunk.lines.clear();
+        chunk.too_long.clear();
         while chunk.lines.len() < CHUNK_LINES && chunk.bytes.len() < CHUNK_BYTES {
             let start = chunk.bytes.len();
-            if read_line(input, &mut chunk.bytes)? == 0 {
+            let line = read_line(input, &mut chunk.bytes, MAX_LINE)?;
+            if line.read == 0 {
                 break;
             }
             *seen += 1;
+            if !line.kept {
+                chunk.too_long.push((*seen, line.len));
+            }
             chunk.lines.push((*seen, start..chunk.bytes.len()));
         }
         Ok(chunk)
@@ -96,20 +157,27 @@ impl Chunk {
     fn inspect<A: Default>(
         &self,
         which: std::ops::Range<usize>,
-        each: &impl Fn(&mut A, usize, &str),
+        each: &impl Fn(&mut A, usize, Found<'_>),
     ) -> A {
         let mut out = A::default();
         for (line, range) in &self.lines[which] {
+            // Only a line too long to keep has no bytes (a blank line keeps its newline).
+            if range.is_empty()
+                && let Ok(i) = self.too_long.binary_search_by_key(line, |(l, _)| *l)
+            {
+                each(&mut out, *line, Found::TooLong(self.too_long[i].1));
+                continue;
+            }
             // A line that is not UTF-8 cannot hold a compact token; skip it.
             let Ok(text) = std::str::from_utf8(&self.bytes[range.clone()]) else {
                 continue;
             };
             match bare_token(text) {
                 // The common export format, with no search and no copy.
-                Some(token) => each(&mut out, *line, token),
+                Some(token) => each(&mut out, *line, Found::Token(token)),
                 None => {
                     for token in tokens_in_line(text) {
-                        each(&mut out, *line, &token);
+                        each(&mut out, *line, Found::Token(&token));
                     }
                 }
             }
@@ -136,14 +204,15 @@ pub fn run<A: Default + Send>(
 ) -> std::io::Result<()> {
     let threads = threads.max(1);
     let mut seen = 0;
-    let each = |acc: &mut A, line: usize, token: &str| {
-        process(
-            acc,
-            Item {
-                line,
-                result: inspect_token(token, Vec::new(), ring, opts),
-            },
-        )
+    let each = |acc: &mut A, line: usize, found: Found<'_>| {
+        let result = match found {
+            Found::Token(token) => inspect_token(token, Vec::new(), ring, opts),
+            Found::TooLong(len) => Err(InspectError::Intake(TokenError::LineTooLong {
+                len,
+                max: MAX_LINE,
+            })),
+        };
+        process(acc, Item { line, result })
     };
 
     if threads == 1 {
@@ -174,9 +243,10 @@ pub fn run<A: Default + Send>(
         // Owned by this closure, so that leaving it (done, or stopped on an error) closes the
         // queue and lets the workers end before the scope waits for them.
         let jobs = jobs;
+        let mut workers = 0;
         for _ in 0..threads {
             let (queue, each) = (&queue, &each);
-            scope.spawn(move || {
+            let spawned = std::thread::Builder::new().spawn_scoped(scope, move || {
                 loop {
                     let job = match queue.lock() {
                         Ok(queue) => queue.recv(),
@@ -194,7 +264,23 @@ pub fn run<A: Default + Send>(
                     let _ = reply.send(folded);
                 }
             });
+            // The system may refuse threads (a process or memory limit): the batch runs on
+            // those it got, and fails only with none.
+            match spawned {
+                Ok(_) => workers += 1,
+                Err(e) if workers == 0 => {
+                    return Err(std::io::Error::new(
+                        e.kind(),
+                        format!("cannot start a worker thread: {e}"),
+                    ));
+                }
+                Err(e) => {
+                    tracing::warn!(workers, asked = threads, error = %e, "fewer worker threads");
+                    break;
+                }
+            }
         }
+        let threads = workers;
         let submit = |chunk: &Arc<Chunk>| -> Vec<mpsc::Receiver<Reply<A>>> {
             chunk
                 .parts(threads)
@@ -244,12 +330,17 @@ pub struct Stats<'a> {
     pub line: usize,
     /// None when the token was malformed.
     pub overall: Option<Overall>,
-    pub findings: Vec<(&'a str, &'static str)>,
+    /// Id, severity and how many findings each stands for (see [`Finding::more`]).
+    ///
+    /// [`Finding::more`]: crate::report::Finding::more
+    pub findings: Vec<(&'a str, &'static str, usize)>,
     pub campaign: &'a str,
     pub participation: &'static str,
     pub win: &'static str,
     /// `gift.cw` is `true` (001 "Manage prizes").
     pub winning: bool,
+    /// The line was longer than [`MAX_LINE`] (counted as malformed).
+    pub too_long: bool,
 }
 
 impl Stats<'_> {
@@ -263,6 +354,10 @@ impl Stats<'_> {
                 participation: "",
                 win: "",
                 winning: false,
+                too_long: matches!(
+                    item.result,
+                    Err(InspectError::Intake(TokenError::LineTooLong { .. }))
+                ),
             };
         };
         let campaign = insp.tally.campaign_id.as_deref().unwrap_or("-");
@@ -272,12 +367,13 @@ impl Stats<'_> {
             findings: insp
                 .findings
                 .iter()
-                .map(|f| (f.id.as_str(), f.severity.as_str()))
+                .map(|f| (f.id.as_str(), f.severity.as_str(), f.weight()))
                 .collect(),
             campaign,
             participation: insp.verdict.participation.outcome.as_str(),
             win: insp.verdict.win.outcome.as_str(),
             winning: insp.tally.winning,
+            too_long: false,
         }
     }
 }
@@ -290,10 +386,18 @@ pub struct Summary {
     pub rejected: usize,
     pub not_verified: usize,
     pub malformed: usize,
+    /// Lines longer than [`MAX_LINE`] (among the malformed): how many, and the first line
+    /// numbers.
+    pub too_long: usize,
+    pub too_long_lines: Vec<usize>,
     /// Finding id -> (severity, count, first line).
     pub findings: BTreeMap<String, FindingCount>,
-    /// campaignId (or "-") -> outcome counts.
+    /// campaignId (or "-") -> outcome counts, for the first [`MAX_CAMPAIGNS`] distinct ones
+    /// (and a campaign [`Summary::track`] names).
     pub campaigns: BTreeMap<String, CampaignCounts>,
+    /// The tokens of every other campaignId, together: past the first [`MAX_CAMPAIGNS`], or
+    /// longer than [`MAX_CAMPAIGN_ID`] bytes.
+    pub other_campaigns: CampaignCounts,
 }
 
 #[derive(Debug, Default, Serialize)]
@@ -310,6 +414,37 @@ pub struct CampaignCounts {
     pub win: BTreeMap<&'static str, usize>,
     /// Tokens with `gift.cw: true` (001 "Manage prizes").
     pub winning: usize,
+    /// The first line a token of this campaign is on (the first campaigns in input order are
+    /// the ones counted one by one).
+    pub first_line: usize,
+}
+
+impl CampaignCounts {
+    fn add(&mut self, other: &CampaignCounts) {
+        if self.tokens == 0 || other.first_line < self.first_line {
+            self.first_line = other.first_line;
+        }
+        self.tokens += other.tokens;
+        for (outcome, n) in &other.participation {
+            *self.participation.entry(outcome).or_default() += n;
+        }
+        for (outcome, n) in &other.win {
+            *self.win.entry(outcome).or_default() += n;
+        }
+        self.winning += other.winning;
+    }
+
+    fn count(&mut self, stats: &Stats) {
+        if self.tokens == 0 {
+            self.first_line = stats.line;
+        }
+        self.tokens += 1;
+        *self.participation.entry(stats.participation).or_default() += 1;
+        *self.win.entry(stats.win).or_default() += 1;
+        if stats.winning {
+            self.winning += 1;
+        }
+    }
 }
 
 impl Summary {
@@ -317,6 +452,12 @@ impl Summary {
         self.tokens += 1;
         let Some(overall) = stats.overall else {
             self.malformed += 1;
+            if stats.too_long {
+                self.too_long += 1;
+                if self.too_long_lines.len() < TOO_LONG_LISTED {
+                    self.too_long_lines.push(stats.line);
+                }
+            }
             return;
         };
         match overall {
@@ -324,45 +465,58 @@ impl Summary {
             Overall::Rejected => self.rejected += 1,
             Overall::NotVerified => self.not_verified += 1,
         }
-        for &(id, severity) in &stats.findings {
+        for &(id, severity, weight) in &stats.findings {
             match self.findings.get_mut(id) {
-                Some(entry) => entry.count += 1,
+                Some(entry) => entry.count += weight,
                 None => {
                     self.findings.insert(
                         id.to_string(),
                         FindingCount {
                             severity: severity.to_string(),
-                            count: 1,
+                            count: weight,
                             example_line: stats.line,
                         },
                     );
                 }
             }
         }
-        if !self.campaigns.contains_key(stats.campaign) {
-            self.campaigns
-                .insert(stats.campaign.to_string(), CampaignCounts::default());
+        // Not capped here: `add` fills the summary of a part of a chunk, which is bounded;
+        // `merge` keeps the first MAX_CAMPAIGNS in input order, whatever the parts.
+        if let Some(c) = self.campaigns.get_mut(stats.campaign) {
+            c.count(stats);
+        } else {
+            let mut c = CampaignCounts::default();
+            c.count(stats);
+            self.campaigns.insert(stats.campaign.to_string(), c);
         }
-        let Some(c) = self.campaigns.get_mut(stats.campaign) else {
-            return;
-        };
-        c.tokens += 1;
-        *c.participation.entry(stats.participation).or_default() += 1;
-        *c.win.entry(stats.win).or_default() += 1;
-        if stats.winning {
-            c.winning += 1;
-        }
+    }
+
+    /// Count the campaign `id` on its own whatever comes before it (the campaign file's, whose
+    /// prizes the summary compares with its winning tokens).
+    pub fn track(&mut self, id: &str) {
+        self.campaigns.entry(id.to_string()).or_default();
     }
 
     /// The summary for people; `prizes` is the campaign file's prize count, if any.
     /// Add the counts of `later`, a summary of the input that follows this one's (so the
     /// example line of a finding stays the first in the input).
     pub fn merge(&mut self, later: Summary) {
+        self.merge_capped(later, MAX_CAMPAIGNS);
+    }
+
+    /// [`Summary::merge`], counting `max_campaigns` distinct campaignIds one by one: those
+    /// already counted, then the new ones by their first line, so that the same ones are
+    /// counted whatever the parts the input was cut into.
+    fn merge_capped(&mut self, later: Summary, max_campaigns: usize) {
         self.tokens += later.tokens;
         self.accepted += later.accepted;
         self.rejected += later.rejected;
         self.not_verified += later.not_verified;
         self.malformed += later.malformed;
+        self.too_long += later.too_long;
+        let room = TOO_LONG_LISTED.saturating_sub(self.too_long_lines.len());
+        self.too_long_lines
+            .extend(later.too_long_lines.into_iter().take(room));
         for (id, f) in later.findings {
             match self.findings.get_mut(&id) {
                 Some(entry) => entry.count += f.count,
@@ -371,17 +525,22 @@ impl Summary {
                 }
             }
         }
+        let mut new = Vec::new();
         for (id, c) in later.campaigns {
-            let entry = self.campaigns.entry(id).or_default();
-            entry.tokens += c.tokens;
-            for (outcome, n) in c.participation {
-                *entry.participation.entry(outcome).or_default() += n;
+            match self.campaigns.get_mut(&id) {
+                Some(entry) => entry.add(&c),
+                None => new.push((id, c)),
             }
-            for (outcome, n) in c.win {
-                *entry.win.entry(outcome).or_default() += n;
-            }
-            entry.winning += c.winning;
         }
+        new.sort_by(|a, b| (a.1.first_line, &a.0).cmp(&(b.1.first_line, &b.0)));
+        for (id, c) in new {
+            if self.campaigns.len() < max_campaigns && id.len() <= MAX_CAMPAIGN_ID {
+                self.campaigns.insert(id, c);
+            } else {
+                self.other_campaigns.add(&c);
+            }
+        }
+        self.other_campaigns.add(&later.other_campaigns);
     }
 
     pub fn render(&self, prizes: Option<(&str, u64)>) -> String {
@@ -392,6 +551,20 @@ impl Summary {
             "{} token(s): {} accepted, {} rejected, {} not verified, {} malformed",
             self.tokens, self.accepted, self.rejected, self.not_verified, self.malformed
         );
+        if self.too_long > 0 {
+            let lines: Vec<String> = self.too_long_lines.iter().map(|l| l.to_string()).collect();
+            let more = match self.too_long - self.too_long_lines.len() {
+                0 => String::new(),
+                n => format!(" and {n} more"),
+            };
+            let _ = writeln!(
+                out,
+                "{} line(s) longer than {} skipped as malformed (line {}{more}): tokenscope searches lines up to that size, a token input at most",
+                self.too_long,
+                crate::limits::size(MAX_LINE),
+                lines.join(", ")
+            );
+        }
         if !self.findings.is_empty() {
             let _ = writeln!(out, "\nfindings:");
             let _ = writeln!(
@@ -412,15 +585,36 @@ impl Summary {
                 );
             }
         }
-        if !self.campaigns.is_empty() {
+        // The campaigns with the most tokens (and the campaign file's), in campaignId order;
+        // the others summed up.
+        let mut ranked: Vec<(&String, &CampaignCounts)> = self
+            .campaigns
+            .iter()
+            .filter(|(_, c)| c.tokens > 0)
+            .collect();
+        ranked.sort_by(|a, b| b.1.tokens.cmp(&a.1.tokens).then(a.0.cmp(b.0)));
+        let pinned = |id: &str| prizes.is_some_and(|(campaign, _)| campaign == id);
+        let mut others = CampaignCounts::default();
+        let mut hidden = 0;
+        let mut shown = Vec::new();
+        for (i, (id, c)) in ranked.into_iter().enumerate() {
+            if i < SHOWN_CAMPAIGNS || pinned(id) {
+                shown.push((id, c));
+            } else {
+                hidden += 1;
+                others.add(c);
+            }
+        }
+        shown.sort_by(|a, b| a.0.cmp(b.0));
+        let fmt = |m: &BTreeMap<&'static str, usize>| {
+            m.iter()
+                .map(|(k, v)| format!("{k} {v}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        if !shown.is_empty() || self.other_campaigns.tokens > 0 {
             let _ = writeln!(out, "\noutcomes by campaignId:");
-            for (id, c) in &self.campaigns {
-                let fmt = |m: &BTreeMap<&'static str, usize>| {
-                    m.iter()
-                        .map(|(k, v)| format!("{k} {v}"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                };
+            for (id, c) in shown {
                 // The campaignId is the token's: an unsigned junk line in a log writes it.
                 let _ = writeln!(out, "  {}: {} token(s)", crate::escape::line(id), c.tokens);
                 let _ = writeln!(out, "    participation: {}", fmt(&c.participation));
@@ -440,6 +634,29 @@ impl Summary {
                     );
                 }
             }
+            let untold = self.other_campaigns.tokens;
+            if hidden > 0 || untold > 0 {
+                others.add(&self.other_campaigns);
+                let mut what = Vec::new();
+                if hidden > 0 {
+                    what.push(format!(
+                        "{hidden} more campaignId(s) (only the {SHOWN_CAMPAIGNS} with the most tokens are shown)"
+                    ));
+                }
+                if untold > 0 {
+                    what.push(format!(
+                        "{untold} token(s) whose campaignId is not counted on its own (past the first {MAX_CAMPAIGNS} distinct ones, or longer than {MAX_CAMPAIGN_ID} bytes)"
+                    ));
+                }
+                let _ = writeln!(
+                    out,
+                    "  others: {} token(s): {}; --json lists every token",
+                    others.tokens,
+                    what.join(", and ")
+                );
+                let _ = writeln!(out, "    participation: {}", fmt(&others.participation));
+                let _ = writeln!(out, "    win: {}", fmt(&others.win));
+            }
         }
         out
     }
@@ -450,6 +667,7 @@ mod tests {
     use super::*;
     use base64::Engine;
     use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use std::io::Read;
 
     #[test]
     fn read_line_reads_as_read_until_does() {
@@ -460,14 +678,63 @@ mod tests {
             let mut std_ = std::io::BufReader::with_capacity(capacity, text);
             loop {
                 let (mut a, mut b) = (b"kept".to_vec(), b"kept".to_vec());
-                let n = read_line(&mut ours, &mut a).unwrap();
-                assert_eq!(n, std_.read_until(b'\n', &mut b).unwrap());
+                let line = read_line(&mut ours, &mut a, MAX_LINE).unwrap();
+                assert!(line.kept);
+                assert_eq!(line.read, std_.read_until(b'\n', &mut b).unwrap() as u64);
                 assert_eq!(a, b, "buffer capacity {capacity}");
-                if n == 0 {
+                if line.read == 0 {
                     break;
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_line_past_the_limit_is_read_past_and_not_kept() {
+        let text: &[u8] = b"12345\n123456\n\n1234567890123\r\nabc";
+        for capacity in [1, 3, 7, 64] {
+            let mut input = std::io::BufReader::with_capacity(capacity, text);
+            let mut out = b"kept".to_vec();
+            let mut lines = Vec::new();
+            loop {
+                let before = out.len();
+                let line = read_line(&mut input, &mut out, 5).unwrap();
+                assert!(
+                    out.len() <= before + 6,
+                    "capacity {capacity}: at most the limit"
+                );
+                if line.read == 0 {
+                    break;
+                }
+                lines.push((line.len, line.kept, out[before..].to_vec()));
+            }
+            assert_eq!(
+                lines,
+                [
+                    (5, true, b"12345\n".to_vec()),
+                    (6, false, vec![]),
+                    (0, true, b"\n".to_vec()),
+                    (14, false, vec![]),
+                    (3, true, b"abc".to_vec()),
+                ],
+                "capacity {capacity}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_endless_line_keeps_memory_flat() {
+        // 64 MiB of one line through a 4 KiB reader: nothing kept past the limit.
+        let mut input =
+            std::io::BufReader::with_capacity(4096, std::io::repeat(b'a').take(64 << 20));
+        let mut out = Vec::new();
+        let line = read_line(&mut input, &mut out, 1 << 20).unwrap();
+        assert_eq!((line.len, line.kept), (64 << 20, false));
+        assert!(
+            out.is_empty() && out.capacity() <= 2 << 20,
+            "{}",
+            out.capacity()
+        );
     }
 
     /// More tokens than two chunks, with blank and tokenless lines between them.
@@ -607,11 +874,12 @@ mod tests {
                     2 => Some(Overall::Rejected),
                     _ => Some(Overall::NotVerified),
                 },
-                findings: ids[..i % 3].iter().map(|&id| (id, "warning")).collect(),
+                findings: ids[..i % 3].iter().map(|&id| (id, "warning", 1)).collect(),
                 campaign: campaigns[i % 5],
                 participation: ["standard", "limited"][i % 2],
                 win: ["standard", "given_prize", "cannot_win"][i % 3],
                 winning: i % 6 == 0,
+                too_long: i % 4 == 0 && i % 3 == 0,
             })
             .collect();
         let mut whole = Summary::default();
@@ -627,5 +895,99 @@ mod tests {
                 "cut at {cut}"
             );
         }
+    }
+
+    fn stats_for(campaigns: &[&'static str]) -> Vec<Stats<'static>> {
+        campaigns
+            .iter()
+            .enumerate()
+            .map(|(i, &campaign)| Stats {
+                line: i + 1,
+                overall: Some(Overall::Accepted),
+                findings: Vec::new(),
+                campaign,
+                participation: "standard",
+                win: "standard",
+                winning: false,
+                too_long: false,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_first_campaigns_in_input_order_are_counted_whatever_the_parts() {
+        // Campaign ids out of alphabetical order, several on one line, repeated later.
+        let order = ["z", "y", "z", "b", "a", "y", "c", "d", "b", "e", "a"];
+        let mut stats = stats_for(&order);
+        stats[4].line = stats[3].line; // "b" and "a" share a line
+        let summarise = |cuts: &[usize]| {
+            let mut total = Summary::default();
+            let mut from = 0;
+            for &cut in cuts.iter().chain([stats.len()].iter()) {
+                let mut part = Summary::default();
+                stats[from..cut].iter().for_each(|s| part.add(s));
+                total.merge_capped(part, 4);
+                from = cut;
+            }
+            serde_json::to_value(&total).unwrap()
+        };
+        let whole = summarise(&[]);
+        let counted: Vec<&String> = whole["campaigns"].as_object().unwrap().keys().collect();
+        assert_eq!(counted, ["a", "b", "y", "z"]);
+        assert_eq!(whole["campaigns"]["z"]["tokens"], 2);
+        assert_eq!(whole["campaigns"]["a"]["tokens"], 2);
+        assert_eq!(whole["other_campaigns"]["tokens"], 3, "c, d and e");
+        for cuts in [
+            &[1][..],
+            &[3],
+            &[4],
+            &[2, 5, 7],
+            &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+        ] {
+            assert_eq!(summarise(cuts), whole, "cut at {cuts:?}");
+        }
+    }
+
+    #[test]
+    fn a_long_campaign_id_is_counted_with_the_others() {
+        let long: &'static str = "x".repeat(MAX_CAMPAIGN_ID + 1).leak();
+        let mut part = Summary::default();
+        stats_for(&["a", long]).iter().for_each(|s| part.add(s));
+        let mut total = Summary::default();
+        total.merge(part);
+        assert_eq!(total.campaigns.len(), 1);
+        assert_eq!(total.other_campaigns.tokens, 1);
+        let text = total.render(None);
+        assert!(
+            text.contains("  others: 1 token(s): 1 token(s) whose campaignId is not counted on its own (past the first 10000 distinct ones, or longer than 256 bytes)"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn the_summary_shows_the_campaigns_with_the_most_tokens_and_the_campaign_files() {
+        let ids: Vec<&'static str> = (0..SHOWN_CAMPAIGNS + 5)
+            .map(|i| &*format!("c{i:03}").leak())
+            .collect();
+        // c000 has 1 token, c001 2, ...: the 5 with the fewest are left out, but c000 is the
+        // campaign file's.
+        let mut order = Vec::new();
+        for (i, id) in ids.iter().enumerate() {
+            order.extend(std::iter::repeat_n(*id, i + 1));
+        }
+        let mut total = Summary::default();
+        total.track("c000");
+        let mut part = Summary::default();
+        stats_for(&order).iter().for_each(|s| part.add(s));
+        total.merge(part);
+        let text = total.render(Some(("c000", 3)));
+        assert!(text.contains("  c000: 1 token(s)\n"), "{text}");
+        assert!(text.contains("winning tokens (gift.cw true): 0 for 3 prize(s)"));
+        assert!(!text.contains("  c001:"), "{text}");
+        assert!(text.contains(&format!("  c{:03}: ", SHOWN_CAMPAIGNS + 4)));
+        assert!(
+            text.contains("  others: 14 token(s): 4 more campaignId(s) (only the 50 with the most tokens are shown); --json lists every token\n    participation: standard 14\n"),
+            "{text}"
+        );
     }
 }

@@ -107,8 +107,14 @@ pub struct InspectArgs {
     #[arg(long, value_name = "FILE|-", conflicts_with_all = ["token", "file"])]
     pub batch: Option<String>,
 
-    /// Worker threads for --batch (default: every core).
-    #[arg(long, value_name = "N", requires = "batch")]
+    /// Worker threads for --batch, 1 to 1024 (default: every core, at most 1024).
+    #[arg(
+        long,
+        value_name = "N",
+        requires = "batch",
+        value_parser = clap::builder::RangedU64ValueParser::<usize>::new()
+            .range(1..=crate::limits::MAX_THREADS as u64)
+    )]
     pub threads: Option<usize>,
 
     /// Use only these stored keys (repeatable); default: every stored key.
@@ -148,6 +154,16 @@ pub struct InspectArgs {
     /// Detached payload for a JWS whose payload segment is empty: @FILE or the value.
     #[arg(long, value_name = "DATA")]
     pub payload: Option<String>,
+
+    /// Most PBES2 iterations (a JWE's p2c) tried, 1 to 1000000; a token asking for more
+    /// fails before any key is tried [default: 100000; config: max_pbes2_count].
+    #[arg(
+        long,
+        value_name = "N",
+        value_parser = clap::builder::RangedU64ValueParser::<u64>::new()
+            .range(1..=crate::limits::PBES2_COUNT_CEILING)
+    )]
+    pub max_pbes2_count: Option<u64>,
 
     /// Print one JSON object instead of the human report.
     #[arg(long, conflicts_with = "format")]

@@ -11,14 +11,14 @@ use crate::config::{self, Settings};
 use crate::escape;
 use crate::inspect::{InspectError, Options};
 use crate::keys::{self, KeyRing, SecretEncoding, Store};
+use crate::limits;
 use crate::logging::fingerprint;
 use crate::profile::{Profile, ProfileChoice};
 use crate::render;
 use crate::report::{Inspection, Overall};
 use crate::rules::Campaign;
 
-/// Largest input read (RFC-sized tokens are tiny; 16 MiB leaves room for huge test payloads).
-pub const MAX_INPUT: u64 = 16 * 1024 * 1024;
+pub use crate::limits::MAX_INPUT;
 
 /// Exit statuses (README "Exit codes").
 pub mod exit {
@@ -102,20 +102,9 @@ fn profile_choice(arg: ProfileArg) -> ProfileChoice {
     }
 }
 
-/// Read at most MAX_INPUT bytes; more is an error before anything is decoded.
-fn read_capped(mut reader: impl Read, what: &str) -> Result<String> {
-    let mut buf = Vec::new();
-    reader
-        .by_ref()
-        .take(MAX_INPUT + 1)
-        .read_to_end(&mut buf)
-        .with_context(|| format!("cannot read {what}"))?;
-    if buf.len() as u64 > MAX_INPUT {
-        bail!(
-            "{what} is larger than {} MiB: tokenscope reads tokens up to that size",
-            MAX_INPUT / (1024 * 1024)
-        );
-    }
+/// Read at most `kind.max` bytes of text; more is an error before anything is decoded.
+fn read_capped(reader: impl Read, what: &str, kind: limits::FileKind) -> Result<String> {
+    let buf = limits::read_capped(reader, kind).with_context(|| format!("cannot read {what}"))?;
     String::from_utf8(buf).map_err(|e| {
         anyhow::anyhow!(
             "{what} is not UTF-8 text (invalid byte at offset {}): a compact token is ASCII",
@@ -128,14 +117,24 @@ fn read_input(args: &InspectArgs) -> Result<String> {
     if let Some(path) = &args.file {
         let file = std::fs::File::open(path)
             .with_context(|| format!("cannot open token file '{}'", path.display()))?;
-        return read_capped(file, &format!("token file '{}'", path.display()));
+        return read_capped(
+            file,
+            &format!("token file '{}'", path.display()),
+            limits::TOKEN_FILE,
+        );
     }
     match args.token.as_deref() {
-        Some("-") => read_capped(std::io::stdin().lock(), "standard input"),
+        Some("-") => read_capped(
+            std::io::stdin().lock(),
+            "standard input",
+            limits::TOKEN_FILE,
+        ),
         Some(t) => Ok(t.to_string()),
-        None if !std::io::stdin().is_terminal() => {
-            read_capped(std::io::stdin().lock(), "standard input")
-        }
+        None if !std::io::stdin().is_terminal() => read_capped(
+            std::io::stdin().lock(),
+            "standard input",
+            limits::TOKEN_FILE,
+        ),
         None => bail!(
             "no token given: pass it as an argument, with --file PATH, or on standard input with -"
         ),
@@ -156,8 +155,12 @@ fn secret_arg_key(secret: &str, enc: SecretEncodingArg) -> Result<(keys::Key, Op
 }
 
 /// Build the key ring for `inspect`: one-off keys (--key-file, --secret) replace the store
-/// unless stored keys are named with --key.
-pub fn key_ring(args: &InspectArgs, store_flag: Option<&Path>) -> Result<(KeyRing, Vec<String>)> {
+/// unless stored keys are named with --key. Stored JWKS endpoints with no cached copy are
+/// not fetched yet: they come back in the `Deferred`, for [`fetch_deferred`].
+pub fn key_ring(
+    args: &InspectArgs,
+    store_flag: Option<&Path>,
+) -> Result<(KeyRing, Vec<String>, keys::Deferred)> {
     let mut ring = KeyRing::default();
     let mut warnings = Vec::new();
     for path in &args.key_files {
@@ -170,19 +173,54 @@ pub fn key_ring(args: &InspectArgs, store_flag: Option<&Path>) -> Result<(KeyRin
         ring.keys.push(key);
     }
     let one_off = !args.key_files.is_empty() || args.secret.is_some();
+    let mut deferred = keys::Deferred::default();
     if !one_off || !args.keys.is_empty() {
         let store = open_store(store_flag)?;
         let cache = keys::default_cache_dir()?;
-        let (stored, w) = keys::load_ring(&store, &args.keys, &cache)?;
+        let (stored, w, d) = keys::load_ring_offline(&store, &args.keys, &cache)?;
         ring.keys.extend(stored.keys);
         warnings.extend(w);
+        deferred = d;
     }
     tracing::info!(
         keys = ring.keys.len(),
         names = ?ring.keys.iter().map(|k| k.name.as_str()).collect::<Vec<_>>(),
+        not_fetched = ?deferred.names(),
         "key ring loaded"
     );
-    Ok((ring, warnings))
+    Ok((ring, warnings, deferred))
+}
+
+/// Fetch the JWKS endpoints [`key_ring`] left out into `ring`, printing their warnings.
+fn fetch_deferred(ring: &mut KeyRing, deferred: keys::Deferred) -> Result<()> {
+    if deferred.is_empty() {
+        return Ok(());
+    }
+    tracing::info!(endpoints = ?deferred.names(), "fetching JWKS endpoints");
+    let (keys, warnings) = deferred.fetch(&keys::default_cache_dir()?)?;
+    for w in warnings {
+        escape::warn(&w);
+    }
+    ring.keys.extend(keys);
+    Ok(())
+}
+
+/// Whether a JWKS endpoint's keys could change the inspection: a JWS layer with a public-key
+/// alg (RS*, PS*, ES*, EdDSA) that did not verify. An endpoint publishes public keys, which
+/// verify no HS* token and decrypt no JWE.
+fn needs_public_keys(result: &Result<Inspection, InspectError>) -> bool {
+    let layers = match result {
+        Ok(insp) => &insp.layers,
+        Err(InspectError::Malformed { partial, .. }) => &partial.layers,
+        Err(InspectError::Intake(_)) => return false,
+    };
+    layers.iter().any(|l| {
+        l.kind == crate::report::TokenKind::Jws
+            && l.status != crate::report::LayerStatus::Valid
+            && l.alg
+                .as_deref()
+                .is_some_and(|a| crate::jose::JWS_ALGS.contains(&a) && !a.starts_with("HS"))
+    })
 }
 
 /// The per-command flags that have a config key.
@@ -196,6 +234,7 @@ fn config_flags(command: Option<&Command>) -> Result<config::Flags> {
                 .map(config::parse_skew)
                 .transpose()
                 .map_err(|e| anyhow::anyhow!("invalid value for --skew: {e}"))?,
+            max_pbes2_count: args.max_pbes2_count,
             ..config::Flags::default()
         },
         Some(Command::Sign(args)) => config::Flags {
@@ -274,7 +313,7 @@ fn now() -> i64 {
 
 fn detached_payload(arg: &str) -> Result<Vec<u8>> {
     match arg.strip_prefix('@') {
-        Some(path) => std::fs::read(PathBuf::from(path))
+        Some(path) => limits::read_file(&PathBuf::from(path), limits::PAYLOAD_FILE)
             .with_context(|| format!("cannot read payload file '{path}'")),
         None => Ok(arg.as_bytes().to_vec()),
     }
@@ -291,15 +330,26 @@ fn inspect(args: &InspectArgs, store_flag: Option<&Path>, settings: &Settings) -
     }
     let text = read_input(args)?;
     let opts = options(args, settings)?;
-    let (ring, warnings) = key_ring(args, store_flag)?;
+    let (mut ring, warnings, deferred) = key_ring(args, store_flag)?;
     for w in warnings {
         escape::warn(&w);
+    }
+    let nth = args.index.map_or(0, |i| i as usize - 1);
+    let inspect_nth = |ring: &KeyRing| crate::inspect::inspect_text_nth(&text, nth, ring, &opts);
+    let mut result = inspect_nth(&ring);
+    // A stored JWKS endpoint not cached yet is fetched only for a token it could verify: a
+    // dead endpoint never holds up an HS* token or a JWE.
+    if !deferred.is_empty() && needs_public_keys(&result) {
+        let before = ring.keys.len();
+        fetch_deferred(&mut ring, deferred)?;
+        if ring.keys.len() > before {
+            result = inspect_nth(&ring);
+        }
     }
     let color = use_color(settings.color.value);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    let nth = args.index.map_or(0, |i| i as usize - 1);
-    match crate::inspect::inspect_text_nth(&text, nth, &ring, &opts) {
+    match result {
         Ok(insp) => {
             tracing::info!(
                 fingerprint = %fingerprint(&insp.token),
@@ -436,6 +486,7 @@ fn options(args: &InspectArgs, settings: &Settings) -> Result<Options> {
         campaigns,
         detached_payload: args.payload.as_deref().map(detached_payload).transpose()?,
         summary_only: false,
+        max_pbes2_count: settings.max_pbes2_count.value,
     })
 }
 
@@ -454,18 +505,21 @@ fn batch(
         summary_only: !args.json,
         ..options(args, settings)?
     };
-    let (ring, warnings) = key_ring(args, store_flag)?;
+    let (mut ring, warnings, deferred) = key_ring(args, store_flag)?;
     for w in warnings {
         escape::warn(&w);
     }
+    // A batch holds tokens of every kind: its endpoints are fetched before it starts.
+    fetch_deferred(&mut ring, deferred)?;
     let threads = args.threads.unwrap_or_else(|| {
         std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(1)
+            .min(limits::MAX_THREADS)
     });
     let mut progress = None;
     let input: Box<dyn std::io::BufRead> = if source == "-" {
-        Box::new(BufReader::new(std::io::stdin().lock()))
+        Box::new(BufReader::with_capacity(1 << 16, std::io::stdin().lock()))
     } else {
         let file = std::fs::File::open(source)
             .with_context(|| format!("cannot open batch input '{source}'"))?;
@@ -481,6 +535,9 @@ fn batch(
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut summary = crate::batch::Summary::default();
+    if let Some(c) = opts.campaign.as_ref().filter(|c| c.prizes.is_some()) {
+        summary.track(&c.id);
+    }
     let json = args.json;
     // Each worker tallies its part of the input (and writes its JSON lines); the calling
     // thread only merges the parts, in input order.
@@ -690,14 +747,14 @@ fn export_format(arg: crate::cli::SignFormat) -> crate::export::ExportFormat {
 fn read_json(arg: &str, what: &str) -> Result<serde_json::Value> {
     let (text, label) = if arg == "-" {
         (
-            read_capped(std::io::stdin().lock(), "standard input")?,
+            read_capped(std::io::stdin().lock(), "standard input", limits::JSON_FILE)?,
             format!("{what} on standard input"),
         )
     } else {
         let file =
             std::fs::File::open(arg).with_context(|| format!("cannot open {what} file '{arg}'"))?;
         (
-            read_capped(file, &format!("{what} file '{arg}'"))?,
+            read_capped(file, &format!("{what} file '{arg}'"), limits::JSON_FILE)?,
             format!("{what} file '{arg}'"),
         )
     };

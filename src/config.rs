@@ -56,6 +56,7 @@ pub mod defaults {
     pub const EXPORT_FORMAT: SignFormat = SignFormat::Raw;
     pub const COLOR: ColorArg = ColorArg::Auto;
     pub const LOG_LEVEL: LogLevel = LogLevel::Off;
+    pub const MAX_PBES2_COUNT: u64 = crate::limits::MAX_PBES2_COUNT;
 }
 
 /// The commands of the interactive view a `[keys]` entry can rebind: the TUI key map's field
@@ -96,6 +97,9 @@ pub struct Config {
     /// Log file level: off, error, warn, info, debug, trace.
     #[serde(default, deserialize_with = "value_enum")]
     pub log_level: Option<LogLevel>,
+    /// PBES2 iterations (a JWE's `p2c`) tried at most, 1 to 1,000,000.
+    #[serde(default, deserialize_with = "pbes2_count")]
+    pub max_pbes2_count: Option<u64>,
     /// Key-binding overrides for the interactive view: command name (one of
     /// [`KEY_COMMANDS`]) -> key spec (`q`, `ctrl-c`, `shift-tab`, `pageup`, `f1`; several keys
     /// separated by spaces: `"j down"`). A command listed here loses its default keys.
@@ -160,7 +164,7 @@ impl Config {
 
     /// Read and parse a file; `Ok(None)` when it does not exist.
     pub fn load(path: &Path) -> Result<Option<Config>, ConfigError> {
-        match std::fs::read_to_string(path) {
+        match crate::limits::read_file_to_string(path, crate::limits::CONFIG_FILE) {
             Ok(text) => Config::parse(&text, path).map(Some),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(source) => Err(ConfigError::Read {
@@ -279,6 +283,21 @@ pub fn parse_skew(text: &str) -> Result<i64, String> {
             Err(format!("{}, not '{shown}{more}'", skew_range()))
         }
     }
+}
+
+fn pbes2_count<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    let max = crate::limits::PBES2_COUNT_CEILING;
+    match toml::Value::deserialize(d)? {
+        toml::Value::Integer(n) if (1..=max as i64).contains(&n) => Ok(Some(n as u64)),
+        toml::Value::Integer(n) => Err(format!(
+            "max_pbes2_count is {n}: PBES2 iterations are 1 to {max}"
+        )),
+        other => Err(format!(
+            "max_pbes2_count is a whole number of PBES2 iterations, not {} {other}",
+            other.type_str()
+        )),
+    }
+    .map_err(serde::de::Error::custom)
 }
 
 fn theme<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
@@ -502,6 +521,8 @@ pub struct Flags {
     pub theme: Option<String>,
     /// `sign --format`.
     pub export_format: Option<SignFormat>,
+    /// `inspect --max-pbes2-count`.
+    pub max_pbes2_count: Option<u64>,
 }
 
 /// The effective configuration: flags over environment over file over defaults.
@@ -522,6 +543,7 @@ pub struct Settings {
     pub campaigns: Setting<Vec<PathBuf>>,
     pub color: Setting<ColorArg>,
     pub log_level: Setting<LogLevel>,
+    pub max_pbes2_count: Setting<u64>,
     /// Key-binding overrides (command name -> key specs), all from the file.
     pub keys: BTreeMap<String, String>,
 }
@@ -706,6 +728,12 @@ impl Settings {
                 file.log_level,
                 defaults::LOG_LEVEL,
             ),
+            max_pbes2_count: pick(
+                flags.max_pbes2_count.map(|v| (v, "--max-pbes2-count")),
+                None,
+                file.max_pbes2_count,
+                defaults::MAX_PBES2_COUNT,
+            ),
             keys: file.keys,
             path,
             path_source,
@@ -794,6 +822,12 @@ impl Settings {
             s(&name_of(self.log_level.value)),
             &self.log_level.source,
         );
+        line(
+            &mut out,
+            "max_pbes2_count",
+            self.max_pbes2_count.value.to_string(),
+            &self.max_pbes2_count.source,
+        );
         out.push_str("\n[keys]\n");
         if self.keys.is_empty() {
             out.push_str("# none: the interactive view's default bindings apply\n");
@@ -834,6 +868,7 @@ export_format = "qualifio-url"
 campaigns = ["a.toml"]
 color = "never"
 log_level = "debug"
+max_pbes2_count = 200000
 
 [keys]
 quit = "ctrl-q"
@@ -844,6 +879,11 @@ down = "j down"
         assert_eq!(c.profile, Some(ProfileArg::Qualifio));
         assert_eq!(c.skew, Some(5));
         assert_eq!(c.export_format, Some(SignFormat::QualifioUrl));
+        assert_eq!(c.max_pbes2_count, Some(200_000));
+        for bad in ["0", "1000001", "\"many\"", "1.5"] {
+            let err = parse(&format!("max_pbes2_count = {bad}\n")).unwrap_err();
+            assert!(err.to_string().contains("key 'max_pbes2_count'"), "{err}");
+        }
         assert_eq!(c.keys.get("down").map(String::as_str), Some("j down"));
     }
 
@@ -931,6 +971,7 @@ down = "j down"
         assert_eq!(c.export_format, Some(defaults::EXPORT_FORMAT));
         assert_eq!(c.color, Some(defaults::COLOR));
         assert_eq!(c.log_level, Some(defaults::LOG_LEVEL));
+        assert_eq!(c.max_pbes2_count, Some(defaults::MAX_PBES2_COUNT));
         assert!(!c.keys.is_empty());
     }
 
@@ -941,7 +982,8 @@ down = "j down"
                 Some(rest)
                     if rest.starts_with('[')
                         || rest.split_once(" = ").is_some_and(|(k, _)| {
-                            k.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+                            k.chars()
+                                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
                         }) =>
                 {
                     rest

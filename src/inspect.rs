@@ -23,7 +23,7 @@ mod lenient;
 pub const MAX_DEPTH: usize = 5;
 
 /// How to inspect.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Options {
     pub profile: ProfileChoice,
     /// Evaluation instant, unix seconds.
@@ -41,6 +41,24 @@ pub struct Options {
     /// the outer JWS's none of its header; `token`, `segments`, `header` and
     /// `evaluated_at_rfc3339` stay empty).
     pub summary_only: bool,
+    /// PBES2 iterations (`p2c`) run at most: a JWE asking for more fails before any key is
+    /// tried (README "Bounded work").
+    pub max_pbes2_count: u64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            profile: ProfileChoice::default(),
+            at: 0,
+            skew: 0,
+            campaign: None,
+            campaigns: Vec::new(),
+            detached_payload: None,
+            summary_only: false,
+            max_pbes2_count: crate::limits::MAX_PBES2_COUNT,
+        }
+    }
 }
 
 impl Options {
@@ -212,7 +230,8 @@ fn open(
                 token::decode_segment(name, compact.segments[i + 1])?;
             }
             let kids = jose::KidPolicy::new(opts.stated_profile(), &[]);
-            let (mut layer, plaintext) = jose::decrypt_jwe(compact.text, &header, ring, &kids);
+            let (mut layer, plaintext) =
+                jose::decrypt_jwe(compact.text, &header, ring, &kids, opts.max_pbes2_count);
             layer.content = plaintext
                 .as_deref()
                 .and_then(|p| std::str::from_utf8(p).ok())

@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod keys;
+pub mod limits;
 pub mod profile;
 pub mod report;
 pub mod rules;

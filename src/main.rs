@@ -25,10 +25,27 @@ fn main() -> ExitCode {
             }
             tracing::error!("command failed");
             // Errors quote the input (a bad character, a file name): never raw to the terminal.
-            tokenscope::escape::stderr(&format!("{err:#}"));
+            tokenscope::escape::stderr(&causes(&err));
             ExitCode::from(exit::USAGE)
         }
     }
+}
+
+/// The error and its causes, as `{err:#}` prints them, each once: an error that shows its
+/// source in its own message (`cannot read the key file: <io error>`) would repeat it.
+fn causes(err: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if out.ends_with(&text) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(": ");
+        }
+        out.push_str(&text);
+    }
+    out
 }
 
 /// Whether the error is a write to a closed pipe, however it was wrapped (serde_json keeps

@@ -251,7 +251,13 @@ pub fn report(insp: &Inspection, style: Style) -> String {
         Overall::Rejected => Color::Red,
         Overall::NotVerified => Color::Yellow,
     };
-    let count = |s: Severity| insp.findings.iter().filter(|f| f.severity == s).count();
+    let count = |s: Severity| -> usize {
+        insp.findings
+            .iter()
+            .filter(|f| f.severity == s)
+            .map(|f| f.weight())
+            .sum()
+    };
     let _ = writeln!(
         out,
         "{}  {} error(s), {} warning(s), {} info — evaluated at {} (skew {} s)",

@@ -42,6 +42,11 @@ pub struct Finding {
     pub message: String,
     /// Document title and section, or RFC and section.
     pub source: String,
+    /// Only on the last finding of an id that occurred more than
+    /// [`crate::limits::MAX_FINDINGS_PER_ID`] times in the token: how many findings of that
+    /// id were left out (this one stands for them, its message says so).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub more: Option<usize>,
 }
 
 impl Finding {
@@ -58,7 +63,13 @@ impl Finding {
             claim: claim.into(),
             message: message.into(),
             source: source.into(),
+            more: None,
         }
+    }
+
+    /// How many findings this one counts for: itself, or those it stands for.
+    pub fn weight(&self) -> usize {
+        self.more.unwrap_or(1)
     }
 }
 

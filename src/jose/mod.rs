@@ -562,12 +562,14 @@ fn josekit_reason(e: &josekit::JoseError) -> String {
         .to_string()
 }
 
-/// Decrypt one JWE layer. Returns the layer and, when decrypted, the plaintext.
+/// Decrypt one JWE layer. Returns the layer and, when decrypted, the plaintext. A PBES2 token
+/// whose `p2c` is above `max_pbes2_count` fails before any key is tried.
 pub fn decrypt_jwe(
     token: &str,
     header: &Map<String, Value>,
     ring: &KeyRing,
     kids: &KidPolicy<'_>,
+    max_pbes2_count: u64,
 ) -> (Layer, Option<Vec<u8>>) {
     let mut out = layer(TokenKind::Jwe, header, true);
     let Some(alg) = header_str(header, "alg") else {
@@ -625,6 +627,19 @@ pub fn decrypt_jwe(
         return (out, None);
     }
 
+    let pbes2 = alg.starts_with("PBES2-");
+    if pbes2 && let Some(p2c) = header_member(header, "p2c").and_then(Value::as_u64) {
+        let max = max_pbes2_count.min(crate::limits::PBES2_COUNT_CEILING);
+        if p2c > max {
+            out.status = LayerStatus::Failed;
+            out.detail = format!(
+                "p2c asks for {p2c} PBES2 iterations, more than the {max} tokenscope runs (each key tried would derive a key with that many HMACs): no key was tried; raise the limit with --max-pbes2-count N or max_pbes2_count in the config file (up to {})",
+                crate::limits::PBES2_COUNT_CEILING
+            );
+            return (out, None);
+        }
+    }
+
     let token_kid = header_str(header, "kid");
     let mut context = JweContext::new();
     context.add_compression(Box::new(zip::BoundedDeflate::default()));
@@ -638,10 +653,23 @@ pub fn decrypt_jwe(
             result,
             detail,
         };
-        if !key.allows(alg) && !key.allows(enc) {
+        // A PBES2 password is a key-encryption key: an alg list naming only an enc (a `dir`
+        // content key) does not allow it, and every key tried costs p2c HMACs.
+        if !key.allows(alg) && (pbes2 || !key.allows(enc)) {
             out.attempts.push(attempt(
                 AttemptResult::AlgNotAllowed,
                 format!("the key allows only {}", key.algs.join(", ")),
+            ));
+            continue;
+        }
+        if pbes2 && rel == KidRelation::Differs {
+            out.attempts.push(attempt(
+                AttemptResult::KidMismatch,
+                format!(
+                    "not tried: its kid is '{}' while the token names '{}', and a PBES2 key derivation is costly",
+                    key.kid.as_deref().unwrap_or_default(),
+                    shown(token_kid.unwrap_or_default())
+                ),
             ));
             continue;
         }
@@ -972,7 +1000,7 @@ mod tests {
                 b64(b"ciphertext"),
                 b64(&[0u8; 16])
             );
-            let (layer, plaintext) = decrypt_jwe(&token, &header, &ring, &Default::default());
+            let (layer, plaintext) = decrypt_jwe(&token, &header, &ring, &Default::default(), 1000);
             assert_eq!(layer.status, LayerStatus::Failed, "{alg}: {}", layer.detail);
             assert!(plaintext.is_none());
             assert!(

@@ -698,8 +698,13 @@ mod tests {
                 format!(r#"{{"alg":"dir","enc":"{enc}","cty":"JWT"}}"#)
             );
             let ring = KeyRing { keys: vec![key] };
-            let (layer, plain) =
-                super::super::decrypt_jwe(&jwe, &header, &ring, &Default::default());
+            let (layer, plain) = super::super::decrypt_jwe(
+                &jwe,
+                &header,
+                &ring,
+                &Default::default(),
+                crate::limits::MAX_PBES2_COUNT,
+            );
             assert_eq!(layer.status, LayerStatus::Decrypted, "{enc}");
             assert_eq!(plain.unwrap(), jws.as_bytes());
         }

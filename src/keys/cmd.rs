@@ -3,7 +3,7 @@
 //! Plain text on `out` (warnings on stderr), JSON with `--json`. Secret material is printed
 //! only by `--reveal`.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::Path;
 
 use anyhow::{Context, bail};
@@ -18,6 +18,7 @@ use super::{Key, KeyType, Material, Store, jwks, keygen};
 use crate::cli::{ExportFormat, KeysAddArgs, KeysCommand, KeysGenArgs, ProfileTag};
 // Names, kids and URLs come from key files and endpoints: escaped like everything printed.
 use crate::escape::{self, line, warn};
+use crate::limits;
 use crate::profile::Profile;
 
 /// Run one `tokenscope keys` subcommand against `store`, with JWKS endpoints cached in
@@ -462,15 +463,15 @@ fn add(
 ) -> anyhow::Result<()> {
     refuse_existing(store, &args.name, args.force)?;
     let mut stored = if let Some(path) = &args.file {
-        let bytes = zeroize::Zeroizing::new(if path.as_os_str() == "-" {
-            let mut buf = Vec::new();
-            std::io::stdin()
-                .read_to_end(&mut buf)
+        let mut bytes = zeroize::Zeroizing::new(Vec::new());
+        if path.as_os_str() == "-" {
+            limits::read_capped_into(std::io::stdin(), limits::KEY_FILE, &mut bytes)
                 .context("cannot read the key from stdin")?;
-            buf
         } else {
-            std::fs::read(path).map_err(|e| KeyError::io(path, "read the key file", e))?
-        });
+            std::fs::File::open(path)
+                .and_then(|f| limits::read_capped_into(f, limits::KEY_FILE, &mut bytes))
+                .map_err(|e| KeyError::io(path, "read the key file", e))?;
+        }
         stored_from_file(&args.name, &bytes)?
     } else if let Some(arg) = &args.secret {
         let encoding = SecretEncoding::from(args.encoding);

@@ -1,5 +1,7 @@
 //! JWKS endpoints the user stored: fetch (https only, timeout, size cap, no redirect to
-//! another host) and a cache of the last good body in the cache dir.
+//! another host), a cache of the last good body in the cache dir, and a record of the last
+//! failed fetch, so that a dead endpoint costs one timeout per [`RETRY_AFTER`], not one per
+//! command.
 //!
 //! Only URLs from the store reach this module; a URL found in a token header (`jku`, `x5u`)
 //! is never fetched (RFC 8725 3.10: the token must not choose the key that verifies it).
@@ -23,6 +25,10 @@ pub const MAX_BODY: u64 = 1024 * 1024;
 
 /// A cache older than this earns a warning suggesting `keys refresh`.
 const STALE_AFTER: Duration = Duration::from_secs(7 * 24 * 3600);
+
+/// After a failed fetch, how long [`load`] does not fetch again (an endpoint that does not
+/// answer would cost every command its timeout); `keys refresh` fetches at once.
+pub const RETRY_AFTER: Duration = Duration::from_secs(5 * 60);
 
 const MAX_REDIRECTS: usize = 3;
 
@@ -199,29 +205,110 @@ pub fn cache_path(cache_dir: &Path, url: &str) -> PathBuf {
     cache_dir.join("jwks").join(format!("{hex}.json"))
 }
 
-/// Fetch now and replace the cache (atomically). Returns the body.
+/// Where the last failed fetch of `url` is recorded: `<cache>/jwks/<sha256(url)>.failed`,
+/// holding the unix time of the failure and its reason.
+pub fn failure_path(cache_dir: &Path, url: &str) -> PathBuf {
+    cache_path(cache_dir, url).with_extension("failed")
+}
+
+fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// Record a failed fetch (best effort: a cache dir that cannot be written only loses the
+/// backoff).
+fn record_failure(cache_dir: &Path, url: &str, error: &KeyError) {
+    let reason = match error {
+        KeyError::Jwks { reason, .. } => reason.clone(),
+        other => other.to_string(),
+    };
+    let path = failure_path(cache_dir, url);
+    let written = path
+        .parent()
+        .map_or(Ok(()), create_private_dir)
+        .and_then(|()| write_atomic(&path, format!("{}\n{reason}\n", unix_now()).as_bytes()));
+    if let Err(e) = written {
+        tracing::warn!(error = %e, "cannot record a failed JWKS fetch");
+    }
+}
+
+/// The last failed fetch of `url` when it is more recent than [`RETRY_AFTER`]: how long ago,
+/// in seconds, and why.
+pub fn recent_failure(cache_dir: &Path, url: &str) -> Option<(u64, String)> {
+    let text = crate::limits::read_file_to_string(
+        &failure_path(cache_dir, url),
+        crate::limits::JWKS_CACHE,
+    )
+    .ok()?;
+    let (when, reason) = text.split_once('\n')?;
+    let when: u64 = when.trim().parse().ok()?;
+    // A failure "in the future" (the clock was set back) is not trusted to hold a fetch off.
+    let age = unix_now().checked_sub(when)?;
+    (age < RETRY_AFTER.as_secs()).then(|| (age, reason.trim().to_string()))
+}
+
+/// Fetch now and replace the cache (atomically). Returns the body. A failure is recorded
+/// for [`load`]'s backoff; a success clears the record.
 pub fn refresh(url: &str, cache_dir: &Path, policy: &FetchPolicy) -> Result<Vec<u8>, KeyError> {
-    let body = fetch(url, policy)?;
+    let body = match fetch(url, policy) {
+        Ok(body) => body,
+        Err(e) => {
+            record_failure(cache_dir, url, &e);
+            return Err(e);
+        }
+    };
     let path = cache_path(cache_dir, url);
     if let Some(parent) = path.parent() {
         create_private_dir(parent)?;
     }
     write_atomic(&path, &body)?;
+    match std::fs::remove_file(failure_path(cache_dir, url)) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            tracing::warn!(error = %e, "cannot remove the record of a failed JWKS fetch");
+        }
+        _ => {}
+    }
     Ok(body)
 }
 
-/// The JWKS for `url`: from the cache, or fetched when the cache is missing or corrupt.
-/// Returns the body and warnings (recovered cache, stale cache). `name` is the store entry,
-/// for messages.
+/// The JWKS for `url`: from the cache, or fetched when the cache is missing or corrupt,
+/// unless a fetch failed less than [`RETRY_AFTER`] ago. Returns the body and warnings
+/// (recovered cache, stale cache). `name` is the store entry, for messages.
 pub fn load(
     url: &str,
     cache_dir: &Path,
     policy: &FetchPolicy,
     name: &str,
 ) -> Result<(Vec<u8>, Vec<String>), KeyError> {
-    let path = cache_path(cache_dir, url);
     let mut warnings = Vec::new();
-    match std::fs::read(&path) {
+    if let Some(cached) = load_cached(url, cache_dir, name, &mut warnings)? {
+        return Ok((cached, warnings));
+    }
+    if let Some((age, reason)) = recent_failure(cache_dir, url) {
+        return Err(err(
+            url,
+            format!(
+                "not fetched: the last attempt, {age} s ago, failed ({reason}); tokenscope tries again {} minutes after a failure, `tokenscope keys refresh {name}` tries now",
+                RETRY_AFTER.as_secs() / 60
+            ),
+        ));
+    }
+    let body = refresh(url, cache_dir, policy)?;
+    Ok((body, warnings))
+}
+
+/// The cached JWKS for `url`, without touching the network: None when there is none, or
+/// it is corrupt (then with a warning). A stale cache is returned with a warning.
+pub fn load_cached(
+    url: &str,
+    cache_dir: &Path,
+    name: &str,
+    warnings: &mut Vec<String>,
+) -> Result<Option<Vec<u8>>, KeyError> {
+    let path = cache_path(cache_dir, url);
+    match crate::limits::read_file(&path, crate::limits::JWKS_CACHE) {
         Ok(body) if check_jwks_body(url, &body).is_ok() => {
             let age = std::fs::metadata(&path)
                 .and_then(|m| m.modified())
@@ -233,17 +320,25 @@ pub fn load(
                     age.as_secs() / 86_400
                 ));
             }
-            return Ok((body, warnings));
+            Ok(Some(body))
         }
-        Ok(_) => warnings.push(format!(
-            "the cached JWKS of '{name}' was corrupt ({}): fetched it again",
-            path.display()
-        )),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => return Err(KeyError::io(path, "read the JWKS cache", e)),
+        Ok(_) => {
+            warnings.push(format!(
+                "the cached JWKS of '{name}' was corrupt ({}): fetched it again",
+                path.display()
+            ));
+            Ok(None)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::FileTooLarge => {
+            warnings.push(format!(
+                "the cached JWKS of '{name}' was corrupt ({}: {e}): fetched it again",
+                path.display()
+            ));
+            Ok(None)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(KeyError::io(path, "read the JWKS cache", e)),
     }
-    let body = refresh(url, cache_dir, policy)?;
-    Ok((body, warnings))
 }
 
 #[cfg(test)]
@@ -349,6 +444,52 @@ pub(crate) mod tests {
         // refresh always fetches.
         refresh(&url, cache.path(), &policy).unwrap();
         assert_eq!(hits.load(Ordering::SeqCst), 3);
+    }
+
+    #[test]
+    fn a_failed_fetch_holds_off_the_next_for_a_while() {
+        use std::sync::atomic::AtomicBool;
+        let up = Arc::new(AtomicBool::new(false));
+        let flag = up.clone();
+        let (base, hits) = serve(move |_| match flag.load(Ordering::SeqCst) {
+            true => (200, vec![], JWKS.as_bytes().to_vec()),
+            false => (503, vec![], b"down".to_vec()),
+        });
+        let url = format!("{base}/jwks.json");
+        let cache = tempfile::tempdir().unwrap();
+        let policy = loopback_policy();
+        let e = load(&url, cache.path(), &policy, "ep")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.ends_with("the server answered 503 Service Unavailable"),
+            "{e}"
+        );
+        assert_eq!(hits.load(Ordering::SeqCst), 1);
+        assert!(failure_path(cache.path(), &url).exists());
+        // Within RETRY_AFTER: no request, and the error says why and what to do.
+        let e = load(&url, cache.path(), &policy, "ep")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("not fetched: the last attempt, 0 s ago, failed (the server answered 503 Service Unavailable); tokenscope tries again 5 minutes after a failure, `tokenscope keys refresh ep` tries now"),
+            "{e}"
+        );
+        assert_eq!(hits.load(Ordering::SeqCst), 1);
+        // A failure older than RETRY_AFTER (or from the future) holds nothing off.
+        for when in [unix_now() - RETRY_AFTER.as_secs(), unix_now() + 3600] {
+            std::fs::write(failure_path(cache.path(), &url), format!("{when}\nold\n")).unwrap();
+            let before = hits.load(Ordering::SeqCst);
+            assert!(load(&url, cache.path(), &policy, "ep").is_err());
+            assert_eq!(hits.load(Ordering::SeqCst), before + 1);
+        }
+        // `keys refresh` fetches at once; a success clears the record.
+        up.store(true, Ordering::SeqCst);
+        refresh(&url, cache.path(), &policy).unwrap();
+        assert!(!failure_path(cache.path(), &url).exists());
+        let before = hits.load(Ordering::SeqCst);
+        load(&url, cache.path(), &policy, "ep").unwrap();
+        assert_eq!(hits.load(Ordering::SeqCst), before, "served from the cache");
     }
 
     #[test]

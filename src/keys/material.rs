@@ -6,7 +6,6 @@
 //! EC keys are rebuilt on their named curve because josekit only accepts an SPKI/PKCS#8 that
 //! carries the curve OID, and OpenSSL would otherwise keep explicit parameters if given them.
 
-use std::io::Read;
 use std::path::Path;
 
 use base64::Engine as _;
@@ -189,16 +188,17 @@ pub fn secret_file_warning(arg: &str) -> Option<String> {
 pub(crate) fn read_secret_raw(arg: &str) -> Result<Zeroizing<Vec<u8>>, KeyError> {
     let mut bytes = if arg == "-" {
         let mut buf = Zeroizing::new(Vec::new());
-        std::io::stdin()
-            .read_to_end(&mut buf)
+        crate::limits::read_capped_into(std::io::stdin(), crate::limits::SECRET_FILE, &mut buf)
             .map_err(|e| KeyError::io("<stdin>", "read the secret from", e))?;
         buf
     } else if let Some(literal) = arg.strip_prefix("@@") {
         return Ok(Zeroizing::new(format!("@{literal}").into_bytes()));
     } else if let Some(path) = arg.strip_prefix('@') {
-        Zeroizing::new(
-            std::fs::read(path).map_err(|e| KeyError::io(path, "read the secret file", e))?,
-        )
+        let mut buf = Zeroizing::new(Vec::new());
+        std::fs::File::open(path)
+            .and_then(|f| crate::limits::read_capped_into(f, crate::limits::SECRET_FILE, &mut buf))
+            .map_err(|e| KeyError::io(path, "read the secret file", e))?;
+        buf
     } else {
         return Ok(Zeroizing::new(arg.as_bytes().to_vec()));
     };
@@ -293,9 +293,10 @@ pub fn secret_as_key(bytes: &[u8]) -> Option<String> {
 
 /// Read a key file: see `parse_key_bytes`.
 pub fn read_key_file(path: &Path) -> Result<Vec<Key>, KeyError> {
-    let bytes = Zeroizing::new(
-        std::fs::read(path).map_err(|e| KeyError::io(path, "read the key file", e))?,
-    );
+    let mut bytes = Zeroizing::new(Vec::new());
+    std::fs::File::open(path)
+        .and_then(|f| crate::limits::read_capped_into(f, crate::limits::KEY_FILE, &mut bytes))
+        .map_err(|e| KeyError::io(path, "read the key file", e))?;
     parse_key_bytes(&path.display().to_string(), &bytes)
 }
 

@@ -31,7 +31,7 @@ pub use material::{
     SecretEncoding, parse_key_bytes, parse_key_bytes_lenient, parse_secret, read_key_file,
     read_secret_arg, secret_as_key, secret_file_warning, secret_key,
 };
-pub use ring::load_ring;
+pub use ring::{Deferred, load_ring, load_ring_offline};
 pub use store::{MaterialSource, Store, StoredKey, create_private_dir, default_cache_dir};
 
 use serde::Serialize;

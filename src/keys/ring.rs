@@ -2,9 +2,9 @@
 
 use std::path::Path;
 
-use super::KeyRing;
 use super::error::KeyError;
-use super::store::{Store, unknown_key};
+use super::store::{Store, StoredKey, unknown_key};
+use super::{Key, KeyRing};
 
 /// Load the keys an inspection may use.
 ///
@@ -24,20 +24,98 @@ pub fn load_ring(
     let entries = store.list()?;
     let mut ring = KeyRing::default();
     let mut warnings = store.exposure_warnings();
+    collect(&entries, only, cache_dir, true, &mut ring, &mut warnings)?;
+    Ok((ring, warnings))
+}
+
+/// [`load_ring`] without the network: a JWKS endpoint with no usable cached copy is left
+/// out, in [`Deferred`], for [`Deferred::fetch`] to fetch when a token needs its keys (an
+/// endpoint serves public keys: an HS* token or a JWE never needs them), so that a dead
+/// endpoint does not hold up an inspection it cannot serve.
+pub fn load_ring_offline(
+    store: &Store,
+    only: &[String],
+    cache_dir: &Path,
+) -> Result<(KeyRing, Vec<String>, Deferred), KeyError> {
+    let entries = store.list()?;
+    let mut ring = KeyRing::default();
+    let mut warnings = store.exposure_warnings();
+    let deferred = collect(&entries, only, cache_dir, false, &mut ring, &mut warnings)?;
+    Ok((ring, warnings, deferred))
+}
+
+/// The JWKS endpoints [`load_ring_offline`] left out, and the names asked for.
+#[derive(Debug, Default)]
+pub struct Deferred {
+    entries: Vec<StoredKey>,
+    only: Vec<String>,
+}
+
+impl Deferred {
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The store names of the endpoints left out.
+    pub fn names(&self) -> Vec<&str> {
+        self.entries.iter().map(|e| e.name.as_str()).collect()
+    }
+
+    /// Fetch the endpoints left out (as [`load_ring`] would have): their keys and warnings;
+    /// with names asked for, a problem is an error, else a warning.
+    pub fn fetch(self, cache_dir: &Path) -> Result<(Vec<Key>, Vec<String>), KeyError> {
+        let only: Vec<String> = self
+            .only
+            .iter()
+            .filter(|w| {
+                let entry = w.split_once('#').map_or(w.as_str(), |(e, _)| e);
+                self.entries.iter().any(|e| e.name == entry)
+            })
+            .cloned()
+            .collect();
+        let mut ring = KeyRing::default();
+        let mut warnings = Vec::new();
+        collect(
+            &self.entries,
+            &only,
+            cache_dir,
+            true,
+            &mut ring,
+            &mut warnings,
+        )?;
+        Ok((ring.keys, warnings))
+    }
+}
+
+/// The keys of `entries` (all of them, or those `only` names) into `ring`; with `fetch`
+/// false, the JWKS endpoints with no cached copy are returned instead.
+fn collect(
+    entries: &[StoredKey],
+    only: &[String],
+    cache_dir: &Path,
+    fetch: bool,
+    ring: &mut KeyRing,
+    warnings: &mut Vec<String>,
+) -> Result<Deferred, KeyError> {
+    let mut deferred = Deferred {
+        entries: Vec::new(),
+        only: only.to_vec(),
+    };
     if only.is_empty() {
-        for entry in &entries {
-            match entry.keys(cache_dir) {
-                Ok((keys, more)) => {
+        for entry in entries {
+            match entry.keys_with(cache_dir, fetch) {
+                Ok(Some((keys, more))) => {
                     ring.keys.extend(keys);
                     warnings.extend(
                         more.into_iter()
                             .map(|w| format!("key '{}': {w}", entry.name)),
                     );
                 }
+                Ok(None) => deferred.entries.push(entry.clone()),
                 Err(err) => warnings.push(format!("stored key '{}' skipped: {err}", entry.name)),
             }
         }
-        return Ok((ring, warnings));
+        return Ok(deferred);
     }
     for wanted in only {
         let (entry_name, member) = match wanted.split_once('#') {
@@ -47,8 +125,13 @@ pub fn load_ring(
         let entry = entries
             .iter()
             .find(|e| e.name == entry_name)
-            .ok_or_else(|| unknown_key(wanted, &entries))?;
-        let (keys, more) = entry.keys(cache_dir)?;
+            .ok_or_else(|| unknown_key(wanted, entries))?;
+        let Some((keys, more)) = entry.keys_with(cache_dir, fetch)? else {
+            if !deferred.entries.iter().any(|e| e.name == entry.name) {
+                deferred.entries.push(entry.clone());
+            }
+            continue;
+        };
         warnings.extend(
             more.into_iter()
                 .map(|w| format!("key '{}': {w}", entry.name)),
@@ -73,7 +156,7 @@ pub fn load_ring(
             }
         }
     }
-    Ok((ring, warnings))
+    Ok(deferred)
 }
 
 #[cfg(test)]
@@ -151,6 +234,34 @@ mod tests {
             ["stored key 'hmac' skipped: key 'hmac': utf8 secret: the secret is empty"]
         );
         assert!(load_ring(&store, &["hmac".into()], &dir.path().join("cache")).is_err());
+    }
+
+    #[test]
+    fn offline_an_endpoint_with_no_cache_is_deferred() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store_with_keys(dir.path());
+        // Never fetched: an offline load does not touch the network.
+        let url = "https://jwks.invalid/jwks.json";
+        store
+            .add(StoredKey::new("ep", MaterialSource::JwksUrl, url), false)
+            .unwrap();
+        let cache = dir.path().join("cache");
+        for only in [vec![], vec!["ep#k1".to_string(), "hmac".to_string()]] {
+            let (ring, warnings, deferred) = load_ring_offline(&store, &only, &cache).unwrap();
+            assert!(warnings.is_empty(), "{warnings:?}");
+            assert_eq!(deferred.names(), ["ep"]);
+            assert!(ring.keys.iter().all(|k| !k.name.starts_with("ep")));
+            assert!(!ring.keys.is_empty());
+        }
+        // Once cached, nothing is deferred.
+        let mut member = public_jwk(&ec(Nid::X9_62_PRIME256V1));
+        member["kid"] = json!("k1");
+        let path = cache_path(&cache, url);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, json!({"keys": [member]}).to_string()).unwrap();
+        let (ring, _, deferred) = load_ring_offline(&store, &[], &cache).unwrap();
+        assert!(deferred.is_empty());
+        assert!(ring.keys.iter().any(|k| k.name == "ep#k1"));
     }
 
     #[test]

@@ -50,6 +50,9 @@ const HEADER: &str = "# tokenscope key store: written by `tokenscope keys`.\n\
 # Hand edits are kept as long as the file stays valid TOML; `data` holds key material:\n\
 # keep this file private (mode 0600).\n\n";
 
+/// The keys of an entry and the warnings that came with them.
+pub type KeysAndWarnings = (Vec<Key>, Vec<String>);
+
 /// How the material of a stored key was given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -154,6 +157,17 @@ impl StoredKey {
     /// A `jwks_url` entry is read from the cache (fetched when missing): see `jwks::load`.
     /// Also returns warnings (skipped JWKS members, a stale cache).
     pub fn keys(&self, cache_dir: &Path) -> Result<(Vec<Key>, Vec<String>), KeyError> {
+        Ok(self.keys_with(cache_dir, true)?.unwrap_or_default())
+    }
+
+    /// [`StoredKey::keys`]; with `fetch` false, a `jwks_url` entry is only read from the
+    /// cache, and None when it has no usable cached copy (the caller fetches it if a token
+    /// needs it).
+    pub fn keys_with(
+        &self,
+        cache_dir: &Path,
+        fetch: bool,
+    ) -> Result<Option<KeysAndWarnings>, KeyError> {
         let (keys, warnings) = match self.source {
             MaterialSource::Secret => {
                 let encoding = self.encoding.unwrap_or(SecretEncoding::Utf8);
@@ -177,8 +191,17 @@ impl StoredKey {
                 Vec::new(),
             ),
             MaterialSource::JwksUrl => {
-                let policy = jwks::FetchPolicy::from_env();
-                let (body, mut warnings) = jwks::load(&self.data, cache_dir, &policy, &self.name)?;
+                let (body, mut warnings) = if fetch {
+                    let policy = jwks::FetchPolicy::from_env();
+                    jwks::load(&self.data, cache_dir, &policy, &self.name)?
+                } else {
+                    // A corrupt cache's warning comes again with the fetch, if there is one.
+                    let mut warnings = Vec::new();
+                    match jwks::load_cached(&self.data, cache_dir, &self.name, &mut warnings)? {
+                        Some(body) => (body, warnings),
+                        None => return Ok(None),
+                    }
+                };
                 let (keys, more) = parse_key_bytes_lenient(&self.name, &body)?;
                 warnings.extend(more);
                 let keys = keys
@@ -191,7 +214,7 @@ impl StoredKey {
                 (keys, warnings)
             }
         };
-        Ok((self.apply_metadata(keys), warnings))
+        Ok(Some((self.apply_metadata(keys), warnings)))
     }
 
     /// The parsed keys carry the parser's view (JWK `kid` and `alg`); the store's own
@@ -374,7 +397,7 @@ impl Store {
 
     fn read(&self) -> Result<StoreFile, KeyError> {
         let path = self.path();
-        let text = match fs::read_to_string(&path) {
+        let text = match crate::limits::read_file_to_string(&path, crate::limits::KEY_STORE) {
             Ok(text) => zeroize::Zeroizing::new(text),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return Ok(StoreFile {

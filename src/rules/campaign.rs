@@ -139,10 +139,12 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
 impl Campaign {
     /// Read a campaign file: TOML or JSON by extension, else TOML then JSON.
     pub fn from_path(path: &Path) -> Result<Campaign, CampaignError> {
-        let text = std::fs::read_to_string(path).map_err(|source| CampaignError::Read {
-            path: path.to_owned(),
-            source,
-        })?;
+        let text = crate::limits::read_file_to_string(path, crate::limits::CAMPAIGN_FILE).map_err(
+            |source| CampaignError::Read {
+                path: path.to_owned(),
+                source,
+            },
+        )?;
         let ext = path
             .extension()
             .and_then(|e| e.to_str())

@@ -21,6 +21,7 @@ use serde_json::{Map, Value};
 
 use crate::token::tree::{Json, Object};
 
+use crate::limits::MAX_FINDINGS_PER_ID;
 use crate::profile::{Profile, ProfileChoice};
 use crate::report::{Finding, KeyFacts, Layer, TokenKind};
 
@@ -273,7 +274,7 @@ pub fn evaluate(input: &RuleInput<'_>) -> RulesOutcome {
     }
     RulesOutcome {
         profile,
-        findings: ctx.findings,
+        findings: ctx.into_findings(),
         verdict,
     }
 }
@@ -459,6 +460,8 @@ pub(crate) struct Ctx<'i, 'a> {
     pub input: &'i RuleInput<'a>,
     pub profile: Profile,
     pub findings: Vec<Finding>,
+    /// Findings reported per id, those left out included (README "Bounded work").
+    reported: Vec<(&'static str, usize)>,
     /// The payload as a claims object (empty when it is not an object). Borrowed: rules run
     /// on every token of a batch, and cloning the claims would cost more than reading them.
     pub claims: &'a Object<'a>,
@@ -475,17 +478,60 @@ impl<'i, 'a> Ctx<'i, 'a> {
             input,
             profile,
             findings: Vec::new(),
+            reported: Vec::new(),
             claims,
         }
     }
 
+    /// Report a finding; past [`MAX_FINDINGS_PER_ID`] of its id in this token it is only
+    /// counted, for the finding [`Ctx::into_findings`] adds in its place.
     pub fn report(
         &mut self,
         spec: &ids::RuleSpec,
         claim: impl Into<String>,
         message: impl Into<String>,
     ) {
-        self.findings.push(spec.at(claim, message));
+        let seen = match self.reported.iter_mut().find(|(id, _)| *id == spec.id) {
+            Some((_, n)) => {
+                *n += 1;
+                *n
+            }
+            None => {
+                self.reported.push((spec.id, 1));
+                1
+            }
+        };
+        if seen <= MAX_FINDINGS_PER_ID {
+            self.findings.push(spec.at(claim, message));
+        }
+    }
+
+    /// The findings, each id that was reported more than [`MAX_FINDINGS_PER_ID`] times
+    /// followed by one finding of that id saying how many more there were (`more`).
+    fn into_findings(self) -> Vec<Finding> {
+        let mut findings = self.findings;
+        for &(id, n) in &self.reported {
+            let Some(last) = findings.iter().rposition(|f| f.id == id) else {
+                continue;
+            };
+            if n <= MAX_FINDINGS_PER_ID {
+                continue;
+            }
+            let more = n - MAX_FINDINGS_PER_ID;
+            let kept = &findings[last];
+            let mut summary = Finding::new(
+                id,
+                kept.severity,
+                "",
+                format!(
+                    "… and {more} more {id} finding(s) like the ones above: tokenscope lists the first {MAX_FINDINGS_PER_ID} of one id in a token"
+                ),
+                kept.source.clone(),
+            );
+            summary.more = Some(more);
+            findings.insert(last + 1, summary);
+        }
+        findings
     }
 
     /// True when the claims are readable (a decrypted/decoded payload): claim rules only run

@@ -319,6 +319,7 @@ pub fn run(
         campaigns: Vec::new(),
         detached_payload: None,
         summary_only: false,
+        max_pbes2_count: crate::limits::MAX_PBES2_COUNT,
     };
     let sign_opts = SignOptions { alg, kid: None };
     let ids = |insp: &crate::report::Inspection, severity: Severity| -> Vec<String> {

@@ -63,6 +63,12 @@ pub enum TokenError {
     BadLastSymbol { segment: &'static str, ch: char },
     #[error("header segment: {detail}")]
     BadHeader { detail: String },
+    /// A batch line longer than tokenscope searches (README "Bounded work").
+    #[error(
+        "the line is {len} bytes long, more than {}, the longest line tokenscope searches for a token (a token input at most): skipped",
+        crate::limits::size(*max)
+    )]
+    LineTooLong { len: u64, max: u64 },
 }
 
 fn bad_char_hint(ch: char) -> &'static str {

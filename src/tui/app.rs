@@ -28,8 +28,6 @@ use crate::view::{JsonLine, Tok, json_lines};
 
 /// Default clock skew (seconds), as `inspect --skew`.
 pub const SKEW: i64 = 60;
-/// Largest file `o` reads (as `inspect`).
-pub const MAX_FILE: u64 = crate::commands::MAX_INPUT;
 
 /// The panes, in focus order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -429,6 +427,8 @@ pub struct App {
     pub folded: [BTreeSet<String>; 2],
     /// Clock skew allowed for exp/nbf/iat (seconds), as `inspect --skew`.
     pub skew: i64,
+    /// PBES2 iterations tried at most (`max_pbes2_count`), as `inspect --max-pbes2-count`.
+    pub max_pbes2_count: u64,
     /// How time claims and the evaluation instant are written.
     pub time_display: TimeDisplay,
     /// Campaign files from the configuration (`campaigns`).
@@ -486,6 +486,7 @@ impl App {
             edit: None,
             folded: Default::default(),
             skew: SKEW,
+            max_pbes2_count: crate::limits::MAX_PBES2_COUNT,
             time_display: TimeDisplay::Utc,
             campaigns: Vec::new(),
             campaign: None,
@@ -1164,23 +1165,12 @@ impl App {
             return;
         }
         let path = expand_home(path);
-        let read = std::fs::File::open(&path).and_then(|f| {
-            use std::io::Read;
-            let mut buf = Vec::new();
-            f.take(MAX_FILE + 1).read_to_end(&mut buf)?;
-            Ok(buf)
-        });
-        match read {
-            Ok(bytes) if bytes.len() as u64 > MAX_FILE => self.error(format!(
-                "'{}' is larger than {} MiB",
-                path.display(),
-                MAX_FILE / (1024 * 1024)
-            )),
+        match crate::limits::read_file(&path, crate::limits::TOKEN_FILE) {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(text) => self.open_pasted(&path.display().to_string(), text),
                 Err(_) => self.error(format!("'{}' is not UTF-8 text", path.display())),
             },
-            Err(e) => self.error(format!("cannot open '{}': {e}", path.display())),
+            Err(e) => self.error(format!("cannot read '{}': {e}", path.display())),
         }
     }
 
@@ -1358,6 +1348,7 @@ impl App {
             at: self.at,
             skew: self.skew,
             campaigns: self.campaigns.clone(),
+            max_pbes2_count: self.max_pbes2_count,
             ..Options::default()
         };
         let (insp, error) = match inspect_text(text, &self.ring, &opts) {

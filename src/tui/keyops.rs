@@ -4,8 +4,7 @@
 use zeroize::Zeroizing;
 
 use super::app::{
-    App, Effect, GEN_TYPES, GeneratedKey, KeySource, MAX_FILE, Modal, PromptKind, expand_home,
-    reload,
+    App, Effect, GEN_TYPES, GeneratedKey, KeySource, Modal, PromptKind, expand_home, reload,
 };
 use crate::cli::GenType;
 use crate::keys::Material;
@@ -132,17 +131,11 @@ impl App {
         }
         let path = expand_home(path);
         let read = std::fs::File::open(&path).and_then(|f| {
-            use std::io::Read;
             let mut buf = Zeroizing::new(Vec::new());
-            f.take(MAX_FILE + 1).read_to_end(&mut buf)?;
+            crate::limits::read_capped_into(f, crate::limits::KEY_FILE, &mut buf)?;
             Ok(buf)
         });
         let text = match read {
-            Ok(bytes) if bytes.len() as u64 > MAX_FILE => Err(format!(
-                "'{}' is larger than {} MiB",
-                path.display(),
-                MAX_FILE / (1024 * 1024)
-            )),
             Ok(bytes) => std::str::from_utf8(&bytes)
                 .map(|t| Zeroizing::new(t.to_string()))
                 .map_err(|_| {
@@ -151,7 +144,7 @@ impl App {
                         path.display()
                     )
                 }),
-            Err(e) => Err(format!("cannot open '{}': {e}", path.display())),
+            Err(e) => Err(format!("cannot read '{}': {e}", path.display())),
         };
         match text {
             Ok(material) if material.trim().is_empty() => {

@@ -17,7 +17,7 @@ pub mod theme;
 pub mod view;
 pub mod widgets;
 
-use std::io::{IsTerminal, Read};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -107,14 +107,15 @@ pub fn build_app(args: &TuiArgs, store_flag: Option<&Path>, settings: &Settings)
     app.mouse_capture = settings.mouse.value;
     app.time_display = settings.time_display.value;
     app.skew = settings.skew.value;
+    app.max_pbes2_count = settings.max_pbes2_count.value;
     app.campaigns = campaigns;
     app.generate_in_background = true;
     if let Some(path) = &args.file {
-        let mut text = String::new();
-        std::fs::File::open(path)
-            .with_context(|| format!("cannot open token file '{}'", path.display()))?
-            .take(crate::commands::MAX_INPUT)
-            .read_to_string(&mut text)
+        let file = std::fs::File::open(path)
+            .with_context(|| format!("cannot open token file '{}'", path.display()))?;
+        let bytes = crate::limits::read_capped(file, crate::limits::TOKEN_FILE)
+            .with_context(|| format!("cannot read token file '{}'", path.display()))?;
+        let text = String::from_utf8(bytes)
             .with_context(|| format!("cannot read token file '{}' as text", path.display()))?;
         app.open_text(&path.display().to_string(), text);
     } else if let Some(token) = &args.token {

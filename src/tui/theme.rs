@@ -292,7 +292,7 @@ impl Theme {
             });
         };
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(&path)
+        let text = crate::limits::read_file_to_string(&path, crate::limits::THEME_FILE)
             .map_err(|e| format!("cannot read theme '{shown}': {e}"))?;
         let (extends, body) = split_extends(&text, &shown).map_err(|e| e.to_string())?;
         let base = match extends.as_deref() {

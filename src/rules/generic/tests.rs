@@ -171,6 +171,55 @@ fn duplicate_members_one_error_per_pointer() {
 }
 
 #[test]
+fn repeated_findings_of_one_id_stop_at_the_limit_and_say_how_many_more() {
+    use crate::limits::MAX_FINDINGS_PER_ID;
+    let pointers: Vec<String> = (0..MAX_FINDINGS_PER_ID + 23)
+        .map(|i| format!("/m{i}"))
+        .collect();
+    let pointers: Vec<&str> = pointers.iter().map(String::as_str).collect();
+    let out = Fixture::jws(hs256(), ok_payload())
+        .profile(Profile::Generic)
+        .duplicates(&pointers)
+        .eval();
+    let dups: Vec<_> = out
+        .findings
+        .iter()
+        .filter(|f| f.id == ids::GENERIC_DUPLICATE_MEMBER.id)
+        .collect();
+    assert_eq!(dups.len(), MAX_FINDINGS_PER_ID + 1);
+    assert!(dups[..MAX_FINDINGS_PER_ID].iter().all(|f| f.more.is_none()));
+    assert_eq!(
+        dups[MAX_FINDINGS_PER_ID - 1].claim,
+        format!("/m{}", MAX_FINDINGS_PER_ID - 1)
+    );
+    let last = dups[MAX_FINDINGS_PER_ID];
+    assert_eq!(last.more, Some(23));
+    assert_eq!((last.severity, last.claim.as_str()), (Error, ""));
+    assert_eq!(last.source, ids::GENERIC_DUPLICATE_MEMBER.source);
+    assert!(
+        last.message
+            .starts_with("… and 23 more generic.json.duplicate_member finding(s)"),
+        "{}",
+        last.message
+    );
+    assert_eq!(
+        out.findings.iter().map(|f| f.weight()).sum::<usize>(),
+        pointers.len()
+    );
+    // Exactly at the limit: no summary.
+    let out = Fixture::jws(hs256(), ok_payload())
+        .profile(Profile::Generic)
+        .duplicates(&pointers[..MAX_FINDINGS_PER_ID])
+        .eval();
+    assert!(out.findings.iter().all(|f| f.more.is_none()));
+    let dups = out
+        .findings
+        .iter()
+        .filter(|f| f.id == ids::GENERIC_DUPLICATE_MEMBER.id);
+    assert_eq!(dups.count(), MAX_FINDINGS_PER_ID);
+}
+
+#[test]
 fn time_claim_as_string_is_an_error() {
     let out = generic(hs256(), json!({"exp": "1704070000"}));
     let f = expect(&out, ids::GENERIC_TIME_TYPE.id, Error, "/exp");
