@@ -521,6 +521,11 @@ fn batch(
     let input: Box<dyn std::io::BufRead> = if source == "-" {
         Box::new(BufReader::with_capacity(1 << 16, std::io::stdin().lock()))
     } else {
+        if Path::new(source).is_dir() {
+            bail!(
+                "batch input '{source}' is a directory: give a log file, or - for standard input"
+            );
+        }
         let file = std::fs::File::open(source)
             .with_context(|| format!("cannot open batch input '{source}'"))?;
         if std::io::stderr().is_terminal() {

@@ -163,3 +163,82 @@ fn openssl_errors_carry_no_source_paths() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains(".c:"), "{stderr}");
 }
+
+/// A JWKS endpoint whose TLS certificate fails says why in words, never the TLS library's
+/// nested Rust names (`Other(OtherError(CaUsedAsEndEntity))`).
+#[test]
+fn tls_failures_are_said_in_words() {
+    use openssl::asn1::Asn1Time;
+    use openssl::bn::BigNum;
+    use openssl::hash::MessageDigest;
+    use openssl::pkey::PKey;
+    use openssl::ssl::{SslAcceptor, SslMethod};
+    use openssl::x509::extension::BasicConstraints;
+    use openssl::x509::{X509, X509NameBuilder};
+    let key = PKey::from_rsa(openssl::rsa::Rsa::generate(2048).unwrap()).unwrap();
+    let mut name = X509NameBuilder::new().unwrap();
+    name.append_entry_by_text("CN", "localhost").unwrap();
+    let name = name.build();
+    let mut cert = X509::builder().unwrap();
+    cert.set_version(2).unwrap();
+    cert.set_serial_number(&BigNum::from_u32(1).unwrap().to_asn1_integer().unwrap())
+        .unwrap();
+    cert.set_subject_name(&name).unwrap();
+    cert.set_issuer_name(&name).unwrap();
+    cert.set_pubkey(&key).unwrap();
+    cert.set_not_before(&Asn1Time::days_from_now(0).unwrap())
+        .unwrap();
+    cert.set_not_after(&Asn1Time::days_from_now(1).unwrap())
+        .unwrap();
+    cert.append_extension(BasicConstraints::new().critical().ca().build().unwrap())
+        .unwrap();
+    cert.sign(&key, MessageDigest::sha256()).unwrap();
+    let cert = cert.build();
+    let mut acceptor = SslAcceptor::mozilla_intermediate_v5(SslMethod::tls()).unwrap();
+    acceptor.set_private_key(&key).unwrap();
+    acceptor.set_certificate(&cert).unwrap();
+    let acceptor = acceptor.build();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(4).flatten() {
+            let _ = acceptor.accept(stream);
+        }
+    });
+    let sb = Sandbox::new();
+    let out = sb
+        .cmd()
+        .args(["keys", "add", "tls", "--jwks-url"])
+        .arg(format!("https://localhost:{port}/jwks.json"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("request failed"), "{stderr}");
+    assert!(
+        !stderr.contains("OtherError") && !stderr.contains("Other("),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("certificate") || stderr.contains("authority"),
+        "{stderr}"
+    );
+}
+
+/// `--batch DIR` names the directory and says what to give instead.
+#[test]
+fn a_directory_given_to_batch_is_named() {
+    let sb = Sandbox::new();
+    let out = sb
+        .cmd()
+        .args(["inspect", "--batch"])
+        .arg(sb.home.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!("'{}' is a directory", sb.home.path().display())),
+        "{stderr}"
+    );
+}

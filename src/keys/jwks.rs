@@ -60,6 +60,54 @@ impl FetchPolicy {
     }
 }
 
+/// A request error in words: TLS errors come out of the TLS library as nested Rust names
+/// (`invalid peer certificate: Other(OtherError(CaUsedAsEndEntity))`); the innermost name
+/// is what happened, said as words (`a CA certificate used as the server's certificate`).
+fn request_error(e: &ureq::Error) -> String {
+    let text = e.to_string();
+    let Some(open) = text.find('(') else {
+        return text;
+    };
+    let head = text[..open].trim_end();
+    let inner = text[open..]
+        .trim_matches(|c| c == '(' || c == ')')
+        .rsplit('(')
+        .next()
+        .unwrap_or_default()
+        .trim_end_matches(')');
+    if inner.is_empty() || !inner.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return text;
+    }
+    let known = match inner {
+        "CaUsedAsEndEntity" => "the server presents a CA certificate as its own",
+        "UnknownIssuer" => "the server's certificate is issued by an unknown authority",
+        "Expired" => "the server's certificate has expired",
+        "NotValidYet" => "the server's certificate is not valid yet",
+        "NotValidForName" => "the server's certificate is not valid for this host name",
+        "BadSignature" => "the server's certificate has a bad signature",
+        "Revoked" => "the server's certificate is revoked",
+        _ => "",
+    };
+    let words = if known.is_empty() {
+        let mut w = String::new();
+        for (i, c) in inner.chars().enumerate() {
+            if c.is_ascii_uppercase() && i > 0 {
+                w.push(' ');
+            }
+            w.push(c.to_ascii_lowercase());
+        }
+        w
+    } else {
+        known.to_string()
+    };
+    let head = head.trim_end_matches(':');
+    if head.is_empty() {
+        words
+    } else {
+        format!("{head}: {words}")
+    }
+}
+
 fn err(url: &str, reason: impl Into<String>) -> KeyError {
     KeyError::Jwks {
         url: url.to_string(),
@@ -110,7 +158,7 @@ pub fn fetch(url: &str, policy: &FetchPolicy) -> Result<Vec<u8>, KeyError> {
             .get(&current)
             .header("accept", "application/jwk-set+json, application/json")
             .call()
-            .map_err(|e| err(url, format!("request failed: {e}")))?;
+            .map_err(|e| err(url, format!("request failed: {}", request_error(&e))))?;
         let status = response.status();
         if status.is_redirection() {
             let location = response
