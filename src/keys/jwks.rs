@@ -100,6 +100,16 @@ fn request_error(e: &ureq::Error) -> String {
     } else {
         known.to_string()
     };
+    // The variant name the parenthesis belongs to (`... certificate: Other(`) goes too.
+    let head = match head.rsplit_once(' ') {
+        Some((before, name))
+            if name.starts_with(|c: char| c.is_ascii_uppercase())
+                && name.chars().all(|c| c.is_ascii_alphanumeric()) =>
+        {
+            before
+        }
+        _ => head,
+    };
     let head = head.trim_end_matches(':');
     if head.is_empty() {
         words
