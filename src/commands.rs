@@ -706,7 +706,17 @@ fn signing_key(
         return Ok(Some(key));
     }
     match &args.key {
-        Some(name) => stored_key(name, store_flag).map(Some),
+        Some(name) => {
+            let key = stored_key(name, store_flag)?;
+            // RULES.md section 2, Keys: a JWKS member with its private part signs, but whoever
+            // serves that JWKS can sign just as well.
+            if key.from_jwks {
+                keys::jwks_key_warnings(std::slice::from_ref(&key))
+                    .iter()
+                    .for_each(|w| escape::warn(w));
+            }
+            Ok(Some(key))
+        }
         None => Ok(None),
     }
 }

@@ -169,6 +169,9 @@ pub struct KeyFacts {
     pub secret_len: Option<usize>,
     /// The `kid` the key carries, if any.
     pub kid: Option<String>,
+    /// An RSA key's modulus size in bits.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rsa_bits: Option<u32>,
 }
 
 /// One layer of the token, outer to inner.

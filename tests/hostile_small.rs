@@ -242,3 +242,77 @@ fn a_directory_given_to_batch_is_named() {
         "{stderr}"
     );
 }
+
+/// An endpoint publishing a private key, a shared secret or RSA under 2048 bits: warned at
+/// fetch, a warning finding where such a key opens a token, a warning when `sign` uses it.
+#[test]
+fn a_jwks_publishing_private_keys_or_short_rsa_is_warned_about() {
+    use openssl::pkey::PKey;
+    let rsa = openssl::rsa::Rsa::generate(1024).unwrap();
+    let b = |n: &openssl::bn::BigNumRef| b64url(&n.to_vec());
+    let jwk = json!({
+        "kty": "RSA", "kid": "weak", "n": b(rsa.n()), "e": b(rsa.e()), "d": b(rsa.d()),
+        "p": b(rsa.p().unwrap()), "q": b(rsa.q().unwrap()), "dp": b(rsa.dmp1().unwrap()),
+        "dq": b(rsa.dmq1().unwrap()), "qi": b(rsa.iqmp().unwrap())
+    });
+    let oct = json!({"kty": "oct", "kid": "shared", "k": b64url(&[7u8; 32])});
+    let (url, _) = common::serve(json!({"keys": [jwk, oct]}).to_string());
+    let sb = Sandbox::new();
+    let out = sb
+        .cmd()
+        .env("TOKENSCOPE_ALLOW_INSECURE_LOOPBACK", "1")
+        .args(["keys", "add", "ep", "--jwks-url"])
+        .arg(format!("{url}/jwks.json"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("'ep#weak' carries its private key"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("'ep#shared' is a shared secret"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("'ep#weak' is RSA-1024"), "{stderr}");
+    let pkey = PKey::from_rsa(rsa).unwrap();
+    // josekit refuses to sign with RSA-1024: OpenSSL signs it.
+    let input = format!(
+        "{}.{}",
+        b64url(
+            json!({"alg": "RS256", "typ": "JWT", "kid": "weak"})
+                .to_string()
+                .as_bytes()
+        ),
+        b64url(
+            json!({"sub": "u", "exp": 4_102_444_800_i64})
+                .to_string()
+                .as_bytes()
+        )
+    );
+    let mut signer =
+        openssl::sign::Signer::new(openssl::hash::MessageDigest::sha256(), &pkey).unwrap();
+    let sig = signer.sign_oneshot_to_vec(input.as_bytes()).unwrap();
+    let token = format!("{input}.{}", b64url(&sig));
+    let mut cmd = sb.cmd();
+    cmd.env("TOKENSCOPE_ALLOW_INSECURE_LOOPBACK", "1")
+        .args(["inspect", "--json", &token]);
+    let (_, out) = common::json_of(&mut cmd);
+    let ids: Vec<&str> = out["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&"generic.key.jwks_private"), "{ids:?}");
+    assert!(ids.contains(&"generic.key.rsa_short"), "{ids:?}");
+    let out = sb
+        .cmd()
+        .env("TOKENSCOPE_ALLOW_INSECURE_LOOPBACK", "1")
+        .args(["sign", "--template", "adictiz", "--key", "ep#weak"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("carries its private key"), "{stderr}");
+}

@@ -21,6 +21,34 @@ use crate::escape::{self, line, warn};
 use crate::limits;
 use crate::profile::Profile;
 
+/// What an endpoint should not publish (RULES.md section 2, Keys): private parts or shared
+/// secrets (whoever serves the JWKS can then sign as the platform), RSA under 2048 bits.
+pub fn jwks_key_warnings(keys: &[Key]) -> Vec<String> {
+    let mut out = Vec::new();
+    for k in keys {
+        match &k.material {
+            Material::Secret(_) => out.push(format!(
+                "JWKS member '{}' is a shared secret (kty oct): a JWKS publishes public keys only; anyone who reads it can sign",
+                line(&k.name)
+            )),
+            Material::Private { .. } => out.push(format!(
+                "JWKS member '{}' carries its private key ('d'): a JWKS publishes public keys only; anyone who reads it can sign",
+                line(&k.name)
+            )),
+            Material::Public { .. } => {}
+        }
+        if let KeyType::Rsa { bits } = k.key_type
+            && bits < 2048
+        {
+            out.push(format!(
+                "JWKS member '{}' is RSA-{bits}: keys under 2048 bits can be factored",
+                line(&k.name)
+            ));
+        }
+    }
+    out
+}
+
 /// Run one `tokenscope keys` subcommand against `store`, with JWKS endpoints cached in
 /// `cache_dir`, printing to `out`.
 pub fn run(
@@ -509,7 +537,8 @@ fn add(
         jwks::check_url(url, &policy)?;
         // Fetched now so a wrong URL is refused at once, and the first inspect is offline.
         let body = jwks::refresh(url, cache_dir, &policy)?;
-        parse_key_bytes_lenient(&args.name, &body)?;
+        let (fetched, _) = parse_key_bytes_lenient(&args.name, &body)?;
+        jwks_key_warnings(&fetched).iter().for_each(|w| warn(w));
         StoredKey::new(&args.name, MaterialSource::JwksUrl, url.trim())
     } else {
         bail!("nothing to add: give one of --file PATH, --secret S or --jwks-url URL");
@@ -693,6 +722,7 @@ fn refresh(
         match result {
             Ok((keys, warnings)) => {
                 warnings.iter().for_each(|w| warn(w));
+                jwks_key_warnings(&keys).iter().for_each(|w| warn(w));
                 writeln!(
                     out,
                     "refreshed '{}': {} keys from {}",

@@ -21,7 +21,7 @@ mod store;
 #[cfg(test)]
 mod test_support;
 
-pub use cmd::run;
+pub use cmd::{jwks_key_warnings, run};
 pub(crate) use error::redact_serde_message;
 pub use error::{KeyError, openssl_text};
 pub use export::{fingerprint, public_jwk, public_jwks, public_pem, thumbprint};
@@ -212,6 +212,10 @@ impl Key {
                 _ => None,
             },
             kid: self.kid.clone(),
+            rsa_bits: match self.key_type {
+                KeyType::Rsa { bits } => Some(bits),
+                _ => None,
+            },
         }
     }
 

@@ -16,6 +16,7 @@ use crate::report::{Layer, LayerStatus, Severity, TokenKind};
 pub(crate) fn check(ctx: &mut Ctx<'_, '_>) {
     let input = ctx.input;
     secrets_that_are_keys(ctx);
+    key_quality(ctx);
     for (i, layer) in input.layers.iter().enumerate() {
         layer_findings(ctx, i, layer);
     }
@@ -108,6 +109,38 @@ fn secrets_that_are_keys(ctx: &mut Ctx<'_, '_>) {
             "the secret {names} is really a public or private key (PEM, DER or JWK): tokenscope never uses key material as a shared secret (algorithm confusion), so the token is not accepted; pass the key with --key-file, or the real shared secret with --secret"
         ),
     );
+}
+
+/// RULES.md section 2, Keys: a key from a JWKS that holds its private part (or is a shared
+/// secret), and an RSA key under 2048 bits, are warned about where they opened a layer.
+fn key_quality(ctx: &mut Ctx<'_, '_>) {
+    for (i, layer) in ctx.input.layers.iter().enumerate() {
+        let Some(k) = &layer.key_facts else {
+            continue;
+        };
+        let claim = format!("{}/alg", header_prefix(i));
+        if k.from_jwks && k.visibility != "public" {
+            ctx.report(
+                &ids::GENERIC_KEY_JWKS_PRIVATE,
+                claim.clone(),
+                format!(
+                    "key {} came from a JWKS as a {} key: a JWKS publishes public keys only, so whoever serves it can sign or decrypt as you; publish the public half and keep the rest private",
+                    quote(&k.name),
+                    k.visibility
+                ),
+            );
+        }
+        if let Some(bits) = k.rsa_bits.filter(|b| *b < 2048) {
+            ctx.report(
+                &ids::GENERIC_KEY_RSA_SHORT,
+                claim,
+                format!(
+                    "key {} is RSA-{bits}: RSA keys of fewer than 2048 bits can be factored; use RSA-2048 or more (tokenscope keys gen)",
+                    quote(&k.name)
+                ),
+            );
+        }
+    }
 }
 
 /// The pointer prefix of a layer's header.

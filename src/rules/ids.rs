@@ -282,6 +282,22 @@ spec!(
     "RFC 8725 section 3.1; RULES.md section 2, Keys"
 );
 spec!(
+    GENERIC_KEY_JWKS_PRIVATE,
+    "generic.key.jwks_private",
+    Warning,
+    "/header/alg",
+    "the key that opened the token came from a JWKS with its private part, or as a shared secret: a JWKS publishes public keys only",
+    "RFC 7517 section 5; RULES.md section 2, Keys"
+);
+spec!(
+    GENERIC_KEY_RSA_SHORT,
+    "generic.key.rsa_short",
+    Warning,
+    "/header/alg",
+    "the RSA key that opened the token is shorter than 2048 bits",
+    "RFC 7518 section 3.3; RULES.md section 2, Keys"
+);
+spec!(
     GENERIC_URL_PARAMETER_SWALLOWED,
     "generic.url.parameter_swallowed",
     Error,
@@ -1037,6 +1053,8 @@ pub const ALL: &[RuleSpec] = &[
     GENERIC_CLAIMS_UNREADABLE,
     GENERIC_PAYLOAD_OPAQUE,
     GENERIC_KEY_SECRET_IS_KEY,
+    GENERIC_KEY_JWKS_PRIVATE,
+    GENERIC_KEY_RSA_SHORT,
     GENERIC_URL_PARAMETER_SWALLOWED,
     GENERIC_INTAKE_SEVERAL_TOKENS,
     QUALIFIO_ALG,

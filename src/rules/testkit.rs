@@ -241,6 +241,7 @@ pub fn secret_key(name: &str, len: usize) -> KeyFacts {
         pkcs1: false,
         secret_len: Some(len),
         kid: None,
+        rsa_bits: None,
     }
 }
 
@@ -254,6 +255,7 @@ pub fn rsa_public(name: &str) -> KeyFacts {
         pkcs1: false,
         secret_len: None,
         kid: None,
+        rsa_bits: Some(2048),
     }
 }
 
