@@ -13,7 +13,7 @@ use crate::jose::JWE_ENCS;
 use crate::jose::sign::{SignOptions, choose_alg, default_enc, encrypt_dir, sign_jws};
 use crate::keys::{Key, KeyRing, Material};
 use crate::report::{Inspection, Overall, TokenKind};
-use crate::sign::{claims_bytes, parse_exp, parse_set, set_path, unset_path};
+use crate::sign::{claims_bytes, parse_exp, set_path, unset_path};
 
 /// The edited copy.
 #[derive(Debug, Clone, PartialEq)]
@@ -54,12 +54,27 @@ pub fn get<'a>(claims: &'a Value, p: &[&str]) -> Option<&'a Value> {
     p.iter().try_fold(claims, |v, name| v.get(name))
 }
 
+fn get_mut<'a>(claims: &'a mut Value, p: &[&str]) -> Option<&'a mut Value> {
+    p.iter().try_fold(claims, |v, k| v.get_mut(*k))
+}
+
 /// true -> false -> absent -> true (a value of another type becomes true).
 pub fn cycle_bool(claims: &mut Value, p: &[&str]) -> Result<(), String> {
     let path = path(p);
     let result = match get(claims, p) {
         Some(Value::Bool(true)) => set_path(claims, &path, Value::Bool(false)),
         Some(Value::Bool(false)) => unset_path(claims, &path).map(|_| ()),
+        None => {
+            // Back in first place (`canPlay`, `cw` lead their objects), so that cycling
+            // through absent does not reorder the object.
+            if let [parent @ .., last] = p
+                && let Some(Value::Object(obj)) = get_mut(claims, parent)
+            {
+                obj.shift_insert(0, (*last).to_string(), Value::Bool(true));
+                return Ok(());
+            }
+            set_path(claims, &path, Value::Bool(true))
+        }
         _ => set_path(claims, &path, Value::Bool(true)),
     };
     result.map_err(|e| e.to_string())
@@ -86,17 +101,21 @@ pub fn set_exp(claims: &mut Value, spec: &str, now: i64) -> Result<(), String> {
     set_path(claims, &["exp".to_string()], json!(exp)).map_err(|e| e.to_string())
 }
 
-/// Set a claim from typed text as `--set PATH=TEXT` does (JSON when it parses, else a
-/// string); empty text removes the claim.
-pub fn set_text(claims: &mut Value, dotted: &str, text: &str) -> Result<(), String> {
+/// Set a claim that is a string on every platform (`campaignId`, `sub`, `gift.label`) from
+/// what was typed: the text as a string (`987654` stays "987654"), or a quoted JSON string
+/// literal decoded; empty removes the claim.
+pub fn set_string(claims: &mut Value, dotted: &str, text: &str) -> Result<(), String> {
+    let p = crate::sign::parse_path(dotted).map_err(|e| e.to_string())?;
     if text.is_empty() {
-        let p = crate::sign::parse_path(dotted).map_err(|e| e.to_string())?;
         return unset_path(claims, &p)
             .map(|_| ())
             .map_err(|e| e.to_string());
     }
-    let (p, v) = parse_set(&format!("{dotted}={text}")).map_err(|e| e.to_string())?;
-    set_path(claims, &p, v).map_err(|e| e.to_string())
+    let value = match serde_json::from_str::<Value>(text) {
+        Ok(Value::String(s)) if text.starts_with('"') => s,
+        _ => text.to_string(),
+    };
+    set_path(claims, &p, Value::String(value)).map_err(|e| e.to_string())
 }
 
 /// A claim's value as the edit pane and the prompts show it.
@@ -108,12 +127,12 @@ pub fn shown(claims: &Value, p: &[&str]) -> String {
     }
 }
 
-/// What a prompt starts with for a text claim: its value as `--set` would take it back.
+/// What a prompt starts with for a string claim: its text as [`set_string`] takes it back
+/// (another JSON value as JSON: submitting it makes it a string).
 pub fn prompt_text(claims: &Value, p: &[&str]) -> String {
     match get(claims, p) {
         None => String::new(),
-        // A string that would parse as JSON (`123`, `true`) keeps its quotes.
-        Some(Value::String(s)) if serde_json::from_str::<Value>(s).is_err() => s.clone(),
+        Some(Value::String(s)) => s.clone(),
         Some(v) => v.to_string(),
     }
 }
@@ -493,18 +512,34 @@ mod tests {
         assert_eq!(c["exp"], json!(940));
     }
 
+    /// campaignId, sub and gift.label are strings on every platform: typed digits stay a
+    /// string, a quoted literal is decoded, empty removes the claim.
+    /// `p` cycles canPlay through absent without moving it behind nb.
     #[test]
-    fn text_claims_take_set_syntax_and_empty_removes() {
-        let mut c = json!({"sub": "a", "campaignId": "c"});
-        set_text(&mut c, "campaignId", "123").unwrap();
-        assert_eq!(c["campaignId"], json!(123));
-        set_text(&mut c, "campaignId", "\"123\"").unwrap();
-        assert_eq!(c["campaignId"], json!("123"));
-        assert_eq!(prompt_text(&c, &["campaignId"]), "\"123\"");
-        set_text(&mut c, "sub", "alice").unwrap();
-        assert_eq!(prompt_text(&c, &["sub"]), "alice");
-        set_text(&mut c, "sub", "").unwrap();
-        assert_eq!(c, json!({"campaignId": "123"}));
+    fn cycling_through_absent_keeps_the_member_order() {
+        let mut c = json!({"limit": {"canPlay": true, "nb": 3}});
+        for _ in 0..3 {
+            cycle_bool(&mut c, CAN_PLAY).unwrap();
+        }
+        assert_eq!(
+            serde_json::to_string(&c).unwrap(),
+            r#"{"limit":{"canPlay":true,"nb":3}}"#
+        );
+    }
+
+    #[test]
+    fn string_claims_stay_strings_and_empty_removes() {
+        let mut c = json!({"sub": "a", "campaignId": 42});
+        assert_eq!(prompt_text(&c, &["campaignId"]), "42");
+        set_string(&mut c, "campaignId", "987654").unwrap();
+        assert_eq!(c["campaignId"], json!("987654"));
+        assert_eq!(prompt_text(&c, &["campaignId"]), "987654");
+        set_string(&mut c, "campaignId", "\"12 3\"").unwrap();
+        assert_eq!(c["campaignId"], json!("12 3"));
+        set_string(&mut c, "sub", "true").unwrap();
+        assert_eq!(c["sub"], json!("true"));
+        set_string(&mut c, "sub", "").unwrap();
+        assert_eq!(c, json!({"campaignId": "12 3"}));
     }
 
     #[test]

@@ -200,7 +200,8 @@ impl App {
         let Some(e) = self.edit.as_mut() else {
             return;
         };
-        match edit::set_text(&mut e.claims, path, input.trim()) {
+        // campaignId, sub and gift.label are strings on every platform: typed text stays one.
+        match edit::set_string(&mut e.claims, path, input.trim()) {
             Ok(()) => {
                 let p: Vec<&str> = path.split('.').collect();
                 let shown = edit::shown(&e.claims, &p);
