@@ -207,15 +207,9 @@ fn find_token_in(text: &str) -> Result<Intake, TokenError> {
 /// The distinct tokens besides `found` the text holds, in order (fragments of `found`, as a
 /// line-wrapped token leaves, do not count).
 fn other_tokens(text: &str, found: &str) -> Vec<String> {
-    let decoded;
-    let text = if text.contains('%') {
-        decoded = percent_encoding::percent_decode_str(text).decode_utf8_lossy();
-        decoded.as_ref()
-    } else {
-        text
-    };
+    let text = percent_decoded(text);
     let mut seen: Vec<&str> = Vec::new();
-    for t in embedded(text) {
+    for t in embedded(&text) {
         let header = t.split('.').next().unwrap_or_default();
         if found.contains(t) || seen.contains(&t) || super::decode_header(header).is_err() {
             continue;
@@ -468,14 +462,17 @@ pub fn tokens_in_line(line: &str) -> Vec<String> {
     if let Some(token) = bare_token(line) {
         return vec![token.to_string()];
     }
-    let decoded;
-    let text = if line.contains('%') {
-        decoded = percent_encoding::percent_decode_str(line).decode_utf8_lossy();
-        decoded.as_ref()
-    } else {
-        line
-    };
-    embedded(text).map(str::to_string).collect()
+    embedded(&percent_decoded(line))
+        .map(str::to_string)
+        .collect()
+}
+
+/// `text` with `%xx` decoded when it holds any (a token in a URL: `%2E` for its dots).
+fn percent_decoded(text: &str) -> Cow<'_, str> {
+    match text.contains('%') {
+        true => percent_encoding::percent_decode_str(text).decode_utf8_lossy(),
+        false => Cow::Borrowed(text),
+    }
 }
 
 /// The tokens in `text` that stand on their own: not glued to a base64url character or a
