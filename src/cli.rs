@@ -307,19 +307,8 @@ pub struct KeysGenArgs {
     pub force: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum GenType {
-    Rsa2048,
-    Rsa3072,
-    Rsa4096,
-    P256,
-    P384,
-    P521,
-    Ed25519,
-    Hmac,
-    /// A JWE `dir` content key, sized for `--enc`.
-    Dir,
-}
+/// What `keys gen` makes: defined with the key generator (core), a value of the CLI too.
+pub use crate::keys::GenType;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ExportFormat {
@@ -711,4 +700,16 @@ fn view_args_with_a_command(cli: &Cli, command_name: Option<&str>) -> Option<cla
              drop it, or run tokenscope without a command"
         ),
     ))
+}
+
+impl From<SecretEncodingArg> for crate::keys::SecretEncoding {
+    fn from(arg: SecretEncodingArg) -> Self {
+        use crate::keys::SecretEncoding as E;
+        match arg {
+            SecretEncodingArg::Utf8 => E::Utf8,
+            SecretEncodingArg::Base64 => E::Base64,
+            SecretEncodingArg::Base64url => E::Base64url,
+            SecretEncodingArg::Hex => E::Hex,
+        }
+    }
 }

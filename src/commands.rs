@@ -1,5 +1,6 @@
 //! The subcommands: argument handling around the core, and exit codes.
 
+pub mod keys_cmd;
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -63,7 +64,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let cache = keys::default_cache_dir()?;
             let stdout = std::io::stdout();
             let mut out = stdout.lock();
-            keys::run(&cmd, &store, &cache, &mut out)?;
+            keys_cmd::run(&cmd, &store, &cache, &mut out)?;
             out.flush()?;
             Ok(ExitCode::SUCCESS)
         }
@@ -711,7 +712,7 @@ fn signing_key(
             // RULES.md section 2, Keys: a JWKS member with its private part signs, but whoever
             // serves that JWKS can sign just as well.
             if key.from_jwks {
-                keys::jwks_key_warnings(std::slice::from_ref(&key))
+                keys_cmd::jwks_key_warnings(std::slice::from_ref(&key))
                     .iter()
                     .for_each(|w| escape::warn(w));
             }

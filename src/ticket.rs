@@ -146,7 +146,7 @@ pub fn render(insp: &Inspection, redact_mode: Redact, command: &str) -> String {
         insp.kind_label(),
         insp.token.len(),
         cell(&header),
-        crate::logging::fingerprint(&insp.token)
+        crate::report::fingerprint(&insp.token)
     ));
     for (i, layer) in insp.layers.iter().enumerate() {
         let key = layer

@@ -11,7 +11,21 @@ use super::Curve;
 use super::error::{KeyError, ssl_reason};
 use super::material::{B64URL, SecretEncoding, nid_of_curve};
 use super::store::{MaterialSource, StoredKey};
-use crate::cli::GenType;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+/// What `keys gen` (and the interactive view's generate menu) makes.
+pub enum GenType {
+    Rsa2048,
+    Rsa3072,
+    Rsa4096,
+    P256,
+    P384,
+    P521,
+    Ed25519,
+    Hmac,
+    /// A JWE `dir` content key, sized for `--enc`.
+    Dir,
+}
 
 /// Smallest HMAC secret `gen` makes: below 16 bytes a secret is guessable offline.
 pub const MIN_HMAC_BYTES: usize = 16;

@@ -64,18 +64,6 @@ impl SecretEncoding {
     }
 }
 
-impl From<crate::cli::SecretEncodingArg> for SecretEncoding {
-    fn from(arg: crate::cli::SecretEncodingArg) -> Self {
-        use crate::cli::SecretEncodingArg as A;
-        match arg {
-            A::Utf8 => SecretEncoding::Utf8,
-            A::Base64 => SecretEncoding::Base64,
-            A::Base64url => SecretEncoding::Base64url,
-            A::Hex => SecretEncoding::Hex,
-        }
-    }
-}
-
 /// Decode a secret written in `encoding`.
 ///
 /// Errors say where the value stopped decoding but never quote it.

@@ -7,31 +7,31 @@
 //!
 //! Layout: `material` reads every key format, `store` keeps named keys on disk, `jwks`
 //! fetches and caches JWKS endpoints, `ring` turns the store into a `KeyRing`, `gen` makes
-//! new keys, `export` prints public halves and thumbprints, `cmd` runs `tokenscope keys`.
+//! new keys, `export` prints public halves and thumbprints. The `tokenscope keys` subcommand
+//! is a shell over this module (`commands::keys_cmd`): nothing here knows the CLI.
 
 mod algs;
-mod cmd;
 mod error;
 mod export;
 pub mod jwks;
-mod keygen;
+pub mod keygen;
 mod material;
 mod ring;
 mod store;
 #[cfg(test)]
-mod test_support;
+pub(crate) mod test_support;
 
-pub use cmd::{jwks_key_warnings, run};
 pub(crate) use error::redact_serde_message;
 pub use error::{KeyError, openssl_text};
 pub use export::{fingerprint, public_jwk, public_jwks, public_pem, thumbprint};
-pub use keygen::{default_algs, generate, generate_dir};
-pub(crate) use material::pkcs8_pkey;
+pub use keygen::{GenType, default_algs, generate, generate_dir};
+pub(crate) use material::{B64URL, curve_jwk_name, okp_jwk_name, pkcs8_pkey, read_secret_raw};
 pub use material::{
     SecretEncoding, parse_key_bytes, parse_key_bytes_lenient, parse_secret, read_key_file,
     read_secret_arg, secret_as_key, secret_file_warning, secret_key,
 };
 pub use ring::{Deferred, load_ring, load_ring_offline};
+pub(crate) use store::unknown_key;
 pub use store::{MaterialSource, Store, StoredKey, create_private_dir, default_cache_dir};
 
 use serde::Serialize;

@@ -1,4 +1,5 @@
-//! `tokenscope keys ...`: list, add, show, remove, gen, export, refresh.
+//! `tokenscope keys ...`: list, add, show, remove, gen, export, refresh (a shell over the
+//! core's `keys`).
 //!
 //! Plain text on `out` (warnings on stderr), JSON with `--json`. Secret material is printed
 //! only by `--reveal`.
@@ -10,12 +11,12 @@ use anyhow::{Context, bail};
 use base64::Engine as _;
 use serde_json::{Map, Value, json};
 
-use super::error::KeyError;
-use super::export::{fingerprint, public_jwk, public_jwks, public_pem};
-use super::material::{B64URL, SecretEncoding, parse_key_bytes_lenient, read_secret_raw};
-use super::store::{MaterialSource, StoredKey, unknown_key};
-use super::{Key, KeyType, Material, Store, jwks, keygen};
 use crate::cli::{ExportFormat, KeysAddArgs, KeysCommand, KeysGenArgs, ProfileTag};
+use crate::keys::{
+    B64URL, Key, KeyError, KeyType, Material, MaterialSource, SecretEncoding, Store, StoredKey,
+    curve_jwk_name, fingerprint, jwks, keygen, okp_jwk_name, parse_key_bytes_lenient, public_jwk,
+    public_jwks, public_pem, read_secret_raw, secret_file_warning, unknown_key,
+};
 // Names, kids and URLs come from key files and endpoints: escaped like everything printed.
 use crate::escape::{self, line, warn};
 use crate::limits;
@@ -93,8 +94,8 @@ pub(crate) fn describe(key: &Key) -> String {
     };
     match key.key_type {
         KeyType::Rsa { bits } => format!("RSA-{bits} {visibility}"),
-        KeyType::Ec(curve) => format!("EC {} {visibility}", super::material::curve_jwk_name(curve)),
-        KeyType::Okp(curve) => format!("{} {visibility}", super::material::okp_jwk_name(curve)),
+        KeyType::Ec(curve) => format!("EC {} {visibility}", curve_jwk_name(curve)),
+        KeyType::Okp(curve) => format!("{} {visibility}", okp_jwk_name(curve)),
         KeyType::Secret => match &key.material {
             Material::Secret(s) => format!("secret {} B", s.len()),
             _ => "secret".to_string(),
@@ -132,13 +133,10 @@ fn key_json(entry: &StoredKey, key: &Key, reveal: bool) -> Value {
             obj.insert("bits".into(), json!(bits));
         }
         KeyType::Ec(curve) => {
-            obj.insert(
-                "curve".into(),
-                json!(super::material::curve_jwk_name(curve)),
-            );
+            obj.insert("curve".into(), json!(curve_jwk_name(curve)));
         }
         KeyType::Okp(curve) => {
-            obj.insert("curve".into(), json!(super::material::okp_jwk_name(curve)));
+            obj.insert("curve".into(), json!(okp_jwk_name(curve)));
         }
         KeyType::Secret => {}
     }
@@ -503,7 +501,7 @@ fn add(
         stored_from_file(&args.name, &bytes)?
     } else if let Some(arg) = &args.secret {
         let encoding = SecretEncoding::from(args.encoding);
-        if let Some(w) = super::material::secret_file_warning(arg) {
+        if let Some(w) = secret_file_warning(arg) {
             warn(&w);
         }
         let raw = read_secret_raw(arg)?;
