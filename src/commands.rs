@@ -77,20 +77,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
 
 /// The key store: `--store DIR`, else `$TOKENSCOPE_HOME/keys`, else the platform config dir.
 pub fn open_store(flag: Option<&Path>) -> Result<Store> {
-    let dir = match flag {
-        Some(d) => d.to_path_buf(),
-        None => Store::default_dir()?,
-    };
-    Ok(Store::open(dir))
-}
-
-fn encoding(arg: SecretEncodingArg) -> SecretEncoding {
-    match arg {
-        SecretEncodingArg::Utf8 => SecretEncoding::Utf8,
-        SecretEncodingArg::Base64 => SecretEncoding::Base64,
-        SecretEncodingArg::Base64url => SecretEncoding::Base64url,
-        SecretEncodingArg::Hex => SecretEncoding::Hex,
-    }
+    Ok(Store::at(flag)?)
 }
 
 fn profile_choice(arg: ProfileArg) -> ProfileChoice {
@@ -146,7 +133,7 @@ fn read_input(args: &InspectArgs) -> Result<String> {
 /// warning when that file is readable by group or others.
 fn secret_arg_key(secret: &str, enc: SecretEncodingArg) -> Result<(keys::Key, Option<String>)> {
     let warning = keys::secret_file_warning(secret);
-    let bytes = keys::read_secret_arg(secret, encoding(enc))?;
+    let bytes = keys::read_secret_arg(secret, SecretEncoding::from(enc))?;
     let name = if secret.starts_with('@') {
         secret
     } else {

@@ -332,6 +332,14 @@ impl Store {
 
     /// `$TOKENSCOPE_HOME/keys`, else `keys` in the platform config dir
     /// (`~/.config/tokenscope/keys` on Linux).
+    /// The store at `dir` (`--store`), else at [`Store::default_dir`].
+    pub fn at(dir: Option<&Path>) -> Result<Store, KeyError> {
+        Ok(Store::open(match dir {
+            Some(d) => d.to_path_buf(),
+            None => Store::default_dir()?,
+        }))
+    }
+
     pub fn default_dir() -> Result<PathBuf, KeyError> {
         if let Some(home) = std::env::var_os(HOME_ENV).filter(|h| !h.is_empty()) {
             return Ok(PathBuf::from(home).join("keys"));

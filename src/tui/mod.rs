@@ -86,7 +86,7 @@ pub fn build_app(args: &TuiArgs, store_flag: Option<&Path>, settings: &Settings)
     let mut app = if args.demo {
         App::demo(theme, app::system_now).map_err(anyhow::Error::msg)?
     } else {
-        let store = crate::commands::open_store(store_flag)?;
+        let store = crate::keys::Store::at(store_flag)?;
         let cache = crate::keys::default_cache_dir()?;
         let (ring, warnings) = crate::keys::load_ring(&store, &[], &cache)?;
         let mut app = App::new(
