@@ -554,11 +554,28 @@ pub fn configured_campaign<'a>(
 fn says_jwt(header: &Map<String, Value>) -> bool {
     ["typ", "cty"].iter().any(|name| {
         token::header_str(header, name).is_some_and(|v| {
-            let v = v.to_ascii_lowercase();
-            let v = v.strip_prefix("application/").unwrap_or(&v);
-            v == "jwt" || v.ends_with("+jwt")
+            // Without allocating: every token of a batch asks.
+            const APP: &str = "application/";
+            let v = match v.get(..APP.len()) {
+                Some(p) if p.eq_ignore_ascii_case(APP) => &v[APP.len()..],
+                _ => v,
+            };
+            v.eq_ignore_ascii_case("jwt")
+                || v.len() > 4
+                    && v.is_char_boundary(v.len() - 4)
+                    && v[v.len() - 4..].eq_ignore_ascii_case("+jwt")
         })
     })
+}
+
+/// Hex of the first 4 KiB, for payloads that are neither JSON nor text.
+fn hex_dump(bytes: &[u8]) -> String {
+    const MAX: usize = 4096;
+    let mut out: String = bytes.iter().take(MAX).map(|b| format!("{b:02x}")).collect();
+    if bytes.len() > MAX {
+        out.push_str(&format!("… ({} bytes in all)", bytes.len()));
+    }
+    out
 }
 
 /// The payload starts with `{` or `[` (after white space and a byte order mark): it means
@@ -570,12 +587,28 @@ fn starts_like_json(bytes: &[u8]) -> bool {
     matches!(bytes.trim_ascii_start().first(), Some(b'{' | b'['))
 }
 
-/// Hex of the first 4 KiB, for payloads that are neither JSON nor text.
-fn hex_dump(bytes: &[u8]) -> String {
-    const MAX: usize = 4096;
-    let mut out: String = bytes.iter().take(MAX).map(|b| format!("{b:02x}")).collect();
-    if bytes.len() > MAX {
-        out.push_str(&format!("… ({} bytes in all)", bytes.len()));
+#[cfg(test)]
+mod says_jwt_tests {
+    use super::*;
+
+    #[test]
+    fn typ_and_cty_say_jwt_in_any_case_with_or_without_application() {
+        for (typ, jwt) in [
+            ("JWT", true),
+            ("jwt", true),
+            ("application/jwt", true),
+            ("Application/JWT", true),
+            ("at+jwt", true),
+            ("application/secevent+JWT", true),
+            ("JOSE", false),
+            ("application/json", false),
+            ("jwtx", false),
+            ("é+jwt", true),
+            ("", false),
+        ] {
+            let mut h = Map::new();
+            h.insert("typ".into(), Value::String(typ.into()));
+            assert_eq!(says_jwt(&h), jwt, "{typ}");
+        }
     }
-    out
 }
