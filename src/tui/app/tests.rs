@@ -1,0 +1,367 @@
+use super::*;
+
+const AT: i64 = 1_714_564_800; // 2024-05-01T12:00:00Z
+
+fn demo() -> App {
+    App::demo_for_tests(AT, 100, 30).unwrap()
+}
+
+#[test]
+fn the_demo_opens_on_an_accepted_winner() {
+    let app = demo();
+    let insp = app.inspection().unwrap();
+    assert_eq!(
+        insp.overall(),
+        crate::report::Overall::Accepted,
+        "{:?}",
+        insp.findings
+    );
+    assert!(!app.shown.payload_lines.is_empty());
+    assert_eq!(app.history.len(), 6);
+}
+
+#[test]
+fn every_demo_token_has_the_outcome_it_demonstrates() {
+    use crate::report::Overall::*;
+    let mut app = demo();
+    let mut got = Vec::new();
+    for _ in 0..6 {
+        let i = app.inspection().unwrap();
+        got.push((i.overall(), i.verdict.profile));
+        app.update(Action::HistoryNext);
+    }
+    use crate::Profile::*;
+    assert_eq!(
+        got,
+        vec![
+            (Accepted, Qualifio),
+            (Accepted, Qualifio),
+            (Accepted, Qualifio),
+            (Rejected, Qualifio),
+            (Accepted, Adictiz),
+            (Accepted, Xtremepush),
+        ]
+    );
+}
+
+#[test]
+fn stepping_time_expires_the_token() {
+    let mut app = demo();
+    for _ in 0..2 {
+        app.update(Action::StepTime(3600));
+    }
+    let i = app.inspection().unwrap();
+    assert_eq!(i.overall(), crate::report::Overall::Rejected);
+    assert!(i.findings.iter().any(|f| f.claim == "/exp"));
+    app.update(Action::TimeNow);
+    assert_eq!(app.at, AT);
+    assert_eq!(
+        app.inspection().unwrap().overall(),
+        crate::report::Overall::Accepted
+    );
+}
+
+#[test]
+fn time_prompt_parses_or_keeps_the_prompt_open() {
+    let mut app = demo();
+    app.update(Action::TimePrompt);
+    for c in "yesterday".chars() {
+        app.update(Action::Char(c));
+    }
+    app.update(Action::Submit);
+    assert!(matches!(app.modal, Modal::Prompt { .. }));
+    assert!(app.message.as_ref().unwrap().error);
+    app.update(Action::ClearInput);
+    for c in "2024-05-03T00:00:00Z".chars() {
+        app.update(Action::Char(c));
+    }
+    app.update(Action::Submit);
+    assert_eq!(app.modal, Modal::None);
+    assert_eq!(app.at, AT + 36 * 3600);
+}
+
+#[test]
+fn a_paste_without_a_token_keeps_the_view() {
+    let mut app = demo();
+    app.update(Action::Paste("hello there".into()));
+    assert_eq!(app.history.len(), 6);
+    assert!(app.message.as_ref().unwrap().error);
+    let url = format!(
+        "https://example.com/play?qual_token={}&x=1",
+        app.history[4].text
+    );
+    app.update(Action::Paste(url));
+    assert_eq!(app.history.len(), 7);
+    assert_eq!(app.current, Some(6));
+    let insp = app.inspection().unwrap();
+    assert_eq!(insp.verdict.profile, crate::Profile::Adictiz);
+    assert!(!insp.stripped.is_empty());
+}
+
+#[test]
+fn keys_added_and_deleted_in_memory_change_the_verdict() {
+    let mut app = demo();
+    app.update(Action::HistoryNext);
+    app.update(Action::HistoryNext);
+    app.update(Action::HistoryNext);
+    app.update(Action::HistoryNext); // Adictiz
+    let name = crate::tui::demo::ADICTIZ_HS256;
+    app.key_sel = app.key_rows.iter().position(|r| r.name == name).unwrap();
+    app.update(Action::DeleteKeyPrompt);
+    assert_eq!(
+        app.modal,
+        Modal::ConfirmDelete {
+            name: name.to_string()
+        }
+    );
+    app.update(Action::Submit);
+    assert_eq!(
+        app.inspection().unwrap().overall(),
+        crate::report::Overall::NotVerified
+    );
+    app.update(Action::AddKeyPrompt);
+    app.update(Action::Paste(crate::tui::demo::ADICTIZ_SECRET.into()));
+    app.update(Action::Submit);
+    assert!(matches!(
+        &app.modal,
+        Modal::Prompt { kind: PromptKind::KeyName { .. }, input } if input == "key-1"
+    ));
+    app.update(Action::Submit);
+    assert_eq!(
+        app.inspection().unwrap().overall(),
+        crate::report::Overall::Accepted
+    );
+    assert!(app.message.as_ref().unwrap().text.contains("ACCEPTED"));
+}
+
+#[test]
+fn selecting_a_finding_scrolls_to_its_claim() {
+    let mut app = App::demo_for_tests(AT, 80, 24).unwrap();
+    for _ in 0..3 {
+        app.update(Action::HistoryNext);
+    }
+    app.update(Action::Focus(Pane::Findings));
+    let claims: Vec<String> = app
+        .inspection()
+        .unwrap()
+        .findings
+        .iter()
+        .map(|f| f.claim.clone())
+        .collect();
+    let i = claims.iter().position(|c| c == "/exp").unwrap();
+    for _ in 0..i {
+        app.update(Action::Down);
+    }
+    assert_eq!(app.highlighted_claim(), Some("/exp"));
+    app.update(Action::Select);
+    assert_eq!(app.modal, Modal::Detail);
+    app.update(Action::Cancel);
+    assert_eq!(app.modal, Modal::None);
+}
+
+/// `R` copies the ticket-ready report of the token on screen, personal data masked.
+#[test]
+fn r_copies_the_markdown_report() {
+    let mut app = demo();
+    app.effects.clear();
+    let key = crossterm::event::KeyEvent::new(
+        crossterm::event::KeyCode::Char('R'),
+        crossterm::event::KeyModifiers::SHIFT,
+    );
+    let action = app
+        .action(&crossterm::event::Event::Key(key))
+        .expect("R is bound");
+    assert_eq!(action, Action::CopyReport);
+    app.update(action);
+    let Some(Effect::CopyToClipboard { text, what }) = app.effects.last() else {
+        panic!("no copy effect: {:?}", app.effects);
+    };
+    assert_eq!(what, "Markdown report");
+    assert!(text.starts_with("## tokenscope: "), "{text}");
+    assert!(text.contains("### Claims (personal data masked)"), "{text}");
+    assert!(text.contains("--file token.txt"), "{text}");
+    let insp = app.inspection().unwrap();
+    assert!(!text.contains(&insp.token), "the token is elided");
+}
+
+#[test]
+fn focus_cycles_and_quit_quits() {
+    let mut app = demo();
+    assert_eq!(app.focus, Pane::Payload);
+    for _ in 0..6 {
+        app.update(Action::FocusNext);
+    }
+    assert_eq!(app.focus, Pane::Payload);
+    app.update(Action::FocusPrev);
+    assert_eq!(app.focus, Pane::Header);
+    app.update(Action::ToggleMouse);
+    assert_eq!(app.effects, vec![Effect::SetMouseCapture(false)]);
+    app.update(Action::Quit);
+    assert!(app.quit);
+}
+
+fn campaign(id: &str, jwe: bool) -> Campaign {
+    Campaign {
+        id: id.to_string(),
+        jwe: Some(jwe),
+        ..Campaign::default()
+    }
+}
+
+#[test]
+fn the_configured_campaign_that_matches_is_applied_and_named() {
+    let mut app = demo();
+    app.campaigns = vec![campaign("999", false), campaign("123456", true)];
+    app.reinspect();
+    assert_eq!(app.campaign.as_deref(), Some("123456"));
+    let ids: Vec<&str> = app
+        .inspection()
+        .unwrap()
+        .findings
+        .iter()
+        .map(|f| f.id.as_str())
+        .collect();
+    // The winner is a plain JWS, the campaign expects a JWE.
+    assert!(
+        ids.contains(&crate::rules::ids::CAMPAIGN_JWE_EXPECTED.id),
+        "{ids:?}"
+    );
+    // No campaignId match among several: none applies.
+    app.campaigns = vec![campaign("1", false), campaign("2", false)];
+    app.reinspect();
+    assert_eq!(app.campaign, None);
+    // A single campaign applies as `--campaign FILE` would.
+    app.campaigns = vec![campaign("1", false)];
+    app.reinspect();
+    assert_eq!(app.campaign.as_deref(), Some("1"));
+}
+
+#[test]
+fn time_display_rewrites_the_time_notes() {
+    let mut app = demo();
+    let note = |app: &App| {
+        app.shown
+            .payload_lines
+            .iter()
+            .find(|l| l.pointer == "/exp")
+            .map(|l| l.text())
+            .unwrap()
+    };
+    assert!(
+        note(&app).contains("// 2024-05-01T13:00:00Z (in 60 minutes)"),
+        "{}",
+        note(&app)
+    );
+    app.time_display = TimeDisplay::Both;
+    app.reinspect();
+    assert!(
+        note(&app).contains("// 2024-05-01T13:00:00Z / 2024-05-01 "),
+        "{}",
+        note(&app)
+    );
+    assert!(note(&app).ends_with("(in 60 minutes)"), "{}", note(&app));
+    app.time_display = TimeDisplay::Local;
+    app.reinspect();
+    assert!(!note(&app).contains("Z"), "{}", note(&app));
+    assert_eq!(format_instant(AT, TimeDisplay::Utc), "2024-05-01T12:00:00Z");
+}
+
+#[test]
+fn a_key_file_goes_through_the_name_prompt() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("adictiz.secret");
+    std::fs::write(&path, format!("{}\n", crate::tui::demo::ADICTIZ_SECRET)).unwrap();
+    let mut app = demo();
+    for _ in 0..4 {
+        app.update(Action::HistoryNext);
+    }
+    let name = crate::tui::demo::ADICTIZ_HS256;
+    app.ring.keys.retain(|k| k.name != name);
+    app.refresh_key_rows();
+    app.reinspect();
+    assert_eq!(
+        app.inspection().unwrap().overall(),
+        crate::report::Overall::NotVerified
+    );
+    app.update(Action::AddKeyFilePrompt);
+    app.update(Action::Paste("/nonexistent/key.pem".into()));
+    app.update(Action::Submit);
+    assert!(app.message.as_ref().unwrap().error);
+    assert!(matches!(
+        app.modal,
+        Modal::Prompt {
+            kind: PromptKind::KeyFile,
+            ..
+        }
+    ));
+    app.update(Action::ClearInput);
+    app.update(Action::Paste(path.display().to_string()));
+    app.update(Action::Submit);
+    assert!(matches!(
+        &app.modal,
+        Modal::Prompt { kind: PromptKind::KeyName { .. }, input } if input == "adictiz"
+    ));
+    app.update(Action::Submit);
+    assert_eq!(
+        app.inspection().unwrap().overall(),
+        crate::report::Overall::Accepted
+    );
+    let layer = &app.inspection().unwrap().layers[0];
+    assert_eq!(layer.key.as_deref(), Some("adictiz"));
+}
+
+#[test]
+fn keys_are_generated_off_the_event_loop_when_asked() {
+    let mut app = demo();
+    app.generate_in_background = true;
+    app.update(Action::GenerateKeyMenu);
+    app.update(Action::Char('4'));
+    app.update(Action::Submit);
+    assert!(matches!(
+        &app.modal,
+        Modal::Prompt { kind: PromptKind::GenerateName { kind: GenType::P256 }, input } if input == "p256"
+    ));
+    app.update(Action::Submit);
+    assert_eq!(
+        app.effects,
+        vec![Effect::GenerateKey {
+            kind: GenType::P256,
+            name: "p256".into()
+        }]
+    );
+    assert!(
+        app.message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("generating p256 key 'p256'")
+    );
+    assert!(!app.key_rows.iter().any(|r| r.name == "p256"));
+    app.update(Action::KeyGenerated(GeneratedKey::make(
+        GenType::P256,
+        "p256",
+    )));
+    assert!(
+        app.key_rows
+            .iter()
+            .any(|r| r.name == "p256" && r.kind.starts_with("ec P256"))
+    );
+    // A taken name is refused before any work.
+    app.effects.clear();
+    app.update(Action::GenerateKeyMenu);
+    app.update(Action::Char('4'));
+    app.update(Action::Submit);
+    app.update(Action::ClearInput);
+    for c in "p256".chars() {
+        app.update(Action::Char(c));
+    }
+    app.update(Action::Submit);
+    assert!(app.effects.is_empty());
+    assert!(
+        app.message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("exists already")
+    );
+}
