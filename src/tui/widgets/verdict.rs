@@ -213,6 +213,15 @@ fn pieces<'a>(app: &'a App, width: u16) -> Vec<Piece<'a>> {
                 t.table_ignored,
             ),
         ])));
+        // A participant who cannot play cannot win either, whatever gift says.
+        if v.participation.outcome == crate::rules::ParticipationOutcome::Blocked
+            && w.outcome != crate::rules::WinOutcome::Standard
+        {
+            out.push(Piece::Line(Line::from(Span::styled(
+                "  participation is blocked: the win outcome does not matter",
+                t.table_ignored,
+            ))));
+        }
         let wrows = rows_in(v, TABLE_WIN);
         out.push(Piece::Table(
             Box::new(matrix(
