@@ -92,20 +92,14 @@ fn severity_color(s: Severity) -> Color {
 /// The whole human report.
 pub fn report(insp: &Inspection, style: Style) -> String {
     let mut out = String::new();
-    let kind = match insp.kind {
-        TokenKind::Jws => "JWS",
-        TokenKind::Jwe => "JWE",
-    };
+    let kind = insp.kind.label();
     let _ = writeln!(out, "{}", style.bold(&format!("tokenscope: {kind} token")));
     write_stripped(&mut out, insp, style);
     out.push('\n');
 
     let _ = writeln!(out, "{}", style.heading("Layers (outer to inner)"));
     for (i, layer) in insp.layers.iter().enumerate() {
-        let kind = match layer.kind {
-            TokenKind::Jws => "JWS",
-            TokenKind::Jwe => "JWE",
-        };
+        let kind = layer.kind.label();
         let mut algs = layer
             .alg
             .clone()

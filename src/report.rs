@@ -81,6 +81,16 @@ pub enum TokenKind {
     Jwe,
 }
 
+impl TokenKind {
+    /// `JWS` or `JWE`, as reports and the interactive view name it.
+    pub fn label(self) -> &'static str {
+        match self {
+            TokenKind::Jws => "JWS",
+            TokenKind::Jwe => "JWE",
+        }
+    }
+}
+
 /// Outcome of one layer. JWS: valid | invalid | unverified | unsupported;
 /// JWE: decrypted | failed | no_key | unsupported.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -143,7 +143,7 @@ pub fn render(insp: &Inspection, redact_mode: Redact, command: &str) -> String {
     let header = escape::json(&insp.header).unwrap_or_default();
     out.push_str(&format!(
         "| Token | {} of {} characters, header `{}`, fingerprint `{}` (the token itself is not in this report) |\n",
-        insp.kind_label(),
+        insp.kind.label(),
         insp.token.len(),
         cell(&header),
         crate::report::fingerprint(&insp.token)
@@ -156,10 +156,7 @@ pub fn render(insp: &Inspection, redact_mode: Redact, command: &str) -> String {
             .unwrap_or_default();
         out.push_str(&format!(
             "| Layer {i} | {} {}: {}{key} |\n",
-            match layer.kind {
-                crate::report::TokenKind::Jws => "JWS",
-                crate::report::TokenKind::Jwe => "JWE",
-            },
+            layer.kind.label(),
             cell(layer.alg.as_deref().unwrap_or("?")),
             layer.status.as_str()
         ));
@@ -207,16 +204,6 @@ pub fn render(insp: &Inspection, redact_mode: Redact, command: &str) -> String {
     out.push_str(&escape::line(command));
     out.push_str("\n```\n");
     out
-}
-
-impl Inspection {
-    /// `JWS` or `JWE`, as a report names the outer serialization.
-    pub fn kind_label(&self) -> &'static str {
-        match self.kind {
-            crate::report::TokenKind::Jws => "JWS",
-            crate::report::TokenKind::Jwe => "JWE",
-        }
-    }
 }
 
 #[cfg(test)]

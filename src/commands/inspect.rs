@@ -150,15 +150,7 @@ pub(super) fn inspect(
 /// instant, skew and profile pinned, the same keys by name or file. A secret given on the
 /// command line is never repeated: it becomes `--secret @SECRET_FILE`.
 pub(super) fn reproduce(args: &InspectArgs, insp: &Inspection) -> String {
-    let quote = |s: &str| {
-        if s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_./@:#".contains(c))
-        {
-            s.to_string()
-        } else {
-            format!("'{}'", s.replace('\'', "'\\''"))
-        }
-    };
+    let quote = crate::export::shell_word;
     let mut parts = vec![
         "tokenscope inspect".to_string(),
         format!("--at {}", insp.evaluated_at_rfc3339),

@@ -244,6 +244,18 @@ fn shell_quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', r"'\''"))
 }
 
+/// A shell word for a command line a person reads: as it is when it holds only characters
+/// no shell treats specially, else [`shell_quote`]d.
+pub fn shell_word(s: &str) -> String {
+    match s
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "-_./@:#".contains(c))
+    {
+        true => s.to_string(),
+        false => shell_quote(s),
+    }
+}
+
 /// The JS tag of 000 "JS Tag": the div, the script loader and `createIframe` with
 /// `qual_token=` as its 8th argument, as 000 writes it. 000's copy has lost the loader's URL
 /// (`'//'`); the one 002's example loads stands in. No `setMetaData`: that is 002's channel

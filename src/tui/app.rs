@@ -22,7 +22,7 @@ use crate::cli::{GenType, TimeDisplay};
 use crate::export::ExportFormat;
 use crate::inspect::{InspectError, Options, configured_campaign, inspect_text};
 use crate::keys::{self, KeyRing, KeyType, Material, MaterialSource, Store, StoredKey};
-use crate::report::{Inspection, PayloadView, TokenKind};
+use crate::report::{Inspection, PayloadView};
 use crate::rules::Campaign;
 use crate::view::{JsonLine, Tok, json_lines};
 
@@ -1535,10 +1535,7 @@ fn header_lines(insp: &Inspection) -> Vec<JsonLine> {
     }
     for (i, layer) in insp.layers.iter().enumerate() {
         if several {
-            let kind = match layer.kind {
-                TokenKind::Jws => "JWS",
-                TokenKind::Jwe => "JWE",
-            };
+            let kind = layer.kind.label();
             out.push(note_line(format!("// layer {}: {kind}", i + 1)));
         }
         let prefix = if i == 0 {

@@ -161,7 +161,7 @@ fn shown_fingerprint(app: &App, row: &crate::tui::app::KeyRow) -> String {
 /// opened each layer, and the selected key's secret (masked unless revealed).
 fn footer(app: &App, width: u16) -> Vec<Line<'static>> {
     let narrow = narrow(width);
-    use crate::report::{LayerStatus, TokenKind};
+    use crate::report::LayerStatus;
     let t = &app.theme;
     let mut lines = Vec::new();
     if narrow && let Some(row) = app.key_rows.get(app.key_sel) {
@@ -187,10 +187,7 @@ fn footer(app: &App, width: u16) -> Vec<Line<'static>> {
     }
     if let Some(insp) = app.inspection() {
         for (i, l) in insp.layers.iter().enumerate() {
-            let kind = match l.kind {
-                TokenKind::Jws => "JWS",
-                TokenKind::Jwe => "JWE",
-            };
+            let kind = l.kind.label();
             let (mark, style, text) = match (&l.key, l.status) {
                 (Some(k), LayerStatus::Valid | LayerStatus::Decrypted) if narrow => {
                     ("✔", t.layer_ok, format!("by {k}"))

@@ -74,13 +74,6 @@ fn laid_out(insp: &Inspection, width: usize) -> Vec<Vec<(char, Option<usize>)>> 
     rows
 }
 
-fn kind_name(k: TokenKind) -> &'static str {
-    match k {
-        TokenKind::Jws => "JWS",
-        TokenKind::Jwe => "JWE",
-    }
-}
-
 fn layer_line<'a>(i: usize, layer: &Layer, t: &Theme) -> Line<'a> {
     use crate::escape::line;
     let (symbol, style) = if layer.status.is_ok() {
@@ -92,7 +85,7 @@ fn layer_line<'a>(i: usize, layer: &Layer, t: &Theme) -> Line<'a> {
     };
     let mut spans = vec![
         Span::styled(if i == 0 { "" } else { "  └ " }, t.dim),
-        Span::styled(format!("{} ", kind_name(layer.kind)), t.pane_title),
+        Span::styled(format!("{} ", layer.kind.label()), t.pane_title),
     ];
     let mut facts = vec![format!("alg {}", line(layer.alg.as_deref().unwrap_or("-")))];
     if let Some(enc) = &layer.enc {
@@ -217,7 +210,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     if let Some(insp) = app.inspection() {
         title.push(Span::raw(format!(
             " · {} · {} chars",
-            kind_name(insp.kind),
+            insp.kind.label(),
             insp.token.len()
         )));
     }
