@@ -10,7 +10,7 @@ mod common;
 use std::path::Path;
 
 use common::crypto::{self, b64url, hmac_token, sign, signer};
-use common::{Sandbox, assert_terminal_safe, inspect_json, json_of, statuses};
+use common::{Sandbox, assert_terminal_safe, finding_ids, inspect_json, json_of, statuses};
 use openssl::nid::Nid;
 use serde_json::{Value, json};
 
@@ -19,17 +19,6 @@ const SECRET: &[u8] = b"0123456789abcdef0123456789abcdef0123456789abcdef01234567
 
 fn claims() -> Value {
     json!({"sub": "user-1", "iat": 1_700_000_000, "exp": FAR})
-}
-
-fn finding_ids(v: &Value) -> Vec<String> {
-    v["findings"]
-        .as_array()
-        .map(|fs| {
-            fs.iter()
-                .map(|f| f["id"].as_str().unwrap_or_default().to_string())
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 fn b64d(s: &str) -> Vec<u8> {

@@ -6,22 +6,11 @@
 mod common;
 
 use common::crypto::{hmac_token, rsa, sign, signer};
-use common::{Sandbox, inspect_json};
+use common::{Sandbox, expect_finding, find_finding, inspect_json};
 use serde_json::{Value, json};
 
 const FAR: i64 = 4_102_444_800;
 const SECRET: &[u8] = b"0123456789abcdef0123456789abcdef";
-
-fn finding<'a>(v: &'a Value, id: &str) -> Option<&'a Value> {
-    v["findings"].as_array()?.iter().find(|f| f["id"] == id)
-}
-
-#[track_caller]
-fn has(v: &Value, id: &str, severity: &str) -> String {
-    let f = finding(v, id).unwrap_or_else(|| panic!("no {id} in {v}"));
-    assert_eq!(f["severity"], severity, "{id}: {f}");
-    f["message"].as_str().unwrap_or_default().to_string()
-}
 
 fn secret_args(sb: &Sandbox) -> Vec<String> {
     let path = sb.write("secret.txt", SECRET);
@@ -66,7 +55,7 @@ fn qualifio_limit_absent_is_standard_with_a_warning_quoting_000() {
         &hs(qualifio(json!({"limit": null}))),
     );
     assert_eq!(out["verdict"]["participation"]["outcome"], "standard");
-    let msg = has(&out, "qualifio.limit.missing", "warning");
+    let msg = expect_finding(&out, "qualifio.limit.missing", "warning");
     assert!(
         msg.contains("always mandatory (except when specifying the nb)"),
         "{msg}"
@@ -74,7 +63,7 @@ fn qualifio_limit_absent_is_standard_with_a_warning_quoting_000() {
     assert!(msg.contains(r#""limit": {"canPlay": true}"#), "{msg}");
     assert_eq!(code, 0, "a warning only");
     let (_, out) = inspect_json(&sb, &secret_args(&sb), &hs(qualifio(json!({}))));
-    assert!(finding(&out, "qualifio.limit.missing").is_none());
+    assert!(find_finding(&out, "qualifio.limit.missing").is_none());
 }
 
 #[test]
@@ -85,7 +74,7 @@ fn qualifio_nbf_not_before_iat_is_info() {
         &secret_args(&sb),
         &hs(qualifio(json!({"nbf": now() - 60, "iat": now() - 60}))),
     );
-    has(&out, "qualifio.nbf.not_before_iat", "info");
+    expect_finding(&out, "qualifio.nbf.not_before_iat", "info");
     assert_eq!(code, 0);
 }
 
@@ -137,7 +126,7 @@ fn a_pkcs1_public_key_is_a_warning_under_qualifio() {
         &qualifio(json!({})),
     );
     let (code, out) = inspect_json(&sb, &["--key-file", &key.display().to_string()], &token);
-    let msg = has(&out, "qualifio.key.pkcs1", "warning");
+    let msg = expect_finding(&out, "qualifio.key.pkcs1", "warning");
     assert!(msg.contains("openssl rsa -RSAPublicKey_in"), "{msg}");
     assert_eq!(code, 0);
 }
@@ -149,14 +138,14 @@ fn the_002_channel_is_named_and_div_ids_must_match() {
     let call =
         format!("_qual_async.push(['setMetaData', 'JWT', '{token}', 'qualifio_insert_place_1']);");
     let (code, out) = inspect_json(&sb, &secret_args(&sb), &call);
-    let msg = has(&out, "qualifio.channel.set_meta_data", "info");
+    let msg = expect_finding(&out, "qualifio.channel.set_meta_data", "info");
     assert!(msg.contains("CNAME") && msg.contains("mini-site"), "{msg}");
     assert_eq!(code, 0);
     let both = format!(
         "<div id='qualifio_insert_place_2'></div><script>_qual_async.push(['createIframe','qualifio_insert_place_2','x.test','20','ID','100%','1200','','','','']);{call}</script>"
     );
     let (_, out) = inspect_json(&sb, &secret_args(&sb), &both);
-    let msg = has(&out, "qualifio.channel.div_mismatch", "warning");
+    let msg = expect_finding(&out, "qualifio.channel.div_mismatch", "warning");
     assert!(
         msg.contains("qualifio_insert_place_2") && msg.contains("qualifio_insert_place_1"),
         "{msg}"
@@ -164,13 +153,13 @@ fn the_002_channel_is_named_and_div_ids_must_match() {
     let matching = both.replace("qualifio_insert_place_2", "qualifio_insert_place_1");
     let (_, out) = inspect_json(&sb, &secret_args(&sb), &matching);
     assert!(
-        finding(&out, "qualifio.channel.div_mismatch").is_none(),
+        find_finding(&out, "qualifio.channel.div_mismatch").is_none(),
         "{out}"
     );
     // 002's own example passes the div id bare: it is still compared.
     let bare = both.replace("'qualifio_insert_place_1']", "qualifio_insert_place_1]");
     let (_, out) = inspect_json(&sb, &secret_args(&sb), &bare);
-    has(&out, "qualifio.channel.div_mismatch", "warning");
+    expect_finding(&out, "qualifio.channel.div_mismatch", "warning");
 }
 
 #[test]
@@ -181,7 +170,7 @@ fn citations_name_the_documents_sections() {
         &secret_args(&sb),
         &hs(qualifio(json!({"campaignId": null}))),
     );
-    let f = finding(&out, "qualifio.campaign_id.missing").unwrap();
+    let f = find_finding(&out, "qualifio.campaign_id.missing").unwrap();
     assert!(
         f["source"].as_str().unwrap().contains("Required claims"),
         "{f}"
@@ -193,7 +182,7 @@ fn citations_name_the_documents_sections() {
             json!({"exp": 1_000_000_000, "iat": 999_999_000, "nbf": 999_998_000}),
         )),
     );
-    let f = finding(&out, "generic.exp.expired").unwrap();
+    let f = find_finding(&out, "generic.exp.expired").unwrap();
     assert!(
         f["source"].as_str().unwrap().ends_with("Unhappy flows"),
         "{f}"
@@ -204,7 +193,7 @@ fn citations_name_the_documents_sections() {
         &secret_args(&sb),
         &hs(json!({"sub": "u", "exp": 1_000_000_000})),
     );
-    let f = finding(&out, "generic.exp.expired").unwrap();
+    let f = find_finding(&out, "generic.exp.expired").unwrap();
     assert!(!f["source"].as_str().unwrap().contains("Unhappy"), "{f}");
 }
 
@@ -242,7 +231,7 @@ fn an_undecryptable_jwe_is_checked_against_qualifios_encryption_rules() {
         hs(qualifio(json!({}))).as_bytes(),
     );
     let (_, out) = inspect_json(&sb, &[] as &[&str], &jwe);
-    let msg = has(&out, "qualifio.jwe.alg", "error");
+    let msg = expect_finding(&out, "qualifio.jwe.alg", "error");
     assert!(msg.contains("\"dir\""), "{msg}");
 }
 
@@ -260,7 +249,7 @@ fn adictiz_names_numbers_and_algs() {
     for city in ["Villeneuve-d'Ascq", "O’Brien", "St. Louis", "Łódź"] {
         let (code, out) = inspect_json(&sb, &secret_args(&sb), &hs(adictiz(json!({"city": city}))));
         assert!(
-            finding(&out, "adictiz.letters.format").is_none(),
+            find_finding(&out, "adictiz.letters.format").is_none(),
             "{city}: {out}"
         );
         assert_eq!(code, 0, "{city}");
@@ -270,14 +259,14 @@ fn adictiz_names_numbers_and_algs() {
         &secret_args(&sb),
         &hs(adictiz(json!({"lastname": "Smith2"}))),
     );
-    has(&out, "adictiz.letters.format", "error");
+    expect_finding(&out, "adictiz.letters.format", "error");
     assert_eq!(code, 1);
     let (code, out) = inspect_json(
         &sb,
         &secret_args(&sb),
         &hs(adictiz(json!({"zipCode": 59000}))),
     );
-    let msg = has(&out, "adictiz.field.number", "warning");
+    let msg = expect_finding(&out, "adictiz.field.number", "warning");
     assert!(msg.contains("leading zero"), "{msg}");
     assert_eq!(code, 0);
     let token = sign(
@@ -287,7 +276,7 @@ fn adictiz_names_numbers_and_algs() {
     );
     let key = sb.write("pub.pem", common::crypto::spki_pem(rsa()));
     let (code, out) = inspect_json(&sb, &["--key-file", &key.display().to_string()], &token);
-    has(&out, "adictiz.alg", "info");
+    expect_finding(&out, "adictiz.alg", "info");
     assert_eq!(code, 0);
 }
 
@@ -319,10 +308,10 @@ fn adictiz_account_key_is_refused_once_the_campaign_has_its_own() {
     );
     let args = ["--campaign", &file.display().to_string()];
     let (code, out) = inspect_json(&sb, &args, &by_account);
-    let msg = has(&out, "adictiz.key.account", "error");
+    let msg = expect_finding(&out, "adictiz.key.account", "error");
     assert!(msg.contains("\"adictiz-account\""), "{msg}");
     assert_eq!(code, 1);
     let (code, out) = inspect_json(&sb, &args, &hs(adictiz(json!({}))));
-    assert!(finding(&out, "adictiz.key.account").is_none(), "{out}");
+    assert!(find_finding(&out, "adictiz.key.account").is_none(), "{out}");
     assert_eq!(code, 0, "{out}");
 }

@@ -5,7 +5,7 @@
 mod common;
 
 use common::crypto::{b64url, ec, encrypt, hmac_token, pkcs8_pem, rsa, spki_pem};
-use common::{Sandbox, inspect_json, json_of};
+use common::{Sandbox, expect_finding, find_finding, finding_ids, inspect_json, json_of};
 use openssl::nid::Nid;
 use serde_json::{Value, json};
 
@@ -14,29 +14,6 @@ const SECRET: &[u8] = b"0123456789abcdef0123456789abcdef";
 
 fn claims() -> Value {
     json!({"sub": "user-1", "exp": FAR})
-}
-
-fn ids(v: &Value) -> Vec<String> {
-    v["findings"]
-        .as_array()
-        .map(|fs| {
-            fs.iter()
-                .map(|f| f["id"].as_str().unwrap_or_default().to_string())
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-fn finding<'a>(v: &'a Value, id: &str) -> Option<&'a Value> {
-    v["findings"].as_array()?.iter().find(|f| f["id"] == id)
-}
-
-/// The finding `id` is there with this severity; returns its message.
-fn has(v: &Value, id: &str, severity: &str) -> String {
-    let f = finding(v, id).unwrap_or_else(|| panic!("no {id} in {v}"));
-    assert_eq!(f["severity"], severity, "{id}: {f}");
-    assert!(!f["source"].as_str().unwrap_or_default().is_empty());
-    f["message"].as_str().unwrap_or_default().to_string()
 }
 
 fn secret_file(sb: &Sandbox) -> String {
@@ -102,7 +79,7 @@ fn a_jwt_encrypted_with_a_public_key_and_signed_nowhere_is_rejected() {
         assert_eq!(out["layers"][0]["status"], "decrypted", "{case}: {out}");
         assert_eq!(out["accepted"], false, "{case}: {out}");
         assert_eq!(code, 1, "{case}");
-        let msg = has(&out, "generic.jwe.unsigned_jwt", "error");
+        let msg = expect_finding(&out, "generic.jwe.unsigned_jwt", "error");
         assert!(msg.contains("signed nowhere"), "{msg}");
     }
     // Opaque content: confidential, not authenticated: a warning, still accepted.
@@ -111,7 +88,7 @@ fn a_jwt_encrypted_with_a_public_key_and_signed_nowhere_is_rejected() {
         None,
     );
     let (code, out) = inspect_json(&sb, &["--key-file", &key], &prose);
-    has(&out, "generic.jwe.unauthenticated", "warning");
+    expect_finding(&out, "generic.jwe.unauthenticated", "warning");
     assert_eq!((code, &out["accepted"]), (0, &json!(true)), "{out}");
     // A signed JWS inside: authenticated by its signature.
     let jws = hs256(
@@ -123,7 +100,9 @@ fn a_jwt_encrypted_with_a_public_key_and_signed_nowhere_is_rejected() {
     let (code, out) = inspect_json(&sb, &["--key-file", &key, "--secret", &secret], &nested);
     assert_eq!((code, &out["accepted"]), (0, &json!(true)), "{out}");
     assert!(
-        !ids(&out).iter().any(|id| id.starts_with("generic.jwe.un")),
+        !finding_ids(&out)
+            .iter()
+            .any(|id| id.starts_with("generic.jwe.un")),
         "{out}"
     );
 }
@@ -165,10 +144,10 @@ fn nesting_past_the_limit_is_an_error_never_a_skipped_check() {
         let (code, out) = inspect_json(&sb, &args, &token);
         assert_eq!(out["accepted"], false, "{case}: {out}");
         assert_eq!(code, 1, "{case}: {out}");
-        let msg = has(&out, "generic.nesting.too_deep", "error");
+        let msg = expect_finding(&out, "generic.nesting.too_deep", "error");
         assert!(msg.contains("more than 5 layers"), "{msg}");
         assert_eq!(
-            finding(&out, "generic.nesting.too_deep").unwrap()["claim"],
+            find_finding(&out, "generic.nesting.too_deep").unwrap()["claim"],
             "/layers/4"
         );
         assert_eq!(out["payload_view"]["type"], "unavailable", "{case}");
@@ -182,7 +161,7 @@ fn nesting_past_the_limit_is_an_error_never_a_skipped_check() {
     let (code, out) = inspect_json(&sb, &["--key-file", &key, "--secret", &secret], &token);
     assert_eq!(out["layers"].as_array().unwrap().len(), 5, "{out}");
     assert_eq!(out["layers"][4]["status"], "invalid");
-    has(&out, "generic.signature.invalid", "error");
+    expect_finding(&out, "generic.signature.invalid", "error");
     assert_eq!((code, &out["accepted"]), (1, &json!(false)));
 }
 
@@ -262,7 +241,7 @@ fn claims_that_do_not_parse_are_an_error() {
         assert_eq!(out["layers"][0]["status"], "valid", "{case}: {out}");
         assert_eq!(out["accepted"], false, "{case}: {out}");
         assert_eq!(code, 1, "{case}");
-        has(&out, id, "error");
+        expect_finding(&out, id, "error");
     }
     // The rules still run on what could be read: a Qualifio payload with a trailing NUL is
     // checked as Qualifio, and its canPlay string is still found.
@@ -272,18 +251,18 @@ fn claims_that_do_not_parse_are_an_error() {
     let token = hs256(json!({"alg": "HS256", "typ": "JWT"}), payload.as_bytes());
     let (_, out) = inspect_json(&sb, &["--secret", &secret], &token);
     assert_eq!(out["verdict"]["profile"], "qualifio", "{out}");
-    has(&out, "qualifio.limit.canplay_type", "error");
+    expect_finding(&out, "qualifio.limit.canplay_type", "error");
     assert_eq!(
         out["payload"],
         Value::Null,
         "the lenient read is for the rules only"
     );
-    let msg = has(&out, "generic.claims.unreadable", "error");
+    let msg = expect_finding(&out, "generic.claims.unreadable", "error");
     assert!(msg.contains("trailing characters"), "{msg}");
     // Without a JWT marker, a payload that is not JSON is an opaque JWS payload: info.
     let token = hs256(json!({"alg": "HS256"}), b"Payload");
     let (code, out) = inspect_json(&sb, &["--secret", &secret], &token);
-    has(&out, "generic.payload.opaque", "info");
+    expect_finding(&out, "generic.payload.opaque", "info");
     assert_eq!((code, &out["accepted"]), (0, &json!(true)), "{out}");
 }
 
@@ -330,7 +309,7 @@ fn a_public_key_given_as_a_secret_is_refused() {
         out["layers"][0]["attempts"][0]["result"], "secret_is_key",
         "{out}"
     );
-    has(&out, "generic.key.secret_is_key", "error");
+    expect_finding(&out, "generic.key.secret_is_key", "error");
     // A genuine secret stored and used together with the one-off PEM secret: still an error.
     let secret = sb.write("good.txt", SECRET);
     let added = sb
@@ -357,7 +336,7 @@ fn a_public_key_given_as_a_secret_is_refused() {
         &honest,
     );
     assert_eq!(out["layers"][0]["status"], "valid", "{out}");
-    has(&out, "generic.key.secret_is_key", "error");
+    expect_finding(&out, "generic.key.secret_is_key", "error");
     assert_eq!((code, &out["accepted"]), (1, &json!(false)));
     // `sign` never makes the forgery either.
     let out = sb
@@ -438,7 +417,7 @@ fn jwk_use_and_key_ops_are_honoured() {
                 detail.contains("does not allow signatures"),
                 "{case}: {detail}"
             );
-            has(&out, "generic.signature.unverified", "error");
+            expect_finding(&out, "generic.signature.unverified", "error");
         }
     }
     // A `use: "sig"` private key never decrypts.
@@ -449,7 +428,7 @@ fn jwk_use_and_key_ops_are_honoured() {
     let (code, out) = inspect_json(&sb, &["--key-file", &file.display().to_string()], &jwe);
     assert_eq!(out["layers"][0]["status"], "no_key", "{out}");
     assert_eq!((code, &out["accepted"]), (3, &json!(false)));
-    has(&out, "generic.jwe.no_key", "error");
+    expect_finding(&out, "generic.jwe.no_key", "error");
 }
 
 /// Item 6: `?utm=x?jwt=TOKEN` hides the token inside `utm`'s value: an error under a platform
@@ -466,7 +445,7 @@ fn a_token_parameter_swallowed_by_another_is_reported() {
     );
     let url = format!("https://adbx.io/game?utm=x?jwt={adictiz}");
     let (code, out) = inspect_json(&sb, &["--secret", &secret], &url);
-    let msg = has(&out, "generic.url.parameter_swallowed", "error");
+    let msg = expect_finding(&out, "generic.url.parameter_swallowed", "error");
     assert!(msg.contains("\"utm\""), "{msg}");
     assert_eq!((code, &out["accepted"]), (1, &json!(false)));
     let generic = hmac_token(
@@ -480,7 +459,7 @@ fn a_token_parameter_swallowed_by_another_is_reported() {
         &["--secret", &secret],
         &format!("https://x.test/?a=b?token={generic}"),
     );
-    has(&out, "generic.url.parameter_swallowed", "warning");
+    expect_finding(&out, "generic.url.parameter_swallowed", "warning");
     assert_eq!((code, &out["accepted"]), (0, &json!(true)));
     let (_, out) = inspect_json(
         &sb,
@@ -488,7 +467,7 @@ fn a_token_parameter_swallowed_by_another_is_reported() {
         &format!("https://adbx.io/game?utm=x&jwt={adictiz}"),
     );
     assert!(
-        finding(&out, "generic.url.parameter_swallowed").is_none(),
+        find_finding(&out, "generic.url.parameter_swallowed").is_none(),
         "{out}"
     );
 }
@@ -522,7 +501,7 @@ fn several_tokens_in_one_paste_are_counted() {
     ] {
         let (_, out) = inspect_json(&sb, &["--secret", &secret], &text);
         assert_eq!(out["token"], a.as_str());
-        let msg = has(&out, "generic.intake.several_tokens", "info");
+        let msg = expect_finding(&out, "generic.intake.several_tokens", "info");
         assert!(msg.contains("holds 3 tokens"), "{msg}");
     }
 }
@@ -552,7 +531,7 @@ fn kid_selects_the_key_only_where_the_platform_uses_it() {
     for key in ["q", "g"] {
         let (code, out) = inspect_json(&sb, &["--key", key], &token);
         assert_eq!(out["layers"][0]["status"], "valid", "{key}: {out}");
-        has(&out, "qualifio.kid.ignored", "info");
+        expect_finding(&out, "qualifio.kid.ignored", "info");
         assert_eq!((code, &out["accepted"]), (0, &json!(true)), "{key}: {out}");
     }
     let adictiz = hmac_token(
@@ -562,7 +541,7 @@ fn kid_selects_the_key_only_where_the_platform_uses_it() {
         &json!({"partnerUserID": "p", "exp": FAR}),
     );
     let (code, out) = inspect_json(&sb, &["--key", "g"], &adictiz);
-    has(&out, "adictiz.kid.ignored", "info");
+    expect_finding(&out, "adictiz.kid.ignored", "info");
     assert_eq!((code, &out["accepted"]), (0, &json!(true)), "{out}");
     // Generic JOSE and Xtremepush: kid selects, so another kid is a mismatch.
     let generic = hmac_token("HS256", SECRET, &header, &claims());
@@ -572,7 +551,7 @@ fn kid_selects_the_key_only_where_the_platform_uses_it() {
             out["layers"][0]["attempts"][0]["result"], "kid_mismatch",
             "{key}: {out}"
         );
-        let msg = has(&out, "generic.kid.mismatch", "error");
+        let msg = expect_finding(&out, "generic.kid.mismatch", "error");
         assert!(msg.contains("'aKeyId'"), "{msg}");
         assert_eq!((code, &out["accepted"]), (1, &json!(false)), "{key}");
     }
@@ -593,11 +572,11 @@ fn every_failed_check_is_a_finding() {
         &claims(),
     );
     let (code, out) = inspect_json(&sb, &["--secret", &secret], &token);
-    has(&out, "generic.signature.invalid", "error");
+    expect_finding(&out, "generic.signature.invalid", "error");
     assert_eq!(code, 1);
     // No key at all: still "not verified" (exit 3), with the finding that says why.
     let (code, out) = inspect_json(&sb, &["--profile", "generic"], &token);
-    let msg = has(&out, "generic.signature.unverified", "error");
+    let msg = expect_finding(&out, "generic.signature.unverified", "error");
     assert!(msg.contains("not checked"), "{msg}");
     assert_eq!((code, &out["accepted"]), (3, &json!(false)));
     let human = sb.cmd().args(["inspect", &token]).output().unwrap();
@@ -611,7 +590,7 @@ fn every_failed_check_is_a_finding() {
         json!({"kty": "oct", "k": b64url(&[2u8; 32])}).to_string(),
     );
     let (code, out) = inspect_json(&sb, &["--key-file", &wrong.display().to_string()], &jwe);
-    has(&out, "generic.jwe.decryption_failed", "error");
+    expect_finding(&out, "generic.jwe.decryption_failed", "error");
     assert_eq!(code, 1);
     // The batch summary counts them like any other finding.
     let log = sb.write("log.txt", format!("{token}\n{token}\n"));

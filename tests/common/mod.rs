@@ -105,6 +105,35 @@ pub fn inspect_json<S: AsRef<std::ffi::OsStr>>(
     json_of(&mut cmd)
 }
 
+/// The ids of an inspection's findings, in order.
+pub fn finding_ids(v: &serde_json::Value) -> Vec<String> {
+    v["findings"]
+        .as_array()
+        .map(|fs| {
+            fs.iter()
+                .map(|f| f["id"].as_str().unwrap_or_default().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The first finding with this id, if any.
+pub fn find_finding<'a>(v: &'a serde_json::Value, id: &str) -> Option<&'a serde_json::Value> {
+    v["findings"].as_array()?.iter().find(|f| f["id"] == id)
+}
+
+/// The finding `id` is there with this severity and a source; returns its message.
+#[track_caller]
+pub fn expect_finding(v: &serde_json::Value, id: &str, severity: &str) -> String {
+    let f = find_finding(v, id).unwrap_or_else(|| panic!("no {id} in {v}"));
+    assert_eq!(f["severity"], severity, "{id}: {f}");
+    assert!(
+        !f["source"].as_str().unwrap_or_default().is_empty(),
+        "{id}: {f}"
+    );
+    f["message"].as_str().unwrap_or_default().to_string()
+}
+
 /// The status of each layer, outer to inner (empty when the output has no layers).
 pub fn statuses(v: &serde_json::Value) -> Vec<String> {
     v["layers"]
