@@ -73,3 +73,24 @@ mod tests {
         assert_eq!(relative(100 - 30, 100), "30 seconds ago");
     }
 }
+
+/// Where "now" comes from: the system clock, or an instant fixed for a test or a demo that
+/// must draw the same thing every time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Clock {
+    System,
+    Fixed(i64),
+}
+
+impl Clock {
+    /// Unix seconds.
+    pub fn now(self) -> i64 {
+        match self {
+            Clock::System => std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs() as i64)
+                .unwrap_or_default(),
+            Clock::Fixed(at) => at,
+        }
+    }
+}

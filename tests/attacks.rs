@@ -1134,7 +1134,7 @@ fn escape_sequences_never_reach_a_tui_cell() {
         tokenscope::keys::KeyRing::default(),
         KeySource::Memory,
         Theme::dark(),
-        at,
+        tokenscope::time::Clock::Fixed(at()),
     );
     app.size = (140, 45);
     app.open_text("hostile", hostile_token());

@@ -368,7 +368,12 @@ mod tui {
 
     fn app(w: u16, h: u16) -> App {
         let (keys, _) = parse_key_bytes_lenient("j", hostile_jwks().as_bytes()).unwrap();
-        let mut app = App::new(KeyRing { keys }, KeySource::Memory, Theme::dark(), at);
+        let mut app = App::new(
+            KeyRing { keys },
+            KeySource::Memory,
+            Theme::dark(),
+            tokenscope::time::Clock::Fixed(at()),
+        );
         app.size = (w, h);
         app.open_text("hostile", hostile_token());
         app

@@ -128,7 +128,7 @@ fn help_empty_and_keys_screens() {
             Default::default(),
             tokenscope::tui::KeySource::Memory,
             Theme::dark(),
-            || AT,
+            tokenscope::time::Clock::Fixed(AT),
         );
         a.update(Action::Resize(w, h));
         snap("empty", &a);

@@ -36,6 +36,11 @@ impl Tmux {
     }
 
     fn start_in(home: TempDir, args: &[&str]) -> Tmux {
+        Tmux::start_with(home, "", args)
+    }
+
+    /// As `start_in`, with `env` (`NAME='value' ...`) set for the binary.
+    fn start_with(home: TempDir, env: &str, args: &[&str]) -> Tmux {
         let socket = format!(
             "tokenscope-e2e-{}-{}",
             std::process::id(),
@@ -43,7 +48,7 @@ impl Tmux {
         );
         let quoted: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
         let command = format!(
-            "env -u NO_COLOR TOKENSCOPE_HOME='{}' '{BIN}' {}; echo TS-EXIT-$?; sleep 60",
+            "env -u NO_COLOR TOKENSCOPE_HOME='{}' {env} '{BIN}' {}; echo TS-EXIT-$?; sleep 60",
             home.path().display(),
             quoted.join(" ")
         );
@@ -595,6 +600,99 @@ fn a_narrow_keys_pane_details_the_selected_key() {
     // Its RFC 7638 thumbprint: 43 base64url characters.
     let mut words = s.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'));
     assert!(words.any(|w| w.len() == 43), "a thumbprint\n{s}");
+    t.keys(&["q"]);
+    t.wait_for("TS-EXIT-0");
+}
+
+/// A loopback JWKS endpoint: the first request gets `body`, every later connection is held
+/// open and never answered. The count is of the connections held.
+fn jwks_then_silence(body: String) -> (String, std::sync::Arc<AtomicUsize>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("address"));
+    let held = std::sync::Arc::new(AtomicUsize::new(0));
+    let count = held.clone();
+    std::thread::spawn(move || {
+        let mut open = Vec::new();
+        for (n, stream) in listener.incoming().enumerate() {
+            let Ok(mut stream) = stream else { continue };
+            if n == 0 {
+                let mut buf = [0u8; 4096];
+                let _ = stream.read(&mut buf);
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+            } else {
+                open.push(stream);
+                count.fetch_add(1, Ordering::SeqCst);
+            }
+        }
+    });
+    (base, held)
+}
+
+#[test]
+fn a_jwks_endpoint_that_never_answers_never_freezes_the_view() {
+    need_tmux!();
+    // An endpoint stored while it answered, then silent, with no cached copy left: the view
+    // fetches it at start-up and again when a key is added, and both fetches hang.
+    let pair = josekit::jwk::alg::rsa::RsaKeyPair::generate(2048).expect("rsa key");
+    let mut jwk = josekit::jwk::KeyPair::to_jwk_public_key(&pair);
+    jwk.set_key_id("k1");
+    let body = format!("{{\"keys\":[{jwk}]}}");
+    let (base, held) = jwks_then_silence(body);
+    let home = tempfile::tempdir().expect("temp home");
+    let out = Command::new(BIN)
+        .env("TOKENSCOPE_HOME", home.path())
+        .env("TOKENSCOPE_ALLOW_INSECURE_LOOPBACK", "1")
+        .args([
+            "keys",
+            "add",
+            "ep",
+            "--jwks-url",
+            &format!("{base}/jwks.json"),
+        ])
+        .output()
+        .expect("keys add runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::remove_dir_all(home.path().join("cache")).expect("the JWKS was cached");
+    let token = qualifio(3600);
+    let t = Tmux::start_with(home, "TOKENSCOPE_ALLOW_INSECURE_LOOPBACK=1", &[&token]);
+    // Drawn while the start-up fetch hangs.
+    let s = t.wait_for("fetching JWKS ep");
+    assert!(s.contains("busy: 1 job"), "{s}");
+    assert!(s.contains("NOT VERIFIED"), "{s}");
+    // Keys are answered: the help opens and closes.
+    t.keys(&["?"]);
+    t.wait_for("key closes");
+    t.keys(&["Escape"]);
+    // Adding a key stores it and loads the ring again, which fetches (and hangs) again.
+    t.keys(&["a"]);
+    t.wait_for("Add a key");
+    t.paste(SECRET);
+    t.keys(&["Enter"]);
+    t.wait_for("Name for the new key");
+    t.keys(&["Enter"]);
+    let s = t.wait_for("busy: 2 jobs");
+    assert!(s.contains("storing key 'key-1'"), "{s}");
+    let start = Instant::now();
+    while held.load(Ordering::SeqCst) < 2 {
+        assert!(start.elapsed() < WAIT, "the endpoint was not asked twice");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // Both fetches still hang (nothing answered them); the view still draws and quits.
+    t.keys(&["?"]);
+    let s = t.wait_for("key closes");
+    assert!(!s.contains("JWKS not fetched"), "{s}");
+    t.keys(&["Escape"]);
+    let s = t.wait_for("busy: 2 jobs");
+    assert!(!s.contains("key closes"), "{s}");
     t.keys(&["q"]);
     t.wait_for("TS-EXIT-0");
 }

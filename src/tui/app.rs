@@ -15,6 +15,7 @@ use std::collections::BTreeSet;
 use super::edit::Edit;
 use super::editor::{EditorOp, TextEditor};
 use super::fold;
+use super::jobs::{Done, Job, Outcome};
 use super::keymap::{Key, KeyMap};
 use super::theme::Theme;
 use super::view;
@@ -24,6 +25,7 @@ use crate::inspect::{InspectError, Options, configured_campaign, inspect_text};
 use crate::keys::{self, KeyRing, KeyType, Material, MaterialSource, Store, StoredKey};
 use crate::report::{Inspection, PayloadView};
 use crate::rules::Campaign;
+use crate::time::Clock;
 use crate::view::{JsonLine, Tok, json_lines};
 
 /// Default clock skew (seconds), as `inspect --skew`.
@@ -142,8 +144,8 @@ pub enum Action {
     Editor(EditorOp),
     /// What `$VISUAL`/`$EDITOR` left in the file (or why it could not run).
     ExternalEdited(Result<String, String>),
-    /// A key generated off the event loop (`Effect::GenerateKey`), or why it failed.
-    KeyGenerated(GeneratedKey),
+    /// A job (`Effect::Run`) finished off the event loop: its outcome.
+    Done(Done),
     /// A message from the event loop (clipboard copy, OSC 52 fallback).
     Notice {
         text: String,
@@ -175,7 +177,7 @@ pub enum EditCmd {
 }
 
 /// Side effects for the event loop.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, PartialEq, Eq)]
 pub enum Effect {
     ReadClipboard,
     SetMouseCapture(bool),
@@ -186,12 +188,9 @@ pub enum Effect {
     },
     /// Suspend the TUI and run `$VISUAL`/`$EDITOR` on this text.
     OpenEditor(String),
-    /// Generate a key on another thread (RSA 4096 takes seconds) and report it with
-    /// `Action::KeyGenerated`.
-    GenerateKey {
-        kind: GenType,
-        name: String,
-    },
+    /// Slow work (disk, network, key generation) for a worker thread; its outcome comes
+    /// back as `Action::Done`.
+    Run(Job),
 }
 
 /// What a prompt asks for.
@@ -274,41 +273,6 @@ pub enum Modal {
         sel: usize,
     },
 }
-
-/// A freshly generated key on its way from the worker thread to `update`. Compared by name
-/// and kind only: the material never takes part in an `Action`'s equality or debug output.
-#[derive(Clone)]
-pub struct GeneratedKey {
-    pub kind: GenType,
-    pub name: String,
-    pub key: Result<crate::keys::StoredKey, String>,
-}
-
-impl GeneratedKey {
-    /// Generate (slow for RSA): `keys gen` with a 32-byte HMAC secret.
-    pub fn make(kind: GenType, name: &str) -> GeneratedKey {
-        GeneratedKey {
-            kind,
-            name: name.to_string(),
-            key: keys::generate(name, kind, crate::tui::keyops::HMAC_BYTES)
-                .map_err(|e| e.to_string()),
-        }
-    }
-}
-
-impl std::fmt::Debug for GeneratedKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "GeneratedKey({:?} '{}')", self.kind, self.name)
-    }
-}
-
-impl PartialEq for GeneratedKey {
-    fn eq(&self, other: &Self) -> bool {
-        self.kind == other.kind && self.name == other.name && self.key.is_ok() == other.key.is_ok()
-    }
-}
-
-impl Eq for GeneratedKey {}
 
 /// The key types the Keys pane generates, in menu order, with what each is for.
 pub const GEN_TYPES: [(GenType, &str, &str); 9] = [
@@ -404,7 +368,7 @@ pub struct App {
     /// Evaluation instant (unix seconds) and whether the user pinned it.
     pub at: i64,
     pub pinned: bool,
-    pub clock: fn() -> i64,
+    pub clock: Clock,
     pub focus: Pane,
     /// Which of Verdict / Keys the lower right slot shows.
     pub lower: Pane,
@@ -439,25 +403,19 @@ pub struct App {
     pub revealed: Option<String>,
     /// First row of the help overlay shown (it scrolls when taller than the screen).
     pub help_scroll: usize,
-    /// Generate keys on a worker thread (`Effect::GenerateKey`): the event loop does; tests
-    /// generate in `update`.
-    pub generate_in_background: bool,
+    /// Run jobs on worker threads (`Effect::Run`): the event loop does; tests run them in
+    /// `update`.
+    pub background: bool,
+    /// Jobs queued and not yet done.
+    pub pending: usize,
     /// The fold cursor of Header and Payload: an index into their visible lines. The
     /// movement keys move it (the view follows); folding acts on its line.
     pub cursor: [usize; 2],
 }
 
-/// Wall-clock unix seconds.
-pub fn system_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or_default()
-}
-
 impl App {
     /// An app over `ring`, with no token yet.
-    pub fn new(ring: KeyRing, keys: KeySource, theme: Theme, clock: fn() -> i64) -> App {
+    pub fn new(ring: KeyRing, keys: KeySource, theme: Theme, clock: Clock) -> App {
         let mut app = App {
             keymap: KeyMap::default(),
             theme,
@@ -467,7 +425,7 @@ impl App {
             history: Vec::new(),
             current: None,
             shown: Shown::default(),
-            at: clock(),
+            at: clock.now(),
             pinned: false,
             clock,
             focus: Pane::Payload,
@@ -492,7 +450,8 @@ impl App {
             campaign: None,
             revealed: None,
             help_scroll: 0,
-            generate_in_background: false,
+            background: false,
+            pending: 0,
             cursor: [0; 2],
         };
         app.refresh_key_rows();
@@ -502,11 +461,7 @@ impl App {
     /// The demo at a fixed instant with a fixed terminal size and stable rendering: what the
     /// snapshot tests draw. `clock` is pinned to `at` so `n` keeps snapshots stable too.
     pub fn demo_for_tests(at: i64, width: u16, height: u16) -> Result<App, String> {
-        fn fixed() -> i64 {
-            FIXED_AT.load(std::sync::atomic::Ordering::Relaxed)
-        }
-        FIXED_AT.store(at, std::sync::atomic::Ordering::Relaxed);
-        let mut app = App::demo(Theme::dark(), fixed)?;
+        let mut app = App::demo(Theme::dark(), Clock::Fixed(at))?;
         app.redact_volatile = true;
         app.size = (width, height);
         app.pinned = true;
@@ -516,8 +471,8 @@ impl App {
     }
 
     /// `tokenscope --demo`.
-    pub fn demo(theme: Theme, clock: fn() -> i64) -> Result<App, String> {
-        let now = clock();
+    pub fn demo(theme: Theme, clock: Clock) -> Result<App, String> {
+        let now = clock.now();
         let (ring, tokens) = super::demo::build(now)?;
         let mut app = App::new(ring, KeySource::Memory, theme, clock);
         app.demo = true;
@@ -646,7 +601,11 @@ impl App {
     /// The only place state changes.
     pub fn update(&mut self, action: Action) {
         // A message lasts until the next thing the user does.
-        if !matches!(action, Action::Resize(..) | Action::Scroll { .. }) {
+        // A job's end is not the user's doing: its outcome sets the message it needs.
+        if !matches!(
+            action,
+            Action::Resize(..) | Action::Scroll { .. } | Action::Done(_)
+        ) {
             self.message = None;
         }
         if matches!(self.modal, Modal::Export { .. })
@@ -686,7 +645,12 @@ impl App {
             | Action::Edit(_)
             | Action::Editor(_)
             | Action::ExternalEdited(_)) => self.update_edit(a),
-            Action::KeyGenerated(generated) => self.install_generated(generated),
+            Action::Done(done) => {
+                self.pending = self.pending.saturating_sub(1);
+                if let Some(outcome) = done.take() {
+                    self.apply(outcome);
+                }
+            }
             Action::Notice { text, error } => {
                 self.message = Some(Message { text, error });
             }
@@ -1164,14 +1128,7 @@ impl App {
         if path.is_empty() {
             return;
         }
-        let path = expand_home(path);
-        match crate::limits::read_file(&path, crate::limits::TOKEN_FILE) {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => self.open_pasted(&path.display().to_string(), text),
-                Err(_) => self.error(format!("'{}' is not UTF-8 text", path.display())),
-            },
-            Err(e) => self.error(format!("cannot read '{}': {e}", path.display())),
-        }
+        self.run(Job::ReadTokenFile(expand_home(path)));
     }
 
     pub(crate) fn free_key_name(&self) -> String {
@@ -1227,15 +1184,26 @@ impl App {
                 if source == MaterialSource::Secret {
                     entry.encoding = Some(keys::SecretEncoding::Utf8);
                 }
-                match store.add(entry, false) {
-                    Ok(warnings) => reload(store, cache, &mut self.ring).map(|mut w| {
-                        w.extend(warnings);
-                        w
-                    }),
-                    Err(e) => Err(e.to_string()),
+                // Validated here, stored (and the ring loaded again) by a job.
+                if let Err(e) = entry.validate() {
+                    self.error(format!("key not added: {e}"));
+                    return;
                 }
+                let job = Job::StoreKey {
+                    store: store.clone(),
+                    cache: cache.clone(),
+                    entry,
+                    generated: None,
+                };
+                self.run(job);
+                return;
             }
         };
+        self.key_added(name, result);
+    }
+
+    /// The end of adding a pasted or file key: the message says what the token is now.
+    pub(crate) fn key_added(&mut self, name: &str, result: Result<Vec<String>, String>) {
         match result {
             Ok(warnings) => {
                 self.refresh_key_rows();
@@ -1272,14 +1240,20 @@ impl App {
                 }
             }
             KeySource::Store { store, cache } => {
-                // A JWKS member (`set#kid`) lives in its entry (`set`).
-                let entry = name.split_once('#').map_or(name, |(e, _)| e);
-                store
-                    .remove(entry)
-                    .map_err(|e| e.to_string())
-                    .and_then(|_| reload(store, cache, &mut self.ring).map(|_| ()))
+                let job = Job::RemoveKey {
+                    store: store.clone(),
+                    cache: cache.clone(),
+                    name: name.to_string(),
+                };
+                self.run(job);
+                return;
             }
         };
+        self.key_deleted(name, result);
+    }
+
+    /// The end of deleting a key.
+    pub(crate) fn key_deleted(&mut self, name: &str, result: Result<(), String>) {
         match result {
             Ok(()) => {
                 self.refresh_key_rows();
@@ -1322,7 +1296,7 @@ impl App {
     /// Inspect the current token again (new token, new keys, new instant).
     pub fn reinspect(&mut self) {
         if !self.pinned {
-            self.at = (self.clock)();
+            self.at = self.clock.now();
         }
         let Some(entry) = self.current.and_then(|i| self.history.get(i)) else {
             self.shown = Shown::default();
@@ -1374,6 +1348,67 @@ impl App {
             ..Shown::default()
         };
         self.refresh_visible();
+    }
+
+    /// Queue slow work for the event loop's workers (under test: do it now). The status bar
+    /// says what is under way until it is done.
+    pub(crate) fn run(&mut self, job: Job) {
+        self.pending += 1;
+        self.info(job.describe());
+        if self.background {
+            self.effects.push(Effect::Run(job));
+        } else {
+            let done = Done::new(super::jobs::run(job));
+            self.update(Action::Done(done));
+        }
+    }
+
+    /// A job's outcome, applied as the code that queued it would have done in place.
+    fn apply(&mut self, outcome: Outcome) {
+        match outcome {
+            Outcome::KeyStored {
+                name,
+                generated,
+                result,
+            } => {
+                let result = result.map(|(ring, warnings)| {
+                    self.ring = ring;
+                    warnings
+                });
+                match generated {
+                    None => self.key_added(&name, result),
+                    Some(kind) => self.key_generated(kind, &name, result),
+                }
+            }
+            Outcome::KeyRemoved { name, result } => {
+                let result = result.map(|ring| self.ring = ring);
+                self.key_deleted(&name, result);
+            }
+            Outcome::KeysFetched(Ok((keys, warnings))) => {
+                self.ring.keys.extend(keys);
+                self.refresh_key_rows();
+                self.resign_edit();
+                self.reinspect();
+                match warnings.first() {
+                    Some(w) => self.error(format!("warning: {w}")),
+                    None => self.info("JWKS fetched: the keys are in the Keys pane"),
+                }
+            }
+            Outcome::KeysFetched(Err(e)) => self.error(format!("JWKS not fetched: {e}")),
+            Outcome::Generated { kind, name, key } => self.install_generated(kind, &name, key),
+            Outcome::TokenFileRead { path, result } => match result {
+                Ok(text) => self.open_pasted(&path.display().to_string(), text),
+                Err(e) => self.error(e),
+            },
+            Outcome::KeyFileRead { path, result } => self.key_file_read(&path, result),
+            Outcome::ExportWritten {
+                path,
+                format,
+                bytes,
+                result,
+            } => self.export_written(&path, format, bytes, result),
+            Outcome::Failed(what) => self.error(what),
+        }
     }
 
     /// Recompute the visible lines after an inspection or a fold.
@@ -1489,18 +1524,6 @@ fn retime(
         }
     }
     lines
-}
-
-static FIXED_AT: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
-
-pub(crate) fn reload(
-    store: &Store,
-    cache: &std::path::Path,
-    ring: &mut KeyRing,
-) -> Result<Vec<String>, String> {
-    let (r, warnings) = keys::load_ring(store, &[], cache).map_err(|e| e.to_string())?;
-    *ring = r;
-    Ok(warnings)
 }
 
 pub(crate) fn expand_home(path: &str) -> PathBuf {

@@ -7,6 +7,7 @@ use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 use super::app::{Action, App, EditCmd, Effect, Modal, PromptKind};
 use super::edit::{self, Edit};
 use super::editor::{EditorOp, TextEditor};
+use super::jobs::Job;
 use super::keymap::Key;
 use crate::export::{self, ExportFormat};
 
@@ -353,7 +354,18 @@ impl App {
                 return;
             }
         };
-        match std::fs::write(&path, text.as_bytes()) {
+        self.run(Job::WriteExport { path, format, text });
+    }
+
+    /// The end of writing an export: what was written, or the path prompt again.
+    pub(crate) fn export_written(
+        &mut self,
+        path: &std::path::Path,
+        format: ExportFormat,
+        bytes: usize,
+        result: Result<(), String>,
+    ) {
+        match result {
             Ok(()) => {
                 let note = export::placeholder_note(
                     format,
@@ -362,9 +374,8 @@ impl App {
                 .map(|n| format!(" (note: {n})"))
                 .unwrap_or_default();
                 self.info(format!(
-                    "wrote the EDITED token ({}, {} bytes) to '{}'{note}",
+                    "wrote the EDITED token ({}, {bytes} bytes) to '{}'{note}",
                     format.name(),
-                    text.len(),
                     path.display()
                 ));
             }
@@ -373,7 +384,7 @@ impl App {
                     kind: PromptKind::ExportFile { format },
                     input: path.display().to_string(),
                 };
-                self.error(format!("cannot write '{}': {e}", path.display()));
+                self.error(e);
             }
         }
     }

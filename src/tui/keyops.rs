@@ -3,14 +3,10 @@
 
 use zeroize::Zeroizing;
 
-use super::app::{
-    App, Effect, GEN_TYPES, GeneratedKey, KeySource, Modal, PromptKind, expand_home, reload,
-};
+use super::app::{App, GEN_TYPES, KeySource, Modal, PromptKind, expand_home};
+use super::jobs::Job;
 use crate::cli::GenType;
 use crate::keys::Material;
-
-/// Bytes of a generated HMAC secret (as `keys gen --type hmac`).
-pub const HMAC_BYTES: usize = 32;
 
 impl App {
     /// Keys in the generate menu: move, pick by number, Enter asks for the name.
@@ -65,21 +61,22 @@ impl App {
             ));
             return;
         }
-        if self.generate_in_background {
-            self.effects.push(Effect::GenerateKey {
-                kind,
-                name: name.to_string(),
-            });
+        self.run(Job::GenerateKey {
+            kind,
+            name: name.to_string(),
+        });
+        if self.pending > 0 {
             self.info(format!("generating {} key '{name}'…", label_of(kind)));
-            return;
         }
-        self.install_generated(GeneratedKey::make(kind, name));
     }
 
-    /// Store a generated key (the key store, or the demo's memory) and inspect again.
-    pub(crate) fn install_generated(&mut self, generated: GeneratedKey) {
-        let GeneratedKey { kind, name, key } = generated;
-        let name = name.as_str();
+    /// Store a generated key (the key store, by a job, or the demo's memory) and inspect again.
+    pub(crate) fn install_generated(
+        &mut self,
+        kind: GenType,
+        name: &str,
+        key: Result<crate::keys::StoredKey, String>,
+    ) {
         let result = key.and_then(|entry| match &mut self.keys {
             KeySource::Memory => {
                 if self.ring.keys.iter().any(|k| k.name == name) {
@@ -90,16 +87,29 @@ impl App {
                     .keys(&std::env::temp_dir())
                     .map_err(|e| e.to_string())?;
                 self.ring.keys.extend(ks);
-                Ok(Vec::new())
+                Ok(None)
             }
-            KeySource::Store { store, cache } => {
-                let warnings = store.add(entry, false).map_err(|e| e.to_string())?;
-                reload(store, cache, &mut self.ring).map(|mut w| {
-                    w.extend(warnings);
-                    w
-                })
-            }
+            KeySource::Store { store, cache } => Ok(Some(Job::StoreKey {
+                store: store.clone(),
+                cache: cache.clone(),
+                entry,
+                generated: Some(kind),
+            })),
         });
+        match result {
+            Ok(Some(job)) => self.run(job),
+            Ok(None) => self.key_generated(kind, name, Ok(Vec::new())),
+            Err(e) => self.key_generated(kind, name, Err(e)),
+        }
+    }
+
+    /// The end of generating a key: select it, and say where it went.
+    pub(crate) fn key_generated(
+        &mut self,
+        kind: GenType,
+        name: &str,
+        result: Result<Vec<String>, String>,
+    ) {
         match result {
             Ok(warnings) => {
                 self.refresh_key_rows();
@@ -129,23 +139,16 @@ impl App {
             self.info("no key added");
             return;
         }
-        let path = expand_home(path);
-        let read = std::fs::File::open(&path).and_then(|f| {
-            let mut buf = Zeroizing::new(Vec::new());
-            crate::limits::read_capped_into(f, crate::limits::KEY_FILE, &mut buf)?;
-            Ok(buf)
-        });
-        let text = match read {
-            Ok(bytes) => std::str::from_utf8(&bytes)
-                .map(|t| Zeroizing::new(t.to_string()))
-                .map_err(|_| {
-                    format!(
-                        "'{}' is not text (a DER key? `tokenscope keys add --file` reads DER)",
-                        path.display()
-                    )
-                }),
-            Err(e) => Err(format!("cannot read '{}': {e}", path.display())),
-        };
+        self.run(Job::ReadKeyFile(expand_home(path)));
+    }
+
+    /// A key file's text (the name prompt next), or why it could not be read (the path
+    /// prompt again).
+    pub(crate) fn key_file_read(
+        &mut self,
+        path: &std::path::Path,
+        text: Result<Zeroizing<String>, String>,
+    ) {
         match text {
             Ok(material) if material.trim().is_empty() => {
                 self.error(format!("'{}' is empty", path.display()))

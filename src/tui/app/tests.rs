@@ -313,7 +313,7 @@ fn a_key_file_goes_through_the_name_prompt() {
 #[test]
 fn keys_are_generated_off_the_event_loop_when_asked() {
     let mut app = demo();
-    app.generate_in_background = true;
+    app.background = true;
     app.update(Action::GenerateKeyMenu);
     app.update(Action::Char('4'));
     app.update(Action::Submit);
@@ -324,10 +324,10 @@ fn keys_are_generated_off_the_event_loop_when_asked() {
     app.update(Action::Submit);
     assert_eq!(
         app.effects,
-        vec![Effect::GenerateKey {
+        vec![Effect::Run(Job::GenerateKey {
             kind: GenType::P256,
             name: "p256".into()
-        }]
+        })]
     );
     assert!(
         app.message
@@ -337,10 +337,11 @@ fn keys_are_generated_off_the_event_loop_when_asked() {
             .contains("generating p256 key 'p256'")
     );
     assert!(!app.key_rows.iter().any(|r| r.name == "p256"));
-    app.update(Action::KeyGenerated(GeneratedKey::make(
-        GenType::P256,
-        "p256",
-    )));
+    // The worker's answer, as the event loop hands it over.
+    let Some(Effect::Run(job)) = app.effects.pop() else {
+        panic!("no job queued");
+    };
+    app.update(Action::Done(Done::new(crate::tui::jobs::run(job))));
     assert!(
         app.key_rows
             .iter()

@@ -62,7 +62,7 @@ pub fn render(app: &App, status: Rect, hints: Rect, buf: &mut Buffer) {
         "│ at {} {} ",
         crate::tui::app::format_instant_short(app.at, app.time_display),
         if app.pinned {
-            format!("({})", crate::time::relative(app.at, (app.clock)()))
+            format!("({})", crate::time::relative(app.at, app.clock.now()))
         } else {
             "(now)".to_string()
         }
@@ -75,6 +75,10 @@ pub fn render(app: &App, status: Rect, hints: Rect, buf: &mut Buffer) {
         )));
     }
     // Before the history label, which is the first thing cut on a narrow terminal.
+    if app.pending > 0 {
+        let jobs = if app.pending == 1 { "job" } else { "jobs" };
+        spans.push(Span::raw(format!("│ busy: {} {jobs} ", app.pending)));
+    }
     if !app.mouse_capture {
         spans.push(Span::raw("│ mouse off "));
     }

@@ -1,0 +1,234 @@
+//! The event loop: it draws the app, then blocks on one channel that carries terminal
+//! events (from a reader thread) and the outcomes of jobs (from worker threads), and runs the
+//! effects `update` queued. Nothing is redrawn, and no CPU is used, while nothing happens; a
+//! slow job (a JWKS endpoint that does not answer) never stops the drawing or the keys.
+
+use std::sync::mpsc;
+
+use anyhow::{Context, Result};
+use ratatui::DefaultTerminal;
+use ratatui::crossterm::event::{
+    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+    Event,
+};
+use ratatui::crossterm::execute;
+
+use super::app::{Action, App, Effect};
+use super::jobs::{self, Done, Job};
+
+/// What wakes the loop.
+enum Wake {
+    /// A terminal event; the reader waits for the loop's go-ahead before it reads the next
+    /// (so that it never reads the keys meant for `$EDITOR` while the loop runs it).
+    Terminal(Event),
+    /// The terminal could not be read: the session ends with this error.
+    ReadFailed(std::io::Error),
+    /// A job finished.
+    Done(Done),
+}
+
+/// Run the app on `terminal` until it quits.
+pub fn event_loop(terminal: &mut DefaultTerminal, app: &mut App) -> Result<()> {
+    execute!(std::io::stdout(), EnableBracketedPaste)?;
+    if app.mouse_capture {
+        execute!(std::io::stdout(), EnableMouseCapture)?;
+    }
+    let size = terminal.size()?;
+    app.update(Action::Resize(size.width, size.height));
+    let (wake, woken) = mpsc::channel::<Wake>();
+    let (go_ahead, next) = mpsc::channel::<()>();
+    let reader = wake.clone();
+    std::thread::spawn(move || {
+        loop {
+            let message = match event::read() {
+                Ok(ev) => Wake::Terminal(ev),
+                Err(e) => Wake::ReadFailed(e),
+            };
+            let failed = matches!(message, Wake::ReadFailed(_));
+            if reader.send(message).is_err() || failed || next.recv().is_err() {
+                break;
+            }
+        }
+    });
+    // Kept for the whole session: on X11/Wayland the copied text lives as long as this.
+    let mut clipboard: Option<arboard::Clipboard> = None;
+    // Jobs queued before the loop started (a JWKS fetch at start-up).
+    run_effects(terminal, app, &mut clipboard, &wake)?;
+    while !app.quit {
+        terminal.draw(|frame| frame.render_widget(&*app, frame.area()))?;
+        match woken.recv().context("the event loop lost its inputs")? {
+            Wake::Terminal(ev) => {
+                if let Some(action) = app.action(&ev) {
+                    app.update(action);
+                }
+                run_effects(terminal, app, &mut clipboard, &wake)?;
+                // The reader is gone only when the process is ending.
+                let _ = go_ahead.send(());
+            }
+            Wake::ReadFailed(e) => return Err(e).context("cannot read the terminal"),
+            Wake::Done(done) => {
+                app.update(Action::Done(done));
+                run_effects(terminal, app, &mut clipboard, &wake)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Run what `update` queued: jobs go to worker threads, terminal effects happen here.
+fn run_effects(
+    terminal: &mut DefaultTerminal,
+    app: &mut App,
+    clipboard: &mut Option<arboard::Clipboard>,
+    wake: &mpsc::Sender<Wake>,
+) -> Result<()> {
+    // An effect's action may queue more effects (a paste that opens a file...).
+    while !app.effects.is_empty() {
+        for effect in std::mem::take(&mut app.effects) {
+            match effect {
+                Effect::Run(job) => spawn(job, wake.clone()),
+                Effect::ReadClipboard => app.update(read_clipboard()),
+                Effect::SetMouseCapture(true) => execute!(std::io::stdout(), EnableMouseCapture)?,
+                Effect::SetMouseCapture(false) => execute!(std::io::stdout(), DisableMouseCapture)?,
+                Effect::CopyToClipboard { text, what } => {
+                    app.update(copy_to_clipboard(clipboard, &text, &what))
+                }
+                Effect::OpenEditor(text) => {
+                    let _ = execute!(
+                        std::io::stdout(),
+                        DisableMouseCapture,
+                        DisableBracketedPaste
+                    );
+                    ratatui::restore();
+                    let result = run_editor(&text);
+                    *terminal = ratatui::try_init().context("cannot set up the terminal")?;
+                    execute!(std::io::stdout(), EnableBracketedPaste)?;
+                    if app.mouse_capture {
+                        execute!(std::io::stdout(), EnableMouseCapture)?;
+                    }
+                    terminal.clear()?;
+                    app.update(Action::ExternalEdited(result));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Run a job on a worker thread; its outcome (or the news that it failed) wakes the loop.
+fn spawn(job: Job, wake: mpsc::Sender<Wake>) {
+    let what = job.describe();
+    std::thread::spawn(move || {
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| jobs::run(job)));
+        let done = match outcome {
+            Ok(outcome) => Done::new(outcome),
+            Err(_) => Done::failed(format!("{} failed", what.trim_end_matches('…'))),
+        };
+        // The loop is gone only when the process is ending.
+        let _ = wake.send(Wake::Done(done));
+    });
+}
+
+/// The system clipboard's text, or why it could not be read (never a panic).
+fn read_clipboard() -> Action {
+    let text =
+        std::panic::catch_unwind(|| arboard::Clipboard::new().and_then(|mut c| c.get_text()));
+    match text {
+        Ok(Ok(t)) => Action::Paste(t),
+        Ok(Err(e)) => Action::ClipboardFailed(format!(
+            "{e} (paste into the terminal instead: bracketed paste works everywhere)"
+        )),
+        Err(_) => Action::ClipboardFailed("the clipboard library failed".to_string()),
+    }
+}
+
+/// Put `text` on the system clipboard; when none is reachable (SSH, a bare terminal), send
+/// it to the terminal as an OSC 52 escape, which many terminals (and tmux) turn into a copy.
+fn copy_to_clipboard(clipboard: &mut Option<arboard::Clipboard>, text: &str, what: &str) -> Action {
+    let copied = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        if clipboard.is_none() {
+            *clipboard = Some(arboard::Clipboard::new()?);
+        }
+        match clipboard.as_mut() {
+            Some(c) => c.set_text(text.to_string()),
+            None => Err(arboard::Error::ClipboardNotSupported),
+        }
+    }));
+    let why = match copied {
+        Ok(Ok(())) => {
+            return Action::Notice {
+                text: format!("copied the {what} to the clipboard ({} bytes)", text.len()),
+                error: false,
+            };
+        }
+        Ok(Err(e)) => e.to_string(),
+        Err(_) => "the clipboard library failed".to_string(),
+    };
+    *clipboard = None;
+    let osc = osc52(text);
+    let written = {
+        use std::io::Write;
+        let mut out = std::io::stdout();
+        out.write_all(osc.as_bytes()).and_then(|_| out.flush())
+    };
+    match written {
+        Ok(()) => Action::Notice {
+            text: format!(
+                "no clipboard reachable ({why}): sent the {what} to the terminal as OSC 52 (pastes where the terminal allows it)"
+            ),
+            error: false,
+        },
+        Err(e) => Action::Notice {
+            text: format!("not copied: no clipboard ({why}) and the terminal write failed ({e})"),
+            error: true,
+        },
+    }
+}
+
+/// The OSC 52 escape that asks the terminal to put `text` on its clipboard.
+pub fn osc52(text: &str) -> String {
+    use base64::Engine;
+    format!(
+        "\x1b]52;c;{}\x07",
+        base64::engine::general_purpose::STANDARD.encode(text)
+    )
+}
+
+/// Run `$VISUAL` (else `$EDITOR`, else `vi`) on `text` in a temp file; its new content.
+fn run_editor(text: &str) -> std::result::Result<String, String> {
+    use std::io::Write;
+    let editor = ["VISUAL", "EDITOR"]
+        .iter()
+        .filter_map(std::env::var_os)
+        .map(|v| v.to_string_lossy().into_owned())
+        .find(|v| !v.trim().is_empty())
+        .unwrap_or_else(|| "vi".to_string());
+    let mut file = tempfile::Builder::new()
+        .prefix("tokenscope-edit-")
+        .suffix(".json")
+        .tempfile()
+        .map_err(|e| format!("cannot create a temp file: {e}"))?;
+    file.write_all(text.as_bytes())
+        .and_then(|_| file.flush())
+        .map_err(|e| format!("cannot write the temp file: {e}"))?;
+    // Through the shell, so an editor with arguments (`code --wait`) works.
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("{editor} \"$1\""))
+        .arg("sh")
+        .arg(file.path())
+        .status()
+        .map_err(|e| format!("cannot run '{editor}': {e}"))?;
+    if !status.success() {
+        return Err(format!("'{editor}' exited with {status}: nothing changed"));
+    }
+    std::fs::read_to_string(file.path()).map_err(|e| format!("cannot read the edited file: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn osc52_carries_the_text_in_base64() {
+        assert_eq!(super::osc52("a.b"), "\x1b]52;c;YS5i\x07");
+    }
+}
