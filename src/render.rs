@@ -6,11 +6,11 @@ use std::fmt::Write as _;
 use crossterm::style::{Attribute, Color, Stylize};
 
 use crate::escape;
+use crate::json_lines::{JsonLine, Tok, json_lines};
 use crate::report::{
     AttemptResult, Inspection, LayerStatus, Overall, PayloadView, Severity, TokenKind,
 };
 use crate::rules;
-use crate::view::{JsonLine, Tok, json_lines};
 
 /// Colour or not (the caller decides from `--color`, the TTY and NO_COLOR).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -19,7 +19,7 @@ const SHELLS: &[&str] = &[
     "crate::tui",
     "crate::logging",
     "crate::render",
-    "crate::view",
+    "crate::json_lines",
 ];
 
 fn rust_files(path: &Path, out: &mut Vec<PathBuf>) {
@@ -344,7 +344,6 @@ const KNOWN_CYCLES: &[&str] = &[
     "keys: jwks <-> store",
     "rules: adictiz <-> qualifio <-> tables",
     "token: json <-> tree",
-    "tui: app <-> editing <-> keymap <-> keyops <-> view <-> widgets",
 ];
 
 #[test]

@@ -1,11 +1,11 @@
 //! Folding of objects and arrays in the Header and Payload panes. Folds are remembered by
 //! JSON pointer (so they survive a re-inspection or an edit); the visible lines are an index
-//! into `view::json_lines`' output, computed once per inspection or fold change, so drawing
+//! into `json_lines::json_lines`' output, computed once per inspection or fold change, so drawing
 //! and scrolling a 1 MB payload only touch the rows on screen.
 
 use std::collections::BTreeSet;
 
-use crate::view::JsonLine;
+use crate::json_lines::JsonLine;
 
 /// The index of the line that closes the object or array opened at `open`.
 pub fn closing(lines: &[JsonLine], open: usize) -> usize {
@@ -62,7 +62,7 @@ mod tests {
     #[test]
     fn folding_and_unfolding_round_trips() {
         let v = json!({"a": 1, "gift": {"cw": true, "x": [1, 2]}, "z": {}});
-        let lines = crate::view::json_lines(&v, None);
+        let lines = crate::json_lines::json_lines(&v, None);
         let all = visible(&lines, &BTreeSet::new());
         assert_eq!(all.len(), lines.len());
         let mut folded = BTreeSet::new();

@@ -4,7 +4,7 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::app::{Action, EditCmd};
+use super::action::{Action, EditCmd};
 
 /// One key, as pressed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -5,16 +5,15 @@
 //! The loop blocks on the next terminal event: nothing is redrawn, and no CPU is used, while
 //! nothing happens.
 
+pub mod action;
 pub mod app;
 pub mod demo;
 pub mod edit;
-pub mod editing;
-pub mod editor;
 pub mod fold;
 pub mod jobs;
 pub mod keymap;
-pub mod keyops;
 pub mod runtime;
+pub mod state;
 pub mod theme;
 pub mod view;
 pub mod widgets;
@@ -28,7 +27,7 @@ use ratatui::crossterm::event::{DisableBracketedPaste, DisableMouseCapture};
 use ratatui::crossterm::execute;
 
 pub use app::{Action, App, EditCmd, Effect, KeySource, Modal, Pane};
-pub use editor::EditorOp;
+pub use edit::json_editor::EditorOp;
 pub use theme::Theme;
 
 use crate::cli::TuiArgs;

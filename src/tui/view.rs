@@ -1,51 +1,18 @@
 //! The view: `impl Widget for &App` and the layout, shared with `update` (mouse hit tests,
-//! page sizes) so both agree on where each pane is.
+//! page sizes) so both agree on where each pane is. It reads the state and never changes it.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::Style;
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Widget, Wrap};
+use ratatui::text::Line;
+use ratatui::widgets::{Clear, Paragraph, Widget, Wrap};
 
-use super::app::{App, Modal, Pane};
-use super::theme::Theme;
+use super::state::{App, Modal, Pane};
 use super::widgets;
+pub use super::widgets::common::Areas;
 
 /// Smallest terminal the full view needs.
 pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;
-
-/// Where each pane is drawn.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Areas {
-    pub too_small: bool,
-    pub token: Rect,
-    pub header: Rect,
-    pub payload: Rect,
-    /// Findings, when it has a slot of its own (tall terminals).
-    pub findings: Option<Rect>,
-    /// The lower right slot and the pane it shows.
-    pub slot: Rect,
-    pub slot_pane: Option<Pane>,
-    pub status: Rect,
-    pub hints: Rect,
-}
-
-impl Areas {
-    pub fn rect(&self, p: Pane) -> Option<Rect> {
-        if self.too_small {
-            return None;
-        }
-        match p {
-            Pane::Token => Some(self.token),
-            Pane::Header => Some(self.header),
-            Pane::Payload => Some(self.payload),
-            Pane::Findings if self.findings.is_some() => self.findings,
-            other if self.slot_pane == Some(other) => Some(self.slot),
-            _ => None,
-        }
-    }
-}
 
 /// Middle height from which Findings and Verdict/Keys are stacked instead of tabbed.
 const STACK_FROM: u16 = 22;
@@ -115,74 +82,6 @@ pub fn token_len(app: &App) -> usize {
     widgets::token::len(app, width)
 }
 
-/// A pane's frame: focused panes get the focused border and title.
-pub fn pane_block<'a>(title: Line<'a>, focused: bool, theme: &Theme) -> Block<'a> {
-    let (border, title_style) = if focused {
-        (theme.pane_focused_border, theme.pane_focused_title)
-    } else {
-        (theme.pane_border, theme.pane_title)
-    };
-    let title = if focused {
-        let mut spans = vec![Span::styled("▶ ", title_style)];
-        spans.extend(title.spans);
-        Line::from(spans)
-    } else {
-        title
-    };
-    Block::default()
-        .borders(Borders::ALL)
-        .border_type(if focused {
-            BorderType::Thick
-        } else {
-            BorderType::Plain
-        })
-        .border_style(border)
-        .title(title.style(title_style))
-}
-
-/// Draw `content` (laid out for `width` x `height` rows) scrolled by `scroll` rows into `area`.
-pub fn blit_scrolled(content: &Buffer, scroll: usize, area: Rect, buf: &mut Buffer) {
-    for y in 0..area.height {
-        let src_y = scroll as u16 + y;
-        if src_y >= content.area.height {
-            break;
-        }
-        for x in 0..area.width.min(content.area.width) {
-            if let (Some(src), Some(dst)) = (
-                content.cell((x, src_y)),
-                buf.cell_mut((area.x + x, area.y + y)),
-            ) {
-                *dst = src.clone();
-            }
-        }
-    }
-}
-
-/// The longest start of `s` that fits in `cols` terminal columns (wide characters take two,
-/// combining ones none), for text cut before ratatui lays it out.
-pub fn cut_to_width(s: &str, cols: usize) -> String {
-    use unicode_width::UnicodeWidthChar;
-    let mut used = 0;
-    s.chars()
-        .take_while(|c| {
-            used += c.width().unwrap_or(0);
-            used <= cols
-        })
-        .collect()
-}
-
-/// A rectangle of `w` x `h` centred in `area` (clamped to it).
-pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
-    let w = w.min(area.width);
-    let h = h.min(area.height);
-    Rect::new(
-        area.x + (area.width - w) / 2,
-        area.y + (area.height - h) / 2,
-        w,
-        h,
-    )
-}
-
 impl Widget for &App {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let t = &self.theme;
@@ -235,34 +134,4 @@ impl Widget for &App {
             Modal::Generate { sel } => widgets::popup::generate(self, *sel, area, buf),
         }
     }
-}
-
-/// Tab titles for the lower right slot when panes share it: the shown one marked.
-pub fn slot_title<'a>(app: &App, shown: Pane, areas: Option<&Areas>, theme: &Theme) -> Line<'a> {
-    let stacked = areas.is_some_and(|a| a.findings.is_some());
-    let panes: &[Pane] = if stacked {
-        &[Pane::Verdict, Pane::Keys]
-    } else {
-        &[Pane::Findings, Pane::Verdict, Pane::Keys]
-    };
-    let mut spans = Vec::new();
-    for (i, p) in panes.iter().enumerate() {
-        if i > 0 {
-            spans.push(Span::styled(" │ ", theme.dim));
-        }
-        let label = match p {
-            Pane::Findings => format!(
-                "Findings ({})",
-                app.inspection().map_or(0, |i| i.findings.len())
-            ),
-            Pane::Keys => format!("Keys ({})", app.key_rows.len()),
-            other => other.title().to_string(),
-        };
-        if *p == shown {
-            spans.push(Span::styled(format!("[{label}]"), Style::default()));
-        } else {
-            spans.push(Span::styled(label, theme.dim));
-        }
-    }
-    Line::from(spans)
 }

@@ -10,13 +10,12 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
 
 use crate::export::{ExportFormat, placeholder_note};
 use crate::report::Overall;
-use crate::tui::app::{App, Pane};
+use crate::tui::edit::json_editor::{TextEditor, editor_rows};
 use crate::tui::edit::{self, Edit};
-use crate::tui::editing::editor_rows;
-use crate::tui::editor::TextEditor;
 use crate::tui::keymap::Binding;
+use crate::tui::state::{App, Pane};
 use crate::tui::theme::Theme;
-use crate::tui::view::{centered, pane_block};
+use crate::tui::widgets::common::{centered, pane_block};
 
 /// Rows of the edit pane's content.
 pub const HEIGHT: u16 = 7;

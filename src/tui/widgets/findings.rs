@@ -11,9 +11,9 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::escape::line;
 use crate::report::Severity;
-use crate::tui::app::{App, Pane};
+use crate::tui::state::{App, Pane};
 use crate::tui::theme::Theme;
-use crate::tui::view::{Areas, pane_block, slot_title};
+use crate::tui::widgets::common::{Areas, pane_block, slot_title};
 
 /// Symbol, word and style of a severity (the symbol keeps meaning without colour).
 pub fn severity_cell(s: Severity, t: &Theme) -> (&'static str, Style) {

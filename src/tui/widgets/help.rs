@@ -7,8 +7,8 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget};
 
-use crate::tui::app::App;
-use crate::tui::view::centered;
+use crate::tui::state::App;
+use crate::tui::widgets::common::centered;
 
 /// Below this width the help is one column.
 const TWO_COLUMNS_FROM: u16 = 100;

@@ -1,4 +1,4 @@
-//! Header and Payload panes: pretty JSON from `view::json_lines`, coloured by token type,
+//! Header and Payload panes: pretty JSON from `json_lines::json_lines`, coloured by token type,
 //! time claims annotated, and the line of the selected finding's claim highlighted. Only the
 //! visible lines are styled, so a 1 MB payload scrolls without lag.
 
@@ -8,10 +8,10 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
-use crate::tui::app::{App, Pane};
+use crate::json_lines::{JsonLine, Tok};
+use crate::tui::state::{App, Pane};
 use crate::tui::theme::Theme;
-use crate::tui::view::pane_block;
-use crate::view::{JsonLine, Tok};
+use crate::tui::widgets::common::pane_block;
 
 fn tok_style(t: &Theme, tok: Tok) -> Style {
     match tok {

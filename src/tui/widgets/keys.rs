@@ -10,8 +10,8 @@ use ratatui::widgets::{Cell, Paragraph, Row, StatefulWidget, Table, TableState, 
 use unicode_width::UnicodeWidthStr;
 
 use crate::escape::line;
-use crate::tui::app::{App, Pane};
-use crate::tui::view::{Areas, pane_block, slot_title};
+use crate::tui::state::{App, Pane};
+use crate::tui::widgets::common::{Areas, pane_block, slot_title};
 
 /// Names of the keys that opened a layer of the current token.
 pub fn used_keys(app: &App) -> Vec<String> {
@@ -149,7 +149,7 @@ fn narrow(width: u16) -> bool {
 
 /// A key's fingerprint as shown: a key generated at startup has a new one each run, which
 /// the snapshot tests leave out.
-fn shown_fingerprint(app: &App, row: &crate::tui::app::KeyRow) -> String {
+fn shown_fingerprint(app: &App, row: &crate::tui::state::KeyRow) -> String {
     if row.volatile && app.redact_volatile {
         "(generated at startup)".to_string()
     } else {
@@ -242,10 +242,15 @@ fn footer(app: &App, width: u16) -> Vec<Line<'static>> {
         } else {
             lines.push(Line::from(vec![
                 Span::styled(format!("secret of '{name}': "), t.table_header),
-                Span::styled(crate::tui::keyops::masked(secret.chars().count()), t.dim),
+                Span::styled(masked(secret.chars().count()), t.dim),
                 Span::styled(format!("  {reveal} reveals"), t.dim),
             ]));
         }
     }
     lines
+}
+
+/// A masked secret: as many dots as characters, up to 16.
+pub fn masked(len: usize) -> String {
+    "•".repeat(len.min(16))
 }

@@ -5,8 +5,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
 
-use crate::tui::app::{App, GEN_TYPES, PromptKind};
-use crate::tui::view::centered;
+use crate::tui::state::{App, GEN_TYPES, PromptKind};
+use crate::tui::widgets::common::centered;
 use crate::tui::widgets::findings::severity_cell;
 
 fn frame<'a>(app: &App, title: String) -> Block<'a> {

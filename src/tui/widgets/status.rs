@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
 use crate::report::Overall;
-use crate::tui::app::App;
+use crate::tui::state::App;
 
 pub fn render(app: &App, status: Rect, hints: Rect, buf: &mut Buffer) {
     let t = &app.theme;
@@ -60,7 +60,7 @@ pub fn render(app: &App, status: Rect, hints: Rect, buf: &mut Buffer) {
     }
     spans.push(Span::raw(format!(
         "│ at {} {} ",
-        crate::tui::app::format_instant_short(app.at, app.time_display),
+        crate::tui::widgets::common::format_instant_short(app.at, app.time_display),
         if app.pinned {
             format!("({})", crate::time::relative(app.at, app.clock.now()))
         } else {

@@ -10,9 +10,9 @@ use ratatui::widgets::{Paragraph, Widget};
 use unicode_width::UnicodeWidthStr;
 
 use crate::report::{Inspection, Layer, TokenKind};
-use crate::tui::app::{App, Pane};
+use crate::tui::state::{App, Pane};
 use crate::tui::theme::Theme;
-use crate::tui::view::pane_block;
+use crate::tui::widgets::common::pane_block;
 
 /// Rows above the token text: one per layer, plus intake and error lines.
 pub fn fixed_rows(app: &App) -> usize {
@@ -225,7 +225,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         let head = format!("original {}/{} {word} · ", e.source + 1, app.history.len());
         let room = (inner.width as usize).saturating_sub(head.width() + 1);
         let mut shown =
-            crate::tui::view::cut_to_width(&crate::escape::line(original), room.min(40));
+            crate::tui::widgets::common::cut_to_width(&crate::escape::line(original), room.min(40));
         shown.push('…');
         lines.push(Line::from(vec![
             Span::styled(head, t.dim),

@@ -14,9 +14,9 @@ use crate::rules::tables::{
     TABLE_WIN_RULES, WIN_RULES,
 };
 use crate::rules::{PARTICIPATION_ROWS, Verdict, WIN_ROWS, checklist};
-use crate::tui::app::{App, Pane};
+use crate::tui::state::{App, Pane};
 use crate::tui::theme::Theme;
-use crate::tui::view::{Areas, blit_scrolled, pane_block, slot_title};
+use crate::tui::widgets::common::{Areas, blit_scrolled, pane_block, slot_title};
 
 /// The table row (of `PARTICIPATION_ROWS`) a (canPlay, nb) cell stands for;
 /// canPlay 0 true / 1 false / 2 absent, nb 0 present / 1 absent.

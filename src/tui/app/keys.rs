@@ -1,12 +1,176 @@
-//! The Keys pane's commands that go beyond a paste: generate a key (`keys gen` in a menu),
-//! add one from a file, and reveal a stored secret on demand.
+//! The Keys pane's commands: add a pasted key or one from a file, generate one (`keys gen` in
+//! a menu), delete one, reveal a stored secret on demand, and the rows the pane lists.
 
 use zeroize::Zeroizing;
 
-use super::app::{App, GEN_TYPES, KeySource, Modal, PromptKind, expand_home};
-use super::jobs::Job;
+use super::{App, GEN_TYPES, KeyRow, KeySource, Modal, PromptKind, expand_home};
 use crate::cli::GenType;
-use crate::keys::Material;
+use crate::keys::{self, KeyType, Material, MaterialSource, StoredKey};
+use crate::tui::jobs::Job;
+
+impl App {
+    pub(crate) fn free_key_name(&self) -> String {
+        let taken = |n: &str| {
+            self.key_rows
+                .iter()
+                .any(|r| r.name == n || r.name.starts_with(&format!("{n}#")))
+        };
+        (1..)
+            .map(|i| format!("key-{i}"))
+            .find(|n| !taken(n))
+            .unwrap_or_else(|| "key".to_string())
+    }
+
+    /// Add pasted material: a PEM/JWK/JWKS, else the text is an HMAC (or `dir`) secret.
+    pub(crate) fn add_key(&mut self, name: &str, material: &str) {
+        if name.is_empty() {
+            self.error("a key needs a name");
+            return;
+        }
+        let trimmed = material.trim();
+        let source = if trimmed.starts_with('{') {
+            match serde_json::from_str::<serde_json::Value>(trimmed) {
+                Ok(v) if v.get("keys").is_some() => MaterialSource::Jwks,
+                _ => MaterialSource::Jwk,
+            }
+        } else if trimmed.contains("-----BEGIN ") {
+            MaterialSource::Pem
+        } else {
+            MaterialSource::Secret
+        };
+        let result = match &mut self.keys {
+            KeySource::Memory => {
+                if self.ring.keys.iter().any(|k| k.name == name) {
+                    Err(format!("a key named '{name}' exists already"))
+                } else if source == MaterialSource::Secret {
+                    self.ring.keys.push(keys::secret_key(
+                        name,
+                        Zeroizing::new(trimmed.as_bytes().to_vec()),
+                    ));
+                    Ok(Vec::new())
+                } else {
+                    keys::parse_key_bytes(name, trimmed.as_bytes())
+                        .map(|ks| {
+                            self.ring.keys.extend(ks);
+                            Vec::new()
+                        })
+                        .map_err(|e| e.to_string())
+                }
+            }
+            KeySource::Store { store, cache } => {
+                let mut entry = StoredKey::new(name, source, trimmed);
+                if source == MaterialSource::Secret {
+                    entry.encoding = Some(keys::SecretEncoding::Utf8);
+                }
+                // Validated here, stored (and the ring loaded again) by a job.
+                if let Err(e) = entry.validate() {
+                    self.error(format!("key not added: {e}"));
+                    return;
+                }
+                let job = Job::StoreKey {
+                    store: store.clone(),
+                    cache: cache.clone(),
+                    entry,
+                    generated: None,
+                };
+                self.run(job);
+                return;
+            }
+        };
+        self.key_added(name, result);
+    }
+
+    /// The end of adding a pasted or file key: the message says what the token is now.
+    pub(crate) fn key_added(&mut self, name: &str, result: Result<Vec<String>, String>) {
+        match result {
+            Ok(warnings) => {
+                self.refresh_key_rows();
+                self.resign_edit();
+                self.reinspect();
+                let verdict = self
+                    .inspection()
+                    .map(|i| i.overall().label())
+                    .unwrap_or("no token");
+                let where_ = if matches!(self.keys, KeySource::Memory) {
+                    "in memory"
+                } else {
+                    "in the key store"
+                };
+                let mut text = format!("key '{name}' added {where_}: token now {verdict}");
+                if let Some(w) = warnings.first() {
+                    text.push_str(&format!(" (warning: {w})"));
+                }
+                self.info(text);
+            }
+            Err(e) => self.error(format!("key not added: {e}")),
+        }
+    }
+
+    pub(crate) fn delete_key(&mut self, name: &str) {
+        let result = match &mut self.keys {
+            KeySource::Memory => {
+                let before = self.ring.keys.len();
+                self.ring.keys.retain(|k| k.name != name);
+                if before == self.ring.keys.len() {
+                    Err(format!("no key named '{name}'"))
+                } else {
+                    Ok(())
+                }
+            }
+            KeySource::Store { store, cache } => {
+                let job = Job::RemoveKey {
+                    store: store.clone(),
+                    cache: cache.clone(),
+                    name: name.to_string(),
+                };
+                self.run(job);
+                return;
+            }
+        };
+        self.key_deleted(name, result);
+    }
+
+    /// The end of deleting a key.
+    pub(crate) fn key_deleted(&mut self, name: &str, result: Result<(), String>) {
+        match result {
+            Ok(()) => {
+                self.refresh_key_rows();
+                self.clamp_all();
+                self.resign_edit();
+                self.reinspect();
+                self.info(format!("key '{name}' deleted"));
+            }
+            Err(e) => self.error(format!("key not deleted: {e}")),
+        }
+    }
+
+    pub fn refresh_key_rows(&mut self) {
+        self.revealed = None;
+        self.key_rows = self
+            .ring
+            .keys
+            .iter()
+            .map(|k| {
+                let (kind, half) = match (&k.key_type, &k.material) {
+                    (KeyType::Secret, Material::Secret(s)) => (format!("secret {} B", s.len()), ""),
+                    (KeyType::Rsa { bits }, m) => (format!("rsa {bits}"), m.visibility()),
+                    (KeyType::Ec(c), m) => (format!("ec {c:?}"), m.visibility()),
+                    (KeyType::Okp(c), m) => (format!("okp {c:?}"), m.visibility()),
+                    (t, m) => (t.as_str().to_string(), m.visibility()),
+                };
+                KeyRow {
+                    name: k.name.clone(),
+                    kind,
+                    half,
+                    kid: k.kid.clone().unwrap_or_default(),
+                    profile: k.profile.map(|p| p.to_string()).unwrap_or_default(),
+                    fingerprint: keys::fingerprint(k),
+                    volatile: self.demo && !matches!(k.material, Material::Secret(_)),
+                }
+            })
+            .collect();
+    }
+}
 
 impl App {
     /// Keys in the generate menu: move, pick by number, Enter asks for the name.
@@ -41,7 +205,7 @@ impl App {
     }
 
     /// `base`, or `base-2`, `base-3`... whichever no key has yet.
-    fn free_name(&self, base: &str) -> String {
+    pub(crate) fn free_name(&self, base: &str) -> String {
         let taken = |n: &str| self.key_rows.iter().any(|r| r.name == n);
         std::iter::once(base.to_string())
             .chain((2..).map(|i| format!("{base}-{i}")))
@@ -213,11 +377,6 @@ impl App {
             }
         }
     }
-}
-
-/// A masked secret: as many dots as characters, up to 16.
-pub fn masked(len: usize) -> String {
-    "•".repeat(len.min(16))
 }
 
 /// The menu's name of a key type (`rsa2048`, `ed25519`).

@@ -157,6 +157,11 @@ impl TextEditor {
     }
 }
 
+/// Rows of text the JSON editor popup shows in a terminal of `height` rows.
+pub fn editor_rows(height: u16) -> usize {
+    height.saturating_sub(4 + 2 + 3) as usize
+}
+
 #[cfg(test)]
 mod tests {
     use super::EditorOp::*;

@@ -7,6 +7,8 @@
 //! The original token (a history entry) is never changed: the edit lives here until it is
 //! exported or dropped.
 
+pub mod json_editor;
+
 use serde_json::{Map, Value, json};
 
 use crate::jose::JWE_ENCS;

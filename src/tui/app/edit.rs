@@ -2,47 +2,14 @@
 //! keys, the JSON editors and export. The edited copy is `app.edit`; the original history
 //! entry is never touched.
 
-use ratatui::crossterm::event::{KeyCode, KeyModifiers};
-
-use super::app::{Action, App, EditCmd, Effect, Modal, PromptKind};
-use super::edit::{self, Edit};
-use super::editor::{EditorOp, TextEditor};
-use super::jobs::Job;
-use super::keymap::Key;
+use super::{Action, App, EditCmd, Effect, Modal, PromptKind};
 use crate::export::{self, ExportFormat};
-
-/// The editor operation a key stands for (the JSON editor popup).
-pub fn editor_key(key: Key) -> Option<EditorOp> {
-    let ctrl = key.mods.contains(KeyModifiers::CONTROL);
-    Some(match key.code {
-        KeyCode::Char('s') if ctrl => EditorOp::Apply,
-        KeyCode::Char('r') if ctrl => EditorOp::Reset,
-        KeyCode::Char(_) if ctrl => return None,
-        KeyCode::Char(c) => EditorOp::Insert(c),
-        KeyCode::Tab => EditorOp::Insert(' '),
-        KeyCode::Esc => EditorOp::Close,
-        KeyCode::Enter => EditorOp::Newline,
-        KeyCode::Backspace => EditorOp::Backspace,
-        KeyCode::Delete => EditorOp::Delete,
-        KeyCode::Left => EditorOp::Left,
-        KeyCode::Right => EditorOp::Right,
-        KeyCode::Up => EditorOp::Up,
-        KeyCode::Down => EditorOp::Down,
-        KeyCode::Home => EditorOp::Home,
-        KeyCode::End => EditorOp::End,
-        KeyCode::PageUp => EditorOp::PageUp,
-        KeyCode::PageDown => EditorOp::PageDown,
-        _ => return None,
-    })
-}
-
-/// Rows of text the JSON editor popup shows in a terminal of `height` rows.
-pub fn editor_rows(height: u16) -> usize {
-    height.saturating_sub(4 + 2 + 3) as usize
-}
+use crate::tui::edit::json_editor::{EditorOp, TextEditor, editor_rows};
+use crate::tui::edit::{self, Edit};
+use crate::tui::jobs::Job;
 
 impl App {
-    fn toggle_edit(&mut self) {
+    pub(crate) fn toggle_edit(&mut self) {
         if self.edit.is_some() {
             self.leave_edit();
             self.reinspect();
@@ -93,7 +60,7 @@ impl App {
         }
     }
 
-    fn verdict_word(&self) -> String {
+    pub(crate) fn verdict_word(&self) -> String {
         match (&self.edit, self.inspection()) {
             (Some(e), _) if e.token.is_err() => "not signed".to_string(),
             (_, Some(i)) => format!("EDITED token {}", i.overall().label()),
@@ -102,7 +69,7 @@ impl App {
     }
 
     /// Re-sign, re-inspect and say what changed.
-    fn changed(&mut self, what: String) {
+    pub(crate) fn changed(&mut self, what: String) {
         self.resign_edit();
         self.reinspect();
         match self.edit.as_ref().map(|e| e.token.clone()) {
@@ -114,7 +81,7 @@ impl App {
         }
     }
 
-    fn edit_cmd(&mut self, cmd: EditCmd) {
+    pub(crate) fn edit_cmd(&mut self, cmd: EditCmd) {
         let at = self.at;
         let ring = &self.ring;
         let Some(e) = self.edit.as_mut() else {
@@ -218,7 +185,7 @@ impl App {
         }
     }
 
-    fn editor_op(&mut self, op: EditorOp) {
+    pub(crate) fn editor_op(&mut self, op: EditorOp) {
         let rows = editor_rows(self.size.1);
         let (Modal::Editor(ed), Some(e)) = (&mut self.modal, self.edit.as_mut()) else {
             return;
@@ -262,7 +229,7 @@ impl App {
         }
     }
 
-    fn external_edited(&mut self, result: Result<String, String>) {
+    pub(crate) fn external_edited(&mut self, result: Result<String, String>) {
         let Some(e) = self.edit.as_mut() else {
             return;
         };
@@ -328,7 +295,7 @@ impl App {
         }
     }
 
-    fn copy(&mut self, format: ExportFormat) {
+    pub(crate) fn copy(&mut self, format: ExportFormat) {
         match self.export_text(format) {
             Ok(text) => {
                 self.modal = Modal::None;
@@ -346,7 +313,7 @@ impl App {
             self.info("no file written");
             return;
         }
-        let path = super::app::expand_home(path);
+        let path = super::expand_home(path);
         let text = match self.export_text(format) {
             Ok(t) => t,
             Err(e) => {
@@ -439,7 +406,7 @@ mod tests {
 
     const AT: i64 = 1_714_564_800;
 
-    fn editing(index: usize) -> App {
+    pub(crate) fn editing(index: usize) -> App {
         let mut app = App::demo_for_tests(AT, 100, 30).unwrap();
         for _ in 0..index {
             app.update(Action::HistoryNext);
@@ -449,13 +416,13 @@ mod tests {
         app
     }
 
-    fn win_outcome(app: &App) -> String {
+    pub(crate) fn win_outcome(app: &App) -> String {
         let v = &app.inspection().unwrap().verdict;
         serde_json::to_value(&v.win).unwrap()["outcome"].to_string()
     }
 
     #[test]
-    fn the_original_is_never_changed() {
+    pub(crate) fn the_original_is_never_changed() {
         let mut app = editing(0);
         let before = app.history.clone();
         app.update(Action::Edit(EditCmd::Cw));
@@ -470,7 +437,7 @@ mod tests {
     }
 
     #[test]
-    fn toggles_move_the_verdict_and_the_token_verifies() {
+    pub(crate) fn toggles_move_the_verdict_and_the_token_verifies() {
         let mut app = editing(0);
         assert_eq!(app.inspection().unwrap().overall(), Overall::Accepted);
         let first = win_outcome(&app);
@@ -487,7 +454,7 @@ mod tests {
     }
 
     #[test]
-    fn jwe_wrapping_and_keys_cycle() {
+    pub(crate) fn jwe_wrapping_and_keys_cycle() {
         let mut app = editing(1); // the Qualifio JWE dir around an ES256 JWS
         let e = app.edit.as_ref().unwrap();
         assert!(e.encrypt.is_some(), "the JWE is kept: {e:?}");
@@ -506,7 +473,7 @@ mod tests {
     }
 
     #[test]
-    fn export_bytes_are_sign_then_export_format() {
+    pub(crate) fn export_bytes_are_sign_then_export_format() {
         use crate::jose::sign::{SignOptions, sign_jws};
         let mut app = editing(4); // Adictiz HS256: deterministic signatures
         app.update(Action::Edit(EditCmd::Sub));
@@ -549,7 +516,7 @@ mod tests {
     }
 
     #[test]
-    fn export_to_a_file_writes_the_snippet() {
+    pub(crate) fn export_to_a_file_writes_the_snippet() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.jwt");
         let mut app = editing(4);
@@ -565,7 +532,7 @@ mod tests {
     }
 
     #[test]
-    fn bad_json_is_reported_and_kept() {
+    pub(crate) fn bad_json_is_reported_and_kept() {
         let mut app = editing(0);
         app.update(Action::Edit(EditCmd::JsonEditor));
         let Modal::Editor(ed) = &app.modal else {
@@ -622,7 +589,7 @@ mod tests {
     }
 
     #[test]
-    fn json_edits_change_the_claims() {
+    pub(crate) fn json_edits_change_the_claims() {
         let mut app = editing(0);
         let mut doc = app.edit.as_ref().unwrap().document();
         doc = doc.replace("\"cw\": true", "\"cw\": false");

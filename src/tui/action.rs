@@ -1,0 +1,168 @@
+//! What happens to the TUI, as values: the panes, the `Action`s that change the state (from
+//! a key through the keymap, the mouse, a paste, or a finished job) and the `Effect`s `update`
+//! asks of the event loop.
+
+use super::edit::json_editor::EditorOp;
+use super::jobs::{Done, Job};
+
+/// The panes, in focus order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Pane {
+    Token,
+    Header,
+    Payload,
+    Findings,
+    Verdict,
+    Keys,
+}
+
+impl Pane {
+    pub const ALL: [Pane; 6] = [
+        Pane::Token,
+        Pane::Header,
+        Pane::Payload,
+        Pane::Findings,
+        Pane::Verdict,
+        Pane::Keys,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Pane::Token => "Token",
+            Pane::Header => "Header",
+            Pane::Payload => "Payload",
+            Pane::Findings => "Findings",
+            Pane::Verdict => "Verdict",
+            Pane::Keys => "Keys",
+        }
+    }
+
+    pub fn index(self) -> usize {
+        Pane::ALL.iter().position(|p| *p == self).unwrap_or(0)
+    }
+
+    pub(crate) fn next(self) -> Pane {
+        Pane::ALL[(self.index() + 1) % Pane::ALL.len()]
+    }
+
+    pub(crate) fn prev(self) -> Pane {
+        Pane::ALL[(self.index() + Pane::ALL.len() - 1) % Pane::ALL.len()]
+    }
+}
+
+/// Everything that can happen to the app.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    Quit,
+    ToggleHelp,
+    FocusNext,
+    FocusPrev,
+    Focus(Pane),
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    /// Enter: the selected finding's details.
+    Select,
+    HistoryPrev,
+    HistoryNext,
+    ReadClipboard,
+    OpenFilePrompt,
+    TimePrompt,
+    /// Move the evaluation instant by this many seconds.
+    StepTime(i64),
+    TimeNow,
+    AddKeyPrompt,
+    DeleteKeyPrompt,
+    /// Choose the type of a new key (Keys pane).
+    GenerateKeyMenu,
+    /// Ask for a key file's path.
+    AddKeyFilePrompt,
+    /// Show or mask the selected key's secret.
+    ToggleReveal,
+    ToggleMouse,
+    /// Copy the ticket-ready Markdown report of the token on screen.
+    CopyReport,
+    /// Bracketed paste (or the clipboard's text).
+    Paste(String),
+    /// The clipboard could not be read.
+    ClipboardFailed(String),
+    /// Mouse wheel over a point: positive is down.
+    Scroll {
+        delta: i32,
+        column: u16,
+        row: u16,
+    },
+    Click {
+        column: u16,
+        row: u16,
+    },
+    Resize(u16, u16),
+    // Input while a popup is open.
+    Char(char),
+    Backspace,
+    ClearInput,
+    Submit,
+    Cancel,
+    /// Fold or unfold the object at the top line of Header/Payload.
+    ToggleFold,
+    /// Ask for the clock skew.
+    SkewPrompt,
+    /// Enter or leave edit mode (`E`).
+    ToggleEdit,
+    /// A claim toggle or edit-mode command.
+    Edit(EditCmd),
+    /// A key in the JSON editor.
+    Editor(EditorOp),
+    /// What `$VISUAL`/`$EDITOR` left in the file (or why it could not run).
+    ExternalEdited(Result<String, String>),
+    /// A job (`Effect::Run`) finished off the event loop: its outcome.
+    Done(Done),
+    /// A message from the event loop (clipboard copy, OSC 52 fallback).
+    Notice {
+        text: String,
+        error: bool,
+    },
+}
+
+/// Edit-mode commands (see `KeyMap::edit_entries`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EditCmd {
+    Cw,
+    LabelPrompt,
+    LabelToggle,
+    CanPlay,
+    Nb(i64),
+    NbAbsent,
+    LimitAbsent,
+    /// Set `exp` as `sign --exp SPEC` does, relative to the evaluation instant.
+    Exp(&'static str),
+    CampaignId,
+    Sub,
+    NextKey,
+    NextAlg,
+    NextJwe,
+    NextEnc,
+    JsonEditor,
+    ExternalEditor,
+    ExportMenu,
+}
+
+/// Side effects for the event loop.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Effect {
+    ReadClipboard,
+    SetMouseCapture(bool),
+    /// Put text on the clipboard (OSC 52 when no clipboard is reachable); `what` names it.
+    CopyToClipboard {
+        text: String,
+        what: String,
+    },
+    /// Suspend the TUI and run `$VISUAL`/`$EDITOR` on this text.
+    OpenEditor(String),
+    /// Slow work (disk, network, key generation) for a worker thread; its outcome comes
+    /// back as `Action::Done`.
+    Run(Job),
+}

@@ -1,0 +1,162 @@
+//! Opening tokens (paste, file, argument) into the history, inspecting the one shown, and
+//! folding its Header and Payload.
+
+use super::lines::{expand_home, header_lines, payload_lines, retime};
+use super::{App, Entry, Modal, Pane, PromptKind, Shown};
+use crate::inspect::{InspectError, Options, configured_campaign, inspect_text};
+use crate::tui::edit::json_editor::EditorOp;
+use crate::tui::fold;
+use crate::tui::jobs::Job;
+
+impl App {
+    pub(crate) fn paste(&mut self, text: String) {
+        if let Modal::Prompt { kind, input } = &mut self.modal {
+            match kind {
+                PromptKind::KeyMaterial => input.push_str(&text),
+                _ => input.push_str(text.trim()),
+            }
+            return;
+        }
+        if let Modal::Editor(ed) = &mut self.modal {
+            for c in text.chars() {
+                match c {
+                    '\n' => ed.apply(EditorOp::Newline),
+                    '\r' => {}
+                    c => ed.apply(EditorOp::Insert(c)),
+                }
+            }
+            return;
+        }
+        if !matches!(self.modal, Modal::None) {
+            return;
+        }
+        self.open_pasted("pasted", text);
+    }
+
+    /// Inspect pasted text; when it holds no token, keep the current view and say why.
+    pub(crate) fn open_pasted(&mut self, label: &str, text: String) {
+        if let Err(e) = crate::token::find_token(&text) {
+            self.error(format!("no token in the pasted text: {e}"));
+            return;
+        }
+        self.history.push(Entry {
+            label: label.to_string(),
+            text,
+        });
+        self.current = Some(self.history.len() - 1);
+        self.leave_edit();
+        self.reset_view();
+        self.reinspect();
+        self.info(format!(
+            "{label}: token {} of {} (< > flip through the history)",
+            self.history.len(),
+            self.history.len()
+        ));
+    }
+
+    pub(crate) fn open_file(&mut self, path: &str) {
+        if path.is_empty() {
+            return;
+        }
+        self.run(Job::ReadTokenFile(expand_home(path)));
+    }
+
+    /// Inspect the current token again (new token, new keys, new instant).
+    pub fn reinspect(&mut self) {
+        if !self.pinned {
+            self.at = self.clock.now();
+        }
+        let Some(entry) = self.current.and_then(|i| self.history.get(i)) else {
+            self.shown = Shown::default();
+            return;
+        };
+        let text = match &self.edit {
+            Some(edit) => match &edit.token {
+                Ok(token) => token,
+                Err(e) => {
+                    self.shown = Shown {
+                        error: Some(format!("EDITED token not signed: {e}")),
+                        ..Shown::default()
+                    };
+                    self.clamp_all();
+                    return;
+                }
+            },
+            None => &entry.text,
+        };
+        // Configured campaigns: the one whose id is the token's campaignId, or the only one
+        // (as `inspect --campaign FILE` would check it); the core picks it.
+        let opts = Options {
+            at: self.at,
+            skew: self.skew,
+            campaigns: self.campaigns.clone(),
+            max_pbes2_count: self.max_pbes2_count,
+            ..Options::default()
+        };
+        let (insp, error) = match inspect_text(text, &self.ring, &opts) {
+            Ok(i) => (Some(i), None),
+            Err(InspectError::Intake(e)) => (None, Some(e.to_string())),
+            Err(InspectError::Malformed { error, partial }) => {
+                (Some(*partial), Some(error.to_string()))
+            }
+        };
+        self.campaign = insp
+            .as_ref()
+            .and_then(|i| configured_campaign(&self.campaigns, i.tally.campaign_id.as_deref()))
+            .map(|c| c.id.clone());
+        let display = self.time_display;
+        self.shown = Shown {
+            header_lines: insp.as_ref().map(header_lines).unwrap_or_default(),
+            payload_lines: insp
+                .as_ref()
+                .map(|i| retime(payload_lines(i, self.at), i, self.at, display))
+                .unwrap_or_default(),
+            insp,
+            error,
+            ..Shown::default()
+        };
+        self.refresh_visible();
+    }
+
+    /// Recompute the visible lines after an inspection or a fold.
+    pub fn refresh_visible(&mut self) {
+        self.shown.header_visible = fold::visible(&self.shown.header_lines, &self.folded[0]);
+        self.shown.payload_visible = fold::visible(&self.shown.payload_lines, &self.folded[1]);
+        self.clamp_all();
+    }
+
+    /// Fold or unfold, in the focused Header or Payload pane, the object at the cursor line
+    /// (or the innermost object holding that line).
+    pub(crate) fn toggle_fold(&mut self) {
+        let (slot, lines, shown) = match self.focus {
+            Pane::Header if self.edit.is_none() => {
+                (0, &self.shown.header_lines, &self.shown.header_visible)
+            }
+            Pane::Payload => (1, &self.shown.payload_lines, &self.shown.payload_visible),
+            _ => {
+                self.info("folding works in the Header and Payload panes (Tab to focus one)");
+                return;
+            }
+        };
+        let at = self.cursor[slot];
+        let Some(target) = shown.get(at).and_then(|i| fold::target(lines, *i)) else {
+            self.info("nothing to fold here");
+            return;
+        };
+        let set = &mut self.folded[slot];
+        if !set.remove(&target) {
+            set.insert(target.clone());
+        }
+        self.refresh_visible();
+        // The cursor stays on the folded (or unfolded) line, in view.
+        let lines = if slot == 0 {
+            (&self.shown.header_lines, &self.shown.header_visible)
+        } else {
+            (&self.shown.payload_lines, &self.shown.payload_visible)
+        };
+        if let Some(i) = lines.1.iter().position(|i| lines.0[*i].pointer == target) {
+            self.cursor[slot] = i;
+            self.cursor_in_view(self.focus, true);
+        }
+    }
+}
