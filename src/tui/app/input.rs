@@ -19,14 +19,18 @@ impl App {
                 match &self.modal {
                     Modal::None => self.keymap.lookup_in(key, self.edit.is_some()),
                     Modal::Editor(_) => editor_key(key).map(Action::Editor),
-                    Modal::Export { .. } | Modal::Generate { .. } => match key.code {
-                        KeyCode::Up | KeyCode::Char('k') => Some(Action::Up),
-                        KeyCode::Down | KeyCode::Char('j') => Some(Action::Down),
-                        KeyCode::Enter => Some(Action::Submit),
-                        KeyCode::Esc | KeyCode::Char('q') => Some(Action::Cancel),
-                        KeyCode::Char(c) => Some(Action::Char(c)),
-                        _ => None,
-                    },
+                    // Menus move and close with the keys the keymap binds (`[keys]` overrides
+                    // reach them), and always with the arrows, Enter and Esc.
+                    Modal::Export { .. } | Modal::Generate { .. } => {
+                        match (self.keymap.lookup(key), key.code) {
+                            (Some(Action::Up), _) | (_, KeyCode::Up) => Some(Action::Up),
+                            (Some(Action::Down), _) | (_, KeyCode::Down) => Some(Action::Down),
+                            (Some(Action::Quit), _) | (_, KeyCode::Esc) => Some(Action::Cancel),
+                            (_, KeyCode::Enter) => Some(Action::Submit),
+                            (_, KeyCode::Char(c)) => Some(Action::Char(c)),
+                            _ => None,
+                        }
+                    }
                     // The help scrolls with the movement keys in effect; any other key closes.
                     Modal::Help => match self.keymap.lookup(key) {
                         Some(

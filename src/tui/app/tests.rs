@@ -369,3 +369,24 @@ fn keys_are_generated_off_the_event_loop_when_asked() {
             .contains("exists already")
     );
 }
+
+#[test]
+fn menus_move_and_close_with_the_keys_the_keymap_binds() {
+    use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+    let key = |c: char| Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    let mut app = demo();
+    let overrides: std::collections::BTreeMap<String, String> =
+        [("down", "J"), ("up", "K"), ("quit", "Q")]
+            .into_iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect();
+    app.keymap = KeyMap::with_overrides(&overrides).unwrap();
+    app.update(Action::GenerateKeyMenu);
+    assert_eq!(app.action(&key('J')), Some(Action::Down));
+    assert_eq!(app.action(&key('K')), Some(Action::Up));
+    assert_eq!(app.action(&key('Q')), Some(Action::Cancel));
+    // The defaults no longer move: j is a plain letter for the menu.
+    assert_eq!(app.action(&key('j')), Some(Action::Char('j')));
+    let arrow = Event::Key(KeyEvent::new(KeyCode::Down, KeyModifiers::NONE));
+    assert_eq!(app.action(&arrow), Some(Action::Down));
+}
