@@ -81,6 +81,11 @@ impl PromptKind {
 /// A popup over the main view.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Modal {
+    /// Which token of a paste holding several to show.
+    Pick {
+        sel: usize,
+        rows: Vec<PickRow>,
+    },
     None,
     Help,
     /// Details of the selected finding.
@@ -138,6 +143,19 @@ pub const GEN_TYPES: [(GenType, &str, &str); 9] = [
 pub struct Entry {
     pub label: String,
     pub text: String,
+    /// Which of the tokens in `text` is shown (0: the first; the picker chooses another).
+    pub index: usize,
+}
+
+/// One token of a paste that holds several (the picker's rows).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PickRow {
+    /// JWS or JWE, by the number of segments.
+    pub kind: &'static str,
+    /// The header's `alg` (and `enc`), or why the header does not read.
+    pub alg: String,
+    /// The token's first characters.
+    pub preview: String,
 }
 
 /// A status-line message.

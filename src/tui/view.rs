@@ -132,6 +132,7 @@ impl Widget for &App {
             Modal::Editor(ed) => widgets::edit::editor(self, ed, area, buf),
             Modal::Export { sel } => widgets::edit::export_menu(self, *sel, area, buf),
             Modal::Generate { sel } => widgets::popup::generate(self, *sel, area, buf),
+            Modal::Pick { sel, rows } => widgets::popup::pick(self, *sel, rows, area, buf),
         }
     }
 }

@@ -21,7 +21,7 @@ impl App {
                     Modal::Editor(_) => editor_key(key).map(Action::Editor),
                     // Menus move and close with the keys the keymap binds (`[keys]` overrides
                     // reach them), and always with the arrows, Enter and Esc.
-                    Modal::Export { .. } | Modal::Generate { .. } => {
+                    Modal::Export { .. } | Modal::Generate { .. } | Modal::Pick { .. } => {
                         match (self.keymap.lookup(key), key.code) {
                             (Some(Action::Up), _) | (_, KeyCode::Up) => Some(Action::Up),
                             (Some(Action::Down), _) | (_, KeyCode::Down) => Some(Action::Down),

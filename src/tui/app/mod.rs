@@ -93,6 +93,7 @@ impl App {
             .map(|t| Entry {
                 label: t.label.to_string(),
                 text: t.text,
+                index: 0,
             })
             .collect();
         app.current = Some(0);
@@ -105,6 +106,7 @@ impl App {
         self.history.push(Entry {
             label: label.to_string(),
             text,
+            index: 0,
         });
         self.current = Some(self.history.len() - 1);
         self.reinspect();
@@ -127,6 +129,15 @@ impl App {
             )
         {
             self.export_menu(action);
+            return;
+        }
+        if matches!(self.modal, Modal::Pick { .. })
+            && matches!(
+                action,
+                Action::Up | Action::Down | Action::Char(_) | Action::Submit
+            )
+        {
+            self.pick_menu(action);
             return;
         }
         if matches!(self.modal, Modal::Generate { .. })

@@ -390,3 +390,31 @@ fn menus_move_and_close_with_the_keys_the_keymap_binds() {
     let arrow = Event::Key(KeyEvent::new(KeyCode::Down, KeyModifiers::NONE));
     assert_eq!(app.action(&arrow), Some(Action::Down));
 }
+
+#[test]
+fn a_paste_with_several_tokens_opens_the_picker() {
+    let mut app = demo();
+    // Two demo tokens quoted in a ticket.
+    let first = app.history[0].text.clone();
+    let second = app.history[1].text.clone();
+    let ticket = format!("Hello,\nthe first link: {first}\nand the second one: {second}\nThanks");
+    app.update(Action::Paste(ticket));
+    let Modal::Pick { sel: 0, rows } = &app.modal else {
+        panic!("no picker: {:?}", app.modal);
+    };
+    assert_eq!(rows.len(), 2);
+    assert!(first.starts_with(rows[0].preview.trim_end_matches('…')));
+    assert!(!rows[1].alg.is_empty());
+    // The first is shown until another is chosen.
+    let shown = |app: &App| app.inspection().unwrap().token.clone();
+    assert_eq!(shown(&app), first);
+    app.update(Action::Down);
+    app.update(Action::Submit);
+    assert_eq!(app.modal, Modal::None);
+    assert_eq!(shown(&app), second);
+    assert_eq!(app.history.last().unwrap().index, 1);
+    // Flipping away and back keeps the choice.
+    app.update(Action::HistoryPrev);
+    app.update(Action::HistoryNext);
+    assert_eq!(shown(&app), second);
+}

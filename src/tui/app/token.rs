@@ -2,8 +2,8 @@
 //! folding its Header and Payload.
 
 use super::lines::{expand_home, header_lines, payload_lines, retime};
-use super::{App, Entry, Modal, Pane, PromptKind, Shown};
-use crate::inspect::{InspectError, Options, configured_campaign, inspect_text};
+use super::{Action, App, Entry, Modal, Pane, PickRow, PromptKind, Shown};
+use crate::inspect::{InspectError, Options, configured_campaign, inspect_text_nth};
 use crate::tui::edit::json_editor::EditorOp;
 use crate::tui::fold;
 use crate::tui::jobs::Job;
@@ -35,13 +35,17 @@ impl App {
 
     /// Inspect pasted text; when it holds no token, keep the current view and say why.
     pub(crate) fn open_pasted(&mut self, label: &str, text: String) {
-        if let Err(e) = crate::token::find_token(&text) {
-            self.error(format!("no token in the pasted text: {e}"));
-            return;
-        }
+        let intake = match crate::token::find_token(&text) {
+            Ok(intake) => intake,
+            Err(e) => {
+                self.error(format!("no token in the pasted text: {e}"));
+                return;
+            }
+        };
         self.history.push(Entry {
             label: label.to_string(),
             text,
+            index: 0,
         });
         self.current = Some(self.history.len() - 1);
         self.leave_edit();
@@ -52,6 +56,42 @@ impl App {
             self.history.len(),
             self.history.len()
         ));
+        // Several tokens in one paste (a ticket quoting two): choose which one to see.
+        if intake.others > 0 {
+            let rows = std::iter::once(&intake.token)
+                .chain(&intake.alternatives)
+                .map(|t| pick_row(t))
+                .collect();
+            self.modal = Modal::Pick { sel: 0, rows };
+            self.info(format!(
+                "{label}: {} tokens in the text: choose one (Enter), Esc keeps the first",
+                intake.others + 1
+            ));
+        }
+    }
+
+    /// Keys in the token picker: move, pick by number, Enter shows the chosen token.
+    pub(crate) fn pick_menu(&mut self, action: Action) {
+        let Modal::Pick { sel, rows } = &mut self.modal else {
+            return;
+        };
+        let n = rows.len().max(1);
+        match action {
+            Action::Up => *sel = (*sel + n - 1) % n,
+            Action::Down => *sel = (*sel + 1) % n,
+            Action::Char(c @ '1'..='9') => *sel = (c as usize - '1' as usize).min(n - 1),
+            Action::Submit => {
+                let chosen = *sel;
+                self.modal = Modal::None;
+                if let Some(entry) = self.current.and_then(|i| self.history.get_mut(i)) {
+                    entry.index = chosen;
+                }
+                self.reset_view();
+                self.reinspect();
+                self.info(format!("token {} of {n} in the text", chosen + 1));
+            }
+            _ => {}
+        }
     }
 
     pub(crate) fn open_file(&mut self, path: &str) {
@@ -93,7 +133,8 @@ impl App {
             max_pbes2_count: self.max_pbes2_count,
             ..Options::default()
         };
-        let (insp, error) = match inspect_text(text, &self.ring, &opts) {
+        let index = if self.edit.is_some() { 0 } else { entry.index };
+        let (insp, error) = match inspect_text_nth(text, index, &self.ring, &opts) {
             Ok(i) => (Some(i), None),
             Err(InspectError::Intake(e)) => (None, Some(e.to_string())),
             Err(InspectError::Malformed { error, partial }) => {
@@ -159,4 +200,36 @@ impl App {
             self.cursor_in_view(self.focus, true);
         }
     }
+}
+
+/// A picker row for one token: its kind, its alg (and enc) and its first characters.
+fn pick_row(token: &str) -> PickRow {
+    let kind = if token.split('.').count() == 5 {
+        "JWE"
+    } else {
+        "JWS"
+    };
+    let alg = match token.split('.').next().map(crate::token::decode_header) {
+        Some(Ok(h)) => {
+            let member = |m: &str| {
+                h.map
+                    .get(m)
+                    .and_then(|v| v.as_str())
+                    .map(crate::escape::line)
+            };
+            match (member("alg"), member("enc")) {
+                (Some(a), Some(e)) => format!("{a} {e}"),
+                (Some(a), None) => a.to_string(),
+                _ => "no alg".to_string(),
+            }
+        }
+        _ => "header unreadable".to_string(),
+    };
+    let preview: String = token.chars().take(32).collect();
+    let preview = if token.chars().count() > 32 {
+        format!("{preview}…")
+    } else {
+        preview
+    };
+    PickRow { kind, alg, preview }
 }

@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
 
-use crate::tui::state::{App, GEN_TYPES, PromptKind};
+use crate::tui::state::{App, GEN_TYPES, PickRow, PromptKind};
 use crate::tui::widgets::common::centered;
 use crate::tui::widgets::findings::severity_cell;
 
@@ -192,5 +192,47 @@ pub fn generate(app: &App, sel: usize, area: Rect, buf: &mut Buffer) {
     ]));
     Paragraph::new(lines)
         .block(frame(app, "Generate a key: type".to_string()))
+        .render(popup, buf);
+}
+
+/// The token picker: a paste holding several tokens, one row each (kind, alg, first
+/// characters), the chosen one shown on Enter.
+pub fn pick(app: &App, sel: usize, rows: &[PickRow], area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let shown = rows
+        .len()
+        .min(area.height.saturating_sub(6) as usize)
+        .max(1);
+    let popup = centered(area, area.width.saturating_sub(8).min(76), shown as u16 + 4);
+    Clear.render(popup, buf);
+    // Keep the selected row in the window when there are more rows than fit.
+    let first = sel.saturating_sub(shown - 1);
+    let mut lines = Vec::new();
+    for (i, row) in rows.iter().enumerate().skip(first).take(shown) {
+        let selected = i == sel;
+        let style = if selected {
+            t.table_applies
+        } else {
+            t.popup_text
+        };
+        lines.push(Line::from(vec![
+            Span::styled(if selected { "▶ " } else { "  " }, style),
+            Span::styled(format!("{} ", i + 1), t.hint_key),
+            Span::styled(format!("{} {:<12} ", row.kind, row.alg), style),
+            Span::styled(row.preview.clone(), t.dim),
+        ]));
+    }
+    lines.push(Line::from(vec![
+        Span::styled("↑↓", t.hint_key),
+        Span::styled("/", t.dim),
+        Span::styled("1-9", t.hint_key),
+        Span::styled(" choose · ", t.dim),
+        Span::styled("Enter", t.hint_key),
+        Span::styled(" show it · ", t.dim),
+        Span::styled("Esc", t.hint_key),
+        Span::styled(" keep the first", t.dim),
+    ]));
+    Paragraph::new(lines)
+        .block(frame(app, format!("{} tokens in the text", rows.len())))
         .render(popup, buf);
 }
