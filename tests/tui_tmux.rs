@@ -696,3 +696,17 @@ fn a_jwks_endpoint_that_never_answers_never_freezes_the_view() {
     t.keys(&["q"]);
     t.wait_for("TS-EXIT-0");
 }
+
+#[test]
+fn a_token_expiring_while_open_turns_rejected_on_its_own() {
+    need_tmux!();
+    let home = tempfile::tempdir().expect("temp home");
+    store_secret(home.path());
+    // No skew, and an exp two seconds away: the view must see it pass without a key press.
+    let token = hs256(json!({"sub": "e2e", "exp": now() + 2}));
+    let t = Tmux::start_with(home, "TOKENSCOPE_SKEW=0", &[&token]);
+    let s = t.wait_for("(now)");
+    assert!(s.contains("ACCEPTED"), "{s}");
+    let s = t.wait_for("REJECTED");
+    assert!(s.contains("(now)"), "{s}");
+}

@@ -118,6 +118,8 @@ pub enum Action {
     Editor(EditorOp),
     /// What `$VISUAL`/`$EDITOR` left in the file (or why it could not run).
     ExternalEdited(Result<String, String>),
+    /// A second passed (sent only while `App::ticking`): evaluate again at the new "now".
+    Tick,
     /// A job (`Effect::Run`) finished off the event loop: its outcome.
     Done(Done),
     /// A message from the event loop (clipboard copy, OSC 52 fallback).

@@ -56,7 +56,21 @@ pub fn event_loop(terminal: &mut DefaultTerminal, app: &mut App) -> Result<()> {
     run_effects(terminal, app, &mut clipboard, &wake)?;
     while !app.quit {
         terminal.draw(|frame| frame.render_widget(&*app, frame.area()))?;
-        match woken.recv().context("the event loop lost its inputs")? {
+        // Evaluated at "now": wake on the next second too (see `App::ticking`).
+        let woke = if app.ticking() {
+            match woken.recv_timeout(until_next_second()) {
+                Ok(wake) => Some(wake),
+                Err(mpsc::RecvTimeoutError::Timeout) => None,
+                Err(e) => return Err(e).context("the event loop lost its inputs"),
+            }
+        } else {
+            Some(woken.recv().context("the event loop lost its inputs")?)
+        };
+        let Some(woke) = woke else {
+            app.update(Action::Tick);
+            continue;
+        };
+        match woke {
             Wake::Terminal(ev) => {
                 if let Some(action) = app.action(&ev) {
                     app.update(action);
@@ -73,6 +87,14 @@ pub fn event_loop(terminal: &mut DefaultTerminal, app: &mut App) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The time to the next whole second of the wall clock (the instant shown is in seconds).
+fn until_next_second() -> std::time::Duration {
+    let since = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    std::time::Duration::from_nanos(1_000_000_000 - u64::from(since.subsec_nanos()))
 }
 
 /// Run what `update` queued: jobs go to worker threads, terminal effects happen here.

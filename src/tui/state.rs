@@ -263,6 +263,13 @@ pub struct App {
 
 /// What the view reads.
 impl App {
+    /// Whether the view changes with the clock: a token evaluated at "now" (its verdict, the
+    /// status bar's instant and the time claims' "in 5 minutes" move each second). The event
+    /// loop sends `Action::Tick` every second only then, so an idle view uses no CPU.
+    pub fn ticking(&self) -> bool {
+        !self.pinned && self.shown.insp.is_some()
+    }
+
     /// First visible row of a scrolling pane.
     pub fn scroll_of(&self, p: Pane) -> usize {
         self.scroll[p.index()]

@@ -118,7 +118,7 @@ impl App {
         // A job's end is not the user's doing: its outcome sets the message it needs.
         if !matches!(
             action,
-            Action::Resize(..) | Action::Scroll { .. } | Action::Done(_)
+            Action::Resize(..) | Action::Scroll { .. } | Action::Done(_) | Action::Tick
         ) {
             self.message = None;
         }
@@ -168,6 +168,11 @@ impl App {
             | Action::Edit(_)
             | Action::Editor(_)
             | Action::ExternalEdited(_)) => self.update_edit(a),
+            Action::Tick => {
+                if self.ticking() {
+                    self.reinspect();
+                }
+            }
             Action::Done(done) => {
                 self.pending = self.pending.saturating_sub(1);
                 if let Some(outcome) = done.take() {

@@ -418,3 +418,22 @@ fn a_paste_with_several_tokens_opens_the_picker() {
     app.update(Action::HistoryNext);
     assert_eq!(shown(&app), second);
 }
+
+#[test]
+fn a_tick_evaluates_again_at_now_unless_the_instant_is_pinned() {
+    let mut app = demo();
+    let accepted =
+        |app: &App| app.inspection().unwrap().overall() == crate::report::Overall::Accepted;
+    assert!(accepted(&app));
+    // Pinned (as the snapshots are): the clock moving changes nothing.
+    assert!(!app.ticking());
+    app.clock = Clock::Fixed(AT + 10 * 365 * 86_400);
+    app.update(Action::Tick);
+    assert!(accepted(&app));
+    // At "now": the next tick sees the token expired.
+    app.pinned = false;
+    assert!(app.ticking());
+    app.update(Action::Tick);
+    assert_eq!(app.at, AT + 10 * 365 * 86_400);
+    assert!(!accepted(&app));
+}
