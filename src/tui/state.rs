@@ -94,6 +94,8 @@ pub enum Modal {
         kind: PromptKind,
         input: String,
     },
+    /// Leave edit mode though the edited copy has changes?
+    ConfirmLeaveEdit,
     ConfirmDelete {
         name: String,
     },

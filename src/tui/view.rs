@@ -129,6 +129,7 @@ impl Widget for &App {
             Modal::Detail => widgets::popup::detail(self, area, buf),
             Modal::Prompt { kind, input } => widgets::popup::prompt(self, kind, input, area, buf),
             Modal::ConfirmDelete { name } => widgets::popup::confirm(self, name, area, buf),
+            Modal::ConfirmLeaveEdit => widgets::popup::confirm_leave_edit(self, area, buf),
             Modal::Editor(ed) => widgets::edit::editor(self, ed, area, buf),
             Modal::Export { sel } => widgets::edit::export_menu(self, *sel, area, buf),
             Modal::Generate { sel } => widgets::popup::generate(self, *sel, area, buf),

@@ -10,10 +10,12 @@ use crate::tui::jobs::Job;
 
 impl App {
     pub(crate) fn toggle_edit(&mut self) {
-        if self.edit.is_some() {
-            self.leave_edit();
-            self.reinspect();
-            self.info("edit mode left: the EDITED token is dropped, the original is shown");
+        if let Some(e) = &self.edit {
+            if e.touched {
+                self.modal = Modal::ConfirmLeaveEdit;
+                return;
+            }
+            self.drop_edit();
             return;
         }
         let (Some(current), Some(insp)) = (self.current, self.inspection()) else {
@@ -32,6 +34,13 @@ impl App {
             }
             Err(e) => self.error(format!("cannot edit: {e}")),
         }
+    }
+
+    /// Leave edit mode: the edited copy is dropped and the original shown.
+    pub(crate) fn drop_edit(&mut self) {
+        self.leave_edit();
+        self.reinspect();
+        self.info("edit mode left: the EDITED token is dropped, the original is shown");
     }
 
     /// Drop the edited copy (a new or another token is shown).
@@ -70,6 +79,9 @@ impl App {
 
     /// Re-sign, re-inspect and say what changed.
     pub(crate) fn changed(&mut self, what: String) {
+        if let Some(e) = self.edit.as_mut() {
+            e.touched = true;
+        }
         self.resign_edit();
         self.reinspect();
         match self.edit.as_ref().map(|e| e.token.clone()) {
@@ -431,7 +443,9 @@ mod tests {
         let edited = app.edit.as_ref().unwrap().token.clone().unwrap();
         assert_ne!(edited, before[0].text);
         assert_eq!(app.inspection().unwrap().token, edited);
+        // Leaving with changes asks first (y).
         app.update(Action::ToggleEdit);
+        app.update(Action::Submit);
         assert!(app.edit.is_none());
         assert_eq!(app.inspection().unwrap().token, before[0].text.trim());
     }

@@ -47,7 +47,7 @@ impl App {
                         KeyCode::Up | KeyCode::Down | KeyCode::PageUp | KeyCode::PageDown => None,
                         _ => Some(Action::Cancel),
                     },
-                    Modal::ConfirmDelete { .. } => match key.code {
+                    Modal::ConfirmDelete { .. } | Modal::ConfirmLeaveEdit => match key.code {
                         KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => {
                             Some(Action::Submit)
                         }

@@ -403,6 +403,7 @@ impl App {
                 },
             },
             Modal::ConfirmDelete { name } => self.delete_key(&name),
+            Modal::ConfirmLeaveEdit => self.drop_edit(),
             other => self.modal = other,
         }
     }

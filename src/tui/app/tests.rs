@@ -437,3 +437,24 @@ fn a_tick_evaluates_again_at_now_unless_the_instant_is_pinned() {
     assert_eq!(app.at, AT + 10 * 365 * 86_400);
     assert!(!accepted(&app));
 }
+
+#[test]
+fn leaving_edit_mode_with_changes_asks_first() {
+    let mut app = demo();
+    // Unchanged: E leaves at once.
+    app.update(Action::ToggleEdit);
+    assert!(app.edit.is_some());
+    app.update(Action::ToggleEdit);
+    assert!(app.edit.is_none());
+    // Changed: E asks; any key but y keeps the edits, y drops them.
+    app.update(Action::ToggleEdit);
+    app.update(Action::Edit(EditCmd::Cw));
+    app.update(Action::ToggleEdit);
+    assert_eq!(app.modal, Modal::ConfirmLeaveEdit);
+    app.update(Action::Cancel);
+    assert!(app.edit.as_ref().is_some_and(|e| e.touched));
+    app.update(Action::ToggleEdit);
+    app.update(Action::Submit);
+    assert!(app.edit.is_none());
+    assert_eq!(app.modal, Modal::None);
+}

@@ -39,6 +39,8 @@ pub struct Edit {
     pub saved_label: Option<Value>,
     /// Base URL for the URL and curl snippets (`--base-url`).
     pub base_url: Option<String>,
+    /// Whether anything was changed (leaving then asks first).
+    pub touched: bool,
 }
 
 /// Where a claim toggle acts.
@@ -202,6 +204,7 @@ impl Edit {
             draft: None,
             saved_label: None,
             base_url: None,
+            touched: false,
         };
         if let Some(k) = key {
             let alg = choose_alg(k, wanted_alg.as_deref())

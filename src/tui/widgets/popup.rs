@@ -120,6 +120,30 @@ pub fn confirm(app: &App, name: &str, area: Rect, buf: &mut Buffer) {
         .render(popup, buf);
 }
 
+/// Leaving edit mode would drop changes: ask first.
+pub fn confirm_leave_edit(app: &App, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let popup = centered(area, 60, 6);
+    Clear.render(popup, buf);
+    let lines = vec![
+        Line::styled(
+            "Drop the EDITED token and its changes? (export it first with y in edit mode)",
+            t.popup_text,
+        ),
+        Line::raw(""),
+        Line::from(vec![
+            Span::styled("y", t.hint_key),
+            Span::styled(" drop the edits · ", t.dim),
+            Span::styled("any other key", t.hint_key),
+            Span::styled(" keeps editing", t.dim),
+        ]),
+    ];
+    Paragraph::new(lines)
+        .block(frame(app, "Leave edit mode".to_string()))
+        .wrap(Wrap { trim: false })
+        .render(popup, buf);
+}
+
 pub fn detail(app: &App, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
     let Some(f) = app.selected_finding() else {
