@@ -343,7 +343,6 @@ const KNOWN_CYCLES: &[&str] = &[
     "crate: config <-> tui",
     "keys: jwks <-> store",
     "rules: adictiz <-> qualifio <-> tables",
-    "token: json <-> tree",
     "tui: app <-> editing <-> keymap <-> keyops <-> view <-> widgets",
 ];
 
