@@ -6,8 +6,9 @@
 //! cares which format the user gave.
 //!
 //! Layout: `material` reads every key format, `store` keeps named keys on disk, `jwks`
-//! fetches and caches JWKS endpoints, `ring` turns the store into a `KeyRing`, `gen` makes
-//! new keys, `export` prints public halves and thumbprints. The `tokenscope keys` subcommand
+//! fetches and caches JWKS endpoints, `private_files` writes what both keep (owner-only,
+//! atomically), `ring` turns the store into a `KeyRing`, `gen` makes new keys, `export`
+//! prints public halves and thumbprints. The `tokenscope keys` subcommand
 //! is a shell over this module (`commands::keys_cmd`): nothing here knows the CLI.
 
 mod algs;
@@ -16,6 +17,7 @@ mod export;
 pub mod jwks;
 pub mod keygen;
 mod material;
+mod private_files;
 mod ring;
 mod store;
 #[cfg(test)]
@@ -30,9 +32,10 @@ pub use material::{
     SecretEncoding, parse_key_bytes, parse_key_bytes_lenient, parse_secret, read_key_file,
     read_secret_arg, secret_as_key, secret_file_warning, secret_key,
 };
+pub use private_files::create_private_dir;
 pub use ring::{Deferred, load_ring, load_ring_offline};
 pub(crate) use store::unknown_key;
-pub use store::{MaterialSource, Store, StoredKey, create_private_dir, default_cache_dir};
+pub use store::{MaterialSource, Store, StoredKey, default_cache_dir};
 
 use serde::Serialize;
 use zeroize::Zeroizing;
