@@ -341,7 +341,6 @@ fn import_cycles() -> Vec<String> {
 const KNOWN_CYCLES: &[&str] = &[
     "crate: inspect <-> jose <-> keys <-> report <-> rules <-> token",
     "crate: config <-> tui",
-    "rules: adictiz <-> qualifio <-> tables",
     "tui: app <-> editing <-> keymap <-> keyops <-> view <-> widgets",
 ];
 

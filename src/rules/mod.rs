@@ -6,7 +6,8 @@
 //!
 //! Layout: `generic` (RULES.md section 2, every profile), `qualifio`, `adictiz`, `xtremepush`
 //! (sections 3 to 5), `campaign` (section 6: the file format and the checks against it),
-//! `tables` (the two outcome tables as data, their text rendering, the claims checklist),
+//! `tables` (the two outcome tables as data, their text rendering), `checklist` (the
+//! required claims of each profile, for the TUI),
 //! `ids` (every finding kind: id, severity, claim, meaning, source), `text` (pointers,
 //! value rendering, instants).
 //!
@@ -28,6 +29,7 @@ use crate::report::{Finding, KeyFacts, Layer, TokenKind};
 mod acceptance;
 pub mod adictiz;
 pub mod campaign;
+pub mod checklist;
 pub mod generic;
 pub mod ids;
 pub mod qualifio;
@@ -36,10 +38,11 @@ pub mod text;
 pub mod xtremepush;
 
 pub use campaign::{Campaign, CampaignError, SignatureMethod};
+pub use checklist::{ChecklistItem, checklist};
 pub use ids::{ALL as FINDING_KINDS, RuleSpec};
 pub use tables::{
-    ChecklistItem, PARTICIPATION_ROWS, PARTICIPATION_RULES, PROFILE_ROWS, ParticipationRow,
-    PathStep, ProfileRow, TypeRule, WIN_ROWS, WIN_RULES, WinRow, checklist, render_tables,
+    PARTICIPATION_ROWS, PARTICIPATION_RULES, PROFILE_ROWS, ParticipationRow, PathStep, ProfileRow,
+    TypeRule, WIN_ROWS, WIN_RULES, WinRow, render_tables,
 };
 
 /// `crit` extensions tokenscope understands (RFC 7515 4.1.11): anything else listed in `crit`
