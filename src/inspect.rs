@@ -10,6 +10,7 @@ use thiserror::Error;
 
 use crate::jose;
 use crate::keys::KeyRing;
+use crate::limits::MAX_DEPTH;
 use crate::profile::ProfileChoice;
 use crate::report::{Inspection, Layer, LayerStatus, PayloadView, Severity, Tally, TokenKind};
 use crate::rules::{self, Campaign, PlaintextKind, RuleInput, TokenFacts};
@@ -17,10 +18,6 @@ use crate::token::tree::{self, Json};
 use crate::token::{self, Compact, TokenError, json};
 
 mod lenient;
-
-/// Layers opened at most (a JWE inside a JWE inside ... a JWS): a token that nests deeper is
-/// an error, never a skipped check.
-pub const MAX_DEPTH: usize = 5;
 
 /// How to inspect.
 #[derive(Debug, Clone)]

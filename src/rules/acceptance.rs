@@ -28,7 +28,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_, '_>) {
             format!("/layers/{i}"),
             format!(
                 "the token nests more than {} layers: layer {i}'s content is another token that tokenscope did not open, so its signature and claims were never checked; send a token with fewer layers (a JWE around a signed JWS)",
-                crate::inspect::MAX_DEPTH
+                crate::limits::MAX_DEPTH
             ),
         );
     }
