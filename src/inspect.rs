@@ -485,6 +485,7 @@ fn assemble(
             .findings
             .iter()
             .any(|f| f.severity == Severity::Error);
+    let overall = rules::overall(accepted, &layers, &outcome.findings);
     Inspection {
         kind: compact.kind,
         stripped,
@@ -514,6 +515,7 @@ fn assemble(
         findings: outcome.findings,
         verdict: outcome.verdict,
         accepted,
+        overall,
         evaluated_at: opts.at,
         evaluated_at_rfc3339: match opts.summary_only {
             true => String::new(),

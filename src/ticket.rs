@@ -6,8 +6,7 @@
 use serde_json::{Map, Value};
 
 use crate::escape;
-use crate::report::{Inspection, Overall, Severity};
-use crate::rules::{ParticipationOutcome, WinOutcome};
+use crate::report::{Inspection, Overall, ParticipationOutcome, Severity, WinOutcome};
 
 /// How much personal data the report keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

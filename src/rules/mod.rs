@@ -37,12 +37,15 @@ pub mod tables;
 pub mod text;
 pub mod xtremepush;
 
+pub use acceptance::overall;
 pub use campaign::{Campaign, CampaignError, SignatureMethod};
 pub use checklist::{ChecklistItem, checklist};
+// The verdict is part of the Inspection, so its types live in report; the rules produce it.
+pub use crate::report::{Participation, ParticipationOutcome, PathStep, Verdict, Win, WinOutcome};
 pub use ids::{ALL as FINDING_KINDS, RuleSpec};
 pub use tables::{
-    PARTICIPATION_ROWS, PARTICIPATION_RULES, PROFILE_ROWS, ParticipationRow, PathStep, ProfileRow,
-    TypeRule, WIN_ROWS, WIN_RULES, WinRow, render_tables,
+    PARTICIPATION_ROWS, PARTICIPATION_RULES, PROFILE_ROWS, ParticipationRow, ProfileRow, TypeRule,
+    WIN_ROWS, WIN_RULES, WinRow, render_tables,
 };
 
 /// `crit` extensions tokenscope understands (RFC 7515 4.1.11): anything else listed in `crit`
@@ -134,102 +137,6 @@ pub struct RuleInput<'a> {
     pub campaign: Option<&'a Campaign>,
     /// The token as a whole: is it a JWT, did its claims read, where was it found.
     pub facts: &'a TokenFacts,
-}
-
-/// `verdict.participation.outcome`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ParticipationOutcome {
-    Standard,
-    Allowed,
-    Limited,
-    Blocked,
-    Invalid,
-}
-
-impl ParticipationOutcome {
-    /// The name as serialised (`standard`, `blocked`...).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ParticipationOutcome::Standard => "standard",
-            ParticipationOutcome::Allowed => "allowed",
-            ParticipationOutcome::Limited => "limited",
-            ParticipationOutcome::Blocked => "blocked",
-            ParticipationOutcome::Invalid => "invalid",
-        }
-    }
-}
-
-/// `verdict.win.outcome`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum WinOutcome {
-    Standard,
-    GivenPrize,
-    AnyPrize,
-    CannotWin,
-    Invalid,
-}
-
-impl WinOutcome {
-    /// The name as serialised (`given_prize`, `cannot_win`...).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            WinOutcome::Standard => "standard",
-            WinOutcome::GivenPrize => "given_prize",
-            WinOutcome::AnyPrize => "any_prize",
-            WinOutcome::CannotWin => "cannot_win",
-            WinOutcome::Invalid => "invalid",
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Participation {
-    pub outcome: ParticipationOutcome,
-    pub nb: Option<i64>,
-    pub nb_ignored: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Win {
-    pub outcome: WinOutcome,
-    pub label: Option<String>,
-    pub label_ignored: bool,
-}
-
-/// `verdict`: the platform outcomes and the table rows that decided them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Verdict {
-    pub profile: Profile,
-    /// Why this profile applies (`--profile`, a payload member, the verifying key's tag...).
-    pub profile_reason: Cow<'static, str>,
-    pub participation: Participation,
-    pub win: Win,
-    /// The rows of RULES.md's tables (and type rules) that decided the profile and each
-    /// outcome, in that order: `{table, row, text}` with `row` 0-based in `tables`.
-    pub path: Vec<PathStep>,
-}
-
-impl Verdict {
-    /// The verdict of a token no rule looked at (standard outcomes).
-    pub fn standard(profile: Profile) -> Self {
-        Verdict {
-            profile,
-            participation: Participation {
-                outcome: ParticipationOutcome::Standard,
-                nb: None,
-                nb_ignored: false,
-            },
-            win: Win {
-                outcome: WinOutcome::Standard,
-                label: None,
-                label_ignored: false,
-            },
-            profile_reason: Cow::Borrowed(""),
-            path: Vec::new(),
-        }
-    }
 }
 
 /// What the rules concluded.

@@ -5,13 +5,11 @@
 //! Row indexes are 0-based, in the order of RULES.md's tables; the type rules under each table
 //! are numbered the same way in `PARTICIPATION_RULES` / `WIN_RULES`.
 
-use serde::Serialize;
-use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use super::text::quote;
-use super::{ParticipationOutcome, Verdict, WinOutcome};
 use crate::profile::Profile;
+use crate::report::{ParticipationOutcome, PathStep, Verdict, WinOutcome};
 
 /// `PathStep.table` values.
 pub const TABLE_PROFILE: &str = "profile";
@@ -19,27 +17,6 @@ pub const TABLE_PARTICIPATION: &str = "participation";
 pub const TABLE_PARTICIPATION_RULES: &str = "participation_rules";
 pub const TABLE_WIN: &str = "win";
 pub const TABLE_WIN_RULES: &str = "win_rules";
-
-/// One step of `verdict.path`: which row of which table decided (part of) the verdict.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct PathStep {
-    /// `profile`, `participation`, `participation_rules`, `win` or `win_rules`.
-    pub table: &'static str,
-    /// 0-based row of that table (`PROFILE_ROWS`, `PARTICIPATION_ROWS`, ...).
-    pub row: usize,
-    /// The row in words.
-    pub text: Cow<'static, str>,
-}
-
-impl PathStep {
-    pub fn new(table: &'static str, row: usize, text: impl Into<Cow<'static, str>>) -> Self {
-        PathStep {
-            table,
-            row,
-            text: text.into(),
-        }
-    }
-}
 
 /// RULES.md section 1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
