@@ -5,12 +5,16 @@
 //! `kid` (tried only to explain a wrong `kid`: a match there is reported, never accepted).
 
 pub mod cbc_hmac;
-pub mod hmac;
 pub mod verify;
 pub mod zip;
 
 use josekit::jwe::{self, JweContext, JweDecrypter};
 use serde_json::{Map, Value};
+
+// The alg lists and the keyed HMAC state belong to the keys (which algs a key can serve, the
+// parsed form of a secret); jose verifies, decrypts and signs with them under their old paths.
+pub use crate::keys::hmac;
+pub use crate::keys::{JWE_ALGS, JWE_ENCS, JWS_ALGS};
 
 use crate::keys::{Curve, Key, KeyRing, KeyType, Material, OkpCurve};
 use crate::profile::Profile;
@@ -21,51 +25,12 @@ use crate::token::{header_member, header_str};
 // Signing and JWE `dir` wrapping (tokenscope sign, scenarios, the TUI's edit mode).
 pub mod sign;
 
-/// JWS algorithms tokenscope verifies.
-pub const JWS_ALGS: &[&str] = &[
-    "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256",
-    "ES384", "ES512", "ES256K", "EdDSA",
-];
-
-/// JWE key-management algorithms tokenscope decrypts.
-pub const JWE_ALGS: &[&str] = &[
-    "dir",
-    "A128KW",
-    "A192KW",
-    "A256KW",
-    "A128GCMKW",
-    "A192GCMKW",
-    "A256GCMKW",
-    "PBES2-HS256+A128KW",
-    "PBES2-HS384+A192KW",
-    "PBES2-HS512+A256KW",
-    "RSA1_5",
-    "RSA-OAEP",
-    "RSA-OAEP-256",
-    "RSA-OAEP-384",
-    "RSA-OAEP-512",
-    "ECDH-ES",
-    "ECDH-ES+A128KW",
-    "ECDH-ES+A192KW",
-    "ECDH-ES+A256KW",
-];
-
 /// True when a JWE key-management `alg` needs a shared secret to produce a token (`dir`, AES
 /// key wrap, AES-GCM key wrap, PBES2), as opposed to a public key (RSA, ECDH-ES): only the
 /// former authenticates its content (RULES.md section 2, Acceptance fails closed).
 pub fn needs_secret(alg: &str) -> bool {
     alg == "dir" || alg.starts_with("PBES2-") || (alg.starts_with('A') && alg.ends_with("KW"))
 }
-
-/// JWE content-encryption algorithms, with their key length in bytes.
-pub const JWE_ENCS: &[(&str, usize)] = &[
-    ("A128GCM", 16),
-    ("A192GCM", 24),
-    ("A256GCM", 32),
-    ("A128CBC-HS256", 32),
-    ("A192CBC-HS384", 48),
-    ("A256CBC-HS512", 64),
-];
 
 /// How a key's `kid` relates to the token's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -22,6 +22,7 @@ use serde_json::{Map, Value};
 
 use crate::token::tree::{Json, Object};
 
+use crate::keys::KeyringFacts;
 use crate::limits::MAX_FINDINGS_PER_ID;
 use crate::profile::{Profile, ProfileChoice};
 use crate::report::{Finding, KeyFacts, Layer, TokenKind};
@@ -71,17 +72,6 @@ pub enum PlaintextKind {
     Json,
     /// Anything else.
     Other,
-}
-
-/// Facts about the key ring that some rules need (never key material).
-#[derive(Debug, Clone, Default)]
-pub struct KeyringFacts {
-    /// How many usable keys carry each profile tag.
-    pub xtremepush_keys: usize,
-    pub qualifio_keys: usize,
-    pub adictiz_keys: usize,
-    /// Names of secrets whose bytes are really a public or private key (never used).
-    pub secrets_that_are_keys: Vec<String>,
 }
 
 /// What the core learned about the token as a whole that the acceptance rules need
