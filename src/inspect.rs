@@ -226,7 +226,7 @@ fn open(
             {
                 token::decode_segment(name, compact.segments[i + 1])?;
             }
-            let kids = jose::KidPolicy::new(opts.stated_profile(), &[]);
+            let kids = jose::KidPolicy::new(opts.stated_profile(), &[], rules::detect_profile);
             let (mut layer, plaintext) =
                 jose::decrypt_jwe(compact.text, &header, ring, &kids, opts.max_pbes2_count);
             layer.content = plaintext
@@ -332,7 +332,7 @@ fn open_jws(
     // The rules read an outer JWS's header from the inspection; a summary has no use for a
     // copy in the layer.
     let with_header = !(outer && opts.summary_only);
-    let kids = jose::KidPolicy::new(opts.stated_profile(), &payload);
+    let kids = jose::KidPolicy::new(opts.stated_profile(), &payload, rules::detect_profile);
     let mut layer =
         jose::verify_jws_with(header, &signing_input, &signature, ring, with_header, &kids);
     if !opts.summary_only {

@@ -19,7 +19,6 @@ pub use crate::keys::{JWE_ALGS, JWE_ENCS, JWS_ALGS};
 use crate::keys::{Curve, Key, KeyRing, KeyType, Material, OkpCurve};
 use crate::profile::Profile;
 use crate::report::{Attempt, AttemptResult, Layer, LayerStatus, TokenKind};
-use crate::rules::understood_crit;
 use crate::token::{header_member, header_str};
 
 // Signing and JWE `dir` wrapping (tokenscope sign, scenarios, the TUI's edit mode).
@@ -66,21 +65,36 @@ fn ordered<'a>(
 /// Whether `kid` selects the key (RULES.md section 2, Keys): it does for generic JOSE, JWKS
 /// keys and Xtremepush rotation; Qualifio (without a JWKS) and Adictiz ignore it, so there a
 /// key that verifies is used whatever its `kid`.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct KidPolicy<'a> {
     /// The profile the user stated (`--profile`, a campaign file), if any.
     pub stated: Option<Profile>,
     /// The payload, read only when a key's kid differs from the token's, to detect the
     /// profile from its members as the rules will.
     pub payload: &'a [u8],
+    /// How the rules detect the profile from the payload's members (`rules::detect_profile`):
+    /// the rules sit above this glue, so the caller hands it in.
+    pub detect_profile: fn(&[u8]) -> Option<Profile>,
     detected: std::cell::OnceCell<Option<Profile>>,
 }
 
+impl Default for KidPolicy<'_> {
+    /// No stated profile and no payload: no profile is detected.
+    fn default() -> Self {
+        KidPolicy::new(None, &[], |_| None)
+    }
+}
+
 impl<'a> KidPolicy<'a> {
-    pub fn new(stated: Option<Profile>, payload: &'a [u8]) -> Self {
+    pub fn new(
+        stated: Option<Profile>,
+        payload: &'a [u8],
+        detect_profile: fn(&[u8]) -> Option<Profile>,
+    ) -> Self {
         KidPolicy {
             stated,
             payload,
+            detect_profile,
             detected: std::cell::OnceCell::new(),
         }
     }
@@ -94,7 +108,7 @@ impl<'a> KidPolicy<'a> {
         let profile = key.profile.or(self.stated).or_else(|| {
             *self
                 .detected
-                .get_or_init(|| crate::rules::detect_profile(self.payload))
+                .get_or_init(|| (self.detect_profile)(self.payload))
         });
         matches!(profile, Some(Profile::Qualifio | Profile::Adictiz))
     }
@@ -141,6 +155,19 @@ fn layer(kind: TokenKind, header: &Map<String, Value>, with_header: bool) -> Lay
         },
         content: None,
         kid_mismatch: false,
+    }
+}
+
+/// `crit` extensions tokenscope understands (RFC 7515 4.1.11): anything else listed in `crit`
+/// makes the JWS invalid. `b64` is RFC 7797 (unencoded payload), which the jose glue implements.
+pub const UNDERSTOOD_CRIT: &[&str] = &["b64"];
+
+/// The `crit` extensions understood in `header`: RFC 7797's `b64` is a JWS extension, so a
+/// JWE header (one with `enc`) understands none.
+pub fn understood_crit(header: &Map<String, Value>) -> &'static [&'static str] {
+    match header.contains_key("enc") {
+        true => &[],
+        false => UNDERSTOOD_CRIT,
     }
 }
 

@@ -49,19 +49,6 @@ pub use tables::{
     WIN_ROWS, WIN_RULES, WinRow, render_tables,
 };
 
-/// `crit` extensions tokenscope understands (RFC 7515 4.1.11): anything else listed in `crit`
-/// makes the JWS invalid. `b64` is RFC 7797 (unencoded payload), which the jose glue implements.
-pub const UNDERSTOOD_CRIT: &[&str] = &["b64"];
-
-/// The `crit` extensions understood in `header`: RFC 7797's `b64` is a JWS extension, so a
-/// JWE header (one with `enc`) understands none.
-pub fn understood_crit(header: &Map<String, Value>) -> &'static [&'static str] {
-    match header.contains_key("enc") {
-        true => &[],
-        false => UNDERSTOOD_CRIT,
-    }
-}
-
 /// What the JWE plaintext turned out to be (Qualifio wants a nested JWS).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
