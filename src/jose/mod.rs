@@ -3,7 +3,7 @@
 //!
 //! Layout: `kid` orders the keys a layer tries (by kid first, then every stored key compatible
 //! with the alg) and says whether `kid` selects the key, `header` checks `crit` and `b64`,
-//! `jws` verifies a JWS layer, `jwe` decrypts a JWE layer, `sign` produces tokens, `verify`
+//! `jws` verifies a JWS layer, `jwe` decrypts a JWE layer, `mint` signs and encrypts tokens, `verify`
 //! checks an asymmetric signature with a context kept per key, `cbc_hmac` and `zip` replace
 //! josekit's AES-CBC-HMAC and DEF. The alg lists and the keyed HMAC state belong to the keys.
 
@@ -12,6 +12,7 @@ mod header;
 mod jwe;
 mod jws;
 mod kid;
+pub mod mint;
 pub mod verify;
 pub mod zip;
 
@@ -29,9 +30,6 @@ pub use kid::KidPolicy;
 use crate::keys::{Curve, Key, KeyType, Material};
 use crate::report::{Layer, LayerStatus, TokenKind};
 use crate::token::header_str;
-
-// Signing and JWE `dir` wrapping (tokenscope sign, scenarios, the TUI's edit mode).
-pub mod sign;
 
 /// True when a JWE key-management `alg` needs a shared secret to produce a token (`dir`, AES
 /// key wrap, AES-GCM key wrap, PBES2), as opposed to a public key (RSA, ECDH-ES): only the

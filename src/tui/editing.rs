@@ -496,7 +496,7 @@ mod tests {
 
     #[test]
     fn export_bytes_are_sign_then_export_format() {
-        use crate::jose::sign::{SignOptions, sign_jws};
+        use crate::jose::mint::{SignOptions, sign_jws};
         let mut app = editing(4); // Adictiz HS256: deterministic signatures
         app.update(Action::Edit(EditCmd::Sub));
         app.update(Action::ClearInput);
