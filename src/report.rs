@@ -419,7 +419,7 @@ impl Overall {
 
 /// A token's fingerprint for logs and reports: the first 8 bytes of its SHA-256, in hex. Enough to
 /// match two log lines about one token; nothing of the token can be read from it.
-pub fn fingerprint(token: &str) -> String {
+pub fn token_fingerprint(token: &str) -> String {
     let digest = openssl::sha::sha256(token.as_bytes());
     let hex: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
     format!("sha256:{hex}")

@@ -145,7 +145,7 @@ pub fn render(insp: &Inspection, redact_mode: Redact, command: &str) -> String {
         insp.kind.label(),
         insp.token.len(),
         cell(&header),
-        crate::report::fingerprint(&insp.token)
+        crate::report::token_fingerprint(&insp.token)
     ));
     for (i, layer) in insp.layers.iter().enumerate() {
         let key = layer

@@ -186,7 +186,7 @@ pub(super) fn sign(
     let text = export::format(&token, fmt, args.base_url.as_deref())?;
     tracing::info!(
         key = %key.name,
-        fingerprint = %fingerprint(&token),
+        fingerprint = %token_fingerprint(&token),
         token_len = token.len(),
         format = fmt.name(),
         "signed"

@@ -28,7 +28,7 @@ pub(crate) mod test_support;
 pub use algs::{JWE_ALGS, JWE_ENCS, JWS_ALGS};
 pub(crate) use error::redact_serde_message;
 pub use error::{KeyError, openssl_text};
-pub use export::{fingerprint, public_jwk, public_jwks, public_pem, thumbprint};
+pub use export::{key_fingerprint, public_jwk, public_jwks, public_pem, thumbprint};
 pub use keygen::{GenType, default_algs, generate, generate_dir};
 pub(crate) use material::{B64URL, curve_jwk_name, okp_jwk_name, pkcs8_pkey, read_secret_raw};
 pub use material::{
