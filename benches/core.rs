@@ -12,7 +12,7 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use serde_json::{Map, json};
 use tokenscope::cli::GenType;
 use tokenscope::inspect::{Options, inspect_token};
-use tokenscope::jose::sign::{SignOptions, sign_jws};
+use tokenscope::jose::mint::{SignOptions, sign_jws};
 use tokenscope::keys::{Key, KeyRing};
 use tokenscope::{ProfileChoice, batch, keys};
 

@@ -11,7 +11,7 @@ use std::io::Write;
 use base64::Engine;
 use serde_json::{Map, Value, json};
 use tokenscope::cli::GenType;
-use tokenscope::jose::sign::{SignOptions, sign_jws};
+use tokenscope::jose::mint::{SignOptions, sign_jws};
 use tokenscope::keys;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

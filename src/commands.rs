@@ -20,7 +20,7 @@ use crate::escape;
 use crate::inspect::{InspectError, Options};
 use crate::keys::{self, KeyRing, SecretEncoding, Store};
 use crate::limits;
-use crate::logging::fingerprint;
+use crate::logging::token_fingerprint;
 use crate::profile::{Profile, ProfileChoice};
 use crate::render;
 use crate::report::{Inspection, Overall};

@@ -10,6 +10,7 @@ use thiserror::Error;
 
 use crate::jose;
 use crate::keys::KeyRing;
+use crate::limits::MAX_DEPTH;
 use crate::profile::ProfileChoice;
 use crate::report::{Inspection, Layer, LayerStatus, PayloadView, Severity, Tally, TokenKind};
 use crate::rules::{self, Campaign, PlaintextKind, RuleInput, TokenFacts};
@@ -17,10 +18,6 @@ use crate::token::tree::{self, Json};
 use crate::token::{self, Compact, TokenError, json};
 
 mod lenient;
-
-/// Layers opened at most (a JWE inside a JWE inside ... a JWS): a token that nests deeper is
-/// an error, never a skipped check.
-pub const MAX_DEPTH: usize = 5;
 
 /// How to inspect.
 #[derive(Debug, Clone)]
@@ -229,7 +226,7 @@ fn open(
             {
                 token::decode_segment(name, compact.segments[i + 1])?;
             }
-            let kids = jose::KidPolicy::new(opts.stated_profile(), &[]);
+            let kids = jose::KidPolicy::new(opts.stated_profile(), &[], rules::detect_profile);
             let (mut layer, plaintext) =
                 jose::decrypt_jwe(compact.text, &header, ring, &kids, opts.max_pbes2_count);
             layer.content = plaintext
@@ -335,7 +332,7 @@ fn open_jws(
     // The rules read an outer JWS's header from the inspection; a summary has no use for a
     // copy in the layer.
     let with_header = !(outer && opts.summary_only);
-    let kids = jose::KidPolicy::new(opts.stated_profile(), &payload);
+    let kids = jose::KidPolicy::new(opts.stated_profile(), &payload, rules::detect_profile);
     let mut layer =
         jose::verify_jws_with(header, &signing_input, &signature, ring, with_header, &kids);
     if !opts.summary_only {
@@ -488,6 +485,7 @@ fn assemble(
             .findings
             .iter()
             .any(|f| f.severity == Severity::Error);
+    let overall = rules::overall(accepted, &layers, &outcome.findings);
     Inspection {
         kind: compact.kind,
         stripped,
@@ -517,6 +515,7 @@ fn assemble(
         findings: outcome.findings,
         verdict: outcome.verdict,
         accepted,
+        overall,
         evaluated_at: opts.at,
         evaluated_at_rfc3339: match opts.summary_only {
             true => String::new(),

@@ -7,7 +7,7 @@ use serde_json::Value;
 // String literals that no terminal interprets.
 use crate::escape::json_string;
 use crate::time::{relative, rfc3339};
-use crate::token::json::escape_pointer_token;
+use crate::token::pointer::escape_pointer_token;
 
 /// What a piece of a JSON line is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -24,6 +24,10 @@ pub const MAX_THREADS: usize = 1024;
 /// many were left out (a 10 MB token repeating one member 900,000 times made as many).
 pub const MAX_FINDINGS_PER_ID: usize = 100;
 
+/// Layers opened at most (a JWE inside a JWE inside ... a JWS): a token that nests deeper is
+/// an error, never a skipped check.
+pub const MAX_DEPTH: usize = 5;
+
 /// PBES2 iterations (a JWE header's `p2c`) tokenscope runs by default: a token asking for
 /// more fails its layer before any key is tried, since each key tried costs a key derivation
 /// of that many HMACs (RFC 7518 4.8.1.2 recommends 1,000 at least; libraries write 1,000 to

@@ -90,5 +90,5 @@ fn open_log(path: &std::path::Path) -> std::io::Result<std::fs::File> {
     Ok(file)
 }
 
-/// A token's fingerprint for the log (the core's, see [`crate::report::fingerprint`]).
-pub use crate::report::fingerprint;
+/// A token's fingerprint for the log (the core's, see [`crate::report::token_fingerprint`]).
+pub use crate::report::token_fingerprint;

@@ -2,10 +2,12 @@
 //!
 //! Member names serialised here are a contract (`inspect --json`): add, never rename.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::rules::Verdict;
+use crate::profile::Profile;
 
 /// How bad a finding is (RULES.md preamble).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -227,6 +229,123 @@ pub enum PayloadView {
     Unavailable { reason: String },
 }
 
+/// `verdict.participation.outcome`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ParticipationOutcome {
+    Standard,
+    Allowed,
+    Limited,
+    Blocked,
+    Invalid,
+}
+
+impl ParticipationOutcome {
+    /// The name as serialised (`standard`, `blocked`...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ParticipationOutcome::Standard => "standard",
+            ParticipationOutcome::Allowed => "allowed",
+            ParticipationOutcome::Limited => "limited",
+            ParticipationOutcome::Blocked => "blocked",
+            ParticipationOutcome::Invalid => "invalid",
+        }
+    }
+}
+
+/// `verdict.win.outcome`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WinOutcome {
+    Standard,
+    GivenPrize,
+    AnyPrize,
+    CannotWin,
+    Invalid,
+}
+
+impl WinOutcome {
+    /// The name as serialised (`given_prize`, `cannot_win`...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WinOutcome::Standard => "standard",
+            WinOutcome::GivenPrize => "given_prize",
+            WinOutcome::AnyPrize => "any_prize",
+            WinOutcome::CannotWin => "cannot_win",
+            WinOutcome::Invalid => "invalid",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Participation {
+    pub outcome: ParticipationOutcome,
+    pub nb: Option<i64>,
+    pub nb_ignored: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Win {
+    pub outcome: WinOutcome,
+    pub label: Option<String>,
+    pub label_ignored: bool,
+}
+
+/// `verdict`: the platform outcomes and the table rows that decided them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Verdict {
+    pub profile: Profile,
+    /// Why this profile applies (`--profile`, a payload member, the verifying key's tag...).
+    pub profile_reason: Cow<'static, str>,
+    pub participation: Participation,
+    pub win: Win,
+    /// The rows of RULES.md's tables (and type rules) that decided the profile and each
+    /// outcome, in that order: `{table, row, text}` with `row` 0-based in `tables`.
+    pub path: Vec<PathStep>,
+}
+
+impl Verdict {
+    /// The verdict of a token no rule looked at (standard outcomes).
+    pub fn standard(profile: Profile) -> Self {
+        Verdict {
+            profile,
+            participation: Participation {
+                outcome: ParticipationOutcome::Standard,
+                nb: None,
+                nb_ignored: false,
+            },
+            win: Win {
+                outcome: WinOutcome::Standard,
+                label: None,
+                label_ignored: false,
+            },
+            profile_reason: Cow::Borrowed(""),
+            path: Vec::new(),
+        }
+    }
+}
+
+/// One step of `verdict.path`: which row of which table decided (part of) the verdict.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PathStep {
+    /// `profile`, `participation`, `participation_rules`, `win` or `win_rules`.
+    pub table: &'static str,
+    /// 0-based row of that table (`PROFILE_ROWS`, `PARTICIPATION_ROWS`, ...).
+    pub row: usize,
+    /// The row in words.
+    pub text: Cow<'static, str>,
+}
+
+impl PathStep {
+    pub fn new(table: &'static str, row: usize, text: impl Into<Cow<'static, str>>) -> Self {
+        PathStep {
+            table,
+            row,
+            text: text.into(),
+        }
+    }
+}
+
 /// Everything tokenscope learned about one token: the value `inspect` prints and the TUI shows.
 #[derive(Debug, Clone, Serialize)]
 pub struct Inspection {
@@ -250,6 +369,10 @@ pub struct Inspection {
     pub verdict: Verdict,
     /// Every layer verified/decrypted and no `error` finding.
     pub accepted: bool,
+    /// Accepted, rejected or not verified, as the rules decide it from the layers and the
+    /// findings (`rules::overall`); not serialised (`accepted` and the findings say it).
+    #[serde(skip)]
+    pub overall: Overall,
     /// The evaluation instant, unix seconds and RFC 3339.
     pub evaluated_at: i64,
     pub evaluated_at_rfc3339: String,
@@ -271,22 +394,7 @@ pub struct Tally {
 impl Inspection {
     /// Overall state, as the status bar and exit code see it.
     pub fn overall(&self) -> Overall {
-        if self.accepted {
-            return Overall::Accepted;
-        }
-        let failed = self.layers.iter().any(|l| l.status.is_failure());
-        // A check tokenscope could not make (no key fits, an alg it does not implement) is
-        // an error finding that keeps the token from being accepted, but it is "not
-        // verified" (exit 3), not "rejected".
-        let error = self.findings.iter().any(|f| {
-            f.severity == Severity::Error
-                && !crate::rules::ids::NOT_CHECKED.contains(&f.id.as_str())
-        });
-        if failed || error {
-            Overall::Rejected
-        } else {
-            Overall::NotVerified
-        }
+        self.overall
     }
 }
 
@@ -311,7 +419,7 @@ impl Overall {
 
 /// A token's fingerprint for logs and reports: the first 8 bytes of its SHA-256, in hex. Enough to
 /// match two log lines about one token; nothing of the token can be read from it.
-pub fn fingerprint(token: &str) -> String {
+pub fn token_fingerprint(token: &str) -> String {
     let digest = openssl::sha::sha256(token.as_bytes());
     let hex: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
     format!("sha256:{hex}")

@@ -6,8 +6,7 @@
 use serde_json::{Map, Value};
 
 use crate::escape;
-use crate::report::{Inspection, Overall, Severity};
-use crate::rules::{ParticipationOutcome, WinOutcome};
+use crate::report::{Inspection, Overall, ParticipationOutcome, Severity, WinOutcome};
 
 /// How much personal data the report keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -146,7 +145,7 @@ pub fn render(insp: &Inspection, redact_mode: Redact, command: &str) -> String {
         insp.kind.label(),
         insp.token.len(),
         cell(&header),
-        crate::report::fingerprint(&insp.token)
+        crate::report::token_fingerprint(&insp.token)
     ));
     for (i, layer) in insp.layers.iter().enumerate() {
         let key = layer

@@ -93,7 +93,7 @@ pub(super) fn inspect(
     match result {
         Ok(insp) => {
             tracing::info!(
-                fingerprint = %fingerprint(&insp.token),
+                fingerprint = %token_fingerprint(&insp.token),
                 token_len = insp.token.len(),
                 layers = insp.layers.len(),
                 profile = insp.verdict.profile.as_str(),

@@ -14,8 +14,8 @@ use serde_json::{Map, Value, json};
 use crate::cli::{ExportFormat, KeysAddArgs, KeysCommand, KeysGenArgs, ProfileTag};
 use crate::keys::{
     B64URL, Key, KeyError, KeyType, Material, MaterialSource, SecretEncoding, Store, StoredKey,
-    curve_jwk_name, fingerprint, jwks, keygen, okp_jwk_name, parse_key_bytes_lenient, public_jwk,
-    public_jwks, public_pem, read_secret_raw, secret_file_warning, unknown_key,
+    curve_jwk_name, jwks, key_fingerprint, keygen, okp_jwk_name, parse_key_bytes_lenient,
+    public_jwk, public_jwks, public_pem, read_secret_raw, secret_file_warning, unknown_key,
 };
 // Names, kids and URLs come from key files and endpoints: escaped like everything printed.
 use crate::escape::{self, line, warn};
@@ -153,7 +153,7 @@ fn key_json(entry: &StoredKey, key: &Key, reveal: bool) -> Value {
     obj.insert("kid".into(), json!(key.kid));
     obj.insert("profile".into(), json!(key.profile.map(|p| p.as_str())));
     obj.insert("algs".into(), json!(key.algs));
-    obj.insert("fingerprint".into(), json!(fingerprint(key)));
+    obj.insert("fingerprint".into(), json!(key_fingerprint(key)));
     obj.insert("from_jwks".into(), json!(key.from_jwks));
     obj.insert("pkcs1".into(), json!(key.pkcs1));
     obj.insert("created".into(), json!(entry.created));
@@ -207,7 +207,7 @@ fn list(
                         } else {
                             key.algs.join(",")
                         },
-                        fingerprint(key),
+                        key_fingerprint(key),
                     ];
                     if reveal {
                         row.push(match &key.material {
@@ -423,7 +423,7 @@ fn show(
         if keys.len() > 1 && entry.algs.is_empty() && !key.algs.is_empty() {
             writeln!(out, "    algs:        {}", line(&key.algs.join(", ")))?;
         }
-        writeln!(out, "    fingerprint: {}", fingerprint(key))?;
+        writeln!(out, "    fingerprint: {}", key_fingerprint(key))?;
         if let Material::Secret(s) = &key.material {
             if reveal && entry.source == MaterialSource::Secret {
                 writeln!(
@@ -547,7 +547,7 @@ fn add(
     let (keys, _) = stored.keys(cache_dir)?;
     let summary: Vec<String> = keys
         .iter()
-        .map(|k| format!("{} {} ({})", k.name, describe(k), fingerprint(k)))
+        .map(|k| format!("{} {} ({})", k.name, describe(k), key_fingerprint(k)))
         .collect();
     writeln!(
         out,
@@ -607,7 +607,7 @@ fn generate(args: &KeysGenArgs, store: &Store, out: &mut dyn Write) -> anyhow::R
             "generated '{}': {} ({})",
             line(&key.name),
             describe(key),
-            fingerprint(key)
+            key_fingerprint(key)
         )?;
     }
     if stored.source == MaterialSource::Secret {

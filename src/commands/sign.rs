@@ -60,7 +60,7 @@ pub(super) fn sign(
     settings: &Settings,
 ) -> Result<ExitCode> {
     use crate::export::{self, ExportFormat};
-    use crate::jose::sign::{SignOptions, default_enc, encrypt_dir, sign_jws};
+    use crate::jose::mint::{SignOptions, default_enc, encrypt_dir, sign_jws};
     use crate::sign::{claims_bytes, edit_claims, parse_exp, parse_path, parse_set};
 
     let now = now();
@@ -186,7 +186,7 @@ pub(super) fn sign(
     let text = export::format(&token, fmt, args.base_url.as_deref())?;
     tracing::info!(
         key = %key.name,
-        fingerprint = %fingerprint(&token),
+        fingerprint = %token_fingerprint(&token),
         token_len = token.len(),
         format = fmt.name(),
         "signed"

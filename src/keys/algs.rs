@@ -1,8 +1,47 @@
 //! Which JOSE algorithms exist and which key types can serve them (RFC 7518, RFC 8037,
-//! RFC 8812 for ES256K). Used to check `--alg` lists when a key is stored or generated.
+//! RFC 8812 for ES256K): the JWS algs tokenscope verifies and signs, the JWE algs and encs it
+//! opens. Used to check `--alg` lists when a key is stored or generated, and by the jose glue.
 
 use super::{Curve, KeyType, OkpCurve};
-use crate::jose::{JWE_ALGS, JWE_ENCS, JWS_ALGS};
+
+/// JWS algorithms tokenscope verifies.
+pub const JWS_ALGS: &[&str] = &[
+    "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256",
+    "ES384", "ES512", "ES256K", "EdDSA",
+];
+
+/// JWE key-management algorithms tokenscope decrypts.
+pub const JWE_ALGS: &[&str] = &[
+    "dir",
+    "A128KW",
+    "A192KW",
+    "A256KW",
+    "A128GCMKW",
+    "A192GCMKW",
+    "A256GCMKW",
+    "PBES2-HS256+A128KW",
+    "PBES2-HS384+A192KW",
+    "PBES2-HS512+A256KW",
+    "RSA1_5",
+    "RSA-OAEP",
+    "RSA-OAEP-256",
+    "RSA-OAEP-384",
+    "RSA-OAEP-512",
+    "ECDH-ES",
+    "ECDH-ES+A128KW",
+    "ECDH-ES+A192KW",
+    "ECDH-ES+A256KW",
+];
+
+/// JWE content-encryption algorithms, with their key length in bytes.
+pub const JWE_ENCS: &[(&str, usize)] = &[
+    ("A128GCM", 16),
+    ("A192GCM", 24),
+    ("A256GCM", 32),
+    ("A128CBC-HS256", 32),
+    ("A192CBC-HS384", 48),
+    ("A256CBC-HS512", 64),
+];
 
 /// True for a JWE algorithm: key management, or content encryption (a `dir` key is tied to
 /// its `enc`, so an allowed-alg list may name it).

@@ -79,7 +79,7 @@ pub fn thumbprint(key: &Key) -> String {
 }
 
 /// The fingerprint `keys list` and `keys show` display: `thumbprint`.
-pub fn fingerprint(key: &Key) -> String {
+pub fn key_fingerprint(key: &Key) -> String {
     thumbprint(key)
 }
 
@@ -184,7 +184,7 @@ mod tests {
     #[test]
     fn a_secret_fingerprint_is_labelled_and_short() {
         let secret = key(json!({"kty": "oct", "k": "aHVudGVyMi1odW50ZXIyLWh1bnRlcjItaHVudGVyMg"}));
-        let fp = fingerprint(&secret);
+        let fp = key_fingerprint(&secret);
         assert!(fp.starts_with("secret-sha256:"), "{fp}");
         assert_eq!(fp.len(), "secret-sha256:".len() + 12);
         assert!(!fp.contains("aHVudGVy"));

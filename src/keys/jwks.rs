@@ -13,7 +13,7 @@ use std::time::{Duration, SystemTime};
 use ureq::http::Uri;
 
 use super::error::KeyError;
-use super::store::{create_private_dir, write_atomic};
+use super::private_files::{create_private_dir, write_atomic};
 
 /// Test knob: `TOKENSCOPE_ALLOW_INSECURE_LOOPBACK=1` lets `http://127.0.0.1`, `http://[::1]`
 /// and `http://localhost` through, so tests can serve a JWKS from a loopback thread. Never

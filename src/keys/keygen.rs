@@ -54,8 +54,8 @@ pub const DEFAULT_DIR_ENC: &str = "A256GCM";
 /// A JWE `dir` content key for `enc` (RFC 7518 5.1: as long as the enc's key), allowing
 /// `dir` with that enc only.
 pub fn generate_dir(name: &str, enc: &str) -> Result<StoredKey, KeyError> {
-    let Some(&(enc, len)) = crate::jose::JWE_ENCS.iter().find(|(e, _)| *e == enc) else {
-        let known: Vec<&str> = crate::jose::JWE_ENCS.iter().map(|(e, _)| *e).collect();
+    let Some(&(enc, len)) = super::algs::JWE_ENCS.iter().find(|(e, _)| *e == enc) else {
+        let known: Vec<&str> = super::algs::JWE_ENCS.iter().map(|(e, _)| *e).collect();
         return Err(KeyError::Other(format!(
             "--enc '{enc}' is not a JWE content encryption tokenscope knows: one of {}",
             known.join(", ")

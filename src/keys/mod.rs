@@ -6,40 +6,45 @@
 //! cares which format the user gave.
 //!
 //! Layout: `material` reads every key format, `store` keeps named keys on disk, `jwks`
-//! fetches and caches JWKS endpoints, `ring` turns the store into a `KeyRing`, `gen` makes
-//! new keys, `export` prints public halves and thumbprints. The `tokenscope keys` subcommand
+//! fetches and caches JWKS endpoints, `private_files` writes what both keep (owner-only,
+//! atomically), `ring` turns the store into a `KeyRing`, `gen` makes new keys, `export`
+//! prints public halves and thumbprints, `algs` lists the JOSE algs and which keys serve them,
+//! `hmac` keys a secret's HMAC state once. The `tokenscope keys` subcommand
 //! is a shell over this module (`commands::keys_cmd`): nothing here knows the CLI.
 
 mod algs;
 mod error;
 mod export;
+pub mod hmac;
 pub mod jwks;
 pub mod keygen;
 mod material;
+mod private_files;
 mod ring;
 mod store;
 #[cfg(test)]
 pub(crate) mod test_support;
 
+pub use algs::{JWE_ALGS, JWE_ENCS, JWS_ALGS};
 pub(crate) use error::redact_serde_message;
 pub use error::{KeyError, openssl_text};
-pub use export::{fingerprint, public_jwk, public_jwks, public_pem, thumbprint};
+pub use export::{key_fingerprint, public_jwk, public_jwks, public_pem, thumbprint};
 pub use keygen::{GenType, default_algs, generate, generate_dir};
 pub(crate) use material::{B64URL, curve_jwk_name, okp_jwk_name, pkcs8_pkey, read_secret_raw};
 pub use material::{
     SecretEncoding, parse_key_bytes, parse_key_bytes_lenient, parse_secret, read_key_file,
     read_secret_arg, secret_as_key, secret_file_warning, secret_key,
 };
+pub use private_files::create_private_dir;
 pub use ring::{Deferred, load_ring, load_ring_offline};
 pub(crate) use store::unknown_key;
-pub use store::{MaterialSource, Store, StoredKey, create_private_dir, default_cache_dir};
+pub use store::{MaterialSource, Store, StoredKey, default_cache_dir};
 
 use serde::Serialize;
 use zeroize::Zeroizing;
 
 use crate::profile::Profile;
 use crate::report::KeyFacts;
-use crate::rules::KeyringFacts;
 
 /// Elliptic curves for EC keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -170,7 +175,7 @@ pub struct KeyCache {
     /// Unique per cache, so that per-thread verification contexts can be keyed by it.
     id: u64,
     public: std::sync::OnceLock<Option<openssl::pkey::PKey<openssl::pkey::Public>>>,
-    hmac: [std::sync::OnceLock<Option<crate::jose::hmac::Keyed>>; 3],
+    hmac: [std::sync::OnceLock<Option<hmac::Keyed>>; 3],
 }
 
 impl Default for KeyCache {
@@ -233,7 +238,7 @@ impl Key {
     }
 
     /// The keyed HMAC state for `alg` (HS256/384/512), built once (None for an asymmetric key).
-    pub fn hmac_state(&self, alg: &str) -> Option<&crate::jose::hmac::Keyed> {
+    pub fn hmac_state(&self, alg: &str) -> Option<&hmac::Keyed> {
         let slot = match alg {
             "HS256" => 0,
             "HS384" => 1,
@@ -242,7 +247,7 @@ impl Key {
         };
         self.cache.hmac[slot]
             .get_or_init(|| match &self.material {
-                Material::Secret(secret) => crate::jose::hmac::Keyed::new(alg, secret).ok(),
+                Material::Secret(secret) => hmac::Keyed::new(alg, secret).ok(),
                 _ => None,
             })
             .as_ref()
@@ -252,6 +257,17 @@ impl Key {
     pub fn allows(&self, alg: &str) -> bool {
         self.algs.is_empty() || self.algs.iter().any(|a| a == alg)
     }
+}
+
+/// Facts about the key ring that some rules need (never key material).
+#[derive(Debug, Clone, Default)]
+pub struct KeyringFacts {
+    /// How many usable keys carry each profile tag.
+    pub xtremepush_keys: usize,
+    pub qualifio_keys: usize,
+    pub adictiz_keys: usize,
+    /// Names of secrets whose bytes are really a public or private key (never used).
+    pub secrets_that_are_keys: Vec<String>,
 }
 
 /// The keys an inspection may use.

@@ -11,7 +11,7 @@ use super::text::quote;
 use super::{Ctx, ids};
 use crate::jose::needs_secret;
 use crate::profile::Profile;
-use crate::report::{Layer, LayerStatus, Severity, TokenKind};
+use crate::report::{Finding, Layer, LayerStatus, Overall, Severity, TokenKind};
 
 pub(crate) fn check(ctx: &mut Ctx<'_, '_>) {
     let input = ctx.input;
@@ -28,7 +28,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_, '_>) {
             format!("/layers/{i}"),
             format!(
                 "the token nests more than {} layers: layer {i}'s content is another token that tokenscope did not open, so its signature and claims were never checked; send a token with fewer layers (a JWE around a signed JWS)",
-                crate::inspect::MAX_DEPTH
+                crate::limits::MAX_DEPTH
             ),
         );
     }
@@ -247,5 +247,25 @@ fn unauthenticated(ctx: &mut Ctx<'_, '_>) {
                 "the content is encrypted with a public key ({algs}) and signed nowhere: it is confidential, but anyone holding the public key could have made it"
             ),
         );
+    }
+}
+
+/// Overall state, as the status bar and exit code see it: accepted; rejected when a layer
+/// failed or an error finding says the token is wrong; else not verified.
+pub fn overall(accepted: bool, layers: &[Layer], findings: &[Finding]) -> Overall {
+    if accepted {
+        return Overall::Accepted;
+    }
+    let failed = layers.iter().any(|l| l.status.is_failure());
+    // A check tokenscope could not make (no key fits, an alg it does not implement) is
+    // an error finding that keeps the token from being accepted, but it is "not
+    // verified" (exit 3), not "rejected".
+    let error = findings
+        .iter()
+        .any(|f| f.severity == Severity::Error && !ids::NOT_CHECKED.contains(&f.id.as_str()));
+    if failed || error {
+        Overall::Rejected
+    } else {
+        Overall::NotVerified
     }
 }

@@ -4,7 +4,6 @@ use crate::token::tree::{Json, Object};
 use chrono::NaiveDate;
 use email_address::{EmailAddress, Options};
 
-use super::tables::ChecklistItem;
 use super::text::{case_variant, child, did_you_mean, quote, seen};
 use super::{Ctx, ids};
 
@@ -171,7 +170,9 @@ fn is_custom(name: &str) -> bool {
         .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
-fn partner_user_id(claims: &Object<'_>) -> Result<(), (String, &'static ids::RuleSpec, String)> {
+pub(super) fn partner_user_id(
+    claims: &Object<'_>,
+) -> Result<(), (String, &'static ids::RuleSpec, String)> {
     match claims.get(PARTNER_USER_ID) {
         Some(Json::String(s)) if !s.trim().is_empty() => Ok(()),
         Some(Json::Number(n)) if n.is_i64() || n.is_u64() => Ok(()),
@@ -322,39 +323,6 @@ pub(crate) fn check(ctx: &mut Ctx<'_, '_>) {
             );
         }
     }
-}
-
-/// partnerUserID, then every normalised field present, for the TUI checklist.
-pub(crate) fn checklist(claims: &Object<'_>) -> Vec<ChecklistItem> {
-    let mut out = vec![match partner_user_id(claims) {
-        Ok(()) => ChecklistItem {
-            claim: child("", PARTNER_USER_ID),
-            present: true,
-            ok: true,
-            note: String::from("required: the participant's unique id (case-sensitive)"),
-        },
-        Err((_, _, message)) => ChecklistItem {
-            claim: child("", PARTNER_USER_ID),
-            present: claims.contains_key(PARTNER_USER_ID),
-            ok: false,
-            note: message,
-        },
-    }];
-    for (name, format) in FIELDS {
-        if let Some(v) = claims.get(name) {
-            let (ok, note) = match check_field(*format, v) {
-                Ok(()) => (true, String::from("well-formed")),
-                Err(bad) => (false, format!("expected {}", bad.expected)),
-            };
-            out.push(ChecklistItem {
-                claim: child("", name),
-                present: true,
-                ok,
-                note,
-            });
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -7,7 +7,8 @@ use crate::token::header_member;
 use crate::token::tree::Json;
 
 use super::text::{child, instant, quote, render, rfc3339, seen, span};
-use super::{Ctx, all_headers, ids, understood_crit};
+use super::{Ctx, all_headers, ids};
+use crate::jose::understood_crit;
 use crate::profile::Profile;
 use crate::report::{AttemptResult, KeyFacts, TokenKind};
 

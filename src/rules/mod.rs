@@ -6,7 +6,8 @@
 //!
 //! Layout: `generic` (RULES.md section 2, every profile), `qualifio`, `adictiz`, `xtremepush`
 //! (sections 3 to 5), `campaign` (section 6: the file format and the checks against it),
-//! `tables` (the two outcome tables as data, their text rendering, the claims checklist),
+//! `tables` (the two outcome tables as data, their text rendering), `checklist` (the
+//! required claims of each profile, for the TUI),
 //! `ids` (every finding kind: id, severity, claim, meaning, source), `text` (pointers,
 //! value rendering, instants).
 //!
@@ -21,6 +22,7 @@ use serde_json::{Map, Value};
 
 use crate::token::tree::{Json, Object};
 
+use crate::keys::KeyringFacts;
 use crate::limits::MAX_FINDINGS_PER_ID;
 use crate::profile::{Profile, ProfileChoice};
 use crate::report::{Finding, KeyFacts, Layer, TokenKind};
@@ -28,6 +30,7 @@ use crate::report::{Finding, KeyFacts, Layer, TokenKind};
 mod acceptance;
 pub mod adictiz;
 pub mod campaign;
+pub mod checklist;
 pub mod generic;
 pub mod ids;
 pub mod qualifio;
@@ -35,25 +38,16 @@ pub mod tables;
 pub mod text;
 pub mod xtremepush;
 
+pub use acceptance::overall;
 pub use campaign::{Campaign, CampaignError, SignatureMethod};
+pub use checklist::{ChecklistItem, checklist};
+// The verdict is part of the Inspection, so its types live in report; the rules produce it.
+pub use crate::report::{Participation, ParticipationOutcome, PathStep, Verdict, Win, WinOutcome};
 pub use ids::{ALL as FINDING_KINDS, RuleSpec};
 pub use tables::{
-    ChecklistItem, PARTICIPATION_ROWS, PARTICIPATION_RULES, PROFILE_ROWS, ParticipationRow,
-    PathStep, ProfileRow, TypeRule, WIN_ROWS, WIN_RULES, WinRow, checklist, render_tables,
+    PARTICIPATION_ROWS, PARTICIPATION_RULES, PROFILE_ROWS, ParticipationRow, ProfileRow, TypeRule,
+    WIN_ROWS, WIN_RULES, WinRow, render_tables,
 };
-
-/// `crit` extensions tokenscope understands (RFC 7515 4.1.11): anything else listed in `crit`
-/// makes the JWS invalid. `b64` is RFC 7797 (unencoded payload), which the jose glue implements.
-pub const UNDERSTOOD_CRIT: &[&str] = &["b64"];
-
-/// The `crit` extensions understood in `header`: RFC 7797's `b64` is a JWS extension, so a
-/// JWE header (one with `enc`) understands none.
-pub fn understood_crit(header: &Map<String, Value>) -> &'static [&'static str] {
-    match header.contains_key("enc") {
-        true => &[],
-        false => UNDERSTOOD_CRIT,
-    }
-}
 
 /// What the JWE plaintext turned out to be (Qualifio wants a nested JWS).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -65,17 +59,6 @@ pub enum PlaintextKind {
     Json,
     /// Anything else.
     Other,
-}
-
-/// Facts about the key ring that some rules need (never key material).
-#[derive(Debug, Clone, Default)]
-pub struct KeyringFacts {
-    /// How many usable keys carry each profile tag.
-    pub xtremepush_keys: usize,
-    pub qualifio_keys: usize,
-    pub adictiz_keys: usize,
-    /// Names of secrets whose bytes are really a public or private key (never used).
-    pub secrets_that_are_keys: Vec<String>,
 }
 
 /// What the core learned about the token as a whole that the acceptance rules need
@@ -131,102 +114,6 @@ pub struct RuleInput<'a> {
     pub campaign: Option<&'a Campaign>,
     /// The token as a whole: is it a JWT, did its claims read, where was it found.
     pub facts: &'a TokenFacts,
-}
-
-/// `verdict.participation.outcome`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ParticipationOutcome {
-    Standard,
-    Allowed,
-    Limited,
-    Blocked,
-    Invalid,
-}
-
-impl ParticipationOutcome {
-    /// The name as serialised (`standard`, `blocked`...).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ParticipationOutcome::Standard => "standard",
-            ParticipationOutcome::Allowed => "allowed",
-            ParticipationOutcome::Limited => "limited",
-            ParticipationOutcome::Blocked => "blocked",
-            ParticipationOutcome::Invalid => "invalid",
-        }
-    }
-}
-
-/// `verdict.win.outcome`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum WinOutcome {
-    Standard,
-    GivenPrize,
-    AnyPrize,
-    CannotWin,
-    Invalid,
-}
-
-impl WinOutcome {
-    /// The name as serialised (`given_prize`, `cannot_win`...).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            WinOutcome::Standard => "standard",
-            WinOutcome::GivenPrize => "given_prize",
-            WinOutcome::AnyPrize => "any_prize",
-            WinOutcome::CannotWin => "cannot_win",
-            WinOutcome::Invalid => "invalid",
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Participation {
-    pub outcome: ParticipationOutcome,
-    pub nb: Option<i64>,
-    pub nb_ignored: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Win {
-    pub outcome: WinOutcome,
-    pub label: Option<String>,
-    pub label_ignored: bool,
-}
-
-/// `verdict`: the platform outcomes and the table rows that decided them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Verdict {
-    pub profile: Profile,
-    /// Why this profile applies (`--profile`, a payload member, the verifying key's tag...).
-    pub profile_reason: Cow<'static, str>,
-    pub participation: Participation,
-    pub win: Win,
-    /// The rows of RULES.md's tables (and type rules) that decided the profile and each
-    /// outcome, in that order: `{table, row, text}` with `row` 0-based in `tables`.
-    pub path: Vec<PathStep>,
-}
-
-impl Verdict {
-    /// The verdict of a token no rule looked at (standard outcomes).
-    pub fn standard(profile: Profile) -> Self {
-        Verdict {
-            profile,
-            participation: Participation {
-                outcome: ParticipationOutcome::Standard,
-                nb: None,
-                nb_ignored: false,
-            },
-            win: Win {
-                outcome: WinOutcome::Standard,
-                label: None,
-                label_ignored: false,
-            },
-            profile_reason: Cow::Borrowed(""),
-            path: Vec::new(),
-        }
-    }
 }
 
 /// What the rules concluded.

@@ -7,12 +7,12 @@ use serde_json::Value;
 use crate::token::header_member;
 use crate::token::tree::{Json, Object};
 
-use super::tables::{self, PathStep};
+use super::tables;
 use super::text::{case_variant, child, did_you_mean, quote, render, seen};
 use super::{
     Ctx, Participation, ParticipationOutcome, PlaintextKind, Verdict, Win, WinOutcome, ids,
 };
-use crate::report::TokenKind;
+use crate::report::{PathStep, TokenKind};
 
 /// Signature algs Qualifio validates (000 "Validation methods and algorithms").
 pub const ALGS: &[&str] = &[

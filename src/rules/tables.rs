@@ -5,17 +5,11 @@
 //! Row indexes are 0-based, in the order of RULES.md's tables; the type rules under each table
 //! are numbered the same way in `PARTICIPATION_RULES` / `WIN_RULES`.
 
-use serde::Serialize;
-use std::borrow::Cow;
 use std::sync::LazyLock;
 
-use serde_json::Value;
-
-use crate::token::tree::{Json, Object};
-
-use super::text::{quote, render};
-use super::{ParticipationOutcome, Verdict, WinOutcome, adictiz, qualifio};
+use super::text::quote;
 use crate::profile::Profile;
+use crate::report::{ParticipationOutcome, PathStep, Verdict, WinOutcome};
 
 /// `PathStep.table` values.
 pub const TABLE_PROFILE: &str = "profile";
@@ -23,27 +17,6 @@ pub const TABLE_PARTICIPATION: &str = "participation";
 pub const TABLE_PARTICIPATION_RULES: &str = "participation_rules";
 pub const TABLE_WIN: &str = "win";
 pub const TABLE_WIN_RULES: &str = "win_rules";
-
-/// One step of `verdict.path`: which row of which table decided (part of) the verdict.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct PathStep {
-    /// `profile`, `participation`, `participation_rules`, `win` or `win_rules`.
-    pub table: &'static str,
-    /// 0-based row of that table (`PROFILE_ROWS`, `PARTICIPATION_ROWS`, ...).
-    pub row: usize,
-    /// The row in words.
-    pub text: Cow<'static, str>,
-}
-
-impl PathStep {
-    pub fn new(table: &'static str, row: usize, text: impl Into<Cow<'static, str>>) -> Self {
-        PathStep {
-            table,
-            row,
-            text: text.into(),
-        }
-    }
-}
 
 /// RULES.md section 1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -457,122 +430,6 @@ pub fn render_tables(verdict: &Verdict) -> Vec<String> {
     out.extend(grid(&WIN_HEADERS, &rows, &w_marked));
     out.extend(rules_lines(WIN_RULES, &marked(verdict, TABLE_WIN_RULES)));
     out
-}
-
-/// One line of the required-claims checklist the TUI shows.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ChecklistItem {
-    /// JSON pointer of the claim.
-    pub claim: String,
-    pub present: bool,
-    /// Present and well-formed (for an optional field: absent, or present and well-formed).
-    pub ok: bool,
-    /// What is expected, or what is wrong.
-    pub note: String,
-}
-
-fn item(claim: &str, present: bool, ok: bool, note: impl Into<String>) -> ChecklistItem {
-    ChecklistItem {
-        claim: format!("/{claim}"),
-        present,
-        ok,
-        note: note.into(),
-    }
-}
-
-fn required_string(payload: &Object<'_>, name: &str, what: &str) -> ChecklistItem {
-    match payload.get(name) {
-        None => item(name, false, false, format!("required: {what}")),
-        Some(Json::String(s)) if !s.trim().is_empty() => item(name, true, true, what),
-        Some(v) => item(name, true, false, format!("{what}; got {}", render(v))),
-    }
-}
-
-fn required_time(payload: &Object<'_>, name: &str, required: bool) -> ChecklistItem {
-    match payload.get(name) {
-        None => item(
-            name,
-            false,
-            !required,
-            if required {
-                "required: NumericDate (seconds)"
-            } else {
-                "recommended: NumericDate (seconds)"
-            },
-        ),
-        Some(Json::Number(_)) => item(name, true, true, "NumericDate (seconds)"),
-        Some(v) => item(
-            name,
-            true,
-            false,
-            format!("must be a JSON number; got {}", render(v)),
-        ),
-    }
-}
-
-/// The claims a profile requires (and, for Adictiz, the normalised fields present), each with
-/// whether it is present and well-formed: the TUI's checklist pane.
-pub fn checklist(profile: Profile, payload: Option<&Value>) -> Vec<ChecklistItem> {
-    let tree = payload.map(Json::from_value);
-    let claims = match &tree {
-        Some(Json::Object(m)) => m,
-        _ => &Object::EMPTY,
-    };
-    match profile {
-        Profile::Generic => vec![required_time(claims, "exp", false)],
-        Profile::Qualifio => {
-            let mut v = vec![
-                required_string(claims, "sub", "the participant's unique id, a string"),
-                match claims.get("campaignId") {
-                    None => item(
-                        "campaignId",
-                        false,
-                        false,
-                        "required: the campaign id, a string",
-                    ),
-                    Some(Json::String(s)) if !s.trim().is_empty() => {
-                        item("campaignId", true, true, "the campaign id, a string")
-                    }
-                    Some(v) => item(
-                        "campaignId",
-                        true,
-                        false,
-                        format!("must be a non-empty string; got {}", render(v)),
-                    ),
-                },
-                required_time(claims, "exp", true),
-            ];
-            if let Some(Json::Number(_)) = claims.get("sub")
-                && let Some(first) = v.first_mut()
-            {
-                first.note = String::from("a string is expected (a number works with a warning)");
-            }
-            v.push(match claims.get("optin") {
-                None => item("optin", false, true, "optional"),
-                Some(Json::Object(o)) => {
-                    let ok = o.iter().all(|(_, v)| qualifio::optin_value_ok(v));
-                    item(
-                        "optin",
-                        true,
-                        ok,
-                        "values 0, 1, \"0\", \"1\", true, false, \"on\", \"off\"",
-                    )
-                }
-                Some(v) => item(
-                    "optin",
-                    true,
-                    false,
-                    format!("must be an object; got {}", render(v)),
-                ),
-            });
-            v
-        }
-        Profile::Adictiz => adictiz::checklist(claims),
-        Profile::Xtremepush => vec![
-            required_string(claims, "sub", "the user id, a string"),
-            required_time(claims, "exp", true),
-        ],
-    }
 }
 
 #[cfg(test)]

@@ -2,7 +2,8 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{Campaign, KeyringFacts, PlaintextKind, RuleInput, RulesOutcome, TokenFacts, evaluate};
+use super::{Campaign, PlaintextKind, RuleInput, RulesOutcome, TokenFacts, evaluate};
+use crate::keys::KeyringFacts;
 use crate::profile::{Profile, ProfileChoice};
 use crate::report::{
     Attempt, AttemptResult, Finding, KeyFacts, Layer, LayerStatus, Severity, TokenKind,

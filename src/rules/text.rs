@@ -64,7 +64,7 @@ impl Described for Json<'_> {
 pub const MAX_VALUE_CHARS: usize = 60;
 
 /// Escape one reference token (RFC 6901 section 3: `~` -> `~0`, `/` -> `~1`).
-pub use crate::token::json::escape_pointer_token as escape_token;
+pub use crate::token::pointer::escape_pointer_token as escape_token;
 
 /// A JSON pointer from unescaped reference tokens: `pointer(&["limit", "canPlay"])` is
 /// `/limit/canPlay`.

@@ -1,13 +1,13 @@
 //! Building the claims of a test token: edits by dotted path (`--set`, `--unset`), the
 //! expiry (`--exp`), starting templates per platform and the Qualifio scenario matrix. Pure:
-//! the caller passes the instant. Signing itself is `jose::sign`, packaging is `export`.
+//! the caller passes the instant. Signing itself is `jose::mint`, packaging is `export`.
 
 pub mod scenarios;
 
 use serde_json::{Map, Value, json};
 use thiserror::Error;
 
-use crate::jose::sign::signing_algs;
+use crate::jose::mint::signing_algs;
 use crate::keys::{Curve, Key, KeyType};
 use crate::profile::Profile;
 use crate::rules::RuleSpec;

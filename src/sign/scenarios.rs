@@ -16,11 +16,10 @@ use serde_json::{Map, Value, json};
 
 use super::{Template, claims_bytes};
 use crate::inspect::{Options, inspect_token};
-use crate::jose::sign::{SignError, SignOptions, sign_jws};
+use crate::jose::mint::{SignError, SignOptions, sign_jws};
 use crate::keys::{Key, KeyRing};
 use crate::profile::{Profile, ProfileChoice};
-use crate::report::Severity;
-use crate::rules::{Participation, ParticipationOutcome, Win, WinOutcome};
+use crate::report::{Participation, ParticipationOutcome, Severity, Win, WinOutcome};
 
 /// One member of the matrix: absent, or a JSON value (possibly of the wrong type).
 #[derive(Debug, Clone, PartialEq)]

@@ -26,17 +26,6 @@ pub fn parse(bytes: &[u8]) -> Result<Decoded, serde_json::Error> {
     })
 }
 
-/// Escape one reference token of a JSON pointer (RFC 6901 section 3).
-pub fn escape_pointer_token(s: &str) -> Cow<'_> {
-    if s.contains(['~', '/']) {
-        Cow::Owned(s.replace('~', "~0").replace('/', "~1"))
-    } else {
-        Cow::Borrowed(s)
-    }
-}
-
-type Cow<'a> = std::borrow::Cow<'a, str>;
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,6 +2,7 @@
 
 pub mod intake;
 pub mod json;
+pub mod pointer;
 pub mod tree;
 
 use std::rc::Rc;

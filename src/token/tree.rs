@@ -17,7 +17,7 @@ use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use serde_json::{Map, Number, Value};
 
-use super::json::escape_pointer_token;
+use super::pointer::escape_pointer_token;
 
 /// A JSON value whose strings borrow from the text it was parsed from.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,6 +1,7 @@
 use serde_json::json;
 
 use super::*;
+use crate::rules::checklist;
 use crate::rules::testkit::*;
 
 fn lines(out: &crate::rules::RulesOutcome) -> Vec<String> {

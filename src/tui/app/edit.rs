@@ -418,7 +418,7 @@ mod tests {
 
     const AT: i64 = 1_714_564_800;
 
-    pub(crate) fn editing(index: usize) -> App {
+    fn editing(index: usize) -> App {
         let mut app = App::demo_for_tests(AT, 100, 30).unwrap();
         for _ in 0..index {
             app.update(Action::HistoryNext);
@@ -428,13 +428,13 @@ mod tests {
         app
     }
 
-    pub(crate) fn win_outcome(app: &App) -> String {
+    fn win_outcome(app: &App) -> String {
         let v = &app.inspection().unwrap().verdict;
         serde_json::to_value(&v.win).unwrap()["outcome"].to_string()
     }
 
     #[test]
-    pub(crate) fn the_original_is_never_changed() {
+    fn the_original_is_never_changed() {
         let mut app = editing(0);
         let before = app.history.clone();
         app.update(Action::Edit(EditCmd::Cw));
@@ -451,7 +451,7 @@ mod tests {
     }
 
     #[test]
-    pub(crate) fn toggles_move_the_verdict_and_the_token_verifies() {
+    fn toggles_move_the_verdict_and_the_token_verifies() {
         let mut app = editing(0);
         assert_eq!(app.inspection().unwrap().overall(), Overall::Accepted);
         let first = win_outcome(&app);
@@ -468,7 +468,7 @@ mod tests {
     }
 
     #[test]
-    pub(crate) fn jwe_wrapping_and_keys_cycle() {
+    fn jwe_wrapping_and_keys_cycle() {
         let mut app = editing(1); // the Qualifio JWE dir around an ES256 JWS
         let e = app.edit.as_ref().unwrap();
         assert!(e.encrypt.is_some(), "the JWE is kept: {e:?}");
@@ -487,8 +487,8 @@ mod tests {
     }
 
     #[test]
-    pub(crate) fn export_bytes_are_sign_then_export_format() {
-        use crate::jose::sign::{SignOptions, sign_jws};
+    fn export_bytes_are_sign_then_export_format() {
+        use crate::jose::mint::{SignOptions, sign_jws};
         let mut app = editing(4); // Adictiz HS256: deterministic signatures
         app.update(Action::Edit(EditCmd::Sub));
         app.update(Action::ClearInput);
@@ -530,7 +530,7 @@ mod tests {
     }
 
     #[test]
-    pub(crate) fn export_to_a_file_writes_the_snippet() {
+    fn export_to_a_file_writes_the_snippet() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.jwt");
         let mut app = editing(4);
@@ -546,7 +546,7 @@ mod tests {
     }
 
     #[test]
-    pub(crate) fn bad_json_is_reported_and_kept() {
+    fn bad_json_is_reported_and_kept() {
         let mut app = editing(0);
         app.update(Action::Edit(EditCmd::JsonEditor));
         let Modal::Editor(ed) = &app.modal else {
@@ -603,7 +603,7 @@ mod tests {
     }
 
     #[test]
-    pub(crate) fn json_edits_change_the_claims() {
+    fn json_edits_change_the_claims() {
         let mut app = editing(0);
         let mut doc = app.edit.as_ref().unwrap().document();
         doc = doc.replace("\"cw\": true", "\"cw\": false");

@@ -164,7 +164,7 @@ impl App {
                     half,
                     kid: k.kid.clone().unwrap_or_default(),
                     profile: k.profile.map(|p| p.to_string()).unwrap_or_default(),
-                    fingerprint: keys::fingerprint(k),
+                    fingerprint: keys::key_fingerprint(k),
                     volatile: self.demo && !matches!(k.material, Material::Secret(_)),
                 }
             })

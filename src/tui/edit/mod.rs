@@ -1,7 +1,7 @@
 //! Edit mode: a copy of the current token's header and claims, the toggles that drive the
 //! Qualifio outcome tables, and re-signing with a chosen key (optionally wrapped in a JWE
 //! `dir`). Pure: every function takes the claims and the instant it needs, and signing goes
-//! through `jose::sign` exactly as `tokenscope sign` does, so what the TUI exports is what
+//! through `jose::mint` exactly as `tokenscope sign` does, so what the TUI exports is what
 //! `tokenscope sign --header H --claims C --key K [--encrypt-key E --enc ENC]` prints.
 //!
 //! The original token (a history entry) is never changed: the edit lives here until it is
@@ -12,7 +12,7 @@ pub mod json_editor;
 use serde_json::{Map, Value, json};
 
 use crate::jose::JWE_ENCS;
-use crate::jose::sign::{SignOptions, choose_alg, default_enc, encrypt_dir, sign_jws};
+use crate::jose::mint::{SignOptions, choose_alg, default_enc, encrypt_dir, sign_jws};
 use crate::keys::{Key, KeyRing, Material};
 use crate::report::{Inspection, Overall, TokenKind};
 use crate::sign::{claims_bytes, parse_exp, set_path, unset_path};
@@ -144,7 +144,7 @@ pub fn prompt_text(claims: &Value, p: &[&str]) -> String {
 /// Whether `key` can sign at all (a private key or a secret with a JWS alg).
 pub fn can_sign(key: &Key) -> bool {
     !matches!(key.material, Material::Public { .. })
-        && !crate::jose::sign::signing_algs(key).is_empty()
+        && !crate::jose::mint::signing_algs(key).is_empty()
 }
 
 /// Whether `key` can wrap a JWE `dir` (a shared secret of a length some enc takes).
@@ -289,7 +289,7 @@ impl Edit {
     /// The next alg the signing key allows.
     pub fn next_alg(&mut self, ring: &KeyRing) -> Result<(), String> {
         let key = find(ring, self.key.as_deref().unwrap_or_default())?;
-        let algs = crate::jose::sign::signing_algs(key);
+        let algs = crate::jose::mint::signing_algs(key);
         if algs.is_empty() {
             return Err(format!("key '{}' allows no JWS alg", key.name));
         }
