@@ -59,9 +59,62 @@ pub mod defaults {
     pub const MAX_PBES2_COUNT: u64 = crate::limits::MAX_PBES2_COUNT;
 }
 
-/// The commands of the interactive view a `[keys]` entry can rebind: the TUI key map's field
-/// names, taken from it so the two cannot drift.
-pub const KEY_COMMANDS: &[&str] = crate::tui::keymap::KeyMap::COMMANDS;
+/// The commands of the interactive view a `[keys]` entry can rebind, in the order the help
+/// lists them. The file's schema owns the names; the interactive view's key map has one field
+/// per name, in this order, and fails to compile when the two differ.
+pub const KEY_COMMANDS: &[&str] = &[
+    "quit",
+    "help",
+    "focus_next",
+    "focus_prev",
+    "up",
+    "down",
+    "page_up",
+    "page_down",
+    "top",
+    "bottom",
+    "select",
+    "history_prev",
+    "history_next",
+    "clipboard",
+    "open_file",
+    "set_time",
+    "hour_back",
+    "hour_forward",
+    "day_back",
+    "day_forward",
+    "time_now",
+    "add_key",
+    "delete_key",
+    "generate_key",
+    "add_key_file",
+    "reveal_key",
+    "toggle_mouse",
+    "report",
+    "edit",
+    "fold",
+    "skew",
+    "cw",
+    "label",
+    "label_toggle",
+    "can_play",
+    "nb_up",
+    "nb_down",
+    "nb_absent",
+    "limit_absent",
+    "exp_hour",
+    "exp_day",
+    "exp_past",
+    "campaign_id",
+    "sub",
+    "next_key",
+    "next_alg",
+    "jwe",
+    "enc",
+    "json_editor",
+    "external_editor",
+    "export",
+];
 
 /// `config.toml` as written: every key is optional, and an absent key leaves the setting to
 /// its default. Unknown keys are errors.

@@ -114,9 +114,9 @@ fn bind(keys: &[Key], group: &'static str, help: &'static str, hint: &'static st
     }
 }
 
-/// Declares the key map once: the struct's fields, the command names a `[keys]` table uses
-/// (`KeyMap::COMMANDS`, which the configuration file checks against) and the lookup by name,
-/// so the names cannot drift from the fields.
+/// Declares the key map once: the struct's fields and the lookup by name. The command names
+/// a `[keys]` table uses are the configuration's (`config::KEY_COMMANDS`): the fields must be
+/// those names in that order, or the crate does not compile.
 macro_rules! keymap {
     ($($field:ident),* $(,)?) => {
         /// Every command's binding.
@@ -125,9 +125,14 @@ macro_rules! keymap {
             $(pub $field: Binding,)*
         }
 
+        const _: () = assert!(
+            same_names(&[$(stringify!($field)),*], crate::config::KEY_COMMANDS),
+            "the KeyMap fields differ from config::KEY_COMMANDS"
+        );
+
         impl KeyMap {
             /// Every command's name, as a `[keys]` table writes it.
-            pub const COMMANDS: &'static [&'static str] = &[$(stringify!($field)),*];
+            pub const COMMANDS: &'static [&'static str] = crate::config::KEY_COMMANDS;
 
             /// A command's binding by name.
             pub fn binding(&self, name: &str) -> Option<&Binding> {
@@ -145,6 +150,29 @@ macro_rules! keymap {
             }
         }
     };
+}
+
+/// The same names in the same order (a `const` comparison, for the assertion above).
+const fn same_names(a: &[&str], b: &[&str]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        let (x, y) = (a[i].as_bytes(), b[i].as_bytes());
+        if x.len() != y.len() {
+            return false;
+        }
+        let mut j = 0;
+        while j < x.len() {
+            if x[j] != y[j] {
+                return false;
+            }
+            j += 1;
+        }
+        i += 1;
+    }
+    true
 }
 
 keymap! {
