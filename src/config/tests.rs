@@ -1,4 +1,9 @@
+use std::path::Path;
+
+use ratatui::crossterm::event::{KeyCode, KeyModifiers};
+
 use super::*;
+use crate::cli::{GlobalArgs, ProfileArg, SignFormat};
 
 fn parse(text: &str) -> Result<Config, ConfigError> {
     Config::parse(text, Path::new("/cfg/config.toml"))
