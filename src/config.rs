@@ -21,13 +21,11 @@ use std::path::PathBuf;
 
 pub use bindings::{KEY_COMMANDS, KeySpec, parse_key_spec, parse_key_specs};
 pub use file::Config;
-pub use settings::{Env, Flags, PathSource, Setting, Settings, Source, config_path, process_env};
+pub use settings::{Flags, PathSource, Setting, Settings, Source, config_path};
 pub use values::{MAX_SKEW, name_of, parse_skew};
 
-/// Moves tokenscope's whole tree: config.toml, keys/, cache/, logs/ (as the key store reads it).
-pub const HOME_ENV: &str = "TOKENSCOPE_HOME";
-/// The configuration file's name in the config dir.
-pub const FILE_NAME: &str = "config.toml";
+/// Moves tokenscope's whole tree: config.toml, themes/, keys/, cache/, logs/ (see [`crate::dirs`]).
+pub use crate::dirs::HOME_ENV;
 /// Names the configuration file (below `--config`).
 pub const CONFIG_ENV: &str = "TOKENSCOPE_CONFIG";
 /// Default rule profile for `inspect` (below `--profile`).

@@ -25,6 +25,8 @@ pub use inspect::{InspectError, Options, inspect_text, inspect_token};
 pub mod batch;
 pub mod commands;
 pub mod config;
+pub mod context;
+pub mod dirs;
 pub mod escape;
 pub mod export;
 pub mod harden;

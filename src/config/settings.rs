@@ -2,16 +2,16 @@
 //! else the built-in default, with where it came from; and the configuration file's path.
 
 use std::collections::BTreeMap;
-use std::ffi::OsString;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use super::values::{check_theme, name_of, parse_enum, parse_skew};
 use super::{
-    COLOR_ENV, CONFIG_ENV, Config, ConfigError, FILE_NAME, HOME_ENV, LOG_ENV, PROFILE_ENV,
-    SKEW_ENV, THEME_ENV, defaults,
+    COLOR_ENV, CONFIG_ENV, Config, ConfigError, HOME_ENV, LOG_ENV, PROFILE_ENV, SKEW_ENV,
+    THEME_ENV, defaults,
 };
 use crate::cli::{ColorArg, GlobalArgs, LogLevel, ProfileArg, SignFormat, Switch, TimeDisplay};
+use crate::dirs::{Dirs, Env, process_env};
 
 /// Where the configuration file's path came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,18 +102,12 @@ pub struct Settings {
     pub keys: BTreeMap<String, String>,
 }
 
-/// An environment lookup (the process environment, or a map in tests).
-pub type Env<'a> = &'a dyn Fn(&str) -> Option<OsString>;
-
-/// The process environment; empty values count as unset.
-pub fn process_env(name: &str) -> Option<OsString> {
-    std::env::var_os(name).filter(|v| !v.is_empty())
-}
-
-/// The configuration file's path and where it came from.
+/// The configuration file's path and where it came from: `--config`, else `$TOKENSCOPE_CONFIG`
+/// in `env`, else the file in `dirs`.
 pub fn config_path(
     flag: Option<&Path>,
     env: Env<'_>,
+    dirs: &Dirs,
 ) -> Result<(PathBuf, PathSource), ConfigError> {
     if let Some(p) = flag {
         return Ok((p.to_path_buf(), PathSource::Flag));
@@ -121,11 +115,12 @@ pub fn config_path(
     if let Some(p) = env(CONFIG_ENV) {
         return Ok((PathBuf::from(p), PathSource::Env));
     }
-    if let Some(home) = env(HOME_ENV) {
-        return Ok((PathBuf::from(home).join(FILE_NAME), PathSource::Home));
-    }
-    directories::ProjectDirs::from("", "", "tokenscope")
-        .map(|d| (d.config_dir().join(FILE_NAME), PathSource::Platform))
+    let source = match dirs.home() {
+        Some(_) => PathSource::Home,
+        None => PathSource::Platform,
+    };
+    dirs.config_file()
+        .map(|p| (p, source))
         .ok_or(ConfigError::NoHome)
 }
 
@@ -182,18 +177,28 @@ fn pick<T>(
 }
 
 impl Settings {
-    /// Resolve with the process environment.
-    pub fn load(global: &GlobalArgs, flags: &Flags) -> Result<Settings, ConfigError> {
-        Settings::resolve(global, flags, &process_env)
+    /// Resolve with the process environment and the directories it names.
+    pub fn load(global: &GlobalArgs, flags: &Flags, dirs: &Dirs) -> Result<Settings, ConfigError> {
+        Settings::resolve_in(global, flags, &process_env, dirs)
     }
 
-    /// Resolve every setting: flag, else environment variable, else file, else default.
+    /// Resolve with `env` and the directories it names.
     pub fn resolve(
         global: &GlobalArgs,
         flags: &Flags,
         env: Env<'_>,
     ) -> Result<Settings, ConfigError> {
-        let located = config_path(global.config.as_deref(), env);
+        Settings::resolve_in(global, flags, env, &Dirs::from_env(env))
+    }
+
+    /// Resolve every setting: flag, else environment variable, else file, else default.
+    fn resolve_in(
+        global: &GlobalArgs,
+        flags: &Flags,
+        env: Env<'_>,
+        dirs: &Dirs,
+    ) -> Result<Settings, ConfigError> {
+        let located = config_path(global.config.as_deref(), env, dirs);
         let (path, path_source) = match located {
             Ok((p, s)) => (Some(p), s),
             Err(ConfigError::NoHome) => (None, PathSource::Platform),

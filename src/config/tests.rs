@@ -81,7 +81,7 @@ fn key_specs() {
 fn precedence() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
-        dir.path().join(FILE_NAME),
+        dir.path().join(crate::dirs::CONFIG_FILE),
         "skew = 10\nprofile = \"adictiz\"\n",
     )
     .unwrap();

@@ -32,7 +32,7 @@ pub use material::{
 };
 pub use ring::{Deferred, load_ring, load_ring_offline};
 pub(crate) use store::unknown_key;
-pub use store::{MaterialSource, Store, StoredKey, create_private_dir, default_cache_dir};
+pub use store::{MaterialSource, Store, StoredKey, create_private_dir};
 
 use serde::Serialize;
 use zeroize::Zeroizing;
