@@ -32,6 +32,7 @@ pub mod export;
 pub mod harden;
 pub mod logging;
 pub mod render;
+pub mod text;
 pub mod ticket;
 pub mod tui;
 pub mod view;

@@ -10,6 +10,7 @@ use super::ConfigError;
 use super::bindings::key_table;
 use super::values::{pbes2_count, skew, theme, value_enum};
 use crate::cli::{ColorArg, LogLevel, ProfileArg, SignFormat, TimeDisplay};
+use crate::text::line_col;
 
 /// `config.toml` as written: every key is optional, and an absent key leaves the setting to
 /// its default. Unknown keys are errors.
@@ -90,14 +91,6 @@ impl Config {
             }),
         }
     }
-}
-
-/// 1-based line and column of a byte offset.
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = text.get(..offset).unwrap_or(text);
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
 }
 
 /// The dotted key an error offset belongs to: the `key = value` line it is on (or the

@@ -509,7 +509,7 @@ fn parse_store(path: &Path, text: &str) -> Result<StoreFile, KeyError> {
     let file: StoreFile = toml::from_str(text).map_err(|e| {
         let (line, column) = e
             .span()
-            .map(|span| line_col(text, span.start))
+            .map(|span| crate::text::line_col(text, span.start))
             .unwrap_or((1, 1));
         KeyError::StoreCorrupt {
             path: path.to_path_buf(),
@@ -541,13 +541,6 @@ fn parse_store(path: &Path, text: &str) -> Result<StoreFile, KeyError> {
         }
     }
     Ok(file)
-}
-
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
 }
 
 fn line_of(text: &str, key: &str) -> Option<usize> {
