@@ -2,6 +2,8 @@
 //! from the shells (the CLI definitions, the commands, the configuration, the interactive
 //! view, the log). Read from the sources, so that a new `use crate::cli` in the core fails
 //! here before it becomes a cycle.
+// Test helpers outside a #[test] unwrap too (clippy.toml allows it in #[test] functions).
+#![allow(clippy::unwrap_used)]
 
 use std::path::{Path, PathBuf};
 
