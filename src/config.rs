@@ -19,7 +19,7 @@ mod values;
 
 use std::path::PathBuf;
 
-pub use bindings::{KEY_COMMANDS, KeySpec, parse_key_spec, parse_key_specs};
+pub use bindings::{KEY_COMMANDS, KeySpec, are_key_commands, parse_key_spec, parse_key_specs};
 pub use file::Config;
 pub use settings::{Flags, PathSource, Setting, Settings, Source, config_path};
 pub use values::{MAX_SKEW, name_of, parse_skew};

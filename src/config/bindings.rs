@@ -63,6 +63,30 @@ pub const KEY_COMMANDS: &[&str] = &[
     "export",
 ];
 
+/// Whether `names` are [`KEY_COMMANDS`], in the same order: a `const fn`, so that the
+/// interactive view's key map checks its fields against them when it compiles.
+pub const fn are_key_commands(names: &[&str]) -> bool {
+    if names.len() != KEY_COMMANDS.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < names.len() {
+        let (a, b) = (names[i].as_bytes(), KEY_COMMANDS[i].as_bytes());
+        if a.len() != b.len() {
+            return false;
+        }
+        let mut j = 0;
+        while j < a.len() {
+            if a[j] != b[j] {
+                return false;
+            }
+            j += 1;
+        }
+        i += 1;
+    }
+    true
+}
+
 /// A `[keys]` command name, checked while parsing so the error points at it.
 struct CommandName(String);
 

@@ -126,7 +126,7 @@ macro_rules! keymap {
         }
 
         const _: () = assert!(
-            same_names(&[$(stringify!($field)),*], crate::config::KEY_COMMANDS),
+            crate::config::are_key_commands(&[$(stringify!($field)),*]),
             "the KeyMap fields differ from config::KEY_COMMANDS"
         );
 
@@ -150,29 +150,6 @@ macro_rules! keymap {
             }
         }
     };
-}
-
-/// The same names in the same order (a `const` comparison, for the assertion above).
-const fn same_names(a: &[&str], b: &[&str]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    let mut i = 0;
-    while i < a.len() {
-        let (x, y) = (a[i].as_bytes(), b[i].as_bytes());
-        if x.len() != y.len() {
-            return false;
-        }
-        let mut j = 0;
-        while j < x.len() {
-            if x[j] != y[j] {
-                return false;
-            }
-            j += 1;
-        }
-        i += 1;
-    }
-    true
 }
 
 keymap! {
