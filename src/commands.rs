@@ -12,13 +12,15 @@ use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context as _, Result, bail};
 
 use crate::cli::{Cli, ColorArg, Command, InspectArgs, ProfileArg, SecretEncodingArg};
 use crate::config::{self, Settings};
+use crate::context::Context;
+use crate::dirs::Dirs;
 use crate::escape;
 use crate::inspect::{InspectError, Options};
-use crate::keys::{self, KeyRing, SecretEncoding, Store};
+use crate::keys::{self, KeyRing, SecretEncoding};
 use crate::limits;
 use crate::logging::token_fingerprint;
 use crate::profile::{Profile, ProfileChoice};
@@ -53,38 +55,35 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     // Flags over environment over config file over defaults (README "Configuration").
     let mut flags = config_flags(cli.command.as_ref())?;
     flags.theme = cli.tui.theme.clone();
-    let settings = Settings::load(&cli.global, &flags);
-    start_logging(&cli, settings.as_ref().ok());
+    let dirs = Dirs::from_process_env();
+    let settings = Settings::load(&cli.global, &flags, &dirs);
+    start_logging(&cli, settings.as_ref().ok(), &dirs);
+    // The commands that need the settings get them in the run's context: a broken config file
+    // is reported before any work (and before the interactive view takes the terminal).
+    let context = |settings: Result<Settings, config::ConfigError>, dirs: Dirs| {
+        settings.map(|s| Context::new(s, dirs, cli.store.clone()))
+    };
     match cli.command {
-        Some(Command::Inspect(args)) => inspect::inspect(&args, cli.store.as_deref(), &settings?),
-        Some(Command::Sign(args)) => sign::sign(&args, cli.store.as_deref(), &settings?),
-        Some(Command::Scenarios(args)) => {
-            settings?;
-            sign::scenarios(&args, cli.store.as_deref())
+        Some(Command::Inspect(args)) => inspect::inspect(&args, &context(settings, dirs)?),
+        Some(Command::Sign(args)) => sign::sign(&args, &context(settings, dirs)?),
+        Some(Command::Scenarios(args)) => sign::scenarios(&args, &context(settings, dirs)?),
+        Some(Command::Config(cmd)) => {
+            config_cmd::config_command(&cmd, &cli.global, &dirs, settings)
         }
-        Some(Command::Config(cmd)) => config_cmd::config_command(&cmd, &cli.global, settings),
         Some(Command::Completions(args)) => meta::completions(args.shell),
         Some(Command::Man(args)) => meta::man(&args),
         Some(Command::Keys(cmd)) => {
-            settings?;
-            let store = open_store(cli.store.as_deref())?;
-            let cache = keys::default_cache_dir()?;
+            let ctx = context(settings, dirs)?;
+            let store = ctx.store()?;
+            let cache = ctx.cache_dir()?;
             let stdout = std::io::stdout();
             let mut out = stdout.lock();
             keys_cmd::run(&cmd, &store, &cache, &mut out)?;
             out.flush()?;
             Ok(ExitCode::SUCCESS)
         }
-        None => {
-            // A broken config file is reported before the terminal is taken over.
-            crate::tui::run(&cli.tui, cli.store.as_deref(), &settings?)
-        }
+        None => crate::tui::run(&cli.tui, &context(settings, dirs)?),
     }
-}
-
-/// The key store: `--store DIR`, else `$TOKENSCOPE_HOME/keys`, else the platform config dir.
-pub fn open_store(flag: Option<&Path>) -> Result<Store> {
-    Ok(Store::at(flag)?)
 }
 
 fn profile_choice(arg: ProfileArg) -> ProfileChoice {
@@ -126,7 +125,7 @@ fn secret_arg_key(secret: &str, enc: SecretEncodingArg) -> Result<(keys::Key, Op
 /// not fetched yet: they come back in the `Deferred`, for [`fetch_deferred`].
 pub fn key_ring(
     args: &InspectArgs,
-    store_flag: Option<&Path>,
+    ctx: &Context,
 ) -> Result<(KeyRing, Vec<String>, keys::Deferred)> {
     let mut ring = KeyRing::default();
     let mut warnings = Vec::new();
@@ -142,8 +141,8 @@ pub fn key_ring(
     let one_off = !args.key_files.is_empty() || args.secret.is_some();
     let mut deferred = keys::Deferred::default();
     if !one_off || !args.keys.is_empty() {
-        let store = open_store(store_flag)?;
-        let cache = keys::default_cache_dir()?;
+        let store = ctx.store()?;
+        let cache = ctx.cache_dir()?;
         let (stored, w, d) = keys::load_ring_offline(&store, &args.keys, &cache)?;
         ring.keys.extend(stored.keys);
         warnings.extend(w);
@@ -159,12 +158,12 @@ pub fn key_ring(
 }
 
 /// Fetch the JWKS endpoints [`key_ring`] left out into `ring`, printing their warnings.
-fn fetch_deferred(ring: &mut KeyRing, deferred: keys::Deferred) -> Result<()> {
+fn fetch_deferred(ring: &mut KeyRing, deferred: keys::Deferred, ctx: &Context) -> Result<()> {
     if deferred.is_empty() {
         return Ok(());
     }
     tracing::info!(endpoints = ?deferred.names(), "fetching JWKS endpoints");
-    let (keys, warnings) = deferred.fetch(&keys::default_cache_dir()?)?;
+    let (keys, warnings) = deferred.fetch(&ctx.cache_dir()?)?;
     for w in warnings {
         escape::warn(&w);
     }
@@ -210,19 +209,19 @@ fn command_name(command: Option<&Command>) -> &'static str {
 
 /// Open the log file at the effective level. With a config file that does not parse, the
 /// flag or TOKENSCOPE_LOG still apply (the command then reports the config error).
-fn start_logging(cli: &Cli, settings: Option<&Settings>) {
+fn start_logging(cli: &Cli, settings: Option<&Settings>, dirs: &Dirs) {
     let level = match settings {
         Some(s) => s.log_level.value,
         None => cli
             .global
             .log_level
             .or_else(|| {
-                config::process_env(config::LOG_ENV)
+                crate::dirs::process_env(config::LOG_ENV)
                     .and_then(|v| clap::ValueEnum::from_str(&v.to_string_lossy(), false).ok())
             })
             .unwrap_or(config::defaults::LOG_LEVEL),
     };
-    if let Some(warning) = crate::logging::init(level) {
+    if let Some(warning) = crate::logging::init(level, dirs) {
         escape::warn(&warning);
     }
     tracing::info!(
@@ -253,13 +252,6 @@ fn use_color(arg: ColorArg) -> bool {
     }
 }
 
-fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or_default()
-}
-
 /// Exactly one key from a list read for one name or file.
 fn one_key(keys: Vec<keys::Key>, what: &str) -> Result<keys::Key> {
     let mut keys = keys;
@@ -284,10 +276,7 @@ fn one_key(keys: Vec<keys::Key>, what: &str) -> Result<keys::Key> {
 
 /// The key `sign` and `scenarios` sign with: `--key`, `--key-file` or `--secret`; None when
 /// none is given.
-fn signing_key(
-    args: &crate::cli::SigningKeyArgs,
-    store_flag: Option<&Path>,
-) -> Result<Option<keys::Key>> {
+fn signing_key(args: &crate::cli::SigningKeyArgs, ctx: &Context) -> Result<Option<keys::Key>> {
     if let Some(path) = &args.key_file {
         let keys = keys::read_key_file(path)?;
         return one_key(keys, &format!("key file '{}'", path.display())).map(Some);
@@ -301,7 +290,7 @@ fn signing_key(
     }
     match &args.key {
         Some(name) => {
-            let key = stored_key(name, store_flag)?;
+            let key = stored_key(name, ctx)?;
             // RULES.md section 2, Keys: a JWKS member with its private part signs, but whoever
             // serves that JWKS can sign just as well.
             if key.from_jwks {
@@ -315,9 +304,9 @@ fn signing_key(
     }
 }
 
-fn stored_key(name: &str, store_flag: Option<&Path>) -> Result<keys::Key> {
-    let store = open_store(store_flag)?;
-    let cache = keys::default_cache_dir()?;
+fn stored_key(name: &str, ctx: &Context) -> Result<keys::Key> {
+    let store = ctx.store()?;
+    let cache = ctx.cache_dir()?;
     let (ring, warnings) = keys::load_ring(&store, &[name.to_string()], &cache)?;
     for w in warnings {
         escape::warn(&w);

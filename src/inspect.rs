@@ -570,7 +570,7 @@ fn says_jwt(header: &Map<String, Value>) -> bool {
 /// Hex of the first 4 KiB, for payloads that are neither JSON nor text.
 fn hex_dump(bytes: &[u8]) -> String {
     const MAX: usize = 4096;
-    let mut out: String = bytes.iter().take(MAX).map(|b| format!("{b:02x}")).collect();
+    let mut out = crate::text::hex(&bytes[..bytes.len().min(MAX)]);
     if bytes.len() > MAX {
         out.push_str(&format!("… ({} bytes in all)", bytes.len()));
     }

@@ -5,24 +5,12 @@
 //! token.
 
 use std::fs::OpenOptions;
-use std::path::PathBuf;
 use std::sync::Mutex;
 
 use tracing::level_filters::LevelFilter;
 
 use crate::cli::LogLevel;
-use crate::config::HOME_ENV;
-
-/// `$TOKENSCOPE_HOME/logs/tokenscope.log`, else `logs/tokenscope.log` in the platform state
-/// dir (`~/.local/state/tokenscope` on Linux), else in the local data dir.
-pub fn log_path() -> Option<PathBuf> {
-    if let Some(home) = std::env::var_os(HOME_ENV).filter(|h| !h.is_empty()) {
-        return Some(PathBuf::from(home).join("logs").join("tokenscope.log"));
-    }
-    let dirs = directories::ProjectDirs::from("", "", "tokenscope")?;
-    let base = dirs.state_dir().unwrap_or_else(|| dirs.data_local_dir());
-    Some(base.join("logs").join("tokenscope.log"))
-}
+use crate::dirs::{Dirs, HOME_ENV};
 
 fn filter(level: LogLevel) -> LevelFilter {
     match level {
@@ -35,13 +23,14 @@ fn filter(level: LogLevel) -> LevelFilter {
     }
 }
 
-/// Start logging to the log file at `level` (nothing at `off`). A log file that cannot be
-/// opened is reported as a warning, never an error: logging must not stop a command.
-pub fn init(level: LogLevel) -> Option<String> {
+/// Start logging to the log file in `dirs` ([`Dirs::log_file`]) at `level` (nothing at
+/// `off`). A log file that cannot be opened is reported as a warning, never an error: logging
+/// must not stop a command.
+pub fn init(level: LogLevel, dirs: &Dirs) -> Option<String> {
     if level == LogLevel::Off {
         return None;
     }
-    let Some(path) = log_path() else {
+    let Some(path) = dirs.log_file() else {
         return Some(format!(
             "cannot find a directory for the log file: set {HOME_ENV}; logging is off"
         ));

@@ -421,6 +421,5 @@ impl Overall {
 /// match two log lines about one token; nothing of the token can be read from it.
 pub fn token_fingerprint(token: &str) -> String {
     let digest = openssl::sha::sha256(token.as_bytes());
-    let hex: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
-    format!("sha256:{hex}")
+    format!("sha256:{}", crate::text::hex(&digest[..8]))
 }

@@ -2,13 +2,15 @@
 //! from the shells (the CLI definitions, the commands, the configuration, the interactive
 //! view, the log). Read from the sources, so that a new `use crate::cli` in the core fails
 //! here before it becomes a cycle.
+// Test helpers outside a #[test] unwrap too (clippy.toml allows it in #[test] functions).
+#![allow(clippy::unwrap_used)]
 
 use std::path::{Path, PathBuf};
 
 /// The core: modules and folders under src/.
 const CORE: &[&str] = &[
     "token", "keys", "jose", "rules", "inspect", "report", "export", "sign", "batch", "profile",
-    "time", "limits", "escape", "ticket",
+    "time", "limits", "escape", "ticket", "dirs", "text",
 ];
 
 /// The shells the core must not name.
@@ -338,7 +340,7 @@ fn import_cycles() -> Vec<String> {
 }
 
 /// Cycles being taken apart; each entry goes when its cycle does, and the list ends empty.
-const KNOWN_CYCLES: &[&str] = &["crate: config <-> tui"];
+const KNOWN_CYCLES: &[&str] = &[];
 
 #[test]
 fn no_module_imports_another_that_imports_it_back() {

@@ -4,6 +4,10 @@
 //! no layer `valid` or `decrypted` unless the case says so, and with a finding or a layer
 //! detail that says what is wrong. Every case also runs through the human report, which
 //! must not say ACCEPTED and must not carry a raw control character.
+// Test helpers outside a #[test] unwrap too (clippy.toml allows it in #[test] functions).
+#![allow(clippy::unwrap_used)]
+// pre_exec and setrlimit put resource limits on the child: unsafe, and only here.
+#![allow(unsafe_code)]
 
 mod common;
 

@@ -1,5 +1,7 @@
 //! `inspect --batch` through the binary: every token of a log, in input order, as JSON Lines
 //! or a summary for people.
+// Test helpers outside a #[test] unwrap too (clippy.toml allows it in #[test] functions).
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

@@ -1,5 +1,7 @@
 //! `tokenscope inspect` through the real binary: every alg, every enc, every key format,
 //! every intake form and every exit code.
+// Test helpers outside a #[test] unwrap too (clippy.toml allows it in #[test] functions).
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

@@ -1,5 +1,7 @@
 //! JWKS endpoints through the binary, against a loopback HTTP server: a stored endpoint is
 //! fetched, cached and refreshed; a URL named by a token header is never fetched.
+// Test helpers outside a #[test] unwrap too (clippy.toml allows it in #[test] functions).
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

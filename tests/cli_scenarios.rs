@@ -2,6 +2,8 @@
 //! outcomes follow RULES.md 3 row by row (type rules included), index.tsv keeps JSON types
 //! (the string "true" is never the boolean true), and the files `--out` writes are read by
 //! `inspect` exactly as the index says.
+// Test helpers outside a #[test] unwrap too (clippy.toml allows it in #[test] functions).
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

@@ -1,5 +1,7 @@
 //! Every published JOSE vector (tests/fixtures/conformance, a copy of shared/conformance)
 //! through the real `inspect --json` path, checked against its expected verdict.
+// Test helpers outside a #[test] unwrap too (clippy.toml allows it in #[test] functions).
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

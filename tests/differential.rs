@@ -6,6 +6,8 @@
 //! foreign signatures, re-signing with other algs and keys) and every mutant goes through the
 //! real binary, one `inspect --batch - --json` process per alg; a second test mutates bytes at
 //! random through the library API.
+// Test helpers outside a #[test] unwrap too (clippy.toml allows it in #[test] functions).
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

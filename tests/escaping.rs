@@ -2,6 +2,8 @@
 //! raw, through the real binary: the batch summary, `keys` output, warnings and errors on
 //! stderr, the human report, every `--json` document and the TUI. Control characters, bidi
 //! controls, zero-width characters and line separators are shown escaped, never dropped.
+// Test helpers outside a #[test] unwrap too (clippy.toml allows it in #[test] functions).
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

@@ -1,6 +1,11 @@
 //! Failing parts and hostile files through the real binary: concurrent writers, killed
 //! writers, a full disk, broken store and campaign files, loose secret files, secrets kept out
 //! of every output, a corrupt JWKS cache, and an editor that fails.
+// Test helpers outside a #[test] unwrap too (clippy.toml allows it in #[test] functions).
+#![allow(clippy::unwrap_used)]
+// pre_exec and setrlimit put resource limits on the child, geteuid spots root: unsafe, and
+// only here.
+#![allow(unsafe_code)]
 
 mod common;
 

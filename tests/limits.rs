@@ -1,6 +1,10 @@
 //! Bounded memory and CPU on hostile input, through the binary (README "Security", "Bounded
 //! work"): every file is read through one capped reader, and each limit names itself when
 //! it is met.
+// Test helpers outside a #[test] unwrap too (clippy.toml allows it in #[test] functions).
+#![allow(clippy::unwrap_used)]
+// pre_exec and setrlimit put resource limits on the child: unsafe, and only here.
+#![allow(unsafe_code)]
 
 mod common;
 

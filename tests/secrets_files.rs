@@ -2,6 +2,8 @@
 //! the store, a umask of 000, planted symbolic links, a store others can read, a secret on the
 //! command line, core dumps, and the interactive view ended by a signal.
 #![cfg(unix)]
+// Test helpers outside a #[test] unwrap too (clippy.toml allows it in #[test] functions).
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

@@ -1,5 +1,7 @@
 //! The support workflow through the real binary: a token out of a real ticket (folded,
 //! quoted, quoted-printable), several tokens in one ticket (`--index`).
+// Test helpers outside a #[test] unwrap too (clippy.toml allows it in #[test] functions).
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

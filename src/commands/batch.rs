@@ -5,24 +5,19 @@ use super::*;
 /// `inspect --batch`: JSON Lines (one inspection per token, with its line number) or a
 /// summary. Exit 0 when every token was accepted, 1 when any was rejected or malformed, 3
 /// when none was rejected but some were not verified.
-pub(super) fn batch(
-    args: &InspectArgs,
-    source: &str,
-    store_flag: Option<&Path>,
-    settings: &Settings,
-) -> Result<ExitCode> {
+pub(super) fn batch(args: &InspectArgs, source: &str, ctx: &Context) -> Result<ExitCode> {
     use std::io::BufReader;
     let opts = Options {
         // The summary reads only outcomes, findings and tallies.
         summary_only: !args.json,
-        ..inspect::options(args, settings)?
+        ..inspect::options(args, ctx)?
     };
-    let (mut ring, warnings, deferred) = key_ring(args, store_flag)?;
+    let (mut ring, warnings, deferred) = key_ring(args, ctx)?;
     for w in warnings {
         escape::warn(&w);
     }
     // A batch holds tokens of every kind: its endpoints are fetched before it starts.
-    fetch_deferred(&mut ring, deferred)?;
+    fetch_deferred(&mut ring, deferred, ctx)?;
     let threads = args.threads.unwrap_or_else(|| {
         std::thread::available_parallelism()
             .map(|n| n.get())

@@ -7,10 +7,11 @@ use super::*;
 pub(super) fn config_command(
     cmd: &crate::cli::ConfigCommand,
     global: &crate::cli::GlobalArgs,
+    dirs: &Dirs,
     settings: Result<Settings, config::ConfigError>,
 ) -> Result<ExitCode> {
     use crate::cli::ConfigCommand;
-    let (path, _) = config::config_path(global.config.as_deref(), &config::process_env)?;
+    let (path, _) = config::config_path(global.config.as_deref(), &crate::dirs::process_env, dirs)?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match cmd {
@@ -56,8 +57,8 @@ pub(super) fn edit_config(path: &Path) -> Result<()> {
             path.display()
         ));
     }
-    let editor = config::process_env("VISUAL")
-        .or_else(|| config::process_env("EDITOR"))
+    let editor = crate::dirs::process_env("VISUAL")
+        .or_else(|| crate::dirs::process_env("EDITOR"))
         .map(|e| e.to_string_lossy().into_owned())
         .unwrap_or_else(|| "vi".to_string());
     tracing::info!(editor = %editor, "editing the config file");

@@ -56,22 +56,18 @@ pub(super) fn detached_payload(arg: &str) -> Result<Vec<u8>> {
     }
 }
 
-pub(super) fn inspect(
-    args: &InspectArgs,
-    store_flag: Option<&Path>,
-    settings: &Settings,
-) -> Result<ExitCode> {
+pub(super) fn inspect(args: &InspectArgs, ctx: &Context) -> Result<ExitCode> {
     if args.batch.is_some() && args.format == Some(crate::cli::InspectFormat::Markdown) {
         bail!(
             "--format markdown reports on one token; --batch prints a summary or JSON Lines (--json)"
         );
     }
     if let Some(source) = &args.batch {
-        return batch::batch(args, source, store_flag, settings);
+        return batch::batch(args, source, ctx);
     }
     let text = read_input(args)?;
-    let opts = options(args, settings)?;
-    let (mut ring, warnings, deferred) = key_ring(args, store_flag)?;
+    let opts = options(args, ctx)?;
+    let (mut ring, warnings, deferred) = key_ring(args, ctx)?;
     for w in warnings {
         escape::warn(&w);
     }
@@ -82,12 +78,12 @@ pub(super) fn inspect(
     // dead endpoint never holds up an HS* token or a JWE.
     if !deferred.is_empty() && needs_public_keys(&result) {
         let before = ring.keys.len();
-        fetch_deferred(&mut ring, deferred)?;
+        fetch_deferred(&mut ring, deferred, ctx)?;
         if ring.keys.len() > before {
             result = inspect_nth(&ring);
         }
     }
-    let color = use_color(settings.color.value);
+    let color = use_color(ctx.settings.color.value);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match result {
@@ -191,10 +187,11 @@ pub(super) fn file_hint(args: &InspectArgs) -> String {
 }
 
 /// Options shared by one-shot and batch inspection.
-pub(super) fn options(args: &InspectArgs, settings: &Settings) -> Result<Options> {
+pub(super) fn options(args: &InspectArgs, ctx: &Context) -> Result<Options> {
+    let settings = &ctx.settings;
     let at = match &args.at {
         Some(t) => crate::time::parse_instant(t).map_err(anyhow::Error::msg)?,
-        None => now(),
+        None => ctx.now(),
     };
     let campaign = match &args.campaign {
         Some(path) => Some(Campaign::from_path(path)?),

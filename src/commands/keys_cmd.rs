@@ -278,35 +278,16 @@ fn placeholder_row(entry: &StoredKey, what: &str, reveal: bool) -> Vec<String> {
 /// Aligned columns; cells are escaped (names and kids come from key files and endpoints) and
 /// measured in terminal columns, so a wide or escaped kid keeps the columns straight.
 fn write_table(out: &mut dyn Write, header: &[&str], rows: &[Vec<String>]) -> std::io::Result<()> {
-    use unicode_width::UnicodeWidthStr;
     let rows: Vec<Vec<std::borrow::Cow<str>>> = rows
         .iter()
         .map(|row| row.iter().map(|c| line(c)).collect())
         .collect();
-    let mut widths: Vec<usize> = header.iter().map(|h| h.width()).collect();
+    let mut columns = crate::text::Columns::default();
+    columns.fit(header);
+    rows.iter().for_each(|row| columns.fit(row));
+    writeln!(out, "{}", columns.line(header))?;
     for row in &rows {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.width());
-        }
-    }
-    let text = |cells: Vec<&str>| {
-        let last = cells.len().saturating_sub(1);
-        cells
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                if i == last {
-                    c.to_string()
-                } else {
-                    format!("{c}{}", " ".repeat(widths[i].saturating_sub(c.width())))
-                }
-            })
-            .collect::<Vec<_>>()
-            .join("  ")
-    };
-    writeln!(out, "{}", text(header.to_vec()))?;
-    for row in &rows {
-        writeln!(out, "{}", text(row.iter().map(|c| c.as_ref()).collect()))?;
+        writeln!(out, "{}", columns.line(row))?;
     }
     Ok(())
 }

@@ -54,16 +54,12 @@ pub(super) fn read_json(arg: &str, what: &str) -> Result<serde_json::Value> {
     Ok(decoded.value)
 }
 
-pub(super) fn sign(
-    args: &crate::cli::SignArgs,
-    store_flag: Option<&Path>,
-    settings: &Settings,
-) -> Result<ExitCode> {
+pub(super) fn sign(args: &crate::cli::SignArgs, ctx: &Context) -> Result<ExitCode> {
     use crate::export::{self, ExportFormat};
     use crate::jose::mint::{SignOptions, default_enc, encrypt_dir, sign_jws};
     use crate::sign::{claims_bytes, edit_claims, parse_exp, parse_path, parse_set};
 
-    let now = now();
+    let now = ctx.now();
     let template = args.template.map(template);
     let mut claims = match (&args.claims, template) {
         (Some(arg), _) => read_json(arg, "claims")?,
@@ -85,7 +81,7 @@ pub(super) fn sign(
     let exp = args.exp.as_deref().map(|e| parse_exp(e, now)).transpose()?;
     edit_claims(&mut claims, &sets, &unsets, exp)?;
 
-    let Some(key) = signing_key(&args.signing, store_flag)? else {
+    let Some(key) = signing_key(&args.signing, ctx)? else {
         if template.is_some() {
             // `sign --template T` alone prints the starting claims.
             let stdout = std::io::stdout();
@@ -142,7 +138,7 @@ pub(super) fn sign(
     }
 
     let encrypt_key = match (&args.encrypt_key, &args.encrypt_key_file) {
-        (Some(name), _) => Some(stored_key(name, store_flag)?),
+        (Some(name), _) => Some(stored_key(name, ctx)?),
         (None, Some(path)) => Some(one_key(
             keys::read_key_file(path)?,
             &format!("key file '{}'", path.display()),
@@ -170,7 +166,7 @@ pub(super) fn sign(
         (None, None) => {}
     }
 
-    let fmt = export_format(settings.export_format.value);
+    let fmt = export_format(ctx.settings.export_format.value);
     if args.base_url.is_some() && !fmt.uses_base_url() {
         let users: Vec<&str> = ExportFormat::ALL
             .iter()
@@ -201,18 +197,20 @@ pub(super) fn sign(
     Ok(ExitCode::SUCCESS)
 }
 
-pub(super) fn scenarios(
-    args: &crate::cli::ScenariosArgs,
-    store_flag: Option<&Path>,
-) -> Result<ExitCode> {
+pub(super) fn scenarios(args: &crate::cli::ScenariosArgs, ctx: &Context) -> Result<ExitCode> {
     use crate::cli::ScenarioFormat;
     use crate::sign::scenarios::{index_tsv, jsonl, qualifio_matrix, run, table};
 
     let crate::cli::ScenarioProfile::Qualifio = args.profile;
-    let Some(key) = signing_key(&args.signing, store_flag)? else {
+    let Some(key) = signing_key(&args.signing, ctx)? else {
         bail!("scenarios needs a key: --key NAME (stored), --key-file PATH or --secret S");
     };
-    let results = run(&qualifio_matrix(), key, args.signing.alg.as_deref(), now())?;
+    let results = run(
+        &qualifio_matrix(),
+        key,
+        args.signing.alg.as_deref(),
+        ctx.now(),
+    )?;
     if let Some(dir) = &args.out {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("cannot create directory '{}'", dir.display()))?;

@@ -1,4 +1,9 @@
+use std::path::Path;
+
+use ratatui::crossterm::event::{KeyCode, KeyModifiers};
+
 use super::*;
+use crate::cli::{GlobalArgs, ProfileArg, SignFormat};
 
 fn parse(text: &str) -> Result<Config, ConfigError> {
     Config::parse(text, Path::new("/cfg/config.toml"))
@@ -76,7 +81,7 @@ fn key_specs() {
 fn precedence() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
-        dir.path().join(FILE_NAME),
+        dir.path().join(crate::dirs::CONFIG_FILE),
         "skew = 10\nprofile = \"adictiz\"\n",
     )
     .unwrap();

@@ -61,8 +61,7 @@ fn required_members(key: &Key) -> Result<Vec<(&'static str, String)>, KeyError> 
 pub fn thumbprint(key: &Key) -> String {
     if let Material::Secret(secret) = &key.material {
         let digest = openssl::sha::sha256(secret);
-        let hex: String = digest[..6].iter().map(|b| format!("{b:02x}")).collect();
-        return format!("secret-sha256:{hex}");
+        return format!("secret-sha256:{}", crate::text::hex(&digest[..6]));
     }
     match required_members(key) {
         Ok(members) => {

@@ -92,10 +92,7 @@ pub fn verify(alg: &str, secret: &[u8], message: &[u8], tag: &[u8]) -> Result<bo
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn hex(bytes: &[u8]) -> String {
-        bytes.iter().map(|b| format!("{b:02x}")).collect()
-    }
+    use crate::text::hex;
 
     #[test]
     fn rfc4231_case_2() {

@@ -259,8 +259,9 @@ fn check_jwks_body(url: &str, body: &[u8]) -> Result<(), KeyError> {
 /// Where the body for `url` is cached: `<cache>/jwks/<sha256(url)>.json`.
 pub fn cache_path(cache_dir: &Path, url: &str) -> PathBuf {
     let digest = openssl::sha::sha256(url.as_bytes());
-    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-    cache_dir.join("jwks").join(format!("{hex}.json"))
+    cache_dir
+        .join("jwks")
+        .join(format!("{}.json", crate::text::hex(&digest)))
 }
 
 /// Where the last failed fetch of `url` is recorded: `<cache>/jwks/<sha256(url)>.failed`,

@@ -38,7 +38,7 @@ pub use material::{
 pub use private_files::create_private_dir;
 pub use ring::{Deferred, load_ring, load_ring_offline};
 pub(crate) use store::unknown_key;
-pub use store::{MaterialSource, Store, StoredKey, default_cache_dir};
+pub use store::{MaterialSource, Store, StoredKey};
 
 use serde::Serialize;
 use zeroize::Zeroizing;

@@ -39,10 +39,6 @@ use super::private_files::{create_private_dir, remove_stale_temp_files, write_at
 use super::{Key, algs, jwks};
 use crate::profile::Profile;
 
-/// Environment variable that relocates the store (`$TOKENSCOPE_HOME/keys`) and the cache
-/// (`$TOKENSCOPE_HOME/cache`).
-pub const HOME_ENV: &str = "TOKENSCOPE_HOME";
-
 const STORE_FILE: &str = "keys.toml";
 const LOCK_FILE: &str = ".keys.lock";
 const FORMAT_VERSION: u32 = 1;
@@ -330,29 +326,6 @@ impl Store {
         Store { dir }
     }
 
-    /// `$TOKENSCOPE_HOME/keys`, else `keys` in the platform config dir
-    /// (`~/.config/tokenscope/keys` on Linux).
-    /// The store at `dir` (`--store`), else at [`Store::default_dir`].
-    pub fn at(dir: Option<&Path>) -> Result<Store, KeyError> {
-        Ok(Store::open(match dir {
-            Some(d) => d.to_path_buf(),
-            None => Store::default_dir()?,
-        }))
-    }
-
-    pub fn default_dir() -> Result<PathBuf, KeyError> {
-        if let Some(home) = std::env::var_os(HOME_ENV).filter(|h| !h.is_empty()) {
-            return Ok(PathBuf::from(home).join("keys"));
-        }
-        directories::ProjectDirs::from("", "", "tokenscope")
-            .map(|dirs| dirs.config_dir().join("keys"))
-            .ok_or_else(|| {
-                KeyError::Other(format!(
-                    "cannot find a home directory for the key store: set {HOME_ENV} or pass --store DIR"
-                ))
-            })
-    }
-
     pub fn dir(&self) -> &Path {
         &self.dir
     }
@@ -516,16 +489,6 @@ impl Store {
     }
 }
 
-/// `$TOKENSCOPE_HOME/cache`, else the platform cache dir (`~/.cache/tokenscope` on Linux).
-pub fn default_cache_dir() -> Result<PathBuf, KeyError> {
-    if let Some(home) = std::env::var_os(HOME_ENV).filter(|h| !h.is_empty()) {
-        return Ok(PathBuf::from(home).join("cache"));
-    }
-    directories::ProjectDirs::from("", "", "tokenscope")
-        .map(|dirs| dirs.cache_dir().to_path_buf())
-        .ok_or_else(|| KeyError::Other(format!("cannot find a cache directory: set {HOME_ENV}")))
-}
-
 pub(crate) fn unknown_key(name: &str, keys: &[StoredKey]) -> KeyError {
     let known = if keys.is_empty() {
         "the store is empty: add one with `tokenscope keys add` or `tokenscope keys gen`"
@@ -546,7 +509,7 @@ fn parse_store(path: &Path, text: &str) -> Result<StoreFile, KeyError> {
     let file: StoreFile = toml::from_str(text).map_err(|e| {
         let (line, column) = e
             .span()
-            .map(|span| line_col(text, span.start))
+            .map(|span| crate::text::line_col(text, span.start))
             .unwrap_or((1, 1));
         KeyError::StoreCorrupt {
             path: path.to_path_buf(),
@@ -578,13 +541,6 @@ fn parse_store(path: &Path, text: &str) -> Result<StoreFile, KeyError> {
         }
     }
     Ok(file)
-}
-
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
 }
 
 fn line_of(text: &str, key: &str) -> Option<usize> {

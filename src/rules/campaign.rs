@@ -122,20 +122,6 @@ pub enum CampaignError {
     Invalid { path: PathBuf, message: String },
 }
 
-/// 1-based line and column of a byte offset.
-fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
-    let before = text.get(..offset).unwrap_or(text);
-    let line = before.matches('\n').count() + 1;
-    let column = before
-        .rsplit('\n')
-        .next()
-        .map(|l| l.chars().count())
-        .unwrap_or_default()
-        + 1;
-    (line, column)
-}
-
 impl Campaign {
     /// Read a campaign file: TOML or JSON by extension, else TOML then JSON.
     pub fn from_path(path: &Path) -> Result<Campaign, CampaignError> {
@@ -168,7 +154,7 @@ impl Campaign {
         let campaign: Campaign = toml::from_str(text).map_err(|e| {
             let (line, column) = e
                 .span()
-                .map(|s| line_column(text, s.start))
+                .map(|s| crate::text::line_col(text, s.start))
                 .unwrap_or((1, 1));
             CampaignError::Parse {
                 path: path.to_owned(),

@@ -299,23 +299,13 @@ pub(crate) fn win_rule(rule: usize) -> PathStep {
 
 /// Lay out rows as aligned columns; `marked` rows get a `>` in the margin.
 fn grid(headers: &[&str], rows: &[Vec<String>], marked: &[usize]) -> Vec<String> {
-    let cols = headers.len();
-    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
-    for r in rows {
-        for (i, c) in r.iter().enumerate().take(cols) {
-            widths[i] = widths[i].max(c.chars().count());
-        }
-    }
+    let mut columns = crate::text::Columns::default();
+    columns.fit(headers);
+    rows.iter().for_each(|r| columns.fit(r));
     let line = |margin: &str, cells: &[String]| {
-        let mut s = String::from(margin);
-        for (i, c) in cells.iter().enumerate().take(cols) {
-            if i + 1 == cols {
-                s.push_str(c);
-            } else {
-                s.push_str(&format!("{c:<w$}  ", w = widths[i]));
-            }
-        }
-        s.trim_end().to_owned()
+        format!("{margin}{}", columns.line(cells))
+            .trim_end()
+            .to_owned()
     };
     let mut out = vec![line(
         "    ",

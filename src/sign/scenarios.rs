@@ -396,29 +396,18 @@ fn row(r: &ScenarioResult) -> [String; 9] {
 /// The table `tokenscope scenarios` prints: aligned columns, one line per token.
 pub fn table(results: &[ScenarioResult]) -> String {
     let rows: Vec<[String; 9]> = results.iter().map(row).collect();
-    let mut widths = COLUMNS.map(str::len);
-    for r in &rows {
-        for (w, cell) in widths.iter_mut().zip(r) {
-            *w = (*w).max(cell.chars().count());
-        }
-    }
+    // The scenario number is right-aligned.
+    let mut columns = crate::text::Columns::default().align_right(0);
+    columns.fit(&COLUMNS);
+    rows.iter().for_each(|r| columns.fit(r));
     let mut out = String::new();
-    let mut line = |cells: &[String]| {
-        let mut text = String::new();
-        for (i, (cell, w)) in cells.iter().zip(widths).enumerate() {
-            if i == 0 {
-                text.push_str(&format!("{cell:>w$}"));
-            } else {
-                text.push_str("  ");
-                text.push_str(&format!("{cell:<w$}"));
-            }
-        }
-        out.push_str(text.trim_end());
+    let mut push = |line: String| {
+        out.push_str(line.trim_end());
         out.push('\n');
     };
-    line(&COLUMNS.map(String::from));
+    push(columns.line(&COLUMNS));
     for r in &rows {
-        line(r);
+        push(columns.line(r));
     }
     out
 }

@@ -114,9 +114,9 @@ fn bind(keys: &[Key], group: &'static str, help: &'static str, hint: &'static st
     }
 }
 
-/// Declares the key map once: the struct's fields, the command names a `[keys]` table uses
-/// (`KeyMap::COMMANDS`, which the configuration file checks against) and the lookup by name,
-/// so the names cannot drift from the fields.
+/// Declares the key map once: the struct's fields and the lookup by name. The command names
+/// a `[keys]` table uses are the configuration's (`config::KEY_COMMANDS`): the fields must be
+/// those names in that order, or the crate does not compile.
 macro_rules! keymap {
     ($($field:ident),* $(,)?) => {
         /// Every command's binding.
@@ -125,9 +125,14 @@ macro_rules! keymap {
             $(pub $field: Binding,)*
         }
 
+        const _: () = assert!(
+            crate::config::are_key_commands(&[$(stringify!($field)),*]),
+            "the KeyMap fields differ from config::KEY_COMMANDS"
+        );
+
         impl KeyMap {
             /// Every command's name, as a `[keys]` table writes it.
-            pub const COMMANDS: &'static [&'static str] = &[$(stringify!($field)),*];
+            pub const COMMANDS: &'static [&'static str] = crate::config::KEY_COMMANDS;
 
             /// A command's binding by name.
             pub fn binding(&self, name: &str) -> Option<&Binding> {

@@ -22,7 +22,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context as _, Result, bail};
 use ratatui::crossterm::event::{DisableBracketedPaste, DisableMouseCapture};
 use ratatui::crossterm::execute;
 
@@ -32,36 +32,32 @@ pub use theme::Theme;
 
 use crate::cli::TuiArgs;
 use crate::config::Settings;
-use crate::time::Clock;
+use crate::context::Context;
+use crate::dirs::Dirs;
 pub use keymap::KeyMap;
 
 /// Where user themes live, first match wins: `themes/` beside the configuration file, then
 /// `$TOKENSCOPE_HOME/themes`, then the platform config dir's `themes/`.
-pub fn theme_dirs(settings: &Settings) -> Vec<PathBuf> {
-    let mut dirs = Vec::new();
+pub fn theme_dirs(settings: &Settings, dirs: &Dirs) -> Vec<PathBuf> {
+    let mut found = Vec::new();
     if let Some(dir) = settings.path.as_deref().and_then(Path::parent) {
-        dirs.push(dir.join("themes"));
+        found.push(dir.join("themes"));
     }
-    if let Some(home) = crate::config::process_env(crate::config::HOME_ENV) {
-        dirs.push(PathBuf::from(home).join("themes"));
-    }
-    if let Some(d) = directories::ProjectDirs::from("", "", "tokenscope") {
-        dirs.push(d.config_dir().join("themes"));
-    }
+    found.extend(dirs.theme_dirs());
     let mut seen = Vec::new();
-    dirs.retain(|d| {
+    found.retain(|d| {
         let new = !seen.contains(d);
         seen.push(d.clone());
         new
     });
-    dirs
+    found
 }
 
 /// The theme the settings name (`--theme`, `TOKENSCOPE_THEME`, `theme`, default dark),
 /// without colours under `NO_COLOR`.
-pub fn pick_theme(settings: &Settings) -> Result<Theme> {
-    let theme =
-        Theme::resolve(&settings.theme.value, &theme_dirs(settings)).map_err(anyhow::Error::msg)?;
+pub fn pick_theme(settings: &Settings, dirs: &Dirs) -> Result<Theme> {
+    let theme = Theme::resolve(&settings.theme.value, &theme_dirs(settings, dirs))
+        .map_err(anyhow::Error::msg)?;
     Ok(if Theme::no_color_env() {
         theme.without_colors()
     } else {
@@ -69,10 +65,11 @@ pub fn pick_theme(settings: &Settings) -> Result<Theme> {
     })
 }
 
-/// Build the app for the command line's arguments and the settings (no terminal needed):
+/// Build the app for the command line's arguments and the run's context (no terminal needed):
 /// every problem with them (theme, key bindings, campaign files, token file) is found here.
-pub fn build_app(args: &TuiArgs, store_flag: Option<&Path>, settings: &Settings) -> Result<App> {
-    let theme = pick_theme(settings)?;
+pub fn build_app(args: &TuiArgs, ctx: &Context) -> Result<App> {
+    let settings = &ctx.settings;
+    let theme = pick_theme(settings, &ctx.dirs)?;
     let keymap = KeyMap::with_overrides(&settings.keys).map_err(|e| match &settings.path {
         Some(p) => anyhow::anyhow!("config file '{}': {e}", p.display()),
         None => anyhow::Error::new(e),
@@ -84,10 +81,10 @@ pub fn build_app(args: &TuiArgs, store_flag: Option<&Path>, settings: &Settings)
         .map(|p| crate::rules::Campaign::from_path(p))
         .collect::<Result<Vec<_>, _>>()?;
     let mut app = if args.demo {
-        App::demo(theme, Clock::System).map_err(anyhow::Error::msg)?
+        App::demo(theme, ctx.clock).map_err(anyhow::Error::msg)?
     } else {
-        let store = crate::keys::Store::at(store_flag)?;
-        let cache = crate::keys::default_cache_dir()?;
+        let store = ctx.store()?;
+        let cache = ctx.cache_dir()?;
         // The store is read now (a broken one is reported before the terminal is taken);
         // a JWKS endpoint with no usable cached copy is fetched by a job once the view is up.
         let (ring, warnings, deferred) = crate::keys::load_ring_offline(&store, &[], &cache)?;
@@ -98,7 +95,7 @@ pub fn build_app(args: &TuiArgs, store_flag: Option<&Path>, settings: &Settings)
                 cache: cache.clone(),
             },
             theme,
-            Clock::System,
+            ctx.clock,
         );
         if let Some(w) = warnings.first() {
             app.message = Some(app::Message {
@@ -142,10 +139,11 @@ pub fn build_app(args: &TuiArgs, store_flag: Option<&Path>, settings: &Settings)
     Ok(app)
 }
 
-/// `tokenscope [TOKEN | --file F | --demo] [--theme NAME]`, with the resolved settings.
-pub fn run(args: &TuiArgs, store_flag: Option<&Path>, settings: &Settings) -> Result<ExitCode> {
+/// `tokenscope [TOKEN | --file F | --demo] [--theme NAME]`, in the run's context (settings,
+/// directories, key store, clock).
+pub fn run(args: &TuiArgs, ctx: &Context) -> Result<ExitCode> {
     // Arguments first (a bad theme or file is reported as such), then the terminal.
-    let mut app = build_app(args, store_flag, settings)?;
+    let mut app = build_app(args, ctx)?;
     if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
         bail!(
             "the interactive view needs a terminal (stdin and stdout); for a report use `tokenscope inspect TOKEN` (or `inspect -` to read standard input)"

@@ -20,9 +20,6 @@ use crate::report::Inspection;
 use crate::rules::Campaign;
 use crate::time::Clock;
 
-/// Default clock skew (seconds), as `inspect --skew`.
-pub const SKEW: i64 = 60;
-
 /// What a prompt asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PromptKind {

@@ -1,6 +1,8 @@
 //! Shared helpers for the integration tests: a `tokenscope` command with a clean environment
 //! and a private store, and fixture paths.
 #![allow(dead_code)]
+// Test helpers outside a #[test] unwrap too (clippy.toml allows it in #[test] functions).
+#![allow(clippy::unwrap_used)]
 
 use std::path::{Path, PathBuf};
 

@@ -54,7 +54,7 @@ impl App {
             demo: false,
             edit: None,
             folded: Default::default(),
-            skew: SKEW,
+            skew: crate::config::defaults::SKEW,
             max_pbes2_count: crate::limits::MAX_PBES2_COUNT,
             time_display: TimeDisplay::Utc,
             campaigns: Vec::new(),
@@ -382,7 +382,7 @@ impl App {
                 PromptKind::KeyFile => self.key_file(input.trim()),
                 PromptKind::GenerateName { kind } => self.generate_key(kind, input.trim()),
                 PromptKind::Skew => match input.trim().parse::<i64>() {
-                    Ok(s) if (0..=86_400).contains(&s) => {
+                    Ok(s) if (0..=crate::config::MAX_SKEW).contains(&s) => {
                         self.skew = s;
                         self.reinspect();
                         let word = self
@@ -396,8 +396,9 @@ impl App {
                             input: input.clone(),
                         };
                         self.error(format!(
-                            "skew '{}': expected whole seconds from 0 to 86400",
-                            input.trim()
+                            "skew '{}': expected whole seconds from 0 to {} (a year), as --skew",
+                            input.trim(),
+                            crate::config::MAX_SKEW
                         ));
                     }
                 },
