@@ -22,6 +22,7 @@ const SHELLS: &[&str] = &[
     "crate::logging",
     "crate::render",
     "crate::json_lines",
+    "crate::context",
 ];
 
 fn rust_files(path: &Path, out: &mut Vec<PathBuf>) {
