@@ -570,3 +570,30 @@ fn the_fold_cursor_moves_without_scrolling_and_folds_its_line() {
         (Some(0), 0)
     );
 }
+
+/// The checklist says what Findings says: a JWE whose key is gone checks nothing (no ✔, the
+/// Payload title says it is encrypted), and at 80 columns the Verdict pane's long lines and
+/// table headers end in "…" instead of running into their neighbour.
+#[test]
+fn the_checklist_agrees_with_the_findings() {
+    let mut a = app(80, 30);
+    goto(&mut a, 1);
+    a.ring.keys.retain(|k| k.name != "demo-qualifio-dir");
+    a.reinspect();
+    a.update(Action::Focus(Pane::Verdict));
+    snap("checklist_jwe_without_key", &a);
+    let screen = text(&draw(&a));
+    assert!(screen.contains("encrypted (no key)"), "{screen}");
+    assert!(!screen.contains("decrypted─"), "{screen}");
+    assert!(screen.contains("? /exp         not checked"), "{screen}");
+    assert!(!screen.contains("✔ /"), "{screen}");
+
+    let mut a = app(80, 30);
+    goto(&mut a, 2);
+    a.update(Action::Focus(Pane::Verdict));
+    let screen = text(&draw(&a));
+    assert!(
+        screen.contains("gift.cw label (ignore… no label"),
+        "{screen}"
+    );
+}
