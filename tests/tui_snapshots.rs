@@ -597,3 +597,60 @@ fn the_checklist_agrees_with_the_findings() {
         "{screen}"
     );
 }
+
+/// The demo's keys, with the first token's as its public half only (nothing else signs).
+fn public_key_only(w: u16, h: u16) -> App {
+    use tokenscope::keys::Material;
+    let mut a = app(w, h);
+    a.ring.keys.retain(|k| k.name == "demo-qualifio-rs256");
+    for k in &mut a.ring.keys {
+        if let Material::Private { spki_der, .. } = &k.material {
+            k.material = Material::Public {
+                spki_der: spki_der.clone(),
+            };
+            k.cache = Default::default();
+        }
+    }
+    a.reinspect();
+    a
+}
+
+/// Edit mode with only a public key: the edited token is shown unsigned, its verdict
+/// computed, the layer "not re-signed", NOT VERIFIED; the export says UNSIGNED.
+#[test]
+fn edit_mode_unsigned_with_a_public_key() {
+    let mut a = public_key_only(80, 24);
+    a.update(Action::ToggleEdit);
+    a.update(Action::Edit(tokenscope::tui::EditCmd::Cw));
+    snap("edit_unsigned", &a);
+    let screen = text(&draw(&a));
+    assert!(
+        screen.contains("not re-signed (no private key)"),
+        "{screen}"
+    );
+    assert!(screen.contains("NOT VERIFIED"), "{screen}");
+    assert!(screen.contains("Win: cannot_win"), "{screen}");
+    assert!(!screen.contains("ACCEPTED  profile"), "{screen}");
+    a.update(Action::Edit(tokenscope::tui::EditCmd::ExportMenu));
+    let screen = text(&draw(&a));
+    assert!(
+        screen.contains("Export the EDITED token (UNSIGNED)"),
+        "{screen}"
+    );
+}
+
+/// E with no token: the templates of `sign --template`, then edit mode on the chosen one.
+#[test]
+fn edit_mode_with_no_token_offers_the_templates() {
+    let mut a = app(80, 24);
+    a.history.clear();
+    a.current = None;
+    a.reinspect();
+    a.update(Action::ToggleEdit);
+    snap("edit_templates", &a);
+    a.update(Action::Editor(EditorOp::Down));
+    a.update(Action::Editor(EditorOp::Apply));
+    snap("edit_template_blocked", &a);
+    let screen = text(&draw(&a));
+    assert!(screen.contains("Participation: blocked"), "{screen}");
+}

@@ -143,6 +143,10 @@ fn welcome<'a>(app: &App) -> Vec<Line<'a>> {
             Span::styled("add a key", t.text),
         ]),
         Line::from(vec![
+            Span::styled(format!("   {:<6}", k(&km.edit)), t.hint_key),
+            Span::styled("make one from a template", t.text),
+        ]),
+        Line::from(vec![
             Span::styled(format!("   {:<6}", k(&km.help)), t.hint_key),
             Span::styled("every key", t.text),
         ]),
