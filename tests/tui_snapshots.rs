@@ -570,3 +570,87 @@ fn the_fold_cursor_moves_without_scrolling_and_folds_its_line() {
         (Some(0), 0)
     );
 }
+
+/// The checklist says what Findings says: a JWE whose key is gone checks nothing (no ✔, the
+/// Payload title says it is encrypted), and at 80 columns the Verdict pane's long lines and
+/// table headers end in "…" instead of running into their neighbour.
+#[test]
+fn the_checklist_agrees_with_the_findings() {
+    let mut a = app(80, 30);
+    goto(&mut a, 1);
+    a.ring.keys.retain(|k| k.name != "demo-qualifio-dir");
+    a.reinspect();
+    a.update(Action::Focus(Pane::Verdict));
+    snap("checklist_jwe_without_key", &a);
+    let screen = text(&draw(&a));
+    assert!(screen.contains("encrypted (no key)"), "{screen}");
+    assert!(!screen.contains("decrypted─"), "{screen}");
+    assert!(screen.contains("? /exp         not checked"), "{screen}");
+    assert!(!screen.contains("✔ /"), "{screen}");
+
+    let mut a = app(80, 30);
+    goto(&mut a, 2);
+    a.update(Action::Focus(Pane::Verdict));
+    let screen = text(&draw(&a));
+    assert!(
+        screen.contains("gift.cw label (ignore… no label"),
+        "{screen}"
+    );
+}
+
+/// The demo's keys, with the first token's as its public half only (nothing else signs).
+fn public_key_only(w: u16, h: u16) -> App {
+    use tokenscope::keys::Material;
+    let mut a = app(w, h);
+    a.ring.keys.retain(|k| k.name == "demo-qualifio-rs256");
+    for k in &mut a.ring.keys {
+        if let Material::Private { spki_der, .. } = &k.material {
+            k.material = Material::Public {
+                spki_der: spki_der.clone(),
+            };
+            k.cache = Default::default();
+        }
+    }
+    a.reinspect();
+    a
+}
+
+/// Edit mode with only a public key: the edited token is shown unsigned, its verdict
+/// computed, the layer "not re-signed", NOT VERIFIED; the export says UNSIGNED.
+#[test]
+fn edit_mode_unsigned_with_a_public_key() {
+    let mut a = public_key_only(80, 24);
+    a.update(Action::ToggleEdit);
+    a.update(Action::Edit(tokenscope::tui::EditCmd::Cw));
+    snap("edit_unsigned", &a);
+    let screen = text(&draw(&a));
+    assert!(
+        screen.contains("not re-signed (no private key)"),
+        "{screen}"
+    );
+    assert!(screen.contains("NOT VERIFIED"), "{screen}");
+    assert!(screen.contains("Win: cannot_win"), "{screen}");
+    assert!(!screen.contains("ACCEPTED  profile"), "{screen}");
+    a.update(Action::Edit(tokenscope::tui::EditCmd::ExportMenu));
+    let screen = text(&draw(&a));
+    assert!(
+        screen.contains("Export the EDITED token (UNSIGNED)"),
+        "{screen}"
+    );
+}
+
+/// E with no token: the templates of `sign --template`, then edit mode on the chosen one.
+#[test]
+fn edit_mode_with_no_token_offers_the_templates() {
+    let mut a = app(80, 24);
+    a.history.clear();
+    a.current = None;
+    a.reinspect();
+    a.update(Action::ToggleEdit);
+    snap("edit_templates", &a);
+    a.update(Action::Editor(EditorOp::Down));
+    a.update(Action::Editor(EditorOp::Apply));
+    snap("edit_template_blocked", &a);
+    let screen = text(&draw(&a));
+    assert!(screen.contains("Participation: blocked"), "{screen}");
+}

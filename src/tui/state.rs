@@ -106,6 +106,10 @@ pub enum Modal {
     Generate {
         sel: usize,
     },
+    /// Edit mode with no token: the `sign --template` templates, which one is selected.
+    Templates {
+        sel: usize,
+    },
 }
 
 /// The key types the Keys pane generates, in menu order, with what each is for.

@@ -2,8 +2,9 @@
 //! keys, the JSON editors and export. The edited copy is `app.edit`; the original history
 //! entry is never touched.
 
-use super::{Action, App, EditCmd, Effect, Modal, PromptKind};
+use super::{Action, App, EditCmd, Effect, Entry, Modal, PromptKind};
 use crate::export::{self, ExportFormat};
+use crate::sign::Template;
 use crate::tui::edit::json_editor::{EditorOp, TextEditor, editor_rows};
 use crate::tui::edit::{self, Edit};
 use crate::tui::jobs::Job;
@@ -19,20 +20,35 @@ impl App {
             return;
         }
         let (Some(current), Some(insp)) = (self.current, self.inspection()) else {
-            self.info("no token to edit yet: paste one");
+            if self.current.is_none() {
+                // Nothing to edit yet: start from a template, as `tokenscope sign --template`.
+                self.modal = Modal::Templates { sel: 0 };
+                self.info("no token yet: choose a template to edit (Enter), Esc closes");
+            } else {
+                self.info("no token to edit here: paste one");
+            }
             return;
         };
         match Edit::begin(current, insp, &self.ring) {
-            Ok(edit) => {
-                self.edit = Some(edit);
-                self.scroll = [0; 6];
-                self.reinspect();
-                let verdict = self.verdict_word();
-                self.info(format!(
-                    "EDITED copy: the original stays as it is; toggles re-sign at once ({verdict}) · y exports · E leaves"
-                ));
-            }
+            Ok(edit) => self.start_edit(edit),
             Err(e) => self.error(format!("cannot edit: {e}")),
+        }
+    }
+
+    /// Show `edit` and say how it is signed.
+    pub(crate) fn start_edit(&mut self, edit: Edit) {
+        self.edit = Some(edit);
+        self.scroll = [0; 6];
+        self.reinspect();
+        let verdict = self.verdict_word();
+        if self.edit.as_ref().is_some_and(|e| e.unsigned.is_some()) {
+            self.info(format!(
+                "EDITED copy, UNSIGNED: the claims are evaluated, the signature is not ({verdict}) · a adds a key · y exports unsigned · E leaves"
+            ));
+        } else {
+            self.info(format!(
+                "EDITED copy: the original stays as it is; toggles re-sign at once ({verdict}) · y exports · E leaves"
+            ));
         }
     }
 
@@ -72,6 +88,11 @@ impl App {
     pub(crate) fn verdict_word(&self) -> String {
         match (&self.edit, self.inspection()) {
             (Some(e), _) if e.token.is_err() => "not signed".to_string(),
+            (Some(e), Some(i)) if e.unsigned.is_some() => format!(
+                "EDITED token {}, unsigned ({})",
+                i.overall().label(),
+                e.unsigned.as_deref().unwrap_or_default()
+            ),
             (_, Some(i)) => format!("EDITED token {}", i.overall().label()),
             _ => "no token".to_string(),
         }
@@ -84,8 +105,16 @@ impl App {
         }
         self.resign_edit();
         self.reinspect();
-        match self.edit.as_ref().map(|e| e.token.clone()) {
-            Some(Err(e)) => self.error(format!("{what} · not signed: {e}")),
+        match self
+            .edit
+            .as_ref()
+            .map(|e| (e.token.clone(), e.unsigned.is_some()))
+        {
+            Some((Err(e), _)) => self.error(format!("{what} · not signed: {e}")),
+            Some((Ok(_), true)) => {
+                let word = self.verdict_word();
+                self.info(format!("{what} · not re-signed: {word}"));
+            }
             _ => {
                 let word = self.verdict_word();
                 self.info(format!("{what} · re-signed: {word}"));
@@ -197,7 +226,68 @@ impl App {
         }
     }
 
+    /// Keys in the template menu: move, pick by number, Enter starts editing the template.
+    pub(crate) fn template_menu(&mut self, op: EditorOp) {
+        let Modal::Templates { sel } = self.modal else {
+            return;
+        };
+        let n = Template::ALL.len();
+        match op {
+            EditorOp::Up => {
+                self.modal = Modal::Templates {
+                    sel: (sel + n - 1) % n,
+                }
+            }
+            EditorOp::Down => self.modal = Modal::Templates { sel: (sel + 1) % n },
+            EditorOp::Insert(c @ '1'..='9') => {
+                self.modal = Modal::Templates {
+                    sel: (c as usize - '1' as usize).min(n - 1),
+                }
+            }
+            EditorOp::Apply | EditorOp::Newline => {
+                self.modal = Modal::None;
+                self.start_template(Template::ALL[sel.min(n - 1)]);
+            }
+            EditorOp::Close => self.modal = Modal::None,
+            _ => {}
+        }
+    }
+
+    /// Edit mode on `template`'s claims, evaluated now: signed with a key that fits the
+    /// platform if the ring has one, else unsigned. The token as first made is a history
+    /// entry of its own (the original the edit leaves untouched).
+    pub(crate) fn start_template(&mut self, template: Template) {
+        if !self.pinned {
+            self.at = self.clock.now();
+        }
+        let mut edit = Edit::from_template(template, self.at, &self.ring, self.history.len());
+        let Ok(text) = edit.token.clone() else {
+            self.error(format!(
+                "cannot start from the {} template",
+                template.name()
+            ));
+            return;
+        };
+        self.history.push(Entry {
+            label: format!("template {}", template.name()),
+            text,
+            index: 0,
+        });
+        self.current = Some(self.history.len() - 1);
+        self.leave_edit();
+        self.reset_view();
+        self.reinspect();
+        if let Some(insp) = self.inspection() {
+            edit.original_overall = insp.overall();
+        }
+        self.start_edit(edit);
+    }
+
     pub(crate) fn editor_op(&mut self, op: EditorOp) {
+        if matches!(self.modal, Modal::Templates { .. }) {
+            self.template_menu(op);
+            return;
+        }
         let rows = editor_rows(self.size.1);
         let (Modal::Editor(ed), Some(e)) = (&mut self.modal, self.edit.as_mut()) else {
             return;
@@ -313,10 +403,19 @@ impl App {
                 self.modal = Modal::None;
                 self.effects.push(Effect::CopyToClipboard {
                     text,
-                    what: format!("{} export", format.name()),
+                    what: format!("{}{} export", self.unsigned_note(), format.name()),
                 });
             }
             Err(e) => self.error(format!("not exported: {e}")),
+        }
+    }
+
+    /// `UNSIGNED ` before what an export names, when the edited token is not signed.
+    fn unsigned_note(&self) -> &'static str {
+        if self.edit.as_ref().is_some_and(|e| e.unsigned.is_some()) {
+            "UNSIGNED "
+        } else {
+            ""
         }
     }
 
@@ -353,7 +452,8 @@ impl App {
                 .map(|n| format!(" (note: {n})"))
                 .unwrap_or_default();
                 self.info(format!(
-                    "wrote the EDITED token ({}, {bytes} bytes) to '{}'{note}",
+                    "wrote the {}EDITED token ({}, {bytes} bytes) to '{}'{note}",
+                    self.unsigned_note(),
                     format.name(),
                     path.display()
                 ));
@@ -431,6 +531,187 @@ mod tests {
     fn win_outcome(app: &App) -> String {
         let v = &app.inspection().unwrap().verdict;
         serde_json::to_value(&v.win).unwrap()["outcome"].to_string()
+    }
+
+    /// The demo with the first token's key as a public key only, and no other key that
+    /// signs.
+    fn public_key_only() -> App {
+        use crate::keys::Material;
+        let mut app = App::demo_for_tests(AT, 100, 30).unwrap();
+        app.ring.keys.retain(|k| k.name == "demo-qualifio-rs256");
+        for k in &mut app.ring.keys {
+            if let Material::Private { spki_der, .. } = &k.material {
+                k.material = Material::Public {
+                    spki_der: spki_der.clone(),
+                };
+                k.cache = Default::default();
+            }
+        }
+        app.reinspect();
+        assert_eq!(app.inspection().unwrap().overall(), Overall::Accepted);
+        app
+    }
+
+    #[test]
+    fn with_only_a_public_key_the_edit_is_shown_unsigned_and_evaluated() {
+        let mut app = public_key_only();
+        app.update(Action::ToggleEdit);
+        let e = app.edit.as_ref().expect("edit mode");
+        assert_eq!(e.unsigned.as_deref(), Some(edit::NO_PRIVATE_KEY));
+        let token = e.token.clone().unwrap();
+        assert!(token.ends_with('.'), "an empty signature: {token}");
+        let insp = app.inspection().expect("the edited token is shown");
+        assert_eq!(insp.token, token);
+        assert_eq!(insp.overall(), Overall::NotVerified);
+        assert!(!insp.accepted);
+        let layer = &insp.layers[0];
+        assert_eq!(layer.detail, "not re-signed (no private key)");
+        assert!(layer.key.is_none());
+        assert!(
+            insp.findings
+                .iter()
+                .any(|f| f.message.contains("not re-signed (no private key)"))
+        );
+        assert!(
+            !insp
+                .findings
+                .iter()
+                .any(|f| f.id == "generic.signature.invalid"),
+            "{:?}",
+            insp.findings
+        );
+        assert!(app.message.as_ref().unwrap().text.contains("UNSIGNED"));
+        // The toggles still move the verdict.
+        let before = win_outcome(&app);
+        app.update(Action::Edit(EditCmd::Cw));
+        assert_ne!(win_outcome(&app), before);
+        assert_eq!(app.inspection().unwrap().overall(), Overall::NotVerified);
+        let msg = &app.message.as_ref().unwrap().text;
+        assert!(msg.contains("not re-signed"), "{msg}");
+        // An expired exp rejects it: the claims still count.
+        app.update(Action::Edit(EditCmd::Exp("-1h")));
+        assert_eq!(app.inspection().unwrap().overall(), Overall::Rejected);
+        // Export says it is unsigned.
+        app.update(Action::Edit(EditCmd::ExportMenu));
+        assert!(
+            matches!(app.modal, Modal::Export { .. }),
+            "{:?}",
+            app.message
+        );
+        app.update(Action::Submit);
+        assert!(matches!(
+            app.effects.last(),
+            Some(Effect::CopyToClipboard { what, text }) if what.starts_with("UNSIGNED") && text.trim_end().ends_with('.')
+        ));
+    }
+
+    /// A key that cannot sign the alg the JSON asks for: unsigned with the key's reason.
+    #[test]
+    fn a_key_that_cannot_sign_the_alg_leaves_it_unsigned() {
+        let mut app = editing(0);
+        let doc = app
+            .edit
+            .as_ref()
+            .unwrap()
+            .document()
+            .replace("\"RS256\"", "\"ES256\"");
+        app.update(Action::ExternalEdited(Ok(doc)));
+        let e = app.edit.as_ref().unwrap();
+        let why = e.unsigned.clone().expect("unsigned");
+        assert!(why.contains("ES256"), "{why}");
+        let insp = app.inspection().unwrap();
+        assert_eq!(insp.overall(), Overall::NotVerified, "{:?}", insp.findings);
+        assert_eq!(insp.layers[0].detail, format!("not re-signed ({why})"));
+        // Back to an alg the key signs: signed again.
+        app.update(Action::Edit(EditCmd::NextAlg));
+        let e = app.edit.as_ref().unwrap();
+        assert!(e.unsigned.is_none(), "{:?}", e.unsigned);
+        assert_eq!(app.inspection().unwrap().overall(), Overall::Accepted);
+    }
+
+    fn key(code: ratatui::crossterm::event::KeyCode) -> ratatui::crossterm::event::Event {
+        use ratatui::crossterm::event::{Event, KeyEvent, KeyModifiers};
+        Event::Key(KeyEvent::new(code, KeyModifiers::NONE))
+    }
+
+    /// E with no token offers the templates; the chosen one is edited, signed with the
+    /// ring's key for its platform.
+    #[test]
+    fn with_no_token_e_offers_the_templates() {
+        use ratatui::crossterm::event::KeyCode;
+        let mut app = App::demo_for_tests(AT, 100, 30).unwrap();
+        app.history.clear();
+        app.current = None;
+        app.reinspect();
+        app.update(Action::ToggleEdit);
+        assert_eq!(app.modal, Modal::Templates { sel: 0 });
+        assert!(app.edit.is_none());
+        // The menu's keys: down and up, then Enter.
+        for code in [KeyCode::Down, KeyCode::Down, KeyCode::Up] {
+            let a = app.action(&key(code)).unwrap();
+            app.update(a);
+        }
+        assert_eq!(app.modal, Modal::Templates { sel: 1 });
+        let a = app.action(&key(KeyCode::Up)).unwrap();
+        app.update(a);
+        let a = app.action(&key(KeyCode::Enter)).unwrap();
+        app.update(a);
+        assert_eq!(app.modal, Modal::None);
+        let e = app.edit.as_ref().expect("editing the template");
+        assert_eq!(e.key.as_deref(), Some("demo-qualifio-rs256"));
+        assert!(e.unsigned.is_none());
+        assert_eq!(
+            e.claims,
+            crate::sign::Template::QualifioWinner.claims(AT),
+            "claims issued at the evaluation instant"
+        );
+        assert_eq!(app.history.len(), 1);
+        assert_eq!(app.history[0].label, "template qualifio-winner");
+        let insp = app.inspection().unwrap();
+        assert_eq!(insp.overall(), Overall::Accepted, "{:?}", insp.findings);
+        assert_eq!(win_outcome(&app), "\"given_prize\"");
+        // Toggles act on it as on any token.
+        app.update(Action::Edit(EditCmd::CanPlay));
+        assert_eq!(
+            app.inspection().unwrap().verdict.participation.outcome,
+            crate::rules::ParticipationOutcome::Blocked
+        );
+    }
+
+    /// No key signs the template: it is edited unsigned, its claims evaluated.
+    #[test]
+    fn a_template_with_no_key_is_edited_unsigned() {
+        let mut app = App::new(
+            Default::default(),
+            crate::tui::KeySource::Memory,
+            crate::tui::Theme::dark(),
+            crate::time::Clock::Fixed(AT),
+        );
+        app.update(Action::ToggleEdit);
+        app.update(Action::Editor(EditorOp::Insert('4')));
+        assert_eq!(app.modal, Modal::Templates { sel: 3 });
+        app.update(Action::Editor(EditorOp::Apply));
+        let e = app.edit.as_ref().expect("editing the template");
+        assert_eq!(e.unsigned.as_deref(), Some(edit::NO_PRIVATE_KEY));
+        assert_eq!(e.alg(), "HS256", "the platform's alg");
+        let insp = app.inspection().expect("shown unsigned");
+        assert_eq!(insp.verdict.profile, crate::Profile::Adictiz);
+        assert_eq!(insp.overall(), Overall::NotVerified);
+        assert_eq!(insp.layers[0].detail, "not re-signed (no private key)");
+        // Esc in the menu closes it without editing.
+        let mut app = App::new(
+            Default::default(),
+            crate::tui::KeySource::Memory,
+            crate::tui::Theme::dark(),
+            crate::time::Clock::Fixed(AT),
+        );
+        app.update(Action::ToggleEdit);
+        let a = app
+            .action(&key(ratatui::crossterm::event::KeyCode::Esc))
+            .unwrap();
+        app.update(a);
+        assert_eq!(app.modal, Modal::None);
+        assert!(app.edit.is_none());
     }
 
     #[test]

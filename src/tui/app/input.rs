@@ -31,6 +31,19 @@ impl App {
                             _ => None,
                         }
                     }
+                    // The template menu is edit mode's: its moves go to edit mode as editor ops.
+                    Modal::Templates { .. } => match (self.keymap.lookup(key), key.code) {
+                        (Some(Action::Up), _) | (_, KeyCode::Up) => {
+                            Some(Action::Editor(EditorOp::Up))
+                        }
+                        (Some(Action::Down), _) | (_, KeyCode::Down) => {
+                            Some(Action::Editor(EditorOp::Down))
+                        }
+                        (Some(Action::Quit), _) | (_, KeyCode::Esc) => Some(Action::Cancel),
+                        (_, KeyCode::Enter) => Some(Action::Editor(EditorOp::Apply)),
+                        (_, KeyCode::Char(c)) => Some(Action::Editor(EditorOp::Insert(c))),
+                        _ => None,
+                    },
                     // The help scrolls with the movement keys in effect; any other key closes.
                     Modal::Help => match self.keymap.lookup(key) {
                         Some(

@@ -141,6 +141,7 @@ impl App {
                 (Some(*partial), Some(error.to_string()))
             }
         };
+        let insp = insp.map(|i| crate::tui::edit::mark_unsigned(self.edit.as_ref(), i));
         self.campaign = insp
             .as_ref()
             .and_then(|i| configured_campaign(&self.campaigns, i.tally.campaign_id.as_deref()))

@@ -15,7 +15,7 @@ use crate::jose::JWE_ENCS;
 use crate::jose::mint::{SignOptions, choose_alg, default_enc, encrypt_dir, sign_jws};
 use crate::keys::{Key, KeyRing, Material};
 use crate::report::{Inspection, Overall, TokenKind};
-use crate::sign::{claims_bytes, parse_exp, set_path, unset_path};
+use crate::sign::{Template, claims_bytes, parse_exp, set_path, template_alg, unset_path};
 
 /// The edited copy.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,8 +31,13 @@ pub struct Edit {
     pub key: Option<String>,
     /// JWE `dir` wrapping: the shared secret's name and the enc.
     pub encrypt: Option<(String, String)>,
-    /// The signed (and maybe encrypted) token, or why it could not be made.
+    /// The signed (and maybe encrypted) token, or why it could not be made. Without a key
+    /// that signs the alg, the token is made unsigned (see `unsigned`).
     pub token: Result<String, String>,
+    /// Why the token is not signed (`no private key`, or the key's refusal), when it is
+    /// shown unsigned: the edited header and claims with an empty signature, evaluated by
+    /// the rules but never accepted.
+    pub unsigned: Option<String>,
     /// JSON text that did not parse, kept for the next edit.
     pub draft: Option<String>,
     /// The last label removed with the label toggle (restored when it comes back).
@@ -201,6 +206,7 @@ impl Edit {
             key: key.map(|k| k.name.clone()),
             encrypt: None,
             token: Err(String::new()),
+            unsigned: None,
             draft: None,
             saved_label: None,
             base_url: None,
@@ -227,23 +233,69 @@ impl Edit {
         Ok(edit)
     }
 
-    /// Sign (and wrap) the header and claims again with the chosen keys.
-    pub fn resign(&mut self, ring: &KeyRing) {
-        self.token = self.sign(ring);
+    /// An edit of `template`'s claims issued at `now` (`tokenscope sign --template T`),
+    /// signed with the ring's first key that makes an alg the platform takes (keys tagged with
+    /// the template's platform first), else unsigned. `source` is the history entry it shows.
+    pub fn from_template(template: Template, now: i64, ring: &KeyRing, source: usize) -> Edit {
+        let (key, alg) = template_signer(template, ring)
+            .map(|(k, alg)| (Some(k.name.clone()), alg))
+            .unwrap_or((None, template.alg_rule().algs[0]));
+        let mut header = Map::new();
+        header.insert("alg".into(), Value::String(alg.to_string()));
+        header.insert("typ".into(), Value::String("JWT".into()));
+        let mut edit = Edit {
+            source,
+            original_overall: Overall::NotVerified,
+            header,
+            claims: template.claims(now),
+            key,
+            encrypt: None,
+            token: Err(String::new()),
+            unsigned: None,
+            draft: None,
+            saved_label: None,
+            base_url: None,
+            touched: false,
+        };
+        edit.resign(ring);
+        edit
     }
 
+    /// Sign (and wrap) the header and claims again with the chosen keys. Without a key that
+    /// signs, the token is made unsigned, so that its claims are still evaluated.
+    pub fn resign(&mut self, ring: &KeyRing) {
+        let jws = match self.sign(ring) {
+            Ok(jws) => {
+                self.unsigned = None;
+                jws
+            }
+            Err(why) => {
+                self.unsigned = Some(why);
+                unsigned_jws(&self.header, &self.claims)
+            }
+        };
+        self.token = self.wrap(jws, ring);
+    }
+
+    /// The JWS signed with the chosen key, or why there is none: `no private key`, or
+    /// what the key says.
     fn sign(&self, ring: &KeyRing) -> Result<String, String> {
-        let name = self.key.as_deref().ok_or_else(|| {
-            "no private key or secret to sign with: add one (a) or generate one (N)".to_string()
-        })?;
+        let name = self
+            .key
+            .as_deref()
+            .ok_or_else(|| NO_PRIVATE_KEY.to_string())?;
         let key = find(ring, name)?;
-        let jws = sign_jws(
+        sign_jws(
             &self.header,
             &claims_bytes(&self.claims),
             key,
             &SignOptions::default(),
         )
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| e.to_string())
+    }
+
+    /// `jws` in the JWE `dir` chosen, if any.
+    fn wrap(&self, jws: String, ring: &KeyRing) -> Result<String, String> {
         match &self.encrypt {
             None => Ok(jws),
             Some((name, enc)) => {
@@ -384,6 +436,83 @@ impl Edit {
     pub fn editor_text(&self) -> String {
         self.draft.clone().unwrap_or_else(|| self.document())
     }
+}
+
+/// The key `template` is signed with and its alg: the first key of the ring (those tagged
+/// with the template's platform first) that signs an alg the platform takes, as `sign
+/// --template T --key K` picks the alg.
+pub fn template_signer(template: Template, ring: &KeyRing) -> Option<(&Key, &'static str)> {
+    let profile = Some(template.profile());
+    let tagged = ring.keys.iter().filter(|k| k.profile == profile);
+    let others = ring.keys.iter().filter(|k| k.profile != profile);
+    tagged.chain(others).filter(|k| can_sign(k)).find_map(|k| {
+        let alg = template_alg(template, k, None).ok()?.alg?;
+        Some((k, alg))
+    })
+}
+
+/// Why an edited token is shown unsigned when no key of the ring can sign.
+pub const NO_PRIVATE_KEY: &str = "no private key";
+
+/// A compact JWS of `header` and `claims` with an empty signature: what an edit is shown as
+/// when nothing can sign it.
+pub fn unsigned_jws(header: &Map<String, Value>, claims: &Value) -> String {
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let header = serde_json::to_vec(header).unwrap_or_default();
+    format!(
+        "{}.{}.",
+        b64.encode(header),
+        b64.encode(claims_bytes(claims))
+    )
+}
+
+/// The inspection of an edited token as the view shows it: when the edit is unsigned, its
+/// JWS layer is "not re-signed (why)", unverified, whatever key the inspection tried, and the
+/// token is not accepted (not verified, or rejected by its claims). The claims' verdict
+/// and findings stand.
+pub fn mark_unsigned(edit: Option<&Edit>, mut insp: Inspection) -> Inspection {
+    use crate::report::LayerStatus;
+    use crate::rules::ids;
+    let Some(why) = edit.and_then(|e| e.unsigned.as_deref()) else {
+        return insp;
+    };
+    let Some(i) = insp.layers.iter().rposition(|l| l.kind == TokenKind::Jws) else {
+        return insp;
+    };
+    let layer = &mut insp.layers[i];
+    layer.status = LayerStatus::Unverified;
+    layer.key = None;
+    layer.key_facts = None;
+    layer.kid_mismatch = false;
+    layer.attempts.clear();
+    layer.detail = format!("not re-signed ({why})");
+    let prefix = match i {
+        0 => "/header/".to_string(),
+        i => format!("/layers/{i}/header/"),
+    };
+    // What the inspection said of the empty signature is replaced by why it is empty.
+    let about_the_signature = [
+        ids::GENERIC_SIGNATURE_INVALID.id,
+        ids::GENERIC_SIGNATURE_UNVERIFIED.id,
+        ids::GENERIC_KID_MISMATCH.id,
+        ids::GENERIC_ALG_CONFUSION.id,
+    ];
+    insp.findings.retain(|f| {
+        !(about_the_signature.contains(&f.id.as_str()) && f.claim.starts_with(&prefix))
+    });
+    insp.findings.insert(
+        0,
+        ids::GENERIC_SIGNATURE_UNVERIFIED.at(
+            format!("{prefix}alg"),
+            format!(
+                "the EDITED token is not re-signed ({why}): its claims are evaluated, its signature is empty, so it is not accepted; add the private key or secret (a) or generate one (N) to sign it"
+            ),
+        ),
+    );
+    insp.accepted = false;
+    insp.overall = crate::rules::overall(false, &insp.layers, &insp.findings);
+    insp
 }
 
 fn find<'a>(ring: &'a KeyRing, name: &str) -> Result<&'a Key, String> {

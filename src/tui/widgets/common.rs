@@ -99,6 +99,60 @@ pub fn cut_to_width(s: &str, cols: usize) -> String {
         .collect()
 }
 
+/// `s` in at most `cols` terminal columns: whole when it fits, else cut with "…" as its last
+/// column, so that a cut text never looks whole nor runs into what follows it.
+pub fn cut_with_ellipsis(s: &str, cols: usize) -> String {
+    use unicode_width::UnicodeWidthStr;
+    if s.width() <= cols {
+        return s.to_string();
+    }
+    if cols == 0 {
+        return String::new();
+    }
+    let mut out = cut_to_width(s, cols - 1);
+    out.push('…');
+    out
+}
+
+/// A line in at most `cols` columns: whole when it fits, else cut with "…" (in the style of
+/// the span it cuts) as its last column.
+pub fn fit_line(line: Line<'_>, cols: usize) -> Line<'_> {
+    use unicode_width::UnicodeWidthStr;
+    if line.width() <= cols {
+        return line;
+    }
+    let Line {
+        spans,
+        style,
+        alignment,
+    } = line;
+    let mut left = cols;
+    let mut out = Vec::new();
+    for span in spans {
+        let w = span.content.width();
+        // The span that does not fit leaves its last column to the ellipsis (the one that
+        // fits exactly does too, when something follows it).
+        if w < left {
+            left -= w;
+            out.push(span);
+            continue;
+        }
+        let text = cut_with_ellipsis(&span.content, left);
+        let text = if text.ends_with('…') {
+            text
+        } else {
+            format!("{}…", cut_to_width(&text, left.saturating_sub(1)))
+        };
+        out.push(Span::styled(text, span.style));
+        break;
+    }
+    Line {
+        spans: out,
+        style,
+        alignment,
+    }
+}
+
 /// A rectangle of `w` x `h` centred in `area` (clamped to it).
 pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width);

@@ -1,6 +1,7 @@
 //! Edit mode's widgets: the edit pane (the claim toggles with their values, the signing key,
 //! alg and JWE wrapping, in the Header pane's place), the JSON editor popup and the export
-//! menu. Everything here is about the EDITED copy and says so.
+//! menu, and the template menu edit mode opens with when there is no token. Everything here
+//! is about the EDITED copy and says so.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -10,12 +11,13 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
 
 use crate::export::{ExportFormat, placeholder_note};
 use crate::report::Overall;
+use crate::sign::Template;
 use crate::tui::edit::json_editor::{TextEditor, editor_rows};
 use crate::tui::edit::{self, Edit};
 use crate::tui::keymap::Binding;
 use crate::tui::state::{App, Pane};
 use crate::tui::theme::Theme;
-use crate::tui::widgets::common::{centered, pane_block};
+use crate::tui::widgets::common::{centered, fit_line, pane_block};
 
 /// Rows of the edit pane's content.
 pub const HEIGHT: u16 = 7;
@@ -180,9 +182,13 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
                 item(
                     key_label(&km.next_key),
                     "key",
-                    e.key
-                        .as_deref()
-                        .map_or("none".into(), |k| crate::escape::line(k).into_owned()),
+                    match (&e.unsigned, e.key.as_deref()) {
+                        (Some(_), None) => "none: UNSIGNED".into(),
+                        (Some(_), Some(k)) => format!("{} UNSIGNED", crate::escape::line(k)),
+                        (None, k) => {
+                            k.map_or("none".into(), |k| crate::escape::line(k).into_owned())
+                        }
+                    },
                     t,
                 ),
                 item(
@@ -369,10 +375,24 @@ pub fn export_menu(app: &App, sel: usize, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
     let popup = centered(area, area.width.saturating_sub(6).min(100), 20);
     Clear.render(popup, buf);
-    let block = frame("Export the EDITED token".to_string(), t);
+    let unsigned = app.edit.as_ref().and_then(|e| e.unsigned.as_deref());
+    let title = match unsigned {
+        Some(_) => "Export the EDITED token (UNSIGNED)",
+        None => "Export the EDITED token",
+    };
+    let block = frame(title.to_string(), t);
     let inner = block.inner(popup);
     block.render(popup, buf);
     let mut lines = Vec::new();
+    if let Some(why) = unsigned {
+        lines.push(Line::styled(
+            format!(
+                "UNSIGNED: not re-signed ({}): its signature is empty, no platform accepts it",
+                crate::escape::line(why)
+            ),
+            t.status_error,
+        ));
+    }
     for (i, f) in ExportFormat::ALL.iter().enumerate() {
         let selected = i == sel;
         let style = if selected {
@@ -432,4 +452,75 @@ pub fn export_menu(app: &App, sel: usize, area: Rect, buf: &mut Buffer) {
     Paragraph::new(lines)
         .wrap(Wrap { trim: false })
         .render(inner, buf);
+}
+
+/// What each template makes, for the template menu.
+fn template_about(t: Template) -> &'static str {
+    match t {
+        Template::QualifioWinner => "Qualifio: may play, wins a given prize",
+        Template::QualifioBlocked => "Qualifio: may not play (canPlay false)",
+        Template::QualifioLimited => "Qualifio: three participations (nb 3)",
+        Template::Adictiz => "Adictiz Box SSO: partnerUserID and fields",
+        Template::Xtremepush => "Xtremepush loyalty widget: sub and exp",
+    }
+}
+
+/// The template menu (edit mode with no token): the templates of `tokenscope sign
+/// --template`, each with the key it would be signed with, or "unsigned".
+pub fn template_menu(app: &App, sel: usize, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let rows = Template::ALL.len() as u16 + 6;
+    let popup = centered(area, area.width.saturating_sub(4).min(100), rows);
+    Clear.render(popup, buf);
+    let block = frame("Edit a new token from a template".to_string(), t);
+    let inner = block.inner(popup);
+    block.render(popup, buf);
+    let width = usize::from(inner.width);
+    let mut lines = vec![Line::styled(
+        "claims as tokenscope sign --template makes them, issued now:",
+        t.dim,
+    )];
+    for (i, template) in Template::ALL.iter().enumerate() {
+        let selected = i == sel;
+        let style = if selected {
+            t.table_applies
+        } else {
+            Style::default()
+        };
+        let signer = match edit::template_signer(*template, &app.ring) {
+            Some((k, alg)) => Span::styled(
+                format!("{alg} with {}  ", crate::escape::line(&k.name)),
+                t.text,
+            ),
+            None => Span::styled("unsigned: no key signs it  ", t.status_error),
+        };
+        lines.push(fit_line(
+            Line::from(vec![
+                Span::styled(if selected { "▶ " } else { "  " }, style),
+                Span::styled(format!("{} ", i + 1), t.hint_key),
+                Span::styled(format!("{:<17}", template.name()), style),
+                signer,
+                Span::styled(template_about(*template), t.dim),
+            ]),
+            width,
+        ));
+    }
+    let chosen = Template::ALL[sel.min(Template::ALL.len() - 1)];
+    lines.push(fit_line(
+        Line::from(vec![
+            Span::styled(format!("{}: ", chosen.name()), t.table_header),
+            Span::styled(template_about(chosen), t.text),
+        ]),
+        width,
+    ));
+    lines.push(Line::raw(""));
+    lines.push(Line::from(vec![
+        Span::styled("Enter", t.hint_key),
+        Span::styled(" edit it  ", t.dim),
+        Span::styled("↑↓", t.hint_key),
+        Span::styled(" choose  ", t.dim),
+        Span::styled("Esc", t.hint_key),
+        Span::styled(" close", t.dim),
+    ]));
+    Paragraph::new(lines).render(inner, buf);
 }

@@ -11,7 +11,7 @@ use ratatui::widgets::{Paragraph, Widget};
 use crate::json_lines::{JsonLine, Tok};
 use crate::tui::state::{App, Pane};
 use crate::tui::theme::Theme;
-use crate::tui::widgets::common::pane_block;
+use crate::tui::widgets::common::{fit_line, pane_block};
 
 fn tok_style(t: &Theme, tok: Tok) -> Style {
     match tok {
@@ -60,10 +60,9 @@ pub fn render(app: &App, pane: Pane, area: Rect, buf: &mut Buffer) {
         )));
     }
     if pane == Pane::Payload
-        && let Some(i) = app.inspection()
-        && i.kind == crate::report::TokenKind::Jwe
+        && let Some(note) = app.inspection().and_then(encryption_note)
     {
-        title.push(Span::raw(" · decrypted"));
+        title.push(Span::raw(format!(" · {note}")));
     }
     let block = pane_block(Line::from(title), app.focus == pane, t);
     let claim = app.highlighted_claim();
@@ -86,7 +85,8 @@ pub fn render(app: &App, pane: Pane, area: Rect, buf: &mut Buffer) {
                     t.json_note,
                 ));
             }
-            line
+            // A line wider than the pane ends in "…": cut text never looks whole.
+            fit_line(line, usize::from(area.width.saturating_sub(2)))
         })
         .collect();
     let body = if visible.is_empty() && pane == Pane::Payload && app.inspection().is_none() {
@@ -95,6 +95,29 @@ pub fn render(app: &App, pane: Pane, area: Rect, buf: &mut Buffer) {
         visible
     };
     Paragraph::new(body).block(block).render(area, buf);
+}
+
+/// What the Payload title says of a JWE: "decrypted" only when a JWE layer was decrypted
+/// (the claims shown are its plaintext), else why the claims are not there.
+pub fn encryption_note(insp: &crate::report::Inspection) -> Option<&'static str> {
+    use crate::report::{LayerStatus, TokenKind};
+    let jwe = insp.layers.iter().filter(|l| l.kind == TokenKind::Jwe);
+    let mut closed = None;
+    for layer in jwe {
+        match layer.status {
+            LayerStatus::Decrypted => continue,
+            LayerStatus::NoKey => closed = closed.or(Some("encrypted (no key)")),
+            _ => closed = closed.or(Some("encrypted (not decrypted)")),
+        }
+    }
+    if closed.is_some() {
+        return closed;
+    }
+    let decrypted = insp
+        .layers
+        .iter()
+        .any(|l| l.kind == TokenKind::Jwe && l.status == LayerStatus::Decrypted);
+    decrypted.then_some("decrypted")
 }
 
 /// The empty view: how to get a token in.
@@ -118,6 +141,10 @@ fn welcome<'a>(app: &App) -> Vec<Line<'a>> {
         Line::from(vec![
             Span::styled(format!("   {:<6}", k(&km.add_key)), t.hint_key),
             Span::styled("add a key", t.text),
+        ]),
+        Line::from(vec![
+            Span::styled(format!("   {:<6}", k(&km.edit)), t.hint_key),
+            Span::styled("make one from a template", t.text),
         ]),
         Line::from(vec![
             Span::styled(format!("   {:<6}", k(&km.help)), t.hint_key),

@@ -9,14 +9,17 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, Widget};
 
 use crate::Profile;
+use crate::rules::checklist::{CheckState, claim_checks};
 use crate::rules::tables::{
     PARTICIPATION_RULES, TABLE_PARTICIPATION, TABLE_PARTICIPATION_RULES, TABLE_WIN,
     TABLE_WIN_RULES, WIN_RULES,
 };
-use crate::rules::{PARTICIPATION_ROWS, Verdict, WIN_ROWS, checklist};
+use crate::rules::{PARTICIPATION_ROWS, Verdict, WIN_ROWS};
 use crate::tui::state::{App, Pane};
 use crate::tui::theme::Theme;
-use crate::tui::widgets::common::{Areas, blit_scrolled, pane_block, slot_title};
+use crate::tui::widgets::common::{
+    Areas, blit_scrolled, cut_with_ellipsis, fit_line, pane_block, slot_title,
+};
 
 /// The table row (of `PARTICIPATION_ROWS`) a (canPlay, nb) cell stands for;
 /// canPlay 0 true / 1 false / 2 absent, nb 0 present / 1 absent.
@@ -85,6 +88,9 @@ fn matrix<'a>(
     value_width: u16,
     t: &Theme,
 ) -> Table<'a> {
+    // Each cell keeps its last column free, so that a cut cell ends in "…" and never runs
+    // into the next one.
+    let fit = |text: String| cut_with_ellipsis(&text, usize::from(value_width).saturating_sub(1));
     let header = Row::new(std::iter::once(Cell::from(corner)).chain(
         columns.into_iter().enumerate().map(|(i, c)| {
             let style = if ignored_column == Some(i) {
@@ -92,7 +98,7 @@ fn matrix<'a>(
             } else {
                 t.table_header
             };
-            Cell::from(Span::styled(c, style))
+            Cell::from(Span::styled(fit(c), style))
         }),
     ))
     .style(t.table_header);
@@ -104,9 +110,9 @@ fn matrix<'a>(
             let on = applies.contains(&(r, c));
             let text = cell_text(r, c);
             cells.push(if on {
-                Cell::from(Span::styled(format!("▶ {text}"), t.table_applies))
+                Cell::from(Span::styled(fit(format!("▶ {text}")), t.table_applies))
             } else {
-                Cell::from(Span::styled(format!("  {text}"), t.table_cell))
+                Cell::from(Span::styled(fit(format!("  {text}")), t.table_cell))
             });
         }
         Row::new(cells)
@@ -261,21 +267,28 @@ fn pieces<'a>(app: &'a App, width: u16) -> Vec<Piece<'a>> {
         format!("Required claims ({}):", v.profile),
         t.table_header,
     )));
-    for item in checklist(v.profile, insp.payload.as_ref()) {
-        let (mark, style) = if item.ok {
-            ("✔", t.check_ok)
-        } else {
-            ("✖", t.check_bad)
+    // The checklist as the inspection found it (`rules::checklist::claim_checks`): it
+    // agrees with Findings, and nothing is ✔ in claims that were never read.
+    for check in claim_checks(insp) {
+        let style = match check.state {
+            CheckState::Ok => t.check_ok,
+            CheckState::Warning => t.finding_warning,
+            CheckState::Error => t.check_bad,
+            CheckState::NotChecked => t.layer_unchecked,
         };
         out.push(Piece::Line(Line::from(vec![
-            Span::styled(format!("{mark} "), style),
+            Span::styled(format!("{} ", check.state.mark()), style),
             Span::styled(
-                format!("{:<12} ", crate::escape::line(&item.claim)),
+                format!("{:<12} ", crate::escape::line(&check.claim)),
                 t.json_key,
             ),
             Span::styled(
-                crate::escape::line(&item.note).into_owned(),
-                if item.ok { t.dim } else { style },
+                crate::escape::line(&check.note).into_owned(),
+                if check.state == CheckState::Ok {
+                    t.dim
+                } else {
+                    style
+                },
             ),
         ])));
     }
@@ -308,7 +321,8 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, areas: &Areas) {
     for piece in pieces(app, inner.width) {
         match piece {
             Piece::Line(l) => {
-                Paragraph::new(l).render(Rect::new(0, y, inner.width, 1), &mut content);
+                Paragraph::new(fit_line(l, usize::from(inner.width)))
+                    .render(Rect::new(0, y, inner.width, 1), &mut content);
                 y += 1;
             }
             Piece::Table(table, h) => {
