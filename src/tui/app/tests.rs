@@ -458,3 +458,58 @@ fn leaving_edit_mode_with_changes_asks_first() {
     assert!(app.edit.is_none());
     assert_eq!(app.modal, Modal::None);
 }
+
+#[test]
+fn the_cli_advice_for_a_missing_key_names_the_keys_to_press() {
+    let mut app = App::new(
+        crate::keys::KeyRing::default(),
+        KeySource::Memory,
+        crate::tui::Theme::dark(),
+        crate::time::Clock::Fixed(AT),
+    );
+    let jwe = demo().history[1].text.clone();
+    app.open_text("jwe", jwe);
+    let insp = app.inspection().unwrap();
+    let detail = insp.layers[0].detail.clone();
+    assert!(detail.contains("tokenscope keys add"), "{detail}");
+    let words = crate::tui::widgets::keys::in_tui_words(&app, &detail);
+    assert_eq!(
+        words,
+        "no key: press a to paste one, f to add one from a file"
+    );
+    let finding = &insp.findings[0].message;
+    let words = crate::tui::widgets::keys::in_tui_words(&app, finding);
+    assert!(
+        words.ends_with(": no key: press a to paste one, f to add one from a file"),
+        "{words}"
+    );
+    assert!(crate::tui::widgets::keys::wants_key(&app));
+    // Text without the advice is left as it is.
+    assert_eq!(
+        crate::tui::widgets::keys::in_tui_words(&app, "no key fits RS256"),
+        "no key fits RS256"
+    );
+    assert!(!crate::tui::widgets::keys::wants_key(&demo()));
+}
+
+#[test]
+fn a_key_file_that_is_not_text_says_what_to_do_in_the_prompt() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("key.der");
+    std::fs::write(&path, [0x30, 0x82, 0xff, 0xfe, 0x00]).unwrap();
+    let mut app = demo();
+    app.update(Action::AddKeyFilePrompt);
+    app.update(Action::Paste(path.display().to_string()));
+    app.update(Action::Submit);
+    let m = app.message.clone().unwrap();
+    assert!(m.error, "{m:?}");
+    assert!(m.text.contains("this prompt takes a PEM"), "{m:?}");
+    assert!(!m.text.contains("tokenscope keys add"), "{m:?}");
+    assert!(matches!(
+        app.modal,
+        Modal::Prompt {
+            kind: PromptKind::KeyFile,
+            ..
+        }
+    ));
+}

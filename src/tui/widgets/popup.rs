@@ -167,7 +167,11 @@ pub fn detail(app: &App, area: Rect, buf: &mut Buffer) {
             Span::styled(claim, t.json_key),
         ]),
         Line::raw(""),
-        Line::styled(crate::escape::line(&f.message).into_owned(), t.popup_text),
+        Line::styled(
+            crate::escape::line(&crate::tui::widgets::keys::in_tui_words(app, &f.message))
+                .into_owned(),
+            t.popup_text,
+        ),
         Line::raw(""),
         Line::from(vec![
             Span::styled("source ", t.table_header),
