@@ -231,6 +231,13 @@ fn adding_the_key_turns_the_token_accepted() {
     t.keys(&["C-u"]);
     t.keys(&["-l", "e2e-hmac"]);
     t.keys(&["Enter"]);
+    // A secret: how it is written is asked last; utf8 opens the token.
+    let s = t.wait_for("how is the secret written?");
+    assert!(
+        s.contains("▶ 1 utf8       38 bytes  ✔ opens this token"),
+        "{s}"
+    );
+    t.keys(&["Enter"]);
     let s = t.wait_for("ACCEPTED");
     assert!(s.contains("key 'e2e-hmac' added in the key store"), "{s}");
     assert!(s.contains("with key e2e-hmac"), "{s}");
@@ -718,4 +725,85 @@ fn a_token_expiring_while_open_turns_rejected_on_its_own() {
     assert!(s.contains("ACCEPTED"), "{s}");
     let s = t.wait_for("REJECTED");
     assert!(s.contains("(now)"), "{s}");
+}
+
+/// A 32-byte `dir` key (A256GCM) written in base64url, as a customer sends it.
+const DIR_KEY_B64URL: &str = "_5EqyYz7nBgTCyjQkDk9H5zC6IPzAEF1xCY_NyvJsJE";
+
+/// A Qualifio winner signed HS256 with SECRET, wrapped in a JWE `dir`/A256GCM with
+/// DIR_KEY_B64URL (by `tokenscope sign`, with a store of its own).
+fn qualifio_jwe() -> String {
+    let home = tempfile::tempdir().expect("temp home");
+    let run = |args: &[&str]| {
+        let out = Command::new(BIN)
+            .env("TOKENSCOPE_HOME", home.path())
+            .args(args)
+            .output()
+            .expect("tokenscope runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    };
+    run(&["keys", "add", "hs", "--secret", SECRET]);
+    let dir_key = ["--secret", DIR_KEY_B64URL, "--encoding", "base64url"];
+    run(&[&["keys", "add", "d"][..], &dir_key[..]].concat());
+    run(&[
+        "sign",
+        "--template",
+        "qualifio-winner",
+        "--key",
+        "hs",
+        "--encrypt-key",
+        "d",
+    ])
+}
+
+#[test]
+fn a_base64url_dir_secret_pasted_decrypts_the_jwe() {
+    need_tmux!();
+    let token = qualifio_jwe();
+    let t = Tmux::start(&[&token]);
+    // The hints speak keys, not the command line, and the hint bar offers them first.
+    let s = t.wait_for("no key: press a to paste one, f to add one from a file");
+    assert!(s.contains(" a paste a key  f key from a file "), "{s}");
+    assert!(!s.contains("tokenscope keys add"), "{s}");
+    t.keys(&["a"]);
+    t.wait_for("Add a key");
+    t.paste(DIR_KEY_B64URL);
+    t.wait_for("(secret: 43 chars, hidden)");
+    t.keys(&["Enter"]);
+    t.wait_for("Name for the new key");
+    t.keys(&["Enter"]);
+    let s = t.wait_for("A256GCM needs 32 bytes: base64url gives 32");
+    assert!(s.contains("1 utf8       43 bytes"), "{s}");
+    assert!(
+        s.contains("▶ 3 base64url  32 bytes  ✔ opens this token"),
+        "{s}"
+    );
+    assert!(s.contains("4 hex        does not decode"), "{s}");
+    // hex is refused; base64url stores it.
+    t.keys(&["4"]);
+    t.keys(&["Enter"]);
+    t.wait_for("hex does not decode this text: choose another encoding");
+    t.keys(&["3"]);
+    t.keys(&["Enter"]);
+    t.wait_for("decrypted with key key-1");
+    let stored = std::fs::read_to_string(t.store_file().join("keys.toml")).expect("stored");
+    assert!(stored.contains("encoding = \"base64url\""), "{stored}");
+    assert!(stored.contains(DIR_KEY_B64URL), "{stored}");
+    // The inner JWS's secret, as text.
+    t.keys(&["a"]);
+    t.wait_for("Add a key");
+    t.paste(SECRET);
+    t.wait_for("(secret: 38 chars, hidden)");
+    t.keys(&["Enter"]);
+    t.wait_for("Name for the new key");
+    t.keys(&["Enter"]);
+    t.wait_for("how is the secret written?");
+    t.keys(&["Enter"]);
+    let s = t.wait_for("ACCEPTED");
+    assert!(s.contains("valid with key key-2"), "{s}");
 }

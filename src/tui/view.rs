@@ -134,6 +134,7 @@ impl Widget for &App {
             Modal::Export { sel } => widgets::edit::export_menu(self, *sel, area, buf),
             Modal::Generate { sel } => widgets::popup::generate(self, *sel, area, buf),
             Modal::Pick { sel, rows } => widgets::popup::pick(self, *sel, rows, area, buf),
+            Modal::Encoding(menu) => widgets::popup::encoding(self, menu, area, buf),
         }
     }
 }

@@ -21,16 +21,17 @@ impl App {
                     Modal::Editor(_) => editor_key(key).map(Action::Editor),
                     // Menus move and close with the keys the keymap binds (`[keys]` overrides
                     // reach them), and always with the arrows, Enter and Esc.
-                    Modal::Export { .. } | Modal::Generate { .. } | Modal::Pick { .. } => {
-                        match (self.keymap.lookup(key), key.code) {
-                            (Some(Action::Up), _) | (_, KeyCode::Up) => Some(Action::Up),
-                            (Some(Action::Down), _) | (_, KeyCode::Down) => Some(Action::Down),
-                            (Some(Action::Quit), _) | (_, KeyCode::Esc) => Some(Action::Cancel),
-                            (_, KeyCode::Enter) => Some(Action::Submit),
-                            (_, KeyCode::Char(c)) => Some(Action::Char(c)),
-                            _ => None,
-                        }
-                    }
+                    Modal::Export { .. }
+                    | Modal::Generate { .. }
+                    | Modal::Pick { .. }
+                    | Modal::Encoding(_) => match (self.keymap.lookup(key), key.code) {
+                        (Some(Action::Up), _) | (_, KeyCode::Up) => Some(Action::Up),
+                        (Some(Action::Down), _) | (_, KeyCode::Down) => Some(Action::Down),
+                        (Some(Action::Quit), _) | (_, KeyCode::Esc) => Some(Action::Cancel),
+                        (_, KeyCode::Enter) => Some(Action::Submit),
+                        (_, KeyCode::Char(c)) => Some(Action::Char(c)),
+                        _ => None,
+                    },
                     // The help scrolls with the movement keys in effect; any other key closes.
                     Modal::Help => match self.keymap.lookup(key) {
                         Some(

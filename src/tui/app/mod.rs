@@ -149,6 +149,15 @@ impl App {
             self.generate_menu(action);
             return;
         }
+        if matches!(self.modal, Modal::Encoding(_))
+            && matches!(
+                action,
+                Action::Up | Action::Down | Action::Char(_) | Action::Submit
+            )
+        {
+            self.encoding_menu(action);
+            return;
+        }
         if self.modal == Modal::Help
             && matches!(
                 action,
@@ -375,7 +384,7 @@ impl App {
                         input: name,
                     };
                 }
-                PromptKind::KeyName { material } => self.add_key(input.trim(), &material),
+                PromptKind::KeyName { material } => self.add_key(input.trim(), material),
                 PromptKind::Claim { path } => self.set_claim(path, &input),
                 PromptKind::ExportFile { format } => self.export_to_file(format, input.trim()),
                 PromptKind::BaseUrl { sel } => self.set_base_url(input.trim(), sel),

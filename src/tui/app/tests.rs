@@ -130,6 +130,11 @@ fn keys_added_and_deleted_in_memory_change_the_verdict() {
         Modal::Prompt { kind: PromptKind::KeyName { .. }, input } if input == "key-1"
     ));
     app.update(Action::Submit);
+    // A secret: how it is written is asked last (utf8 here, the one that opens the token).
+    assert!(
+        matches!(&app.modal, Modal::Encoding(m) if m.rows[m.sel].encoding == crate::keys::SecretEncoding::Utf8)
+    );
+    app.update(Action::Submit);
     assert_eq!(
         app.inspection().unwrap().overall(),
         crate::report::Overall::Accepted
@@ -305,6 +310,8 @@ fn a_key_file_goes_through_the_name_prompt() {
         Modal::Prompt { kind: PromptKind::KeyName { .. }, input } if input == "adictiz"
     ));
     app.update(Action::Submit);
+    assert!(matches!(app.modal, Modal::Encoding(_)));
+    app.update(Action::Submit);
     assert_eq!(
         app.inspection().unwrap().overall(),
         crate::report::Overall::Accepted
@@ -457,6 +464,170 @@ fn leaving_edit_mode_with_changes_asks_first() {
     app.update(Action::Submit);
     assert!(app.edit.is_none());
     assert_eq!(app.modal, Modal::None);
+}
+
+/// The demo on its JWE (`dir`, A256GCM) with the dir key gone: "no key".
+fn demo_jwe_without_its_key() -> App {
+    let mut app = demo();
+    app.update(Action::HistoryNext);
+    app.ring
+        .keys
+        .retain(|k| k.name != crate::tui::demo::QUALIFIO_DIR);
+    app.refresh_key_rows();
+    app.reinspect();
+    let layer = &app.inspection().unwrap().layers[0];
+    assert_eq!(layer.status, crate::report::LayerStatus::NoKey);
+    app
+}
+
+/// The demo's dir key written in base64url, as support receives it.
+fn demo_dir_key_base64url() -> String {
+    use base64::Engine;
+    let key = openssl::sha::sha256(crate::tui::demo::DIR_KEY_LABEL.as_bytes());
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(key)
+}
+
+fn paste_secret_and_name_it(app: &mut App, secret: &str) {
+    app.update(Action::AddKeyPrompt);
+    app.update(Action::Paste(secret.to_string()));
+    app.update(Action::Submit);
+    app.update(Action::Submit);
+}
+
+#[test]
+fn a_pasted_base64url_dir_secret_is_offered_in_the_encoding_that_opens_the_jwe() {
+    use crate::keys::SecretEncoding as E;
+    let mut app = demo_jwe_without_its_key();
+    let secret = demo_dir_key_base64url();
+    paste_secret_and_name_it(&mut app, &secret);
+    let Modal::Encoding(menu) = &app.modal else {
+        panic!("no encoding menu: {:?}", app.modal);
+    };
+    assert_eq!(menu.name, "key-1");
+    assert_eq!(menu.rows[menu.sel].encoding, E::Base64url);
+    assert!(menu.rows[menu.sel].opens);
+    assert_eq!(menu.need, Some(("A256GCM".to_string(), 32)));
+    let lengths: Vec<_> = menu
+        .rows
+        .iter()
+        .map(|r| (r.encoding, r.bytes.clone().ok()))
+        .collect();
+    assert_eq!(lengths[0], (E::Utf8, Some(43)));
+    assert_eq!(lengths[2], (E::Base64url, Some(32)));
+    assert_eq!(lengths[3], (E::Hex, None));
+    let need = crate::tui::widgets::popup::need_line(menu).unwrap();
+    assert!(
+        need.starts_with("A256GCM needs 32 bytes: ") && need.ends_with("base64url gives 32")
+            || need.ends_with("base64 and base64url give 32"),
+        "{need}"
+    );
+    // hex does not decode: refused, the menu stays.
+    app.update(Action::Char('4'));
+    app.update(Action::Submit);
+    assert!(matches!(app.modal, Modal::Encoding(_)));
+    let m = app.message.clone().unwrap();
+    assert!(m.error && m.text.contains("hex does not decode"), "{m:?}");
+    assert!(app.key_rows.iter().all(|r| r.name != "key-1"));
+    // base64url: 32 bytes, the JWE opens.
+    app.update(Action::Char('3'));
+    app.update(Action::Submit);
+    assert_eq!(app.modal, Modal::None);
+    let insp = app.inspection().unwrap();
+    assert_eq!(insp.layers[0].key.as_deref(), Some("key-1"));
+    assert_eq!(insp.overall(), crate::report::Overall::Accepted);
+    let row = app.key_rows.iter().find(|r| r.name == "key-1").unwrap();
+    assert_eq!(row.kind, "secret 32 B");
+}
+
+#[test]
+fn a_secret_stored_as_utf8_when_chosen_stays_43_bytes() {
+    let mut app = demo_jwe_without_its_key();
+    paste_secret_and_name_it(&mut app, &demo_dir_key_base64url());
+    app.update(Action::Char('1'));
+    app.update(Action::Submit);
+    let row = app.key_rows.iter().find(|r| r.name == "key-1").unwrap();
+    assert_eq!(row.kind, "secret 43 B");
+    assert_eq!(
+        app.inspection().unwrap().layers[0].status,
+        crate::report::LayerStatus::NoKey
+    );
+}
+
+#[test]
+fn the_encoding_preselected_is_the_one_the_text_looks_written_in() {
+    use crate::keys::SecretEncoding as E;
+    use crate::tui::app::keys::looks_like;
+    assert_eq!(looks_like("00ff736563726574fbef"), E::Hex);
+    assert_eq!(looks_like("00ff7"), E::Utf8);
+    assert_eq!(looks_like("-_-_"), E::Base64url);
+    assert_eq!(looks_like("AP9zZWNyZXT77w"), E::Base64url);
+    assert_eq!(looks_like("AP9zZWNyZXT77w=="), E::Base64);
+    assert_eq!(looks_like("a+b/"), E::Base64);
+    assert_eq!(looks_like("hunter 2"), E::Utf8);
+    assert_eq!(looks_like(crate::tui::demo::ADICTIZ_SECRET), E::Utf8);
+    // Without a token to open, the menu follows the text.
+    let mut app = App::new(
+        crate::keys::KeyRing::default(),
+        KeySource::Memory,
+        crate::tui::Theme::dark(),
+        crate::time::Clock::Fixed(AT),
+    );
+    paste_secret_and_name_it(&mut app, "00ff736563726574fbef");
+    let Modal::Encoding(menu) = &app.modal else {
+        panic!("no encoding menu");
+    };
+    assert_eq!(menu.rows[menu.sel].encoding, E::Hex);
+    assert_eq!(menu.need, None);
+    assert_eq!(menu.rows[3].bytes, Ok(10));
+    assert_eq!(menu.rows[0].bytes, Ok(20));
+}
+
+#[test]
+fn a_pasted_secret_is_stored_with_the_encoding_chosen() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = crate::keys::Store::at(Some(&dir.path().join("keys"))).unwrap();
+    let mut app = App::new(
+        crate::keys::KeyRing::default(),
+        KeySource::Store {
+            store,
+            cache: dir.path().join("cache"),
+        },
+        crate::tui::Theme::dark(),
+        crate::time::Clock::Fixed(AT),
+    );
+    paste_secret_and_name_it(&mut app, &demo_dir_key_base64url());
+    app.update(Action::Submit);
+    let row = app.key_rows.iter().find(|r| r.name == "key-1").unwrap();
+    assert_eq!(row.kind, "secret 32 B");
+    let stored = std::fs::read_to_string(dir.path().join("keys/keys.toml")).unwrap();
+    assert!(stored.contains("encoding = \"base64url\""), "{stored}");
+}
+
+#[test]
+fn a_key_name_taken_keeps_the_name_prompt_for_a_secret() {
+    let mut app = demo_jwe_without_its_key();
+    app.update(Action::AddKeyPrompt);
+    app.update(Action::Paste(demo_dir_key_base64url()));
+    app.update(Action::Submit);
+    app.update(Action::ClearInput);
+    for c in crate::tui::demo::ADICTIZ_HS256.chars() {
+        app.update(Action::Char(c));
+    }
+    app.update(Action::Submit);
+    assert!(matches!(
+        app.modal,
+        Modal::Prompt {
+            kind: PromptKind::KeyName { .. },
+            ..
+        }
+    ));
+    assert!(
+        app.message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("exists already")
+    );
 }
 
 #[test]
