@@ -807,3 +807,25 @@ fn a_base64url_dir_secret_pasted_decrypts_the_jwe() {
     let s = t.wait_for("ACCEPTED");
     assert!(s.contains("valid with key key-2"), "{s}");
 }
+
+#[test]
+fn tab_completes_the_path_of_a_token_file() {
+    need_tmux!();
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("jwt-one.txt"), qualifio(3600)).expect("token file");
+    std::fs::write(dir.path().join("jwt-two.txt"), "x").expect("other file");
+    std::fs::create_dir(dir.path().join("jwt-dir")).expect("dir");
+    let t = Tmux::start(&[]);
+    t.wait_for("no token yet");
+    t.keys(&["o"]);
+    t.wait_for("Tab completes");
+    t.keys(&["-l", &format!("{}/jw", dir.path().display())]);
+    t.keys(&["Tab"]);
+    t.wait_for("3 matches: jwt-dir/ jwt-one.txt jwt-two.txt");
+    t.wait_for(&format!("> {}/jwt-█", dir.path().display()));
+    t.keys(&["-l", "o"]);
+    t.keys(&["Tab"]);
+    t.wait_for(&format!("> {}/jwt-one.txt█", dir.path().display()));
+    t.keys(&["Enter"]);
+    t.wait_for("e2e-participant");
+}

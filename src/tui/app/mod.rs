@@ -290,6 +290,8 @@ impl App {
                 self.size = (w, h);
                 self.clamp_all();
             }
+            // Tab in a path prompt (`input` sends it only there): complete the path.
+            Action::Char('\t') => self.complete_path(),
             Action::Char(c) => {
                 if let Modal::Prompt { input, .. } = &mut self.modal {
                     input.push(c);

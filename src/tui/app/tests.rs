@@ -684,3 +684,85 @@ fn a_key_file_that_is_not_text_says_what_to_do_in_the_prompt() {
         }
     ));
 }
+
+fn tab_key() -> ratatui::crossterm::event::Event {
+    use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+    Event::Key(KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE))
+}
+
+fn prompt_input(app: &App) -> String {
+    match &app.modal {
+        Modal::Prompt { input, .. } => input.clone(),
+        other => panic!("no prompt: {other:?}"),
+    }
+}
+
+#[test]
+fn tab_completes_paths_in_the_file_prompts() {
+    let dir = tempfile::tempdir().unwrap();
+    for f in ["token-a.txt", "token-b.txt", "other.txt", ".token-hidden"] {
+        std::fs::write(dir.path().join(f), "x").unwrap();
+    }
+    std::fs::create_dir(dir.path().join("tokens")).unwrap();
+    std::fs::write(dir.path().join("tokens/only.jwt"), "x").unwrap();
+    let base = format!("{}/", dir.path().display());
+    let mut app = demo();
+    // Tab is pane focus outside a prompt, and nothing in a prompt that takes no path.
+    assert_eq!(app.action(&tab_key()), Some(Action::FocusNext));
+    app.update(Action::TimePrompt);
+    assert_eq!(app.action(&tab_key()), None);
+    for open in [
+        Action::OpenFilePrompt,
+        Action::AddKeyFilePrompt,
+        Action::Edit(EditCmd::ExportMenu),
+    ] {
+        app.update(Action::Cancel);
+        if open == Action::Edit(EditCmd::ExportMenu) {
+            app.update(Action::ToggleEdit);
+            app.update(open);
+            // `f` in the export menu asks for the file.
+            app.update(Action::Char('f'));
+        } else {
+            app.update(open);
+        }
+        assert!(matches!(app.modal, Modal::Prompt { .. }), "{:?}", app.modal);
+        app.update(Action::Paste(format!("{base}to")));
+        let tab = app.action(&tab_key()).unwrap();
+        app.update(tab.clone());
+        assert_eq!(prompt_input(&app), format!("{base}token"));
+        let m = app.message.clone().unwrap();
+        assert_eq!(m.text, "3 matches: token-a.txt token-b.txt tokens/");
+        app.update(Action::Char('s'));
+        app.update(tab.clone());
+        assert_eq!(prompt_input(&app), format!("{base}tokens/"));
+        app.update(tab.clone());
+        assert_eq!(prompt_input(&app), format!("{base}tokens/only.jwt"));
+        app.update(Action::ClearInput);
+        app.update(Action::Paste(format!("{base}zz")));
+        app.update(tab);
+        assert_eq!(prompt_input(&app), format!("{base}zz"));
+        assert!(app.message.as_ref().unwrap().text.contains("nothing in"));
+    }
+}
+
+#[test]
+fn tab_reads_at_most_a_thousand_entries_and_lists_a_line_of_them() {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..1_200 {
+        std::fs::write(dir.path().join(format!("f{i:04}")), "").unwrap();
+    }
+    let mut app = demo();
+    app.update(Action::OpenFilePrompt);
+    app.update(Action::Paste(format!("{}/f", dir.path().display())));
+    app.update(Action::Char('\t'));
+    let m = app.message.clone().unwrap();
+    assert!(
+        m.text
+            .starts_with("1000 matches (the first 1000 entries of the directory): f0"),
+        "{}",
+        m.text
+    );
+    assert!(m.text.ends_with(" …"), "{}", m.text);
+    assert!(m.text.chars().count() <= 90, "{}", m.text);
+    assert_eq!(prompt_input(&app), format!("{}/f", dir.path().display()));
+}

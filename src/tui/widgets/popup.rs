@@ -44,8 +44,7 @@ fn shown_input(kind: &PromptKind, input: &str) -> String {
 
 pub fn prompt(app: &App, kind: &PromptKind, input: &str, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
-    let popup = centered(area, area.width.saturating_sub(8).min(90), 7);
-    Clear.render(popup, buf);
+    let width = area.width.saturating_sub(8).min(90);
     let block = frame(app, kind.title().to_string());
     let mut lines = vec![
         Line::from(vec![
@@ -65,14 +64,20 @@ pub fn prompt(app: &App, kind: &PromptKind, input: &str, area: Rect, buf: &mut B
             }
         }
         PromptKind::Time => "e.g. 2024-05-01T12:00:00Z or 1714564800 · Enter · Esc",
-        PromptKind::OpenFile => "a file holding a token or text around one · Enter · Esc",
+        PromptKind::OpenFile => {
+            "a file holding a token or text around one · Tab completes · Enter · Esc"
+        }
         PromptKind::Claim { .. } => {
             "JSON (123, true, \"123\") or text · empty removes the claim · Enter · Esc"
         }
-        PromptKind::ExportFile { .. } => "the file is created or replaced · Enter · Esc",
+        PromptKind::ExportFile { .. } => {
+            "the file is created or replaced · Tab completes · Enter · Esc"
+        }
         PromptKind::BaseUrl { .. } => "https://… · Enter · Esc",
         PromptKind::Skew => "as inspect --skew; the default is 60 · Enter · Esc",
-        PromptKind::KeyFile => "~/ works · the key's name is asked next · Enter · Esc",
+        PromptKind::KeyFile => {
+            "~/ works · Tab completes · the key's name is asked next · Enter · Esc"
+        }
         PromptKind::GenerateName { .. } => {
             if app.demo {
                 "Enter generates it (in memory: the demo stores nothing) · Esc cancels"
@@ -83,6 +88,14 @@ pub fn prompt(app: &App, kind: &PromptKind, input: &str, area: Rect, buf: &mut B
     };
     lines.push(Line::styled(help, t.dim));
     lines.push(Line::styled("Ctrl-U clears the line", t.dim));
+    // The help and a long message (a file that could not be read, completions) wrap on a
+    // narrow screen: room for all of it.
+    let inner = usize::from(width.saturating_sub(2));
+    let message_rows = app.message.as_ref().map_or(1, |m| {
+        wrapped_rows(&crate::escape::line(&m.text), inner).min(5)
+    });
+    let popup = centered(area, width, 5 + wrapped_rows(help, inner) + message_rows);
+    Clear.render(popup, buf);
     if let Some(m) = &app.message {
         lines.push(Line::styled(
             crate::escape::line(&m.text).into_owned(),
@@ -97,6 +110,13 @@ pub fn prompt(app: &App, kind: &PromptKind, input: &str, area: Rect, buf: &mut B
         .block(block)
         .wrap(Wrap { trim: false })
         .render(popup, buf);
+}
+
+/// Rows `text` takes wrapped at `width` columns (words wrap whole: a wrapped text may take a
+/// row more than its width says).
+fn wrapped_rows(text: &str, width: usize) -> u16 {
+    let rows = unicode_width::UnicodeWidthStr::width(text).div_ceil(width.max(1));
+    (if rows > 1 { rows + 1 } else { rows.max(1) }) as u16
 }
 
 pub fn confirm(app: &App, name: &str, area: Rect, buf: &mut Buffer) {
