@@ -695,6 +695,8 @@ fn a_jwks_endpoint_that_never_answers_never_freezes_the_view() {
     t.keys(&["Enter"]);
     t.wait_for("Name for the new key");
     t.keys(&["Enter"]);
+    t.wait_for("how is the secret written?");
+    t.keys(&["Enter"]);
     let s = t.wait_for("busy: 2 jobs");
     assert!(s.contains("storing key 'key-1'"), "{s}");
     let start = Instant::now();
