@@ -231,6 +231,13 @@ fn adding_the_key_turns_the_token_accepted() {
     t.keys(&["C-u"]);
     t.keys(&["-l", "e2e-hmac"]);
     t.keys(&["Enter"]);
+    // A secret: how it is written is asked last; utf8 opens the token.
+    let s = t.wait_for("how is the secret written?");
+    assert!(
+        s.contains("▶ 1 utf8       38 bytes  ✔ opens this token"),
+        "{s}"
+    );
+    t.keys(&["Enter"]);
     let s = t.wait_for("ACCEPTED");
     assert!(s.contains("key 'e2e-hmac' added in the key store"), "{s}");
     assert!(s.contains("with key e2e-hmac"), "{s}");
@@ -688,6 +695,8 @@ fn a_jwks_endpoint_that_never_answers_never_freezes_the_view() {
     t.keys(&["Enter"]);
     t.wait_for("Name for the new key");
     t.keys(&["Enter"]);
+    t.wait_for("how is the secret written?");
+    t.keys(&["Enter"]);
     let s = t.wait_for("busy: 2 jobs");
     assert!(s.contains("storing key 'key-1'"), "{s}");
     let start = Instant::now();
@@ -718,4 +727,107 @@ fn a_token_expiring_while_open_turns_rejected_on_its_own() {
     assert!(s.contains("ACCEPTED"), "{s}");
     let s = t.wait_for("REJECTED");
     assert!(s.contains("(now)"), "{s}");
+}
+
+/// A 32-byte `dir` key (A256GCM) written in base64url, as a customer sends it.
+const DIR_KEY_B64URL: &str = "_5EqyYz7nBgTCyjQkDk9H5zC6IPzAEF1xCY_NyvJsJE";
+
+/// A Qualifio winner signed HS256 with SECRET, wrapped in a JWE `dir`/A256GCM with
+/// DIR_KEY_B64URL (by `tokenscope sign`, with a store of its own).
+fn qualifio_jwe() -> String {
+    let home = tempfile::tempdir().expect("temp home");
+    let run = |args: &[&str]| {
+        let out = Command::new(BIN)
+            .env("TOKENSCOPE_HOME", home.path())
+            .args(args)
+            .output()
+            .expect("tokenscope runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    };
+    run(&["keys", "add", "hs", "--secret", SECRET]);
+    let dir_key = ["--secret", DIR_KEY_B64URL, "--encoding", "base64url"];
+    run(&[&["keys", "add", "d"][..], &dir_key[..]].concat());
+    run(&[
+        "sign",
+        "--template",
+        "qualifio-winner",
+        "--key",
+        "hs",
+        "--encrypt-key",
+        "d",
+    ])
+}
+
+#[test]
+fn a_base64url_dir_secret_pasted_decrypts_the_jwe() {
+    need_tmux!();
+    let token = qualifio_jwe();
+    let t = Tmux::start(&[&token]);
+    // The hints speak keys, not the command line, and the hint bar offers them first.
+    let s = t.wait_for("no key: press a to paste one, f to add one from a file");
+    assert!(s.contains(" a paste a key  f key from a file "), "{s}");
+    assert!(!s.contains("tokenscope keys add"), "{s}");
+    t.keys(&["a"]);
+    t.wait_for("Add a key");
+    t.paste(DIR_KEY_B64URL);
+    t.wait_for("(secret: 43 chars, hidden)");
+    t.keys(&["Enter"]);
+    t.wait_for("Name for the new key");
+    t.keys(&["Enter"]);
+    let s = t.wait_for("A256GCM needs 32 bytes: base64url gives 32");
+    assert!(s.contains("1 utf8       43 bytes"), "{s}");
+    assert!(
+        s.contains("▶ 3 base64url  32 bytes  ✔ opens this token"),
+        "{s}"
+    );
+    assert!(s.contains("4 hex        does not decode"), "{s}");
+    // hex is refused; base64url stores it.
+    t.keys(&["4"]);
+    t.keys(&["Enter"]);
+    t.wait_for("hex does not decode this text: choose another encoding");
+    t.keys(&["3"]);
+    t.keys(&["Enter"]);
+    t.wait_for("decrypted with key key-1");
+    let stored = std::fs::read_to_string(t.store_file().join("keys.toml")).expect("stored");
+    assert!(stored.contains("encoding = \"base64url\""), "{stored}");
+    assert!(stored.contains(DIR_KEY_B64URL), "{stored}");
+    // The inner JWS's secret, as text.
+    t.keys(&["a"]);
+    t.wait_for("Add a key");
+    t.paste(SECRET);
+    t.wait_for("(secret: 38 chars, hidden)");
+    t.keys(&["Enter"]);
+    t.wait_for("Name for the new key");
+    t.keys(&["Enter"]);
+    t.wait_for("how is the secret written?");
+    t.keys(&["Enter"]);
+    let s = t.wait_for("ACCEPTED");
+    assert!(s.contains("valid with key key-2"), "{s}");
+}
+
+#[test]
+fn tab_completes_the_path_of_a_token_file() {
+    need_tmux!();
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("jwt-one.txt"), qualifio(3600)).expect("token file");
+    std::fs::write(dir.path().join("jwt-two.txt"), "x").expect("other file");
+    std::fs::create_dir(dir.path().join("jwt-dir")).expect("dir");
+    let t = Tmux::start(&[]);
+    t.wait_for("no token yet");
+    t.keys(&["o"]);
+    t.wait_for("Tab completes");
+    t.keys(&["-l", &format!("{}/jw", dir.path().display())]);
+    t.keys(&["Tab"]);
+    t.wait_for("3 matches: jwt-dir/ jwt-one.txt jwt-two.txt");
+    t.wait_for(&format!("> {}/jwt-█", dir.path().display()));
+    t.keys(&["-l", "o"]);
+    t.keys(&["Tab"]);
+    t.wait_for(&format!("> {}/jwt-one.txt█", dir.path().display()));
+    t.keys(&["Enter"]);
+    t.wait_for("e2e-participant");
 }

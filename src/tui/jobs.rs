@@ -262,7 +262,7 @@ pub fn run(job: Job) -> Outcome {
                     .map(|t| Zeroizing::new(t.to_string()))
                     .map_err(|_| {
                         format!(
-                            "'{}' is not text (a DER key? `tokenscope keys add --file` reads DER)",
+                            "'{}' is not text (a DER key?): this prompt takes a PEM, JWK, JWKS or secret file; convert DER to PEM with `openssl pkey -inform DER -in FILE -out key.pem` (-pubin for a public key) and give that file",
                             path.display()
                         )
                     }),

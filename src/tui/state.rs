@@ -15,7 +15,7 @@ use super::theme::Theme;
 use crate::cli::{GenType, TimeDisplay};
 use crate::export::ExportFormat;
 use crate::json_lines::JsonLine;
-use crate::keys::{KeyRing, Store};
+use crate::keys::{KeyRing, SecretEncoding, Store};
 use crate::report::Inspection;
 use crate::rules::Campaign;
 use crate::time::Clock;
@@ -110,6 +110,32 @@ pub enum Modal {
     Templates {
         sel: usize,
     },
+    /// How a pasted secret is written (utf8, base64, base64url, hex): the last step of
+    /// adding one.
+    Encoding(EncodingMenu),
+}
+
+/// The encoding menu of a pasted secret: what each encoding makes of the text, and what the
+/// current token needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EncodingMenu {
+    pub name: String,
+    pub material: Zeroizing<String>,
+    pub rows: Vec<EncodingRow>,
+    pub sel: usize,
+    /// The key length the current token's unopened JWE needs, with what sets it (`A256GCM`
+    /// for `dir`, the alg for a key wrap).
+    pub need: Option<(String, usize)>,
+}
+
+/// One way to read a pasted secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EncodingRow {
+    pub encoding: SecretEncoding,
+    /// The bytes it gives, or why the text does not decode.
+    pub bytes: Result<usize, String>,
+    /// Those bytes open a layer of the current token that no stored key opens.
+    pub opens: bool,
 }
 
 /// The key types the Keys pane generates, in menu order, with what each is for.

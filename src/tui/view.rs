@@ -135,6 +135,7 @@ impl Widget for &App {
             Modal::Generate { sel } => widgets::popup::generate(self, *sel, area, buf),
             Modal::Pick { sel, rows } => widgets::popup::pick(self, *sel, rows, area, buf),
             Modal::Templates { sel } => widgets::edit::template_menu(self, *sel, area, buf),
+            Modal::Encoding(menu) => widgets::popup::encoding(self, menu, area, buf),
         }
     }
 }

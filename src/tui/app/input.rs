@@ -3,7 +3,7 @@
 
 use ratatui::crossterm::event::{Event, KeyCode, KeyEventKind, KeyModifiers, MouseEventKind};
 
-use super::{Action, App, Modal};
+use super::{Action, App, Modal, PromptKind};
 use crate::tui::edit::json_editor::EditorOp;
 use crate::tui::keymap::Key;
 
@@ -21,16 +21,17 @@ impl App {
                     Modal::Editor(_) => editor_key(key).map(Action::Editor),
                     // Menus move and close with the keys the keymap binds (`[keys]` overrides
                     // reach them), and always with the arrows, Enter and Esc.
-                    Modal::Export { .. } | Modal::Generate { .. } | Modal::Pick { .. } => {
-                        match (self.keymap.lookup(key), key.code) {
-                            (Some(Action::Up), _) | (_, KeyCode::Up) => Some(Action::Up),
-                            (Some(Action::Down), _) | (_, KeyCode::Down) => Some(Action::Down),
-                            (Some(Action::Quit), _) | (_, KeyCode::Esc) => Some(Action::Cancel),
-                            (_, KeyCode::Enter) => Some(Action::Submit),
-                            (_, KeyCode::Char(c)) => Some(Action::Char(c)),
-                            _ => None,
-                        }
-                    }
+                    Modal::Export { .. }
+                    | Modal::Generate { .. }
+                    | Modal::Pick { .. }
+                    | Modal::Encoding(_) => match (self.keymap.lookup(key), key.code) {
+                        (Some(Action::Up), _) | (_, KeyCode::Up) => Some(Action::Up),
+                        (Some(Action::Down), _) | (_, KeyCode::Down) => Some(Action::Down),
+                        (Some(Action::Quit), _) | (_, KeyCode::Esc) => Some(Action::Cancel),
+                        (_, KeyCode::Enter) => Some(Action::Submit),
+                        (_, KeyCode::Char(c)) => Some(Action::Char(c)),
+                        _ => None,
+                    },
                     // The template menu is edit mode's: its moves go to edit mode as editor ops.
                     Modal::Templates { .. } => match (self.keymap.lookup(key), key.code) {
                         (Some(Action::Up), _) | (_, KeyCode::Up) => {
@@ -66,8 +67,9 @@ impl App {
                         }
                         _ => Some(Action::Cancel),
                     },
-                    Modal::Prompt { .. } => match key.code {
+                    Modal::Prompt { kind, .. } => match key.code {
                         KeyCode::Esc => Some(Action::Cancel),
+                        KeyCode::Tab if takes_path(kind) => Some(Action::Char('\t')),
                         KeyCode::Enter => Some(Action::Submit),
                         KeyCode::Backspace => Some(Action::Backspace),
                         KeyCode::Char('u') if key.mods.contains(KeyModifiers::CONTROL) => {
@@ -127,4 +129,122 @@ pub fn editor_key(key: Key) -> Option<EditorOp> {
         KeyCode::PageDown => EditorOp::PageDown,
         _ => return None,
     })
+}
+
+/// Whether a prompt asks for a path (Tab completes it).
+pub(crate) fn takes_path(kind: &PromptKind) -> bool {
+    matches!(
+        kind,
+        PromptKind::OpenFile | PromptKind::KeyFile | PromptKind::ExportFile { .. }
+    )
+}
+
+/// Entries of a directory read at most on one Tab: a huge directory costs no more.
+pub const MAX_COMPLETION_ENTRIES: usize = 1_000;
+
+impl App {
+    /// Tab in a path prompt: extend the input to the longest common prefix of the entries of
+    /// its directory (`~/` expanded) that start with it, a directory with a trailing `/`;
+    /// several matches are listed in the message line. One `read_dir` of one local directory,
+    /// bounded: small enough to do here rather than in a job.
+    pub(crate) fn complete_path(&mut self) {
+        let Modal::Prompt { kind, input } = &self.modal else {
+            return;
+        };
+        if !takes_path(kind) {
+            return;
+        }
+        let typed = if input == "~" {
+            "~/".to_string()
+        } else {
+            input.clone()
+        };
+        let (dir_part, prefix) = match typed.rfind('/') {
+            Some(i) => typed.split_at(i + 1),
+            None => ("", typed.as_str()),
+        };
+        let dir = if dir_part.is_empty() {
+            std::path::PathBuf::from(".")
+        } else {
+            super::expand_home(dir_part)
+        };
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) => {
+                self.error(format!("cannot read '{}': {e}", dir.display()));
+                return;
+            }
+        };
+        let mut read = 0;
+        let mut matches: Vec<(String, bool)> = Vec::new();
+        for entry in entries.take(MAX_COMPLETION_ENTRIES).flatten() {
+            read += 1;
+            // A name that is not UTF-8 cannot be typed in the prompt either.
+            let Ok(name) = entry.file_name().into_string() else {
+                continue;
+            };
+            // Hidden entries only when the typed part asks for them, as shells do.
+            if !name.starts_with(prefix) || (name.starts_with('.') && !prefix.starts_with('.')) {
+                continue;
+            }
+            let is_dir = match entry.file_type() {
+                Ok(t) if t.is_symlink() => entry.path().is_dir(),
+                Ok(t) => t.is_dir(),
+                Err(_) => false,
+            };
+            matches.push((name, is_dir));
+        }
+        matches.sort();
+        let capped = if read >= MAX_COMPLETION_ENTRIES {
+            format!(" (the first {MAX_COMPLETION_ENTRIES} entries of the directory)")
+        } else {
+            String::new()
+        };
+        let completed = match matches.as_slice() {
+            [] => {
+                self.info(format!(
+                    "nothing in '{}' starts with '{prefix}'{capped}",
+                    dir.display()
+                ));
+                return;
+            }
+            [(name, is_dir)] => format!("{dir_part}{name}{}", if *is_dir { "/" } else { "" }),
+            [(first, _), rest @ ..] => {
+                let common = rest.iter().fold(first.as_str(), |common, (name, _)| {
+                    let len = common
+                        .char_indices()
+                        .zip(name.chars())
+                        .find(|((_, a), b)| a != b)
+                        .map_or(common.len().min(name.len()), |((i, _), _)| i);
+                    &common[..len]
+                });
+                let width = usize::from(self.size.0.saturating_sub(8).min(90)).saturating_sub(2);
+                self.info(list_matches(&matches, width, &capped));
+                format!("{dir_part}{common}")
+            }
+        };
+        if let Modal::Prompt { input, .. } = &mut self.modal {
+            *input = completed;
+        }
+    }
+}
+
+/// `N matches: a  b/  c …`, cut to `width` columns.
+fn list_matches(matches: &[(String, bool)], width: usize, capped: &str) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let mut text = format!("{} matches{capped}:", matches.len());
+    for (i, (name, is_dir)) in matches.iter().enumerate() {
+        let item = format!(
+            " {}{}",
+            crate::escape::line(name),
+            if *is_dir { "/" } else { "" }
+        );
+        let more = i + 1 < matches.len();
+        if text.width() + item.width() + if more { 2 } else { 0 } > width {
+            text.push_str(" …");
+            break;
+        }
+        text.push_str(&item);
+    }
+    text
 }

@@ -3,9 +3,11 @@
 
 use zeroize::Zeroizing;
 
-use super::{App, GEN_TYPES, KeyRow, KeySource, Modal, PromptKind, expand_home};
+use super::{
+    App, EncodingMenu, EncodingRow, GEN_TYPES, KeyRow, KeySource, Modal, PromptKind, expand_home,
+};
 use crate::cli::GenType;
-use crate::keys::{self, KeyType, Material, MaterialSource, StoredKey};
+use crate::keys::{self, KeyType, Material, MaterialSource, SecretEncoding, StoredKey};
 use crate::tui::jobs::Job;
 
 impl App {
@@ -21,8 +23,8 @@ impl App {
             .unwrap_or_else(|| "key".to_string())
     }
 
-    /// Add pasted material: a PEM/JWK/JWKS, else the text is an HMAC (or `dir`) secret.
-    pub(crate) fn add_key(&mut self, name: &str, material: &str) {
+    /// Add pasted material: a PEM/JWK/JWKS; a secret goes to the encoding menu first.
+    pub(crate) fn add_key(&mut self, name: &str, material: Zeroizing<String>) {
         if name.is_empty() {
             self.error("a key needs a name");
             return;
@@ -38,16 +40,24 @@ impl App {
         } else {
             MaterialSource::Secret
         };
+        if source == MaterialSource::Secret {
+            if self.key_rows.iter().any(|r| r.name == name) {
+                self.modal = Modal::Prompt {
+                    kind: PromptKind::KeyName { material },
+                    input: name.to_string(),
+                };
+                self.error(format!(
+                    "a key named '{name}' exists already: choose another name"
+                ));
+                return;
+            }
+            self.modal = Modal::Encoding(self.encoding_menu_for(name, material));
+            return;
+        }
         let result = match &mut self.keys {
             KeySource::Memory => {
                 if self.ring.keys.iter().any(|k| k.name == name) {
                     Err(format!("a key named '{name}' exists already"))
-                } else if source == MaterialSource::Secret {
-                    self.ring.keys.push(keys::secret_key(
-                        name,
-                        Zeroizing::new(trimmed.as_bytes().to_vec()),
-                    ));
-                    Ok(Vec::new())
                 } else {
                     keys::parse_key_bytes(name, trimmed.as_bytes())
                         .map(|ks| {
@@ -58,22 +68,170 @@ impl App {
                 }
             }
             KeySource::Store { store, cache } => {
-                let mut entry = StoredKey::new(name, source, trimmed);
-                if source == MaterialSource::Secret {
-                    entry.encoding = Some(keys::SecretEncoding::Utf8);
-                }
-                // Validated here, stored (and the ring loaded again) by a job.
-                if let Err(e) = entry.validate() {
-                    self.error(format!("key not added: {e}"));
+                let entry = StoredKey::new(name, source, trimmed);
+                let (store, cache) = (store.clone(), cache.clone());
+                self.store_entry(store, cache, entry);
+                return;
+            }
+        };
+        self.key_added(name, result);
+    }
+
+    /// Validate a store entry here, store it (and load the ring again) by a job.
+    fn store_entry(&mut self, store: keys::Store, cache: std::path::PathBuf, entry: StoredKey) {
+        if let Err(e) = entry.validate() {
+            self.error(format!("key not added: {e}"));
+            return;
+        }
+        self.run(Job::StoreKey {
+            store,
+            cache,
+            entry,
+            generated: None,
+        });
+    }
+
+    /// What each encoding makes of a pasted secret, with the one the text fits selected:
+    /// the one that opens the current token, else the one giving the length its JWE needs,
+    /// else the one the text looks like.
+    pub(crate) fn encoding_menu_for(
+        &mut self,
+        name: &str,
+        material: Zeroizing<String>,
+    ) -> EncodingMenu {
+        let text = material.trim();
+        let need = self.inspection().and_then(secret_need);
+        let mut rows = Vec::new();
+        for encoding in ENCODINGS {
+            let decoded = keys::parse_secret(text, encoding);
+            let opens = match &decoded {
+                Ok(bytes) => self.secret_opens_token(bytes),
+                Err(_) => false,
+            };
+            rows.push(EncodingRow {
+                encoding,
+                bytes: decoded.map(|b| b.len()).map_err(|e| decode_reason(&e)),
+                opens,
+            });
+        }
+        let looks = looks_like(text);
+        let pick = |fits: &dyn Fn(&EncodingRow) -> bool| {
+            let fitting: Vec<usize> = (0..rows.len()).filter(|&i| fits(&rows[i])).collect();
+            fitting
+                .iter()
+                .copied()
+                .find(|&i| rows[i].encoding == looks)
+                .or(fitting.first().copied())
+        };
+        let sel = pick(&|r| r.opens)
+            .or_else(|| {
+                need.as_ref()
+                    .and_then(|(_, n)| pick(&|r| r.bytes == Ok(*n)))
+            })
+            .or_else(|| rows.iter().position(|r| r.encoding == looks))
+            .unwrap_or(0);
+        EncodingMenu {
+            name: name.to_string(),
+            material,
+            rows,
+            sel,
+            need,
+        }
+    }
+
+    /// Whether a secret of these bytes, next to the keys in the ring, opens a layer of the
+    /// current token (as its history entry holds it) that they leave closed. PBES2 is never
+    /// tried here: its iterations are seconds of work.
+    fn secret_opens_token(&mut self, bytes: &[u8]) -> bool {
+        let Some(insp) = self.inspection() else {
+            return false;
+        };
+        let closed = |l: &crate::report::Layer| !l.status.is_ok();
+        let pbes2 =
+            |l: &crate::report::Layer| l.alg.as_deref().is_some_and(|a| a.starts_with("PBES2"));
+        if !insp.layers.iter().any(closed) || insp.layers.iter().any(pbes2) {
+            return false;
+        }
+        let Some(entry) = self.current.and_then(|i| self.history.get(i)) else {
+            return false;
+        };
+        // A name no stored key has (names are typed or come from files: never a NUL).
+        const PROBE: &str = "\u{0}pasted secret";
+        let opts = crate::inspect::Options {
+            at: self.at,
+            skew: self.skew,
+            max_pbes2_count: 0,
+            ..Default::default()
+        };
+        self.ring
+            .keys
+            .push(keys::secret_key(PROBE, Zeroizing::new(bytes.to_vec())));
+        let opened = crate::inspect::inspect_text_nth(&entry.text, entry.index, &self.ring, &opts)
+            .is_ok_and(|i| {
+                i.layers
+                    .iter()
+                    .any(|l| l.status.is_ok() && l.key.as_deref() == Some(PROBE))
+            });
+        self.ring.keys.retain(|k| k.name != PROBE);
+        opened
+    }
+
+    /// Keys in the encoding menu: move, pick by number, Enter stores the secret.
+    pub(crate) fn encoding_menu(&mut self, action: super::Action) {
+        use super::Action;
+        let Modal::Encoding(menu) = &mut self.modal else {
+            return;
+        };
+        let n = menu.rows.len().max(1);
+        match action {
+            Action::Up => menu.sel = (menu.sel + n - 1) % n,
+            Action::Down => menu.sel = (menu.sel + 1) % n,
+            Action::Char(c @ '1'..='9') => menu.sel = (c as usize - '1' as usize).min(n - 1),
+            Action::Submit => {
+                let Modal::Encoding(menu) = std::mem::replace(&mut self.modal, Modal::None) else {
+                    return;
+                };
+                let Some(row) = menu.rows.get(menu.sel) else {
+                    return;
+                };
+                let encoding = row.encoding;
+                if row.bytes.is_err() {
+                    let text = format!(
+                        "{} does not decode this text: choose another encoding",
+                        encoding.as_str()
+                    );
+                    self.modal = Modal::Encoding(menu);
+                    self.error(text);
                     return;
                 }
-                let job = Job::StoreKey {
-                    store: store.clone(),
-                    cache: cache.clone(),
-                    entry,
-                    generated: None,
-                };
-                self.run(job);
+                self.add_secret(&menu.name, &menu.material, encoding);
+            }
+            _ => {}
+        }
+    }
+
+    /// Store a pasted secret written in `encoding`: in the key store (its `encoding` field),
+    /// or decoded into the demo's memory.
+    pub(crate) fn add_secret(&mut self, name: &str, material: &str, encoding: SecretEncoding) {
+        let text = material.trim();
+        let result = match &mut self.keys {
+            KeySource::Memory => {
+                if self.ring.keys.iter().any(|k| k.name == name) {
+                    Err(format!("a key named '{name}' exists already"))
+                } else {
+                    keys::parse_secret(text, encoding)
+                        .map(|bytes| {
+                            self.ring.keys.push(keys::secret_key(name, bytes));
+                            Vec::new()
+                        })
+                        .map_err(|e| e.to_string())
+                }
+            }
+            KeySource::Store { store, cache } => {
+                let mut entry = StoredKey::new(name, MaterialSource::Secret, text);
+                entry.encoding = Some(encoding);
+                let (store, cache) = (store.clone(), cache.clone());
+                self.store_entry(store, cache, entry);
                 return;
             }
         };
@@ -385,4 +543,71 @@ fn label_of(kind: GenType) -> &'static str {
         .iter()
         .find(|(k, _, _)| *k == kind)
         .map_or("", |(_, l, _)| *l)
+}
+
+/// The encodings a pasted secret may be written in, in menu order (as `keys add --encoding`).
+pub const ENCODINGS: [SecretEncoding; 4] = [
+    SecretEncoding::Utf8,
+    SecretEncoding::Base64,
+    SecretEncoding::Base64url,
+    SecretEncoding::Hex,
+];
+
+/// The encoding a secret's text looks written in: hex when it is an even number of hex
+/// digits, base64url when it has `-`/`_` or no padding and decodes, base64 when it decodes
+/// with `+`, `/` or `=`, else the text itself.
+pub fn looks_like(text: &str) -> SecretEncoding {
+    let decodes = |e| keys::parse_secret(text, e).is_ok();
+    if !text.is_empty()
+        && text.len().is_multiple_of(2)
+        && text.bytes().all(|b| b.is_ascii_hexdigit())
+    {
+        SecretEncoding::Hex
+    } else if (text.contains(['-', '_']) || !text.contains('='))
+        && decodes(SecretEncoding::Base64url)
+    {
+        SecretEncoding::Base64url
+    } else if text.contains(['+', '/', '=']) && decodes(SecretEncoding::Base64) {
+        SecretEncoding::Base64
+    } else {
+        SecretEncoding::Utf8
+    }
+}
+
+/// The key length the first JWE layer no key opened needs: `dir` takes the content key
+/// itself (its `enc`'s length), AES key wrap (`A128KW`, `A256GCMKW`...) a key of its size.
+pub fn secret_need(insp: &crate::report::Inspection) -> Option<(String, usize)> {
+    let layer = insp
+        .layers
+        .iter()
+        .find(|l| l.kind == crate::report::TokenKind::Jwe && !l.status.is_ok())?;
+    let alg = layer.alg.as_deref()?;
+    if alg == "dir" {
+        let enc = layer.enc.as_deref()?;
+        let (enc, n) = keys::JWE_ENCS.iter().find(|(e, _)| *e == enc)?;
+        return Some((enc.to_string(), *n));
+    }
+    let bits: usize = alg
+        .strip_prefix('A')?
+        .strip_suffix("KW")?
+        .trim_end_matches("GCM")
+        .parse()
+        .ok()?;
+    Some((alg.to_string(), bits / 8))
+}
+
+/// Why a secret does not decode, in the TUI's words: the core's hint names the CLI flag
+/// (`try --encoding base64url`), and the menu lists the encodings that do decode.
+fn decode_reason(e: &keys::KeyError) -> String {
+    let text = e.to_string();
+    let text = text.strip_prefix("secret: ").unwrap_or(&text);
+    // `invalid base64: ...` stands on the base64 row: the reason is what follows.
+    let text = text
+        .split_once(": ")
+        .filter(|(head, _)| head.starts_with("invalid "))
+        .map_or(text, |(_, reason)| reason);
+    text.split(" (it contains")
+        .next()
+        .unwrap_or(text)
+        .to_string()
 }

@@ -149,6 +149,15 @@ impl App {
             self.generate_menu(action);
             return;
         }
+        if matches!(self.modal, Modal::Encoding(_))
+            && matches!(
+                action,
+                Action::Up | Action::Down | Action::Char(_) | Action::Submit
+            )
+        {
+            self.encoding_menu(action);
+            return;
+        }
         if self.modal == Modal::Help
             && matches!(
                 action,
@@ -281,6 +290,8 @@ impl App {
                 self.size = (w, h);
                 self.clamp_all();
             }
+            // Tab in a path prompt (`input` sends it only there): complete the path.
+            Action::Char('\t') => self.complete_path(),
             Action::Char(c) => {
                 if let Modal::Prompt { input, .. } = &mut self.modal {
                     input.push(c);
@@ -375,7 +386,7 @@ impl App {
                         input: name,
                     };
                 }
-                PromptKind::KeyName { material } => self.add_key(input.trim(), &material),
+                PromptKind::KeyName { material } => self.add_key(input.trim(), material),
                 PromptKind::Claim { path } => self.set_claim(path, &input),
                 PromptKind::ExportFile { format } => self.export_to_file(format, input.trim()),
                 PromptKind::BaseUrl { sel } => self.set_base_url(input.trim(), sel),

@@ -130,6 +130,11 @@ fn keys_added_and_deleted_in_memory_change_the_verdict() {
         Modal::Prompt { kind: PromptKind::KeyName { .. }, input } if input == "key-1"
     ));
     app.update(Action::Submit);
+    // A secret: how it is written is asked last (utf8 here, the one that opens the token).
+    assert!(
+        matches!(&app.modal, Modal::Encoding(m) if m.rows[m.sel].encoding == crate::keys::SecretEncoding::Utf8)
+    );
+    app.update(Action::Submit);
     assert_eq!(
         app.inspection().unwrap().overall(),
         crate::report::Overall::Accepted
@@ -305,6 +310,8 @@ fn a_key_file_goes_through_the_name_prompt() {
         Modal::Prompt { kind: PromptKind::KeyName { .. }, input } if input == "adictiz"
     ));
     app.update(Action::Submit);
+    assert!(matches!(app.modal, Modal::Encoding(_)));
+    app.update(Action::Submit);
     assert_eq!(
         app.inspection().unwrap().overall(),
         crate::report::Overall::Accepted
@@ -457,4 +464,305 @@ fn leaving_edit_mode_with_changes_asks_first() {
     app.update(Action::Submit);
     assert!(app.edit.is_none());
     assert_eq!(app.modal, Modal::None);
+}
+
+/// The demo on its JWE (`dir`, A256GCM) with the dir key gone: "no key".
+fn demo_jwe_without_its_key() -> App {
+    let mut app = demo();
+    app.update(Action::HistoryNext);
+    app.ring
+        .keys
+        .retain(|k| k.name != crate::tui::demo::QUALIFIO_DIR);
+    app.refresh_key_rows();
+    app.reinspect();
+    let layer = &app.inspection().unwrap().layers[0];
+    assert_eq!(layer.status, crate::report::LayerStatus::NoKey);
+    app
+}
+
+/// The demo's dir key written in base64url, as support receives it.
+fn demo_dir_key_base64url() -> String {
+    use base64::Engine;
+    let key = openssl::sha::sha256(crate::tui::demo::DIR_KEY_LABEL.as_bytes());
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(key)
+}
+
+fn paste_secret_and_name_it(app: &mut App, secret: &str) {
+    app.update(Action::AddKeyPrompt);
+    app.update(Action::Paste(secret.to_string()));
+    app.update(Action::Submit);
+    app.update(Action::Submit);
+}
+
+#[test]
+fn a_pasted_base64url_dir_secret_is_offered_in_the_encoding_that_opens_the_jwe() {
+    use crate::keys::SecretEncoding as E;
+    let mut app = demo_jwe_without_its_key();
+    let secret = demo_dir_key_base64url();
+    paste_secret_and_name_it(&mut app, &secret);
+    let Modal::Encoding(menu) = &app.modal else {
+        panic!("no encoding menu: {:?}", app.modal);
+    };
+    assert_eq!(menu.name, "key-1");
+    assert_eq!(menu.rows[menu.sel].encoding, E::Base64url);
+    assert!(menu.rows[menu.sel].opens);
+    assert_eq!(menu.need, Some(("A256GCM".to_string(), 32)));
+    let lengths: Vec<_> = menu
+        .rows
+        .iter()
+        .map(|r| (r.encoding, r.bytes.clone().ok()))
+        .collect();
+    assert_eq!(lengths[0], (E::Utf8, Some(43)));
+    assert_eq!(lengths[2], (E::Base64url, Some(32)));
+    assert_eq!(lengths[3], (E::Hex, None));
+    let need = crate::tui::widgets::popup::need_line(menu).unwrap();
+    assert!(
+        need.starts_with("A256GCM needs 32 bytes: ") && need.ends_with("base64url gives 32")
+            || need.ends_with("base64 and base64url give 32"),
+        "{need}"
+    );
+    // hex does not decode: refused, the menu stays.
+    app.update(Action::Char('4'));
+    app.update(Action::Submit);
+    assert!(matches!(app.modal, Modal::Encoding(_)));
+    let m = app.message.clone().unwrap();
+    assert!(m.error && m.text.contains("hex does not decode"), "{m:?}");
+    assert!(app.key_rows.iter().all(|r| r.name != "key-1"));
+    // base64url: 32 bytes, the JWE opens.
+    app.update(Action::Char('3'));
+    app.update(Action::Submit);
+    assert_eq!(app.modal, Modal::None);
+    let insp = app.inspection().unwrap();
+    assert_eq!(insp.layers[0].key.as_deref(), Some("key-1"));
+    assert_eq!(insp.overall(), crate::report::Overall::Accepted);
+    let row = app.key_rows.iter().find(|r| r.name == "key-1").unwrap();
+    assert_eq!(row.kind, "secret 32 B");
+}
+
+#[test]
+fn a_secret_stored_as_utf8_when_chosen_stays_43_bytes() {
+    let mut app = demo_jwe_without_its_key();
+    paste_secret_and_name_it(&mut app, &demo_dir_key_base64url());
+    app.update(Action::Char('1'));
+    app.update(Action::Submit);
+    let row = app.key_rows.iter().find(|r| r.name == "key-1").unwrap();
+    assert_eq!(row.kind, "secret 43 B");
+    assert_eq!(
+        app.inspection().unwrap().layers[0].status,
+        crate::report::LayerStatus::NoKey
+    );
+}
+
+#[test]
+fn the_encoding_preselected_is_the_one_the_text_looks_written_in() {
+    use crate::keys::SecretEncoding as E;
+    use crate::tui::app::keys::looks_like;
+    assert_eq!(looks_like("00ff736563726574fbef"), E::Hex);
+    assert_eq!(looks_like("00ff7"), E::Utf8);
+    assert_eq!(looks_like("-_-_"), E::Base64url);
+    assert_eq!(looks_like("AP9zZWNyZXT77w"), E::Base64url);
+    assert_eq!(looks_like("AP9zZWNyZXT77w=="), E::Base64);
+    assert_eq!(looks_like("a+b/"), E::Base64);
+    assert_eq!(looks_like("hunter 2"), E::Utf8);
+    assert_eq!(looks_like(crate::tui::demo::ADICTIZ_SECRET), E::Utf8);
+    // Without a token to open, the menu follows the text.
+    let mut app = App::new(
+        crate::keys::KeyRing::default(),
+        KeySource::Memory,
+        crate::tui::Theme::dark(),
+        crate::time::Clock::Fixed(AT),
+    );
+    paste_secret_and_name_it(&mut app, "00ff736563726574fbef");
+    let Modal::Encoding(menu) = &app.modal else {
+        panic!("no encoding menu");
+    };
+    assert_eq!(menu.rows[menu.sel].encoding, E::Hex);
+    assert_eq!(menu.need, None);
+    assert_eq!(menu.rows[3].bytes, Ok(10));
+    assert_eq!(menu.rows[0].bytes, Ok(20));
+}
+
+#[test]
+fn a_pasted_secret_is_stored_with_the_encoding_chosen() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = crate::keys::Store::open(dir.path().join("keys"));
+    let mut app = App::new(
+        crate::keys::KeyRing::default(),
+        KeySource::Store {
+            store,
+            cache: dir.path().join("cache"),
+        },
+        crate::tui::Theme::dark(),
+        crate::time::Clock::Fixed(AT),
+    );
+    paste_secret_and_name_it(&mut app, &demo_dir_key_base64url());
+    app.update(Action::Submit);
+    let row = app.key_rows.iter().find(|r| r.name == "key-1").unwrap();
+    assert_eq!(row.kind, "secret 32 B");
+    let stored = std::fs::read_to_string(dir.path().join("keys/keys.toml")).unwrap();
+    assert!(stored.contains("encoding = \"base64url\""), "{stored}");
+}
+
+#[test]
+fn a_key_name_taken_keeps_the_name_prompt_for_a_secret() {
+    let mut app = demo_jwe_without_its_key();
+    app.update(Action::AddKeyPrompt);
+    app.update(Action::Paste(demo_dir_key_base64url()));
+    app.update(Action::Submit);
+    app.update(Action::ClearInput);
+    for c in crate::tui::demo::ADICTIZ_HS256.chars() {
+        app.update(Action::Char(c));
+    }
+    app.update(Action::Submit);
+    assert!(matches!(
+        app.modal,
+        Modal::Prompt {
+            kind: PromptKind::KeyName { .. },
+            ..
+        }
+    ));
+    assert!(
+        app.message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("exists already")
+    );
+}
+
+#[test]
+fn the_cli_advice_for_a_missing_key_names_the_keys_to_press() {
+    let mut app = App::new(
+        crate::keys::KeyRing::default(),
+        KeySource::Memory,
+        crate::tui::Theme::dark(),
+        crate::time::Clock::Fixed(AT),
+    );
+    let jwe = demo().history[1].text.clone();
+    app.open_text("jwe", jwe);
+    let insp = app.inspection().unwrap();
+    let detail = insp.layers[0].detail.clone();
+    assert!(detail.contains("tokenscope keys add"), "{detail}");
+    let words = crate::tui::widgets::keys::in_tui_words(&app, &detail);
+    assert_eq!(
+        words,
+        "no key: press a to paste one, f to add one from a file"
+    );
+    let finding = &insp.findings[0].message;
+    let words = crate::tui::widgets::keys::in_tui_words(&app, finding);
+    assert!(
+        words.ends_with(": no key: press a to paste one, f to add one from a file"),
+        "{words}"
+    );
+    assert!(crate::tui::widgets::keys::wants_key(&app));
+    // Text without the advice is left as it is.
+    assert_eq!(
+        crate::tui::widgets::keys::in_tui_words(&app, "no key fits RS256"),
+        "no key fits RS256"
+    );
+    assert!(!crate::tui::widgets::keys::wants_key(&demo()));
+}
+
+#[test]
+fn a_key_file_that_is_not_text_says_what_to_do_in_the_prompt() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("key.der");
+    std::fs::write(&path, [0x30, 0x82, 0xff, 0xfe, 0x00]).unwrap();
+    let mut app = demo();
+    app.update(Action::AddKeyFilePrompt);
+    app.update(Action::Paste(path.display().to_string()));
+    app.update(Action::Submit);
+    let m = app.message.clone().unwrap();
+    assert!(m.error, "{m:?}");
+    assert!(m.text.contains("this prompt takes a PEM"), "{m:?}");
+    assert!(!m.text.contains("tokenscope keys add"), "{m:?}");
+    assert!(matches!(
+        app.modal,
+        Modal::Prompt {
+            kind: PromptKind::KeyFile,
+            ..
+        }
+    ));
+}
+
+fn tab_key() -> ratatui::crossterm::event::Event {
+    use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+    Event::Key(KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE))
+}
+
+fn prompt_input(app: &App) -> String {
+    match &app.modal {
+        Modal::Prompt { input, .. } => input.clone(),
+        other => panic!("no prompt: {other:?}"),
+    }
+}
+
+#[test]
+fn tab_completes_paths_in_the_file_prompts() {
+    let dir = tempfile::tempdir().unwrap();
+    for f in ["token-a.txt", "token-b.txt", "other.txt", ".token-hidden"] {
+        std::fs::write(dir.path().join(f), "x").unwrap();
+    }
+    std::fs::create_dir(dir.path().join("tokens")).unwrap();
+    std::fs::write(dir.path().join("tokens/only.jwt"), "x").unwrap();
+    let base = format!("{}/", dir.path().display());
+    let mut app = demo();
+    // Tab is pane focus outside a prompt, and nothing in a prompt that takes no path.
+    assert_eq!(app.action(&tab_key()), Some(Action::FocusNext));
+    app.update(Action::TimePrompt);
+    assert_eq!(app.action(&tab_key()), None);
+    for open in [
+        Action::OpenFilePrompt,
+        Action::AddKeyFilePrompt,
+        Action::Edit(EditCmd::ExportMenu),
+    ] {
+        app.update(Action::Cancel);
+        if open == Action::Edit(EditCmd::ExportMenu) {
+            app.update(Action::ToggleEdit);
+            app.update(open);
+            // `f` in the export menu asks for the file.
+            app.update(Action::Char('f'));
+        } else {
+            app.update(open);
+        }
+        assert!(matches!(app.modal, Modal::Prompt { .. }), "{:?}", app.modal);
+        app.update(Action::Paste(format!("{base}to")));
+        let tab = app.action(&tab_key()).unwrap();
+        app.update(tab.clone());
+        assert_eq!(prompt_input(&app), format!("{base}token"));
+        let m = app.message.clone().unwrap();
+        assert_eq!(m.text, "3 matches: token-a.txt token-b.txt tokens/");
+        app.update(Action::Char('s'));
+        app.update(tab.clone());
+        assert_eq!(prompt_input(&app), format!("{base}tokens/"));
+        app.update(tab.clone());
+        assert_eq!(prompt_input(&app), format!("{base}tokens/only.jwt"));
+        app.update(Action::ClearInput);
+        app.update(Action::Paste(format!("{base}zz")));
+        app.update(tab);
+        assert_eq!(prompt_input(&app), format!("{base}zz"));
+        assert!(app.message.as_ref().unwrap().text.contains("nothing in"));
+    }
+}
+
+#[test]
+fn tab_reads_at_most_a_thousand_entries_and_lists_a_line_of_them() {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..1_200 {
+        std::fs::write(dir.path().join(format!("f{i:04}")), "").unwrap();
+    }
+    let mut app = demo();
+    app.update(Action::OpenFilePrompt);
+    app.update(Action::Paste(format!("{}/f", dir.path().display())));
+    app.update(Action::Char('\t'));
+    let m = app.message.clone().unwrap();
+    assert!(
+        m.text
+            .starts_with("1000 matches (the first 1000 entries of the directory): f0"),
+        "{}",
+        m.text
+    );
+    assert!(m.text.ends_with(" …"), "{}", m.text);
+    assert!(m.text.chars().count() <= 90, "{}", m.text);
+    assert_eq!(prompt_input(&app), format!("{}/f", dir.path().display()));
 }

@@ -65,7 +65,10 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, tabs: Option<&Areas>) {
         let mut cells = vec![
             Cell::from(Span::styled(word, style)),
             Cell::from(Span::styled(line(&f.claim).into_owned(), t.json_key)),
-            Cell::from(Span::styled(line(&f.message).into_owned(), t.text)),
+            Cell::from(Span::styled(
+                line(&crate::tui::widgets::keys::in_tui_words(app, &f.message)).into_owned(),
+                t.text,
+            )),
         ];
         if with_id {
             cells.push(Cell::from(Span::styled(line(&f.id).into_owned(), t.dim)));

@@ -20,6 +20,47 @@ pub fn used_keys(app: &App) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// The core's advice when no key was given, written for the command line (jose's layer
+/// detail, and the findings that quote it).
+const CLI_NO_KEY: &str =
+    "no key given: add one with `tokenscope keys add` or pass --key-file/--secret to ";
+
+/// The keys that add a key, as labels: (paste one, one from a file).
+pub fn add_key_labels(app: &App) -> (String, String) {
+    let label = |b: &crate::tui::keymap::Binding| b.keys.first().map(|k| k.label());
+    (
+        label(&app.keymap.add_key).unwrap_or_else(|| "the add-key key".to_string()),
+        label(&app.keymap.add_key_file).unwrap_or_else(|| "the key-file key".to_string()),
+    )
+}
+
+/// A layer's reason or a finding's message in the TUI's words: the core's "no key given:
+/// add one with `tokenscope keys add` or pass --key-file/--secret to verify RS256" (the
+/// command line's advice) becomes "no key: press a to paste one, f to add one from a file".
+pub fn in_tui_words<'a>(app: &App, text: &'a str) -> std::borrow::Cow<'a, str> {
+    let Some(at) = text.find(CLI_NO_KEY) else {
+        return text.into();
+    };
+    // The layer line names the alg already; what follows the advice is dropped with it.
+    let (paste, file) = add_key_labels(app);
+    format!(
+        "{}no key: press {paste} to paste one, {file} to add one from a file",
+        &text[..at]
+    )
+    .into()
+}
+
+/// Whether a layer of the token on screen is unopened for want of a key (no key given, or
+/// none fits): the hint bar then offers the keys that add one.
+pub fn wants_key(app: &App) -> bool {
+    use crate::report::LayerStatus;
+    app.inspection().is_some_and(|i| {
+        i.layers
+            .iter()
+            .any(|l| matches!(l.status, LayerStatus::Unverified | LayerStatus::NoKey))
+    })
+}
+
 pub fn render(app: &App, area: Rect, buf: &mut Buffer, areas: &Areas) {
     let t = &app.theme;
     let focused = app.focus == Pane::Keys;

@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
 
-use crate::tui::state::{App, GEN_TYPES, PickRow, PromptKind};
+use crate::tui::state::{App, EncodingMenu, GEN_TYPES, PickRow, PromptKind};
 use crate::tui::widgets::common::centered;
 use crate::tui::widgets::findings::severity_cell;
 
@@ -44,8 +44,7 @@ fn shown_input(kind: &PromptKind, input: &str) -> String {
 
 pub fn prompt(app: &App, kind: &PromptKind, input: &str, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
-    let popup = centered(area, area.width.saturating_sub(8).min(90), 7);
-    Clear.render(popup, buf);
+    let width = area.width.saturating_sub(8).min(90);
     let block = frame(app, kind.title().to_string());
     let mut lines = vec![
         Line::from(vec![
@@ -56,16 +55,29 @@ pub fn prompt(app: &App, kind: &PromptKind, input: &str, area: Rect, buf: &mut B
     ];
     let help = match kind {
         PromptKind::KeyMaterial => "paste (or type) the key, then Enter · Esc cancels",
-        PromptKind::KeyName { .. } => "Enter stores it · Esc cancels",
+        PromptKind::KeyName { material } => {
+            let text = material.trim();
+            if text.starts_with('{') || text.contains("-----BEGIN ") {
+                "Enter stores it · Esc cancels"
+            } else {
+                "Enter asks how the secret is written (utf8, base64, base64url, hex) · Esc cancels"
+            }
+        }
         PromptKind::Time => "e.g. 2024-05-01T12:00:00Z or 1714564800 · Enter · Esc",
-        PromptKind::OpenFile => "a file holding a token or text around one · Enter · Esc",
+        PromptKind::OpenFile => {
+            "a file holding a token or text around one · Tab completes · Enter · Esc"
+        }
         PromptKind::Claim { .. } => {
             "JSON (123, true, \"123\") or text · empty removes the claim · Enter · Esc"
         }
-        PromptKind::ExportFile { .. } => "the file is created or replaced · Enter · Esc",
+        PromptKind::ExportFile { .. } => {
+            "the file is created or replaced · Tab completes · Enter · Esc"
+        }
         PromptKind::BaseUrl { .. } => "https://… · Enter · Esc",
         PromptKind::Skew => "as inspect --skew; the default is 60 · Enter · Esc",
-        PromptKind::KeyFile => "~/ works · the key's name is asked next · Enter · Esc",
+        PromptKind::KeyFile => {
+            "~/ works · Tab completes · the key's name is asked next · Enter · Esc"
+        }
         PromptKind::GenerateName { .. } => {
             if app.demo {
                 "Enter generates it (in memory: the demo stores nothing) · Esc cancels"
@@ -76,6 +88,14 @@ pub fn prompt(app: &App, kind: &PromptKind, input: &str, area: Rect, buf: &mut B
     };
     lines.push(Line::styled(help, t.dim));
     lines.push(Line::styled("Ctrl-U clears the line", t.dim));
+    // The help and a long message (a file that could not be read, completions) wrap on a
+    // narrow screen: room for all of it.
+    let inner = usize::from(width.saturating_sub(2));
+    let message_rows = app.message.as_ref().map_or(1, |m| {
+        wrapped_rows(&crate::escape::line(&m.text), inner).min(5)
+    });
+    let popup = centered(area, width, 5 + wrapped_rows(help, inner) + message_rows);
+    Clear.render(popup, buf);
     if let Some(m) = &app.message {
         lines.push(Line::styled(
             crate::escape::line(&m.text).into_owned(),
@@ -90,6 +110,13 @@ pub fn prompt(app: &App, kind: &PromptKind, input: &str, area: Rect, buf: &mut B
         .block(block)
         .wrap(Wrap { trim: false })
         .render(popup, buf);
+}
+
+/// Rows `text` takes wrapped at `width` columns (words wrap whole: a wrapped text may take a
+/// row more than its width says).
+fn wrapped_rows(text: &str, width: usize) -> u16 {
+    let rows = unicode_width::UnicodeWidthStr::width(text).div_ceil(width.max(1));
+    (if rows > 1 { rows + 1 } else { rows.max(1) }) as u16
 }
 
 pub fn confirm(app: &App, name: &str, area: Rect, buf: &mut Buffer) {
@@ -167,7 +194,11 @@ pub fn detail(app: &App, area: Rect, buf: &mut Buffer) {
             Span::styled(claim, t.json_key),
         ]),
         Line::raw(""),
-        Line::styled(crate::escape::line(&f.message).into_owned(), t.popup_text),
+        Line::styled(
+            crate::escape::line(&crate::tui::widgets::keys::in_tui_words(app, &f.message))
+                .into_owned(),
+            t.popup_text,
+        ),
         Line::raw(""),
         Line::from(vec![
             Span::styled("source ", t.table_header),
@@ -258,5 +289,97 @@ pub fn pick(app: &App, sel: usize, rows: &[PickRow], area: Rect, buf: &mut Buffe
     ]));
     Paragraph::new(lines)
         .block(frame(app, format!("{} tokens in the text", rows.len())))
+        .render(popup, buf);
+}
+
+/// What the current token's JWE needs, and which encodings of the pasted secret give it:
+/// `A256GCM needs 32 bytes: base64url gives 32`.
+pub fn need_line(menu: &EncodingMenu) -> Option<String> {
+    let (what, n) = menu.need.as_ref()?;
+    let givers: Vec<&str> = menu
+        .rows
+        .iter()
+        .filter(|r| r.bytes == Ok(*n))
+        .map(|r| r.encoding.as_str())
+        .collect();
+    Some(match givers.as_slice() {
+        [] => format!("{what} needs {n} bytes: no encoding of this text gives {n}"),
+        [one] => format!("{what} needs {n} bytes: {one} gives {n}"),
+        [init @ .., last] => format!(
+            "{what} needs {n} bytes: {} and {last} give {n}",
+            init.join(", ")
+        ),
+    })
+}
+
+/// The encoding menu of a pasted secret: each encoding with the bytes it gives (or why it
+/// does not decode), the one that opens the current token marked.
+pub fn encoding(app: &App, menu: &EncodingMenu, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let popup = centered(
+        area,
+        area.width.saturating_sub(8).min(90),
+        menu.rows.len() as u16 + 5 + u16::from(app.message.is_some()),
+    );
+    Clear.render(popup, buf);
+    let mut lines = Vec::new();
+    for (i, row) in menu.rows.iter().enumerate() {
+        let selected = i == menu.sel;
+        let style = if selected {
+            t.table_applies
+        } else {
+            t.popup_text
+        };
+        let mut spans = vec![
+            Span::styled(if selected { "▶ " } else { "  " }, style),
+            Span::styled(format!("{} ", i + 1), t.hint_key),
+            Span::styled(format!("{:<10}", row.encoding.as_str()), style),
+        ];
+        match &row.bytes {
+            Ok(n) => spans.push(Span::styled(
+                format!(" {n} byte{}", if *n == 1 { "" } else { "s" }),
+                style,
+            )),
+            Err(e) => spans.push(Span::styled(format!(" does not decode: {e}"), t.dim)),
+        }
+        if row.opens {
+            spans.push(Span::styled("  ✔ opens this token", t.layer_ok));
+        }
+        lines.push(Line::from(spans));
+    }
+    lines.push(Line::raw(""));
+    match need_line(menu) {
+        Some(need) => lines.push(Line::styled(need, t.popup_text)),
+        None => lines.push(Line::styled(
+            "the same text is different bytes in each encoding: pick how it was written",
+            t.dim,
+        )),
+    }
+    lines.push(Line::from(vec![
+        Span::styled("↑↓", t.hint_key),
+        Span::styled("/", t.dim),
+        Span::styled(format!("1-{}", menu.rows.len()), t.hint_key),
+        Span::styled(" choose · ", t.dim),
+        Span::styled("Enter", t.hint_key),
+        Span::styled(" store · ", t.dim),
+        Span::styled("Esc", t.hint_key),
+        Span::styled(" cancel", t.dim),
+    ]));
+    if let Some(m) = &app.message {
+        lines.push(Line::styled(
+            crate::escape::line(&m.text).into_owned(),
+            if m.error {
+                t.status_error
+            } else {
+                t.status_message
+            },
+        ));
+    }
+    let title = format!(
+        "Key '{}': how is the secret written?",
+        crate::escape::line(&menu.name)
+    );
+    Paragraph::new(lines)
+        .block(frame(app, title))
         .render(popup, buf);
 }

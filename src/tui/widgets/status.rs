@@ -108,6 +108,12 @@ pub fn render(app: &App, status: Rect, hints: Rect, buf: &mut Buffer) {
             let mut spans = vec![Span::raw(" ")];
             let hints = if app.edit.is_some() {
                 app.keymap.edit_hints()
+            } else if crate::tui::widgets::keys::wants_key(app) {
+                // No key opened the token: the keys that add one come first.
+                let (paste, file) = crate::tui::widgets::keys::add_key_labels(app);
+                let mut hints = vec![(paste.clone(), "paste a key"), (file, "key from a file")];
+                hints.extend(app.keymap.hints().into_iter().filter(|(k, _)| *k != paste));
+                hints
             } else {
                 app.keymap.hints()
             };

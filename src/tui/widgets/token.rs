@@ -74,7 +74,7 @@ fn laid_out(insp: &Inspection, width: usize) -> Vec<Vec<(char, Option<usize>)>> 
     rows
 }
 
-fn layer_line<'a>(i: usize, layer: &Layer, t: &Theme) -> Line<'a> {
+fn layer_line<'a>(app: &App, i: usize, layer: &Layer, t: &Theme) -> Line<'a> {
     use crate::escape::line;
     let (symbol, style) = if layer.status.is_ok() {
         ("✔", t.layer_ok)
@@ -101,7 +101,10 @@ fn layer_line<'a>(i: usize, layer: &Layer, t: &Theme) -> Line<'a> {
     ));
     match &layer.key {
         Some(k) => spans.push(Span::styled(format!(" with key {}", line(k)), t.text)),
-        None => spans.push(Span::styled(format!(" ({})", line(&layer.detail)), t.dim)),
+        None => {
+            let detail = crate::tui::widgets::keys::in_tui_words(app, &layer.detail);
+            spans.push(Span::styled(format!(" ({})", line(&detail)), t.dim))
+        }
     }
     Line::from(spans)
 }
@@ -253,7 +256,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
                 lines.push(Line::styled("no layer could be opened", t.layer_failed));
             }
             for (i, l) in insp.layers.iter().enumerate() {
-                lines.push(layer_line(i, l, t));
+                lines.push(layer_line(app, i, l, t));
             }
             if !insp.stripped.is_empty() {
                 lines.push(Line::from(vec![
