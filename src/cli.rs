@@ -117,6 +117,33 @@ pub struct InspectArgs {
     )]
     pub threads: Option<usize>,
 
+    // Keys, profile, campaign and instant.
+    #[command(flatten)]
+    pub eval: EvaluationArgs,
+
+    /// Detached payload for a JWS whose payload segment is empty: @FILE or the value.
+    #[arg(long, value_name = "DATA")]
+    pub payload: Option<String>,
+
+    /// Print one JSON object instead of the human report.
+    #[arg(long, conflicts_with = "format")]
+    pub json: bool,
+
+    /// Output: the human report, one JSON object (as --json), or a ticket-ready Markdown
+    /// report (personal data masked, the token elided, the command that reproduces it).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<InspectFormat>,
+
+    /// With --format markdown: mask personal data (`personal`, the default) or keep
+    /// everything (`none`).
+    #[arg(long, value_enum, value_name = "WHAT", default_value_t = RedactArg::Personal)]
+    pub redact: RedactArg,
+}
+
+/// How a token is evaluated: the keys, the rule profile, the campaign and the instant.
+/// Flattened into a command's arguments, so that commands evaluating tokens take the same.
+#[derive(Debug, Args)]
+pub struct EvaluationArgs {
     /// Use only these stored keys (repeatable); default: every stored key.
     #[arg(long = "key", short = 'k', value_name = "NAME")]
     pub keys: Vec<String>,
@@ -151,10 +178,6 @@ pub struct InspectArgs {
     #[arg(long, value_name = "FILE")]
     pub campaign: Option<PathBuf>,
 
-    /// Detached payload for a JWS whose payload segment is empty: @FILE or the value.
-    #[arg(long, value_name = "DATA")]
-    pub payload: Option<String>,
-
     /// Most PBES2 iterations (a JWE's p2c) tried, 1 to 1000000; a token asking for more
     /// fails before any key is tried [default: 100000; config: max_pbes2_count].
     #[arg(
@@ -164,20 +187,6 @@ pub struct InspectArgs {
             .range(1..=crate::limits::PBES2_COUNT_CEILING)
     )]
     pub max_pbes2_count: Option<u64>,
-
-    /// Print one JSON object instead of the human report.
-    #[arg(long, conflicts_with = "format")]
-    pub json: bool,
-
-    /// Output: the human report, one JSON object (as --json), or a ticket-ready Markdown
-    /// report (personal data masked, the token elided, the command that reproduces it).
-    #[arg(long, value_enum, value_name = "FORMAT")]
-    pub format: Option<InspectFormat>,
-
-    /// With --format markdown: mask personal data (`personal`, the default) or keep
-    /// everything (`none`).
-    #[arg(long, value_enum, value_name = "WHAT", default_value_t = RedactArg::Personal)]
-    pub redact: RedactArg,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -14,7 +14,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context as _, Result, bail};
 
-use crate::cli::{Cli, ColorArg, Command, InspectArgs, ProfileArg, SecretEncodingArg};
+use crate::cli::{Cli, ColorArg, Command, EvaluationArgs, ProfileArg, SecretEncodingArg};
 use crate::config::{self, Settings};
 use crate::context::Context;
 use crate::dirs::Dirs;
@@ -124,7 +124,7 @@ fn secret_arg_key(secret: &str, enc: SecretEncodingArg) -> Result<(keys::Key, Op
 /// unless stored keys are named with --key. Stored JWKS endpoints with no cached copy are
 /// not fetched yet: they come back in the `Deferred`, for [`fetch_deferred`].
 pub fn key_ring(
-    args: &InspectArgs,
+    args: &EvaluationArgs,
     ctx: &Context,
 ) -> Result<(KeyRing, Vec<String>, keys::Deferred)> {
     let mut ring = KeyRing::default();
@@ -174,22 +174,27 @@ fn fetch_deferred(ring: &mut KeyRing, deferred: keys::Deferred, ctx: &Context) -
 /// The per-command flags that have a config key.
 fn config_flags(command: Option<&Command>) -> Result<config::Flags> {
     Ok(match command {
-        Some(Command::Inspect(args)) => config::Flags {
-            profile: args.profile,
-            skew: args
-                .skew
-                .as_deref()
-                .map(config::parse_skew)
-                .transpose()
-                .map_err(|e| anyhow::anyhow!("invalid value for --skew: {e}"))?,
-            max_pbes2_count: args.max_pbes2_count,
-            ..config::Flags::default()
-        },
+        Some(Command::Inspect(args)) => evaluation_flags(&args.eval)?,
         Some(Command::Sign(args)) => config::Flags {
             export_format: args.format,
             ..config::Flags::default()
         },
         _ => config::Flags::default(),
+    })
+}
+
+/// The config-backed flags of the evaluation options.
+fn evaluation_flags(args: &EvaluationArgs) -> Result<config::Flags> {
+    Ok(config::Flags {
+        profile: args.profile,
+        skew: args
+            .skew
+            .as_deref()
+            .map(config::parse_skew)
+            .transpose()
+            .map_err(|e| anyhow::anyhow!("invalid value for --skew: {e}"))?,
+        max_pbes2_count: args.max_pbes2_count,
+        ..config::Flags::default()
     })
 }
 
