@@ -2,6 +2,7 @@
 
 mod batch;
 mod config_cmd;
+mod diff;
 mod inspect;
 pub mod keys_cmd;
 mod meta;
@@ -65,6 +66,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     };
     match cli.command {
         Some(Command::Inspect(args)) => inspect::inspect(&args, &context(settings, dirs)?),
+        Some(Command::Diff(args)) => diff::diff(&args, &context(settings, dirs)?),
         Some(Command::Sign(args)) => sign::sign(&args, &context(settings, dirs)?),
         Some(Command::Scenarios(args)) => sign::scenarios(&args, &context(settings, dirs)?),
         Some(Command::Config(cmd)) => {
@@ -120,7 +122,7 @@ fn secret_arg_key(secret: &str, enc: SecretEncodingArg) -> Result<(keys::Key, Op
     Ok((keys::secret_key(name, bytes), warning))
 }
 
-/// Build the key ring for `inspect`: one-off keys (--key-file, --secret) replace the store
+/// Build the key ring for `inspect` and `diff`: one-off keys (--key-file, --secret) replace the store
 /// unless stored keys are named with --key. Stored JWKS endpoints with no cached copy are
 /// not fetched yet: they come back in the `Deferred`, for [`fetch_deferred`].
 pub fn key_ring(
@@ -175,6 +177,7 @@ fn fetch_deferred(ring: &mut KeyRing, deferred: keys::Deferred, ctx: &Context) -
 fn config_flags(command: Option<&Command>) -> Result<config::Flags> {
     Ok(match command {
         Some(Command::Inspect(args)) => evaluation_flags(&args.eval)?,
+        Some(Command::Diff(args)) => evaluation_flags(&args.eval)?,
         Some(Command::Sign(args)) => config::Flags {
             export_format: args.format,
             ..config::Flags::default()
@@ -183,7 +186,7 @@ fn config_flags(command: Option<&Command>) -> Result<config::Flags> {
     })
 }
 
-/// The config-backed flags of the evaluation options.
+/// The config-backed flags of the evaluation options (`inspect`, `diff`).
 fn evaluation_flags(args: &EvaluationArgs) -> Result<config::Flags> {
     Ok(config::Flags {
         profile: args.profile,
@@ -202,6 +205,7 @@ fn command_name(command: Option<&Command>) -> &'static str {
     match command {
         Some(Command::Inspect(args)) if args.batch.is_some() => "inspect --batch",
         Some(Command::Inspect(_)) => "inspect",
+        Some(Command::Diff(_)) => "diff",
         Some(Command::Keys(_)) => "keys",
         Some(Command::Sign(_)) => "sign",
         Some(Command::Scenarios(_)) => "scenarios",
