@@ -33,6 +33,9 @@ pub struct Cli {
 pub enum Command {
     /// Decode, verify/decrypt and check one token; print a report or `--json`.
     Inspect(InspectArgs),
+    /// Compare two tokens evaluated at one instant: claims, layers, time, verdicts, findings.
+    #[command(after_long_help = DIFF_AFTER_HELP)]
+    Diff(DiffArgs),
     /// Manage the key store.
     #[command(subcommand)]
     Keys(KeysCommand),
@@ -117,6 +120,33 @@ pub struct InspectArgs {
     )]
     pub threads: Option<usize>,
 
+    // Keys, profile, campaign and instant: shared with `diff`.
+    #[command(flatten)]
+    pub eval: EvaluationArgs,
+
+    /// Detached payload for a JWS whose payload segment is empty: @FILE or the value.
+    #[arg(long, value_name = "DATA")]
+    pub payload: Option<String>,
+
+    /// Print one JSON object instead of the human report.
+    #[arg(long, conflicts_with = "format")]
+    pub json: bool,
+
+    /// Output: the human report, one JSON object (as --json), or a ticket-ready Markdown
+    /// report (personal data masked, the token elided, the command that reproduces it).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<InspectFormat>,
+
+    /// With --format markdown: mask personal data (`personal`, the default) or keep
+    /// everything (`none`).
+    #[arg(long, value_enum, value_name = "WHAT", default_value_t = RedactArg::Personal)]
+    pub redact: RedactArg,
+}
+
+/// How a token is evaluated: the keys, the rule profile, the campaign and the instant.
+/// `inspect` and `diff` take the same ones.
+#[derive(Debug, Args)]
+pub struct EvaluationArgs {
     /// Use only these stored keys (repeatable); default: every stored key.
     #[arg(long = "key", short = 'k', value_name = "NAME")]
     pub keys: Vec<String>,
@@ -151,10 +181,6 @@ pub struct InspectArgs {
     #[arg(long, value_name = "FILE")]
     pub campaign: Option<PathBuf>,
 
-    /// Detached payload for a JWS whose payload segment is empty: @FILE or the value.
-    #[arg(long, value_name = "DATA")]
-    pub payload: Option<String>,
-
     /// Most PBES2 iterations (a JWE's p2c) tried, 1 to 1000000; a token asking for more
     /// fails before any key is tried [default: 100000; config: max_pbes2_count].
     #[arg(
@@ -164,21 +190,52 @@ pub struct InspectArgs {
             .range(1..=crate::limits::PBES2_COUNT_CEILING)
     )]
     pub max_pbes2_count: Option<u64>,
-
-    /// Print one JSON object instead of the human report.
-    #[arg(long, conflicts_with = "format")]
-    pub json: bool,
-
-    /// Output: the human report, one JSON object (as --json), or a ticket-ready Markdown
-    /// report (personal data masked, the token elided, the command that reproduces it).
-    #[arg(long, value_enum, value_name = "FORMAT")]
-    pub format: Option<InspectFormat>,
-
-    /// With --format markdown: mask personal data (`personal`, the default) or keep
-    /// everything (`none`).
-    #[arg(long, value_enum, value_name = "WHAT", default_value_t = RedactArg::Personal)]
-    pub redact: RedactArg,
 }
+
+/// `tokenscope diff A B`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The first token (A): the token or text containing it, a file holding it, or - for
+    /// stdin.
+    #[arg(value_name = "A")]
+    pub a: String,
+
+    /// The second token (B): the token or text containing it, a file holding it, or - for
+    /// stdin (only one side can read stdin).
+    #[arg(value_name = "B")]
+    pub b: String,
+
+    // Both tokens are evaluated with the same keys and options, at the same instant.
+    #[command(flatten)]
+    pub eval: EvaluationArgs,
+
+    /// Print one JSON object (shape in the help's last section) instead of the report.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The end of `tokenscope diff --help`: the `--json` shape and the exit codes.
+const DIFF_AFTER_HELP: &str = "\
+Both tokens are evaluated with the same keys and options at one instant (--at, default now).
+
+--json prints one object:
+  evaluated_at, evaluated_at_rfc3339, skew   the instant and skew both were evaluated at
+  same_verdict    true when overall, profile, participation and win outcomes all match
+  a, b            each side's {overall, profile, participation, win}
+  header          [{layer, path, change, a, b}]  header members that differ, per layer (1 is
+                  the outermost); path a JSON pointer, change one of added, removed, changed,
+                  type_changed (true vs \"true\"); a or b absent when added or removed
+  payload         [{path, change, a, b}]  the claims that differ, as for header
+  time            [{claim, a, b, a_relative, b_relative}]  exp, nbf, iat when they differ,
+                  each relative to the instant (\"5 minutes ago\", \"in 2 hours\")
+  layers          [{layer, field, a, b}]  kind, alg, enc, kid, key, status that differ
+  verdict         {overall, profile, participation, win}: each null when the same, else
+                  {a, b}
+  findings        {only_in_a, only_in_b}: [{id, severity, claim, message}], matched by id
+                  and claim
+
+Exit status: 0 the verdicts are the same, 1 they differ, 2 usage error or a token that
+could not be read (no token found, malformed: as inspect).";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorArg {

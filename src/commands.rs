@@ -2,6 +2,7 @@
 
 mod batch;
 mod config_cmd;
+mod diff;
 mod inspect;
 pub mod keys_cmd;
 mod meta;
@@ -14,7 +15,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context as _, Result, bail};
 
-use crate::cli::{Cli, ColorArg, Command, InspectArgs, ProfileArg, SecretEncodingArg};
+use crate::cli::{Cli, ColorArg, Command, EvaluationArgs, ProfileArg, SecretEncodingArg};
 use crate::config::{self, Settings};
 use crate::context::Context;
 use crate::dirs::Dirs;
@@ -65,6 +66,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     };
     match cli.command {
         Some(Command::Inspect(args)) => inspect::inspect(&args, &context(settings, dirs)?),
+        Some(Command::Diff(args)) => diff::diff(&args, &context(settings, dirs)?),
         Some(Command::Sign(args)) => sign::sign(&args, &context(settings, dirs)?),
         Some(Command::Scenarios(args)) => sign::scenarios(&args, &context(settings, dirs)?),
         Some(Command::Config(cmd)) => {
@@ -120,11 +122,11 @@ fn secret_arg_key(secret: &str, enc: SecretEncodingArg) -> Result<(keys::Key, Op
     Ok((keys::secret_key(name, bytes), warning))
 }
 
-/// Build the key ring for `inspect`: one-off keys (--key-file, --secret) replace the store
+/// Build the key ring for `inspect` and `diff`: one-off keys (--key-file, --secret) replace the store
 /// unless stored keys are named with --key. Stored JWKS endpoints with no cached copy are
 /// not fetched yet: they come back in the `Deferred`, for [`fetch_deferred`].
 pub fn key_ring(
-    args: &InspectArgs,
+    args: &EvaluationArgs,
     ctx: &Context,
 ) -> Result<(KeyRing, Vec<String>, keys::Deferred)> {
     let mut ring = KeyRing::default();
@@ -174,17 +176,8 @@ fn fetch_deferred(ring: &mut KeyRing, deferred: keys::Deferred, ctx: &Context) -
 /// The per-command flags that have a config key.
 fn config_flags(command: Option<&Command>) -> Result<config::Flags> {
     Ok(match command {
-        Some(Command::Inspect(args)) => config::Flags {
-            profile: args.profile,
-            skew: args
-                .skew
-                .as_deref()
-                .map(config::parse_skew)
-                .transpose()
-                .map_err(|e| anyhow::anyhow!("invalid value for --skew: {e}"))?,
-            max_pbes2_count: args.max_pbes2_count,
-            ..config::Flags::default()
-        },
+        Some(Command::Inspect(args)) => evaluation_flags(&args.eval)?,
+        Some(Command::Diff(args)) => evaluation_flags(&args.eval)?,
         Some(Command::Sign(args)) => config::Flags {
             export_format: args.format,
             ..config::Flags::default()
@@ -193,10 +186,26 @@ fn config_flags(command: Option<&Command>) -> Result<config::Flags> {
     })
 }
 
+/// The config-backed flags of the evaluation options (`inspect`, `diff`).
+fn evaluation_flags(args: &EvaluationArgs) -> Result<config::Flags> {
+    Ok(config::Flags {
+        profile: args.profile,
+        skew: args
+            .skew
+            .as_deref()
+            .map(config::parse_skew)
+            .transpose()
+            .map_err(|e| anyhow::anyhow!("invalid value for --skew: {e}"))?,
+        max_pbes2_count: args.max_pbes2_count,
+        ..config::Flags::default()
+    })
+}
+
 fn command_name(command: Option<&Command>) -> &'static str {
     match command {
         Some(Command::Inspect(args)) if args.batch.is_some() => "inspect --batch",
         Some(Command::Inspect(_)) => "inspect",
+        Some(Command::Diff(_)) => "diff",
         Some(Command::Keys(_)) => "keys",
         Some(Command::Sign(_)) => "sign",
         Some(Command::Scenarios(_)) => "scenarios",

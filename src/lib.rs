@@ -6,6 +6,7 @@
 // outside tests (a value a user typed, pasted or stored never panics tokenscope).
 #![forbid(unsafe_code)]
 pub mod cli;
+pub mod diff;
 pub mod keys;
 pub mod limits;
 pub mod profile;

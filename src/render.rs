@@ -19,7 +19,7 @@ pub struct Style {
 }
 
 impl Style {
-    fn paint(&self, text: &str, color: Color) -> String {
+    pub fn paint(&self, text: &str, color: Color) -> String {
         if self.color {
             text.with(color).to_string()
         } else {
@@ -27,7 +27,7 @@ impl Style {
         }
     }
 
-    fn bold(&self, text: &str) -> String {
+    pub fn bold(&self, text: &str) -> String {
         if self.color {
             text.attribute(Attribute::Bold).to_string()
         } else {
@@ -35,7 +35,7 @@ impl Style {
         }
     }
 
-    fn dim(&self, text: &str) -> String {
+    pub fn dim(&self, text: &str) -> String {
         if self.color {
             text.with(Color::DarkGrey).to_string()
         } else {
@@ -43,7 +43,7 @@ impl Style {
         }
     }
 
-    fn heading(&self, text: &str) -> String {
+    pub fn heading(&self, text: &str) -> String {
         self.bold(&format!("── {text}"))
     }
 }

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 /// The core: modules and folders under src/.
 const CORE: &[&str] = &[
     "token", "keys", "jose", "rules", "inspect", "report", "export", "sign", "batch", "profile",
-    "time", "limits", "escape", "ticket", "dirs", "text",
+    "time", "limits", "escape", "ticket", "dirs", "text", "diff",
 ];
 
 /// The shells the core must not name.

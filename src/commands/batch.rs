@@ -1,6 +1,7 @@
 //! `tokenscope inspect --batch`: every token of a log, on every core.
 
 use super::*;
+use crate::cli::InspectArgs;
 
 /// `inspect --batch`: JSON Lines (one inspection per token, with its line number) or a
 /// summary. Exit 0 when every token was accepted, 1 when any was rejected or malformed, 3
@@ -12,7 +13,7 @@ pub(super) fn batch(args: &InspectArgs, source: &str, ctx: &Context) -> Result<E
         summary_only: !args.json,
         ..inspect::options(args, ctx)?
     };
-    let (mut ring, warnings, deferred) = key_ring(args, ctx)?;
+    let (mut ring, warnings, deferred) = key_ring(&args.eval, ctx)?;
     for w in warnings {
         escape::warn(&w);
     }

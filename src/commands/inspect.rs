@@ -1,6 +1,7 @@
 //! `tokenscope inspect TOKEN`: one token in, a report, JSON or a Markdown ticket out.
 
 use super::*;
+use crate::cli::InspectArgs;
 
 pub(super) fn read_input(args: &InspectArgs) -> Result<String> {
     if let Some(path) = &args.file {
@@ -67,7 +68,7 @@ pub(super) fn inspect(args: &InspectArgs, ctx: &Context) -> Result<ExitCode> {
     }
     let text = read_input(args)?;
     let opts = options(args, ctx)?;
-    let (mut ring, warnings, deferred) = key_ring(args, ctx)?;
+    let (mut ring, warnings, deferred) = key_ring(&args.eval, ctx)?;
     for w in warnings {
         escape::warn(&w);
     }
@@ -153,20 +154,20 @@ pub(super) fn reproduce(args: &InspectArgs, insp: &Inspection) -> String {
         format!("--skew {}", insp.skew),
         format!("--profile {}", insp.verdict.profile),
     ];
-    for k in &args.keys {
+    for k in &args.eval.keys {
         parts.push(format!("--key {}", quote(k)));
     }
-    for f in &args.key_files {
+    for f in &args.eval.key_files {
         parts.push(format!("--key-file {}", quote(&f.display().to_string())));
     }
-    match args.secret.as_deref() {
+    match args.eval.secret.as_deref() {
         Some(s) if s.starts_with('@') && !s.starts_with("@@") => {
             parts.push(format!("--secret {}", quote(s)))
         }
         Some(_) => parts.push("--secret @SECRET_FILE".to_string()),
         None => {}
     }
-    if let Some(c) = &args.campaign {
+    if let Some(c) = &args.eval.campaign {
         parts.push(format!("--campaign {}", quote(&c.display().to_string())));
     }
     parts.push("--file token.txt".to_string());
@@ -188,6 +189,15 @@ pub(super) fn file_hint(args: &InspectArgs) -> String {
 
 /// Options shared by one-shot and batch inspection.
 pub(super) fn options(args: &InspectArgs, ctx: &Context) -> Result<Options> {
+    let opts = evaluation_options(&args.eval, ctx)?;
+    Ok(Options {
+        detached_payload: args.payload.as_deref().map(detached_payload).transpose()?,
+        ..opts
+    })
+}
+
+/// Options from the evaluation flags alone (no detached payload).
+pub(super) fn evaluation_options(args: &EvaluationArgs, ctx: &Context) -> Result<Options> {
     let settings = &ctx.settings;
     let at = match &args.at {
         Some(t) => crate::time::parse_instant(t).map_err(anyhow::Error::msg)?,
@@ -214,7 +224,7 @@ pub(super) fn options(args: &InspectArgs, ctx: &Context) -> Result<Options> {
         skew: settings.skew.value,
         campaign,
         campaigns,
-        detached_payload: args.payload.as_deref().map(detached_payload).transpose()?,
+        detached_payload: None,
         summary_only: false,
         max_pbes2_count: settings.max_pbes2_count.value,
     })
