@@ -51,9 +51,14 @@ fn a_token_out_of_a_folded_quoted_or_encoded_ticket() {
         .map(|c| std::str::from_utf8(c).unwrap())
         .collect::<Vec<_>>()
         .join("=\n");
+    // A terminal pastes line breaks as CR; a Windows mail writes CRLF.
+    let pasted = quoted.replace('\n', "\r");
+    let crlf = quoted.replace('\n', "\r\n");
     for (case, text, note) in [
         ("folded", folded, "mail wrapping"),
         ("quoted", quoted, "quote prefixes"),
+        ("quoted, pasted with CR", pasted, "quote prefixes"),
+        ("quoted, CRLF", crlf, "quote prefixes"),
         ("quoted-printable", qp, "quoted-printable"),
     ] {
         let (code, out) = inspect_json(&sb, &args(&sb), &text);

@@ -99,6 +99,16 @@ fn is_token_char(c: char) -> bool {
 /// token, and a token-looking string with a bad character gets an error naming the segment
 /// and the offset.
 pub fn find_token(text: &str) -> Result<Intake, TokenError> {
+    // A terminal's paste (and an old Mac file) ends lines with a lone CR: read it as a line
+    // break, so a folded or quoted ticket unwraps as it does from a file.
+    if text.contains('\r') {
+        let text = text.replace("\r\n", "\n").replace('\r', "\n");
+        return find_token_lines(&text);
+    }
+    find_token_lines(text)
+}
+
+fn find_token_lines(text: &str) -> Result<Intake, TokenError> {
     // A ticket's text: an email client wrapped it, quoted it or encoded it quoted-printable.
     // Undone first when that gives a token whose header decodes; the text as it is otherwise.
     if let Some((unwrapped, notes)) = unwrap_mail(text)
