@@ -831,3 +831,138 @@ fn tab_completes_the_path_of_a_token_file() {
     t.keys(&["Enter"]);
     t.wait_for("e2e-participant");
 }
+
+/// The support story of issue 18, end to end: a customer's ticket (quoted, folded at 76
+/// columns) holds two links; the second is a Qualifio token (RS256, wrapped in a JWE `dir`)
+/// for a participant who could not play. Support pastes the ticket, picks the second token,
+/// adds the campaign's public key from a file and the shared `dir` secret as the customer sent
+/// it (base64url), reads ACCEPTED with "participation blocked", and copies the Markdown report.
+///
+/// Inputs from start to verdict: the paste, Down, Enter (pick), f, the path, Enter, Enter
+/// (name), a, the paste, Enter, Enter (name), Enter (encoding, preselected): 12; then R.
+#[test]
+fn the_support_story_from_ticket_to_report() {
+    need_tmux!();
+    // The issuer's side: a campaign key pair, the dir secret, the blocked participant's token.
+    let issuer = tempfile::tempdir().expect("issuer home");
+    let run = |args: &[&str]| {
+        let out = Command::new(BIN)
+            .env("TOKENSCOPE_HOME", issuer.path())
+            .args(args)
+            .output()
+            .expect("tokenscope runs");
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    };
+    run(&["keys", "gen", "campaign", "--type", "rsa2048"]);
+    let public = issuer.path().join("campaign-public.pem");
+    std::fs::write(
+        &public,
+        run(&["keys", "export", "campaign", "--format", "pem"]) + "\n",
+    )
+    .expect("public key file");
+    run(&[
+        "keys",
+        "add",
+        "d",
+        "--secret",
+        DIR_KEY_B64URL,
+        "--encoding",
+        "base64url",
+    ]);
+    let claims = issuer.path().join("claims.json");
+    std::fs::write(
+        &claims,
+        json!({
+            "sub": "jane.doe@example.com",
+            "iat": now() - 60,
+            "nbf": now() - 120,
+            "exp": now() + 3600,
+            "campaignId": "summer-quiz",
+            "limit": {"canPlay": false, "nb": 0}
+        })
+        .to_string(),
+    )
+    .expect("claims");
+    let blocked = run(&[
+        "sign",
+        "--claims",
+        claims.to_str().expect("path"),
+        "--key",
+        "campaign",
+        "--alg",
+        "RS256",
+        "--encrypt-key",
+        "d",
+        "--enc",
+        "A256GCM",
+    ]);
+    // The ticket: two links, quoted, folded at 76 columns as a mail client sends it.
+    let other = qualifio(3600);
+    let body = format!(
+        "Hello support,\nyesterday this link worked: https://play.example/quiz?qual_token={other}\nbut today this one says I cannot play: https://play.example/quiz?qual_token={blocked}\nThanks, Jane"
+    );
+    let mut ticket = String::new();
+    for line in body.lines() {
+        let chars: Vec<char> = line.chars().collect();
+        for piece in chars.chunks(74) {
+            ticket.push_str("> ");
+            ticket.extend(piece);
+            ticket.push('\n');
+        }
+    }
+    // Support's side: an empty key store.
+    let t = Tmux::start(&[]);
+    t.tmux(&["set", "-g", "set-clipboard", "on"]);
+    t.wait_for("no token");
+    t.paste(&ticket);
+    let s = t.wait_for("2 tokens in the text");
+    assert!(s.contains("JWE dir A256GCM"), "{s}");
+    t.keys(&["Down"]);
+    t.keys(&["Enter"]);
+    let s = t.wait_for("token 2 of 2 in the text");
+    assert!(s.contains("JWE"), "{s}");
+    // The campaign's public key, from a file.
+    t.keys(&["f"]);
+    t.wait_for("Add a key from a file");
+    t.keys(&["-l", public.to_str().expect("path")]);
+    t.keys(&["Enter"]);
+    t.wait_for("Name for the new key");
+    t.keys(&["Enter"]);
+    t.wait_for("key 'campaign-public' added");
+    // The dir secret, pasted as the customer's developer sent it: base64url is preselected.
+    t.keys(&["a"]);
+    t.wait_for("Add a key");
+    t.paste(DIR_KEY_B64URL);
+    t.keys(&["Enter"]);
+    t.wait_for("Name for the new key");
+    t.keys(&["Enter"]);
+    let s = t.wait_for("A256GCM needs 32 bytes: base64url gives 32");
+    assert!(s.contains("▶ 3 base64url"), "{s}");
+    t.keys(&["Enter"]);
+    let s = t.wait_for("ACCEPTED");
+    assert!(s.contains("participation blocked"), "{s}");
+    // The report, on the clipboard (tmux takes the OSC 52 copy into its buffer).
+    t.keys(&["R"]);
+    t.wait_for("Markdown report");
+    let start = Instant::now();
+    let report = loop {
+        let buffer = t.tmux(&["show-buffer"]);
+        if buffer.contains("tokenscope") {
+            break buffer;
+        }
+        assert!(start.elapsed() < WAIT, "no report in the tmux buffer");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(report.contains("ACCEPTED"), "{report}");
+    assert!(report.contains("blocked"), "{report}");
+    assert!(report.contains("summer-quiz"), "{report}");
+    assert!(report.contains("tokenscope inspect"), "{report}");
+    // Personal data is masked, and the token itself is not in the report.
+    assert!(!report.contains("jane.doe@example.com"), "{report}");
+    assert!(!report.contains(&blocked), "{report}");
+}

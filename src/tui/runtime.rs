@@ -196,7 +196,7 @@ fn copy_to_clipboard(clipboard: &mut Option<arboard::Clipboard>, text: &str, wha
     match written {
         Ok(()) => Action::Notice {
             text: format!(
-                "no clipboard reachable ({why}): sent the {what} to the terminal as OSC 52 (pastes where the terminal allows it)"
+                "sent the {what} to the terminal as OSC 52, which pastes where the terminal allows it (no clipboard reachable: {why})"
             ),
             error: false,
         },
