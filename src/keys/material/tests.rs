@@ -1,10 +1,14 @@
+use openssl::bn::BigNumContext;
+use openssl::ec::EcKey;
 use openssl::nid::Nid;
 use openssl::pkey::{Id, PKey, Private};
 use openssl::x509::{X509, X509NameBuilder};
 use serde_json::json;
 
+use super::der::{from_pkcs8, from_spki, private_material, public_material, typed_spki};
 use super::*;
 use crate::keys::test_support::{ec, okp, private_jwk, public_jwk, rsa2048};
+use crate::keys::{Curve, KeyType, Material, OkpCurve};
 
 fn one(name: &str, bytes: &[u8]) -> Key {
     let mut keys = parse_key_bytes(name, bytes).unwrap();
