@@ -14,7 +14,7 @@ use serde_json::{Map, Value, json};
 use crate::cli::{ExportFormat, KeysAddArgs, KeysCommand, KeysGenArgs, ProfileTag};
 use crate::keys::{
     B64URL, Key, KeyError, KeyType, Material, MaterialSource, SecretEncoding, Store, StoredKey,
-    curve_jwk_name, jwks, key_fingerprint, keygen, okp_jwk_name, parse_key_bytes_lenient,
+    curve_jwk_name, describe, jwks, key_fingerprint, keygen, okp_jwk_name, parse_key_bytes_lenient,
     public_jwk, public_jwks, public_pem, read_secret_raw, secret_file_warning, unknown_key,
 };
 // Names, kids and URLs come from key files and endpoints: escaped like everything printed.
@@ -86,23 +86,6 @@ impl From<ProfileTag> for Profile {
     }
 }
 
-/// `RSA-2048 public`, `EC P-256 private`, `Ed25519 public`, `secret 32 B`.
-pub(crate) fn describe(key: &Key) -> String {
-    let visibility = match key.material {
-        Material::Private { .. } => "private",
-        _ => "public",
-    };
-    match key.key_type {
-        KeyType::Rsa { bits } => format!("RSA-{bits} {visibility}"),
-        KeyType::Ec(curve) => format!("EC {} {visibility}", curve_jwk_name(curve)),
-        KeyType::Okp(curve) => format!("{} {visibility}", okp_jwk_name(curve)),
-        KeyType::Secret => match &key.material {
-            Material::Secret(s) => format!("secret {} B", s.len()),
-            _ => "secret".to_string(),
-        },
-    }
-}
-
 /// An entry's keys and the warnings loading them gave.
 type Loaded = (Vec<Key>, Vec<String>);
 
@@ -127,7 +110,7 @@ fn key_json(entry: &StoredKey, key: &Key, reveal: bool) -> Value {
     obj.insert("source".into(), json!(entry.source.as_str()));
     obj.insert("type".into(), json!(key.key_type.as_str()));
     obj.insert("visibility".into(), json!(key.material.visibility()));
-    obj.insert("description".into(), json!(describe(key)));
+    obj.insert("description".into(), json!(describe(key).to_string()));
     match key.key_type {
         KeyType::Rsa { bits } => {
             obj.insert("bits".into(), json!(bits));
@@ -199,7 +182,7 @@ fn list(
                     items.push(key_json(entry, key, reveal));
                     let mut row = vec![
                         key.name.clone(),
-                        describe(key),
+                        describe(key).to_string(),
                         dash(key.kid.as_deref()),
                         dash(key.profile.map(|p| p.as_str())),
                         if key.algs.is_empty() {

@@ -27,7 +27,7 @@ pub use jwe::decrypt_jwe;
 pub use jws::{verify_jws, verify_jws_with};
 pub use kid::KidPolicy;
 
-use crate::keys::{Curve, Key, KeyType, Material};
+use crate::keys::Key;
 use crate::report::{Layer, LayerStatus, TokenKind};
 use crate::token::header_str;
 
@@ -39,26 +39,7 @@ pub fn needs_secret(alg: &str) -> bool {
 }
 
 fn describe(key: &Key) -> String {
-    let vis = match key.material {
-        Material::Secret(_) => "secret",
-        Material::Public { .. } => "public key",
-        Material::Private { .. } => "private key",
-    };
-    match key.key_type {
-        KeyType::Secret => "a shared secret".to_string(),
-        KeyType::Rsa { bits } => format!("an RSA-{bits} {vis}"),
-        KeyType::Ec(c) => format!("an EC {} {vis}", curve_name(c)),
-        KeyType::Okp(c) => format!("an {c:?} {vis}"),
-    }
-}
-
-fn curve_name(c: Curve) -> &'static str {
-    match c {
-        Curve::P256 => "P-256",
-        Curve::P384 => "P-384",
-        Curve::P521 => "P-521",
-        Curve::Secp256k1 => "secp256k1",
-    }
+    crate::keys::describe(key).in_sentence()
 }
 
 /// A layer before verification; `with_header` copies the protected header into it.

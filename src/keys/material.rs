@@ -21,6 +21,7 @@ use super::error::KeyError;
 
 mod curves;
 mod der;
+mod describe;
 mod jwk;
 mod secret;
 
@@ -29,6 +30,7 @@ use jwk::parse_json;
 
 pub(crate) use curves::{curve_bytes, curve_jwk_name, nid_of_curve, okp_jwk_name};
 pub(crate) use der::{pkcs8_pkey, public_pkey, spki_pkey};
+pub use describe::{Description, describe};
 pub(crate) use secret::read_secret_raw;
 pub use secret::{
     SecretEncoding, parse_secret, read_secret_arg, secret_as_key, secret_file_warning, secret_key,

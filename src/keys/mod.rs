@@ -31,6 +31,7 @@ pub use error::{KeyError, openssl_text};
 pub use export::{key_fingerprint, public_jwk, public_jwks, public_pem, thumbprint};
 pub use keygen::{GenType, default_algs, generate, generate_dir};
 pub(crate) use material::{B64URL, curve_jwk_name, okp_jwk_name, pkcs8_pkey, read_secret_raw};
+pub use material::{Description, describe};
 pub use material::{
     SecretEncoding, parse_key_bytes, parse_key_bytes_lenient, parse_secret, read_key_file,
     read_secret_arg, secret_as_key, secret_file_warning, secret_key,

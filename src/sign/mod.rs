@@ -8,7 +8,7 @@ use serde_json::{Map, Value, json};
 use thiserror::Error;
 
 use crate::jose::mint::signing_algs;
-use crate::keys::{Curve, Key, KeyType};
+use crate::keys::Key;
 use crate::profile::Profile;
 use crate::rules::RuleSpec;
 use crate::rules::ids;
@@ -364,20 +364,7 @@ pub struct TemplateAlgError {
 
 /// `a shared secret`, `an RSA-2048 key`, `an EC P-256 key`, `an Ed25519 key`.
 fn key_kind(key: &Key) -> String {
-    match key.key_type {
-        KeyType::Secret => "a shared secret".to_string(),
-        KeyType::Rsa { bits } => format!("an RSA-{bits} key"),
-        KeyType::Ec(c) => format!(
-            "an EC {} key",
-            match c {
-                Curve::P256 => "P-256",
-                Curve::P384 => "P-384",
-                Curve::P521 => "P-521",
-                Curve::Secp256k1 => "secp256k1",
-            }
-        ),
-        KeyType::Okp(c) => format!("an {c:?} key"),
-    }
+    crate::keys::describe(key).kind_in_sentence()
 }
 
 /// Apply the template's platform alg rule to signing with `key`. `requested` is the alg asked

@@ -6,7 +6,7 @@ use base64::engine::GeneralPurpose;
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
-use super::curves::{curve_jwk_name, okp_jwk_name};
+use super::describe::describe;
 use super::{B64STD, B64URL, contains, parse_key_bytes};
 use crate::keys::error::KeyError;
 use crate::keys::{Key, KeyType, Material};
@@ -237,16 +237,7 @@ pub fn secret_as_key(bytes: &[u8]) -> Option<String> {
         let keys = parse_key_bytes("secret", text).ok()?;
         let key = keys.iter().find(|k| k.key_type != KeyType::Secret)?;
         let form = if text.starts_with(b"{") { "JWK" } else { "DER" };
-        return Some(format!(
-            "{} {} key ({form})",
-            match key.key_type {
-                KeyType::Rsa { bits } => format!("an RSA-{bits}"),
-                KeyType::Ec(c) => format!("an EC {}", curve_jwk_name(c)),
-                KeyType::Okp(c) => format!("an {}", okp_jwk_name(c)),
-                KeyType::Secret => String::from("a"),
-            },
-            key.material.visibility()
-        ));
+        return Some(format!("{} ({form})", describe(key).in_sentence()));
     }
     None
 }

@@ -7,7 +7,7 @@ use super::{
     App, EncodingMenu, EncodingRow, GEN_TYPES, KeyRow, KeySource, Modal, PromptKind, expand_home,
 };
 use crate::cli::GenType;
-use crate::keys::{self, KeyType, Material, MaterialSource, SecretEncoding, StoredKey};
+use crate::keys::{self, Material, MaterialSource, SecretEncoding, StoredKey};
 use crate::tui::jobs::Job;
 
 impl App {
@@ -309,13 +309,8 @@ impl App {
             .keys
             .iter()
             .map(|k| {
-                let (kind, half) = match (&k.key_type, &k.material) {
-                    (KeyType::Secret, Material::Secret(s)) => (format!("secret {} B", s.len()), ""),
-                    (KeyType::Rsa { bits }, m) => (format!("rsa {bits}"), m.visibility()),
-                    (KeyType::Ec(c), m) => (format!("ec {c:?}"), m.visibility()),
-                    (KeyType::Okp(c), m) => (format!("okp {c:?}"), m.visibility()),
-                    (t, m) => (t.as_str().to_string(), m.visibility()),
-                };
+                let described = keys::describe(k);
+                let (kind, half) = (described.terse(), described.half());
                 KeyRow {
                     name: k.name.clone(),
                     kind,
