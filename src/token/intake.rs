@@ -1,4 +1,8 @@
 //! Intake: find the compact token in what a user pasted (a ticket, a URL, a JS tag, a header).
+//!
+//! This file takes the wrappers off in turn; `mail` undoes what a mail client did first,
+//! `not_found` names text that holds no token, and `lines` finds the tokens of a log line for
+//! batch mode.
 
 use std::borrow::Cow;
 use std::sync::LazyLock;
@@ -6,6 +10,14 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::TokenError;
+
+mod lines;
+mod mail;
+mod not_found;
+
+pub use lines::{bare_token, tokens_in_line};
+use mail::unwrap_mail;
+use not_found::{json_serialization, placeholder};
 
 /// The token found in some text, and what was removed around it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -129,79 +141,6 @@ fn header_decodes(token: &str) -> bool {
         .split('.')
         .next()
         .is_some_and(|h| super::decode_header(h).is_ok())
-}
-
-/// Undo what mail clients do to a pasted token, when they did something: quoted-printable
-/// soft line breaks and `=3D`, `> ` quote prefixes on every line, and lines wrapped inside a
-/// URL or a token (`fold -w76`). Returns the text and what was undone, or None.
-fn unwrap_mail(text: &str) -> Option<(String, Vec<String>)> {
-    if !text.contains('\n') && !text.contains("=3D") {
-        return None;
-    }
-    let mut notes = Vec::new();
-    let mut text = text.replace("\r\n", "\n");
-    // Quoted-printable (RFC 2045 6.7): a soft break is '=' at the end of a line.
-    let soft_breaks = text.contains("=\n");
-    if soft_breaks || text.contains("=3D") {
-        text = text
-            .replace("=\n", "")
-            .replace("=3D", "=")
-            .replace("=3d", "=");
-        notes.push("quoted-printable encoding (soft line breaks, =3D)".to_string());
-    }
-    // Quote prefixes: every non-empty line starts with '>'.
-    let lines: Vec<&str> = text.lines().collect();
-    let quoted = lines.iter().filter(|l| !l.trim().is_empty()).count() > 0
-        && lines
-            .iter()
-            .filter(|l| !l.trim().is_empty())
-            .all(|l| l.trim_start().starts_with('>'));
-    if quoted {
-        text = lines
-            .iter()
-            .map(|l| l.trim_start().trim_start_matches(['>', ' ']))
-            .collect::<Vec<_>>()
-            .join("\n");
-        notes.push("'> ' quote prefixes".to_string());
-    }
-    // Wrapped lines: a client that folds at W columns leaves several lines of exactly W
-    // characters (W of 60 or more); a break after such a line, between two token
-    // characters, and not starting a new token right after a complete one, is undone.
-    let lines: Vec<&str> = text.split('\n').collect();
-    let width = |l: &str| l.trim_end().chars().count();
-    let fold = lines.iter().map(|l| width(l)).max().unwrap_or(0);
-    let folded_lines = lines.iter().filter(|l| width(l) == fold).count();
-    let folded = fold >= 60 && folded_lines >= 2;
-    let mut joined = String::with_capacity(text.len());
-    let mut wrapped = false;
-    for (i, line) in lines.iter().enumerate() {
-        joined.push_str(line);
-        let Some(next) = lines.get(i + 1) else {
-            break;
-        };
-        let tail = line.trim_end();
-        let run_start = tail
-            .char_indices()
-            .rev()
-            .find(|(_, c)| !(is_token_char(*c) || matches!(c, '=' | '&' | '?' | '%')))
-            .map_or(0, |(p, c)| p + c.len_utf8());
-        let run = &tail[run_start..];
-        let continues = folded
-            && width(line) == fold
-            && !run.is_empty()
-            && next.starts_with(|c: char| is_token_char(c) || c == '%')
-            && !(next.starts_with("eyJ") && run.matches('.').count() >= 2);
-        if continues {
-            wrapped = true;
-        } else {
-            joined.push('\n');
-        }
-    }
-    if wrapped {
-        notes.push("line breaks inside a URL or token (mail wrapping)".to_string());
-        text = joined;
-    }
-    (!notes.is_empty()).then_some((text, notes))
 }
 
 fn find_token_in(text: &str) -> Result<Intake, TokenError> {
@@ -399,84 +338,6 @@ fn find_first(text: &str) -> Result<Intake, TokenError> {
         .unwrap_or(TokenError::NotFound))
 }
 
-/// Placeholders the platform documents put where a token goes: 000's `{YOUR_SECURE_TOKEN}`,
-/// 002's `yourJWT`, and any `{YOUR_...}` or `<YOUR_...>`.
-fn placeholder(text: &str) -> Option<TokenError> {
-    static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"[{<]\s*YOUR_[A-Z_]*\s*[}>]|\byourJWT\b").expect("static regex")
-    });
-    let found = PLACEHOLDER.find(text)?;
-    Some(TokenError::Placeholder {
-        placeholder: found.as_str().to_string(),
-    })
-}
-
-/// The JSON serializations of RFC 7515 and 7516 section 7.2, general or flattened: named, so
-/// that the error says what the text is rather than "no token found".
-fn json_serialization(text: &str) -> Option<TokenError> {
-    if !text.starts_with('{') {
-        return None;
-    }
-    let value: serde_json::Map<String, serde_json::Value> = serde_json::from_str(text).ok()?;
-    let has = |k: &str| value.contains_key(k);
-    if has("ciphertext") && (has("protected") || has("recipients") || has("encrypted_key")) {
-        return Some(TokenError::JsonSerialization {
-            kind: "JWE",
-            rfc: 7516,
-            what: "recipient",
-            parts: "protected, encrypted_key, iv, ciphertext and tag",
-        });
-    }
-    if has("payload") && (has("signatures") || has("signature")) {
-        return Some(TokenError::JsonSerialization {
-            kind: "JWS",
-            rfc: 7515,
-            what: "signature",
-            parts: "protected, payload and signature",
-        });
-    }
-    None
-}
-
-/// The line itself when it is just a token, give or take surrounding whitespace (the common
-/// export format): one pass over the bytes, no search.
-pub fn bare_token(line: &str) -> Option<&str> {
-    let trimmed = line.trim();
-    if !trimmed.starts_with("eyJ") {
-        return None;
-    }
-    let bytes = trimmed.as_bytes();
-    // Without early exits or branches, so that the compiler vectorises it: batch mode runs
-    // this over every line of a log. The dots are found with memchr.
-    let only_token_bytes = bytes.iter().fold(true, |ok, &b| ok & is_token_byte(b));
-    let two_dots = memchr::memchr(b'.', bytes)
-        .is_some_and(|first| memchr::memchr(b'.', &bytes[first + 1..]).is_some());
-    (only_token_bytes && two_dots).then_some(trimmed)
-}
-
-/// base64url or '.', branch-free.
-#[inline]
-fn is_token_byte(b: u8) -> bool {
-    // `| 0x20` folds A-Z onto a-z and maps no other byte into a-z.
-    ((b | 0x20).wrapping_sub(b'a') < 26)
-        | (b.wrapping_sub(b'0') < 10)
-        | (b == b'-')
-        | (b == b'_')
-        | (b == b'.')
-}
-
-/// Every token in one line of a log or export: compact JWS/JWE anywhere in the line,
-/// including inside URLs (percent-encoded dots are decoded first).
-pub fn tokens_in_line(line: &str) -> Vec<String> {
-    // Fast path: a line that is just a token (the common export format) needs no search.
-    if let Some(token) = bare_token(line) {
-        return vec![token.to_string()];
-    }
-    embedded(&percent_decoded(line))
-        .map(str::to_string)
-        .collect()
-}
-
 /// `text` with `%xx` decoded when it holds any (a token in a URL: `%2E` for its dots).
 fn percent_decoded(text: &str) -> Cow<'_, str> {
     match text.contains('%') {
@@ -530,6 +391,7 @@ fn strip_quotes(s: &str) -> Option<&str> {
 
 #[cfg(test)]
 mod tests {
+    use super::lines::is_token_byte;
     use super::*;
 
     const T: &str = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln";
