@@ -1,5 +1,5 @@
 use super::*;
-use crate::cli::{GenType, SecretEncodingArg};
+use crate::cli::{ExportFormat, GenType, KeysAddArgs, KeysGenArgs, SecretEncodingArg};
 use crate::keys::test_support::rsa2048;
 
 struct Env {
