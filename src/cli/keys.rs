@@ -63,8 +63,8 @@ pub enum KeysCommand {
         /// The stored key's name.
         name: String,
         /// How to print the public half.
-        #[arg(long, value_enum, default_value_t = ExportFormat::Pem)]
-        format: ExportFormat,
+        #[arg(long, value_enum, default_value_t = KeyExportFormat::Pem)]
+        format: KeyExportFormat,
     },
     /// Refetch a stored JWKS endpoint now.
     Refresh {
@@ -139,7 +139,7 @@ pub struct KeysGenArgs {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ExportFormat {
+pub enum KeyExportFormat {
     /// SubjectPublicKeyInfo PEM.
     Pem,
     /// One public JWK.

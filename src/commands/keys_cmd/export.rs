@@ -6,7 +6,7 @@ use std::path::Path;
 use anyhow::bail;
 use serde_json::Value;
 
-use crate::cli::ExportFormat;
+use crate::cli::KeyExportFormat;
 use crate::keys::{Key, KeyError, Material, Store, public_jwk, public_jwks, public_pem};
 // Names, kids and URLs come from key files and endpoints: escaped like everything printed.
 use crate::escape::{self, warn};
@@ -17,7 +17,7 @@ pub(super) fn export(
     store: &Store,
     cache_dir: &Path,
     wanted: &str,
-    format: ExportFormat,
+    format: KeyExportFormat,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
     let (entry, member) = find_entry(store, wanted)?;
@@ -40,12 +40,12 @@ pub(super) fn export(
         ));
     }
     match format {
-        ExportFormat::Pem => {
+        KeyExportFormat::Pem => {
             for key in &public {
                 write!(out, "{}", public_pem(key)?)?;
             }
         }
-        ExportFormat::Jwk => {
+        KeyExportFormat::Jwk => {
             let [key] = public.as_slice() else {
                 bail!(
                     "'{}' holds {} keys: export one with NAME#kid, or use --format jwks",
@@ -59,7 +59,7 @@ pub(super) fn export(
                 escape::json_pretty(&Value::Object(public_jwk(key)?))?
             )?;
         }
-        ExportFormat::Jwks => {
+        KeyExportFormat::Jwks => {
             writeln!(out, "{}", escape::json_pretty(&public_jwks(&public)?)?)?;
         }
     }

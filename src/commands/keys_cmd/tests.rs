@@ -1,5 +1,5 @@
 use super::*;
-use crate::cli::{ExportFormat, GenType, KeysAddArgs, KeysGenArgs, SecretEncodingArg};
+use crate::cli::{GenType, KeyExportFormat, KeysAddArgs, KeysGenArgs, SecretEncodingArg};
 use crate::keys::test_support::rsa2048;
 
 struct Env {
@@ -90,14 +90,14 @@ fn gen_list_export_remove() {
     let pem = env
         .run(KeysCommand::Export {
             name: "signer".into(),
-            format: ExportFormat::Pem,
+            format: KeyExportFormat::Pem,
         })
         .unwrap();
     assert!(pem.starts_with("-----BEGIN PUBLIC KEY-----\n") && !pem.contains("PRIVATE"));
     let jwk: Value = serde_json::from_str(
         &env.run(KeysCommand::Export {
             name: "signer".into(),
-            format: ExportFormat::Jwk,
+            format: KeyExportFormat::Jwk,
         })
         .unwrap(),
     )
@@ -109,7 +109,7 @@ fn gen_list_export_remove() {
     let jwks: Value = serde_json::from_str(
         &env.run(KeysCommand::Export {
             name: "signer".into(),
-            format: ExportFormat::Jwks,
+            format: KeyExportFormat::Jwks,
         })
         .unwrap(),
     )
@@ -244,7 +244,7 @@ fn secrets_are_masked_unless_revealed() {
     let e = env
         .run(KeysCommand::Export {
             name: "hmac".into(),
-            format: ExportFormat::Pem,
+            format: KeyExportFormat::Pem,
         })
         .unwrap_err();
     assert_eq!(
