@@ -118,7 +118,7 @@ mod tests {
     use clap_complete::Shell;
 
     /// The rewrite found clap_complete's layout: if this fails after a clap_complete upgrade,
-    /// see whether the generated scripts still need it (tests/completions.rs runs them).
+    /// see whether the generated scripts still need it (tests/it/completions.rs runs them).
     #[test]
     fn zsh_script_completes_commands_in_the_first_word() {
         let mut generated = Vec::new();

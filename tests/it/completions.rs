@@ -13,7 +13,7 @@
 //! TOKENSCOPE_SKIP_SHELLS (comma or space separated: `TOKENSCOPE_SKIP_SHELLS=zsh,fish cargo
 //! test --test completions`); a skipped shell is reported on stderr.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

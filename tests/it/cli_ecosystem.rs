@@ -1,7 +1,7 @@
 //! tokenscope among terminal tools: completions, man page, version, colour modes, closed
 //! pipes, the log file.
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command as StdCommand, Stdio};

@@ -4,7 +4,7 @@
 // Test helpers outside a #[test] unwrap too (clippy.toml allows it in #[test] functions).
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;

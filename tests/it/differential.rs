@@ -9,7 +9,7 @@
 // Test helpers outside a #[test] unwrap too (clippy.toml allows it in #[test] functions).
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::Path;

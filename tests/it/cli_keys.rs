@@ -1,7 +1,7 @@
 //! `tokenscope keys` through the real binary: the store, masking, generation, export, and an
 //! independent implementation (the `jsonwebtoken` crate) agreeing with tokenscope.
 
-mod common;
+use crate::common;
 
 use common::crypto::{self, hmac_token, sign, signer};
 use common::{Sandbox, json_of};

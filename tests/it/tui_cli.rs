@@ -1,7 +1,7 @@
 //! The TUI's command line: top-level arguments that do not disturb the subcommands, and the
 //! errors given without a terminal.
 
-mod common;
+use crate::common;
 
 use common::Sandbox;
 use predicates::prelude::*;

@@ -1,7 +1,7 @@
 //! The smaller hostile-input findings, through the real binary: an oversized skew, the JSON
 //! serializations, theme errors, `crit: ["b64"]` in a JWE, OpenSSL's source paths.
 
-mod common;
+use crate::common;
 
 use common::crypto::{b64url, encrypt};
 use common::{Sandbox, inspect_json};

@@ -457,7 +457,7 @@ fn keys_list(home: &Path) -> String {
 fn vim_bindings_from_the_config_file_drive_the_view() {
     need_tmux!();
     let home = tempfile::tempdir().expect("temp home");
-    let vim = include_str!("../examples/vim-keys.toml");
+    let vim = include_str!("../../examples/vim-keys.toml");
     std::fs::write(home.path().join("config.toml"), vim).expect("config");
     let t = Tmux::start_in(home, &["--demo"]);
     t.wait_for("Payload · 1-16 of 19");

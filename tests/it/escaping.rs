@@ -5,7 +5,7 @@
 // Test helpers outside a #[test] unwrap too (clippy.toml allows it in #[test] functions).
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use common::crypto::{b64url, hmac_token};
 use common::{Sandbox, assert_terminal_safe, hidden, json_of};

@@ -7,7 +7,7 @@
 // only here.
 #![allow(unsafe_code)]
 
-mod common;
+use crate::common;
 
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::CommandExt;

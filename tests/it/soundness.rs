@@ -4,7 +4,7 @@
 // Test helpers outside a #[test] unwrap too (clippy.toml allows it in #[test] functions).
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use common::crypto::{b64url, ec, encrypt, hmac_token, pkcs8_pem, rsa, spki_pem};
 use common::{Sandbox, expect_finding, find_finding, finding_ids, inspect_json, json_of};

@@ -9,7 +9,7 @@
 // pre_exec and setrlimit put resource limits on the child: unsafe, and only here.
 #![allow(unsafe_code)]
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

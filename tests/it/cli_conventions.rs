@@ -2,7 +2,7 @@
 //! errors prefixed `tokenscope:`, "did you mean" for a misspelt command, a file name given as
 //! the token, help text on every flag, man pages that exist, `dir` keys and their reasons.
 
-mod common;
+use crate::common;
 
 use common::crypto::{b64url, encrypt};
 use common::{Sandbox, inspect_json};

@@ -1,7 +1,7 @@
 //! The configuration file through the binary: where it is, what `config show` says, `config
 //! edit`, errors naming file, line and key, and flag > env > file > default.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

@@ -5,7 +5,7 @@
 // Test helpers outside a #[test] unwrap too (clippy.toml allows it in #[test] functions).
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use common::crypto::{hmac_token, rsa, sign, signer};
 use common::{Sandbox, expect_finding, find_finding, inspect_json};

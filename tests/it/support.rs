@@ -3,7 +3,7 @@
 // Test helpers outside a #[test] unwrap too (clippy.toml allows it in #[test] functions).
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use common::crypto::hmac_token;
 use common::{Sandbox, inspect_json};
