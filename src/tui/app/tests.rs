@@ -766,3 +766,25 @@ fn tab_reads_at_most_a_thousand_entries_and_lists_a_line_of_them() {
     assert!(m.text.chars().count() <= 90, "{}", m.text);
     assert_eq!(prompt_input(&app), format!("{}/f", dir.path().display()));
 }
+
+#[test]
+fn the_picker_never_shows_pasted_control_characters() {
+    let mut app = demo();
+    let first = app.history[0].text.clone();
+    let second = app.history[1].text.clone();
+    let hostile = format!(
+        "jwt={first}\x1b[2J\x07 and https://x.test/?qual_token={second}\x1b]0;owned\x07&x=1"
+    );
+    app.update(Action::Paste(hostile));
+    let Modal::Pick { rows, .. } = &app.modal else {
+        panic!("no picker: {:?}", app.modal);
+    };
+    for row in rows {
+        for text in [&row.alg, &row.preview] {
+            assert!(
+                !text.chars().any(|c| c.is_control()),
+                "raw control character in {text:?}"
+            );
+        }
+    }
+}

@@ -226,11 +226,12 @@ fn pick_row(token: &str) -> PickRow {
         }
         _ => "header unreadable".to_string(),
     };
+    // The text came from a paste: never raw on the terminal.
     let preview: String = token.chars().take(32).collect();
     let preview = if token.chars().count() > 32 {
-        format!("{preview}…")
+        format!("{}…", crate::escape::line(&preview))
     } else {
-        preview
+        crate::escape::line(&preview).into_owned()
     };
     PickRow { kind, alg, preview }
 }
