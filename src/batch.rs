@@ -43,7 +43,16 @@ const CHUNK_BYTES: usize = 4 << 20;
 pub struct Item {
     /// 1-based line number in the input.
     pub line: usize,
+    /// Where the line starts in the input, in bytes (to read it again: the log browser).
+    pub offset: u64,
     pub result: Result<Inspection, InspectError>,
+}
+
+/// How far the input has been read: lines, and bytes.
+#[derive(Default)]
+struct Seen {
+    lines: usize,
+    bytes: u64,
 }
 
 /// Raw input lines, read by the calling thread and searched for tokens by the workers.
@@ -53,6 +62,8 @@ struct Chunk {
     /// 1-based line number and where the line lies in `bytes` (nothing, for a line longer
     /// than [`MAX_LINE`]).
     lines: Vec<(usize, std::ops::Range<usize>)>,
+    /// Where each of `lines` starts in the input, in bytes.
+    offsets: Vec<u64>,
     /// The lines longer than [`MAX_LINE`], in order: line number and length.
     too_long: Vec<(usize, u64)>,
 }
@@ -117,12 +128,13 @@ impl Chunk {
     /// of `spare` when there is one (a chunk that is done with, so memory is reused).
     fn read(
         input: &mut impl BufRead,
-        seen: &mut usize,
+        seen: &mut Seen,
         spare: Option<Chunk>,
     ) -> std::io::Result<Chunk> {
         let mut chunk = spare.unwrap_or_default();
         chunk.bytes.clear();
         chunk.lines.clear();
+        chunk.offsets.clear();
         chunk.too_long.clear();
         while chunk.lines.len() < CHUNK_LINES && chunk.bytes.len() < CHUNK_BYTES {
             let start = chunk.bytes.len();
@@ -130,11 +142,13 @@ impl Chunk {
             if line.read == 0 {
                 break;
             }
-            *seen += 1;
+            seen.lines += 1;
             if !line.kept {
-                chunk.too_long.push((*seen, line.len));
+                chunk.too_long.push((seen.lines, line.len));
             }
-            chunk.lines.push((*seen, start..chunk.bytes.len()));
+            chunk.lines.push((seen.lines, start..chunk.bytes.len()));
+            chunk.offsets.push(seen.bytes);
+            seen.bytes += line.read;
         }
         Ok(chunk)
     }
@@ -157,15 +171,15 @@ impl Chunk {
     fn inspect<A: Default>(
         &self,
         which: std::ops::Range<usize>,
-        each: &impl Fn(&mut A, usize, Found<'_>),
+        each: &impl Fn(&mut A, usize, u64, Found<'_>),
     ) -> A {
         let mut out = A::default();
-        for (line, range) in &self.lines[which] {
+        for ((line, range), &offset) in self.lines[which.clone()].iter().zip(&self.offsets[which]) {
             // Only a line too long to keep has no bytes (a blank line keeps its newline).
             if range.is_empty()
                 && let Ok(i) = self.too_long.binary_search_by_key(line, |(l, _)| *l)
             {
-                each(&mut out, *line, Found::TooLong(self.too_long[i].1));
+                each(&mut out, *line, offset, Found::TooLong(self.too_long[i].1));
                 continue;
             }
             // A line that is not UTF-8 cannot hold a compact token; skip it.
@@ -174,10 +188,10 @@ impl Chunk {
             };
             match bare_token(text) {
                 // The common export format, with no search and no copy.
-                Some(token) => each(&mut out, *line, Found::Token(token)),
+                Some(token) => each(&mut out, *line, offset, Found::Token(token)),
                 None => {
                     for token in tokens_in_line(text) {
-                        each(&mut out, *line, Found::Token(&token));
+                        each(&mut out, *line, offset, Found::Token(&token));
                     }
                 }
             }
@@ -203,8 +217,8 @@ pub fn run<A: Default + Send>(
     mut sink: impl FnMut(A) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
     let threads = threads.max(1);
-    let mut seen = 0;
-    let each = |acc: &mut A, line: usize, found: Found<'_>| {
+    let mut seen = Seen::default();
+    let each = |acc: &mut A, line: usize, offset: u64, found: Found<'_>| {
         let result = match found {
             Found::Token(token) => inspect_token(token, Vec::new(), ring, opts),
             Found::TooLong(len) => Err(InspectError::Intake(TokenError::LineTooLong {
@@ -212,7 +226,14 @@ pub fn run<A: Default + Send>(
                 max: MAX_LINE,
             })),
         };
-        process(acc, Item { line, result })
+        process(
+            acc,
+            Item {
+                line,
+                offset,
+                result,
+            },
+        )
     };
 
     if threads == 1 {

@@ -132,9 +132,10 @@ fn every_thread_count_gives_the_same_records_in_input_order() {
 #[test]
 fn parts_cover_every_line_once_in_order() {
     let mut input: &[u8] = b"a\nbbbbbbbbbb\ncc\nd\n\neeeeeeeeeeeeeeeeeeee\nf";
-    let mut seen = 0;
+    let mut seen = Seen::default();
     let chunk = Chunk::read(&mut input, &mut seen, None).unwrap();
-    assert_eq!(seen, 7);
+    assert_eq!(seen.lines, 7);
+    assert_eq!(seen.bytes, 41);
     for threads in 1..=9 {
         let parts = chunk.parts(threads);
         assert!(
@@ -321,4 +322,42 @@ fn the_summary_shows_the_campaigns_with_the_most_tokens_and_the_campaign_files()
         text.contains("  others: 14 token(s): 4 more campaignId(s) (only the 50 with the most tokens are shown); --json lists every token\n    participation: standard 14\n"),
         "{text}"
     );
+}
+
+#[test]
+fn each_item_knows_where_its_line_starts() {
+    let token = |sub: &str| {
+        format!(
+            "{}.{}.sig",
+            URL_SAFE_NO_PAD.encode(br#"{"alg":"HS256"}"#),
+            URL_SAFE_NO_PAD.encode(format!(r#"{{"sub":"{sub}"}}"#))
+        )
+    };
+    let input = format!(
+        "first line, no token\n{}\n\nlog: at 12:00 token={} end\n{}",
+        token("a"),
+        token("b"),
+        token("c")
+    );
+    for threads in [1, 2] {
+        let mut seen = Vec::new();
+        run(
+            input.as_bytes(),
+            &KeyRing::default(),
+            &Options::default(),
+            threads,
+            |acc: &mut Vec<(usize, u64)>, item| acc.push((item.line, item.offset)),
+            |part| {
+                seen.extend(part);
+                Ok(())
+            },
+        )
+        .unwrap();
+        assert_eq!(seen.len(), 3, "{seen:?}");
+        for (line, offset) in seen {
+            let at = &input[offset as usize..];
+            let nth = input.lines().nth(line - 1).unwrap();
+            assert!(at.starts_with(nth), "line {line} at {offset}");
+        }
+    }
 }
