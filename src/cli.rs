@@ -85,6 +85,12 @@ pub struct TuiArgs {
     #[arg(long)]
     pub demo: bool,
 
+    /// Browse a log in the interactive view: one row per token (line, verdict, profile,
+    /// campaign, outcomes, first error), filled in the background; / filters, Enter opens a
+    /// token, Esc comes back.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["token", "file", "demo"])]
+    pub batch: Option<PathBuf>,
+
     /// Colour theme: dark (default), light, high-contrast, colorblind, or a user theme
     /// (themes/NAME.toml beside config.toml).
     #[arg(long, value_name = "NAME")]
@@ -293,6 +299,7 @@ fn view_args_with_a_command(cli: &Cli, command_name: Option<&str>) -> Option<cla
     let name = command_name?;
     let arg = match &cli.tui {
         TuiArgs { demo: true, .. } => "--demo",
+        TuiArgs { batch: Some(_), .. } => "--batch",
         TuiArgs { file: Some(_), .. } => "--file",
         TuiArgs { token: Some(_), .. } => "TOKEN",
         _ => return None,

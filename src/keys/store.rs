@@ -314,7 +314,7 @@ fn default_version() -> u32 {
 }
 
 /// The key store in one directory.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Store {
     dir: PathBuf,
 }

@@ -118,6 +118,12 @@ pub enum Action {
     Editor(EditorOp),
     /// What `$VISUAL`/`$EDITOR` left in the file (or why it could not run).
     ExternalEdited(Result<String, String>),
+    /// Rows of the log browser, in input order, from the engine filling it.
+    Rows(Vec<super::browser::Row>),
+    /// The engine is done filling the log browser (or why it stopped).
+    RowsDone(Option<String>),
+    /// Ask for the log browser's filter.
+    BrowseFilterPrompt,
     /// A second passed (sent only while `App::ticking`): evaluate again at the new "now".
     Tick,
     /// A job (`Effect::Run`) finished off the event loop: its outcome.
@@ -167,4 +173,18 @@ pub enum Effect {
     /// Slow work (disk, network, key generation) for a worker thread; its outcome comes
     /// back as `Action::Done`.
     Run(Job),
+    /// Fill the log browser from `path` with the batch engine on worker threads; rows come
+    /// back as `Action::Rows` while it reads, then `Action::RowsDone`.
+    Browse(BrowseJob),
+}
+
+/// What the thread filling the log browser needs (no reference to the app).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrowseJob {
+    pub path: std::path::PathBuf,
+    /// The key store and JWKS cache to load the ring from (none: no keys, the demo).
+    pub store: Option<(crate::keys::Store, std::path::PathBuf)>,
+    pub at: i64,
+    pub skew: i64,
+    pub max_pbes2_count: u64,
 }

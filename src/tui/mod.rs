@@ -7,6 +7,7 @@
 
 pub mod action;
 pub mod app;
+pub mod browser;
 pub mod demo;
 pub mod edit;
 pub mod fold;
@@ -123,7 +124,12 @@ pub fn build_app(args: &TuiArgs, ctx: &Context) -> Result<App> {
     app.max_pbes2_count = settings.max_pbes2_count.value;
     app.campaigns = campaigns;
     app.background = true;
-    if let Some(path) = &args.file {
+    if let Some(path) = &args.batch {
+        // Refused before the terminal is taken, as a token file is.
+        std::fs::File::open(path)
+            .with_context(|| format!("cannot open log '{}'", path.display()))?;
+        app.browse(path.clone());
+    } else if let Some(path) = &args.file {
         let file = std::fs::File::open(path)
             .with_context(|| format!("cannot open token file '{}'", path.display()))?;
         let bytes = crate::limits::read_capped(file, crate::limits::TOKEN_FILE)

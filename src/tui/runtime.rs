@@ -13,6 +13,7 @@ use ratatui::crossterm::event::{
 };
 use ratatui::crossterm::execute;
 
+use super::action::BrowseJob;
 use super::app::{Action, App, Effect};
 use super::jobs::{self, Done, Job};
 
@@ -25,6 +26,8 @@ enum Wake {
     ReadFailed(std::io::Error),
     /// A job finished.
     Done(Done),
+    /// The log browser's engine sent rows, or finished.
+    Browse(Action),
 }
 
 /// Run the app on `terminal` until it quits.
@@ -84,6 +87,13 @@ pub fn event_loop(terminal: &mut DefaultTerminal, app: &mut App) -> Result<()> {
                 app.update(Action::Done(done));
                 run_effects(terminal, app, &mut clipboard, &wake)?;
             }
+            Wake::Browse(action) => {
+                // Rows come in bursts: take every one waiting before drawing again.
+                app.update(action);
+                while let Ok(Wake::Browse(more)) = woken.try_recv() {
+                    app.update(more);
+                }
+            }
         }
     }
     Ok(())
@@ -109,6 +119,7 @@ fn run_effects(
         for effect in std::mem::take(&mut app.effects) {
             match effect {
                 Effect::Run(job) => spawn(job, wake.clone()),
+                Effect::Browse(job) => browse(job, app.campaigns.clone(), wake.clone()),
                 Effect::ReadClipboard => app.update(read_clipboard()),
                 Effect::SetMouseCapture(true) => execute!(std::io::stdout(), EnableMouseCapture)?,
                 Effect::SetMouseCapture(false) => execute!(std::io::stdout(), DisableMouseCapture)?,
@@ -135,6 +146,36 @@ fn run_effects(
         }
     }
     Ok(())
+}
+
+/// Fill the log browser on worker threads: the batch engine over the log, its rows sent as
+/// they are done, in input order.
+fn browse(job: BrowseJob, campaigns: Vec<crate::rules::Campaign>, wake: mpsc::Sender<Wake>) {
+    std::thread::spawn(move || {
+        let ring = match &job.store {
+            Some((store, cache)) => match crate::keys::load_ring_offline(store, &[], cache) {
+                Ok((ring, _, _)) => ring,
+                Err(e) => {
+                    let _ = wake.send(Wake::Browse(Action::RowsDone(Some(e.to_string()))));
+                    return;
+                }
+            },
+            None => Default::default(),
+        };
+        let opts = crate::inspect::Options {
+            at: job.at,
+            skew: job.skew,
+            max_pbes2_count: job.max_pbes2_count,
+            campaigns,
+            ..crate::inspect::Options::default()
+        };
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let sender = wake.clone();
+        let result = crate::tui::browser::fill(&job.path, &ring, &opts, threads, |rows| {
+            let _ = sender.send(Wake::Browse(Action::Rows(rows)));
+        });
+        let _ = wake.send(Wake::Browse(Action::RowsDone(result.err())));
+    });
 }
 
 /// Run a job on a worker thread; its outcome (or the news that it failed) wakes the loop.

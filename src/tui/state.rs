@@ -50,6 +50,8 @@ pub enum PromptKind {
     GenerateName {
         kind: GenType,
     },
+    /// The log browser's filter (text any column holds).
+    BrowseFilter,
 }
 
 impl PromptKind {
@@ -71,6 +73,9 @@ impl PromptKind {
             }
             PromptKind::KeyFile => "Add a key from a file (path to a PEM, JWK, JWKS or secret)",
             PromptKind::GenerateName { .. } => "Name for the generated key",
+            PromptKind::BrowseFilter => {
+                "Show the rows holding (a verdict, finding id, campaign, outcome, sub; empty = all)"
+            }
         }
     }
 }
@@ -288,15 +293,22 @@ pub struct App {
     /// The fold cursor of Header and Payload: an index into their visible lines. The
     /// movement keys move it (the view follows); folding acts on its line.
     pub cursor: [usize; 2],
+    /// The log browser (`tokenscope --batch FILE`), when one is open.
+    pub browser: Option<super::browser::Browser>,
 }
 
 /// What the view reads.
 impl App {
+    /// The log browser's list fills the screen (no row of it is open in the panes).
+    pub fn browsing(&self) -> bool {
+        self.browser.as_ref().is_some_and(|b| !b.opened)
+    }
+
     /// Whether the view changes with the clock: a token evaluated at "now" (its verdict, the
     /// status bar's instant and the time claims' "in 5 minutes" move each second). The event
     /// loop sends `Action::Tick` every second only then, so an idle view uses no CPU.
     pub fn ticking(&self) -> bool {
-        !self.pinned && self.shown.insp.is_some()
+        !self.pinned && self.shown.insp.is_some() && !self.browsing()
     }
 
     /// First visible row of a scrolling pane.

@@ -107,6 +107,18 @@ impl Widget for &App {
                 .render(Rect::new(area.x, y, area.width, h), buf);
             return;
         }
+        if self.browsing() {
+            widgets::browser::render(self, area, buf);
+        } else {
+            self.render_panes(&areas, buf);
+        }
+        self.render_modal(area, buf);
+    }
+}
+
+impl App {
+    /// The token panes, the status bar and the hints.
+    fn render_panes(&self, areas: &Areas, buf: &mut Buffer) {
         widgets::token::render(self, areas.token, buf);
         if self.edit.is_some() {
             widgets::edit::render(self, areas.header, buf);
@@ -118,11 +130,15 @@ impl Widget for &App {
             widgets::findings::render(self, f, buf, None);
         }
         match areas.slot_pane {
-            Some(Pane::Findings) => widgets::findings::render(self, areas.slot, buf, Some(&areas)),
-            Some(Pane::Keys) => widgets::keys::render(self, areas.slot, buf, &areas),
-            _ => widgets::verdict::render(self, areas.slot, buf, &areas),
+            Some(Pane::Findings) => widgets::findings::render(self, areas.slot, buf, Some(areas)),
+            Some(Pane::Keys) => widgets::keys::render(self, areas.slot, buf, areas),
+            _ => widgets::verdict::render(self, areas.slot, buf, areas),
         }
         widgets::status::render(self, areas.status, areas.hints, buf);
+    }
+
+    /// The popup open over the view, if any.
+    fn render_modal(&self, area: Rect, buf: &mut Buffer) {
         match &self.modal {
             Modal::None => {}
             Modal::Help => widgets::help::render(self, area, buf),

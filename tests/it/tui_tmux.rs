@@ -972,3 +972,52 @@ fn the_support_story_from_ticket_to_report() {
     assert!(!report.contains("jane.doe@example.com"), "{report}");
     assert!(!report.contains(&blocked), "{report}");
 }
+
+/// Issue 19's log browser: a 50,000-line log with accepted, expired and unreadable tokens and
+/// noise; filter to one finding id, open a row, come back to it.
+#[test]
+fn the_log_browser_filters_a_large_log_and_comes_back_to_the_row() {
+    need_tmux!();
+    let home = tempfile::tempdir().expect("temp home");
+    store_secret(home.path());
+    let good = qualifio(3600);
+    let expired = qualifio(-7200);
+    let log = home.path().join("access.log");
+    let mut text = String::new();
+    for i in 0..50_000 {
+        match i % 4 {
+            0 => text.push_str(&format!(
+                "2026-12-05T10:00:00Z GET /play?qual_token={good}\n"
+            )),
+            1 => text.push_str(&format!("2026-12-05T10:00:01Z login token={expired}\n")),
+            2 => text.push_str("2026-12-05T10:00:02Z healthcheck ok\n"),
+            _ => text.push_str("2026-12-05T10:00:03Z token=eyJhbGciOiJIUzI1NiJ9.bad.sig\n"),
+        }
+    }
+    std::fs::write(&log, text).expect("log");
+    let t = Tmux::start_in(home, &["--batch", log.to_str().expect("path")]);
+    let s = t.wait_for("37500 tokens, done");
+    assert!(s.contains("12500 accepted"), "{s}");
+    assert!(s.contains("12500 rejected"), "{s}");
+    // Filter to the expired ones by finding id.
+    t.keys(&["/"]);
+    t.wait_for("Show the rows holding");
+    t.keys(&["-l", "generic.exp.expired"]);
+    t.keys(&["Enter"]);
+    let s = t.wait_for("12500 of 37500 rows");
+    assert!(!s.contains("ACCEPTED "), "{s}");
+    // The second expired row is line 6: open it.
+    t.keys(&["Down"]);
+    let s = t.wait_for("▶6 ");
+    assert!(s.contains("generic.exp.expired"), "{s}");
+    t.keys(&["Enter"]);
+    let s = t.wait_for("line 6 of the log");
+    assert!(s.contains("REJECTED"), "{s}");
+    assert!(s.contains("Token · JWS"), "{s}");
+    // Esc: back to the list, on the same row, the filter kept.
+    t.keys(&["Escape"]);
+    let s = t.wait_for("▶6 ");
+    assert!(s.contains("filter 'generic.exp.expired'"), "{s}");
+    t.keys(&["q"]);
+    t.wait_for("TS-EXIT-0");
+}

@@ -17,6 +17,34 @@ impl App {
                     return Some(Action::Quit);
                 }
                 match &self.modal {
+                    // The log browser's list: the movement keys, Enter, / to filter, Esc.
+                    Modal::None if self.browsing() => match (key.code, self.keymap.lookup(key)) {
+                        (KeyCode::Char('/'), _) => Some(Action::BrowseFilterPrompt),
+                        (KeyCode::Enter, _) => Some(Action::Select),
+                        (KeyCode::Esc, _) => Some(Action::Cancel),
+                        (
+                            _,
+                            Some(
+                                a @ (Action::Up
+                                | Action::Down
+                                | Action::PageUp
+                                | Action::PageDown
+                                | Action::Top
+                                | Action::Bottom
+                                | Action::Quit
+                                | Action::ToggleHelp),
+                            ),
+                        ) => Some(a),
+                        _ => None,
+                    },
+                    // A row of the log open in the panes: Esc goes back to the list.
+                    Modal::None
+                        if key.code == KeyCode::Esc
+                            && self.browser.is_some()
+                            && self.edit.is_none() =>
+                    {
+                        Some(Action::Cancel)
+                    }
                     Modal::None => self.keymap.lookup_in(key, self.edit.is_some()),
                     Modal::Editor(_) => editor_key(key).map(Action::Editor),
                     // Menus move and close with the keys the keymap binds (`[keys]` overrides

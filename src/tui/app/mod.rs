@@ -3,6 +3,7 @@
 //! and inspects tokens, `keys` adds, generates and deletes keys, `work` queues slow jobs and
 //! applies their outcomes, `edit` is edit mode, `lines` shapes the Header and Payload text.
 
+mod browse;
 mod edit;
 mod input;
 mod keys;
@@ -64,6 +65,7 @@ impl App {
             background: false,
             pending: 0,
             cursor: [0; 2],
+            browser: None,
         };
         app.refresh_key_rows();
         app
@@ -118,7 +120,12 @@ impl App {
         // A job's end is not the user's doing: its outcome sets the message it needs.
         if !matches!(
             action,
-            Action::Resize(..) | Action::Scroll { .. } | Action::Done(_) | Action::Tick
+            Action::Resize(..)
+                | Action::Scroll { .. }
+                | Action::Done(_)
+                | Action::Tick
+                | Action::Rows(_)
+                | Action::RowsDone(_)
         ) {
             self.message = None;
         }
@@ -172,11 +179,20 @@ impl App {
             self.scroll_help(&action);
             return;
         }
+        if matches!(action, Action::Rows(_) | Action::RowsDone(_)) {
+            self.rows_arrived(action);
+            return;
+        }
+        if self.browsing() && self.modal == Modal::None && self.browse_action(&action) {
+            return;
+        }
         match action {
             a @ (Action::ToggleEdit
             | Action::Edit(_)
             | Action::Editor(_)
             | Action::ExternalEdited(_)) => self.update_edit(a),
+            // Only the list takes these (see `browse_action`).
+            Action::Rows(_) | Action::RowsDone(_) | Action::BrowseFilterPrompt => {}
             Action::Tick => {
                 if self.ticking() {
                     self.reinspect();
@@ -307,7 +323,12 @@ impl App {
                     input.clear();
                 }
             }
-            Action::Cancel => self.modal = Modal::None,
+            Action::Cancel => {
+                if self.modal == Modal::None && self.browser.as_ref().is_some_and(|b| b.opened) {
+                    self.back_to_list();
+                }
+                self.modal = Modal::None;
+            }
             Action::Submit => self.submit(),
         }
     }
@@ -392,6 +413,7 @@ impl App {
                 PromptKind::BaseUrl { sel } => self.set_base_url(input.trim(), sel),
                 PromptKind::KeyFile => self.key_file(input.trim()),
                 PromptKind::GenerateName { kind } => self.generate_key(kind, input.trim()),
+                PromptKind::BrowseFilter => self.filter_rows(&input),
                 PromptKind::Skew => match input.trim().parse::<i64>() {
                     Ok(s) if (0..=crate::config::MAX_SKEW).contains(&s) => {
                         self.skew = s;

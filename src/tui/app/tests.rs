@@ -788,3 +788,46 @@ fn the_picker_never_shows_pasted_control_characters() {
         }
     }
 }
+
+#[test]
+fn the_log_browser_lists_filters_opens_and_comes_back() {
+    let mut app = demo();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("app.log");
+    let lines: Vec<String> = app
+        .history
+        .iter()
+        .enumerate()
+        .map(|(i, e)| format!("2024-05-01 login {i} token={}", e.text.trim()))
+        .chain(["a line with no token".to_string()])
+        .collect();
+    std::fs::write(&path, lines.join("\n")).unwrap();
+    let tokens = app.history.len();
+    app.browse(path);
+    assert!(app.browsing());
+    let b = app.browser.as_ref().unwrap();
+    assert!(b.done);
+    assert_eq!(b.rows.len(), tokens);
+    assert_eq!(b.rows[1].line, 2);
+    // Filter on a verdict, then on nothing.
+    app.update(Action::BrowseFilterPrompt);
+    for c in "accepted".chars() {
+        app.update(Action::Char(c));
+    }
+    app.update(Action::Submit);
+    let shown = app.browser.as_ref().unwrap().shown.len();
+    assert!(shown > 0 && shown < tokens, "{shown} of {tokens}");
+    app.update(Action::Cancel);
+    assert_eq!(app.browser.as_ref().unwrap().shown.len(), tokens);
+    // Open the third row, then come back to it.
+    app.update(Action::Down);
+    app.update(Action::Down);
+    app.update(Action::Select);
+    assert!(!app.browsing());
+    assert_eq!(app.history.last().unwrap().label, "line 3");
+    let third = app.history[2].text.trim().to_string();
+    assert_eq!(app.inspection().unwrap().token, third);
+    app.update(Action::Cancel);
+    assert!(app.browsing());
+    assert_eq!(app.browser.as_ref().unwrap().selected().unwrap().line, 3);
+}

@@ -1,5 +1,6 @@
 //! One widget per pane (and per popup), each drawing from `&App` and the theme.
 
+pub mod browser;
 pub mod common;
 pub mod edit;
 pub mod findings;

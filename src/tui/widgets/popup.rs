@@ -74,6 +74,9 @@ pub fn prompt(app: &App, kind: &PromptKind, input: &str, area: Rect, buf: &mut B
             "the file is created or replaced · Tab completes · Enter · Esc"
         }
         PromptKind::BaseUrl { .. } => "https://… · Enter · Esc",
+        PromptKind::BrowseFilter => {
+            "e.g. REJECTED, qualifio.exp, summer-quiz, blocked · Enter · Esc"
+        }
         PromptKind::Skew => "as inspect --skew; the default is 60 · Enter · Esc",
         PromptKind::KeyFile => {
             "~/ works · Tab completes · the key's name is asked next · Enter · Esc"

@@ -1,0 +1,142 @@
+//! The log browser's part of `update`: opening a log, taking the rows the engine sends,
+//! moving and filtering the list, opening a row in the token panes and coming back to it.
+
+use std::path::PathBuf;
+
+use super::{Action, App, Effect, KeySource, PromptKind};
+use crate::tui::action::BrowseJob;
+use crate::tui::browser::{self, Browser};
+
+impl App {
+    /// Open the log at `path` in the browser; the engine fills it in the background (under
+    /// test: here).
+    pub fn browse(&mut self, path: PathBuf) {
+        self.browser = Some(Browser::new(path.clone()));
+        let store = match &self.keys {
+            KeySource::Store { store, cache } => Some((store.clone(), cache.clone())),
+            KeySource::Memory => None,
+        };
+        let job = BrowseJob {
+            path,
+            store,
+            at: self.at,
+            skew: self.skew,
+            max_pbes2_count: self.max_pbes2_count,
+        };
+        if self.background {
+            self.effects.push(Effect::Browse(job));
+            return;
+        }
+        let mut rows = Vec::new();
+        let result = browser::fill(&job.path, &self.ring, &self.browse_options(&job), 1, |r| {
+            rows.extend(r)
+        });
+        self.update(Action::Rows(rows));
+        self.update(Action::RowsDone(result.err()));
+    }
+
+    /// The inspection options of a browse: the view's instant, skew and campaigns.
+    pub(crate) fn browse_options(&self, job: &BrowseJob) -> crate::inspect::Options {
+        crate::inspect::Options {
+            at: job.at,
+            skew: job.skew,
+            max_pbes2_count: job.max_pbes2_count,
+            campaigns: self.campaigns.clone(),
+            ..crate::inspect::Options::default()
+        }
+    }
+
+    /// Rows the list shows: the terminal less the header, the column titles and the bars.
+    pub(crate) fn list_height(&self) -> usize {
+        (self.size.1 as usize).saturating_sub(5).max(1)
+    }
+
+    /// An action while the list fills the screen; false when it is not the list's.
+    pub(crate) fn browse_action(&mut self, action: &Action) -> bool {
+        let height = self.list_height();
+        let Some(b) = self.browser.as_mut() else {
+            return false;
+        };
+        match action {
+            Action::Up => b.move_by(-1, height),
+            Action::Down => b.move_by(1, height),
+            Action::PageUp => b.move_by(-(height as i64), height),
+            Action::PageDown => b.move_by(height as i64, height),
+            Action::Top => b.move_by(i64::MIN / 2, height),
+            Action::Bottom => b.move_by(i64::MAX / 2, height),
+            Action::Select => self.open_row(),
+            Action::BrowseFilterPrompt => {
+                let input = b.filter.clone();
+                self.modal = super::Modal::Prompt {
+                    kind: PromptKind::BrowseFilter,
+                    input,
+                };
+            }
+            Action::Cancel if !b.filter.is_empty() => {
+                b.set_filter("");
+                self.info("filter cleared: every row shows");
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    /// Rows from the engine, and its end.
+    pub(crate) fn rows_arrived(&mut self, action: Action) {
+        let Some(b) = self.browser.as_mut() else {
+            return;
+        };
+        match action {
+            Action::Rows(rows) => b.extend(rows),
+            Action::RowsDone(error) => {
+                b.done = true;
+                b.error = error.clone();
+                if let Some(e) = error {
+                    self.error(format!("log not read to the end: {e}"));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    pub(crate) fn filter_rows(&mut self, filter: &str) {
+        let Some(b) = self.browser.as_mut() else {
+            return;
+        };
+        b.set_filter(filter);
+        let (shown, all) = (b.shown.len(), b.rows.len());
+        self.info(format!("{shown} of {all} rows (Esc shows them all)"));
+    }
+
+    /// Read the selected row's line again and show its token in the panes.
+    pub(crate) fn open_row(&mut self) {
+        let Some(b) = self.browser.as_ref() else {
+            return;
+        };
+        let Some(row) = b.selected() else {
+            self.info("no row to open");
+            return;
+        };
+        let (line, offset) = (row.line, row.offset);
+        match browser::read_line_at(&b.path, offset) {
+            Ok(text) => {
+                self.open_text(&format!("line {line}"), text);
+                if let Some(b) = self.browser.as_mut() {
+                    b.opened = true;
+                }
+                self.info(format!(
+                    "line {line} of the log · Esc goes back to the list"
+                ));
+            }
+            Err(e) => self.error(e),
+        }
+    }
+
+    /// Back from a row's token to the list, at the same row.
+    pub(crate) fn back_to_list(&mut self) {
+        self.leave_edit();
+        if let Some(b) = self.browser.as_mut() {
+            b.opened = false;
+        }
+    }
+}
