@@ -6,35 +6,40 @@
 use std::io::{BufRead, Read, Seek};
 use std::path::{Path, PathBuf};
 
+use std::borrow::Cow;
+
 use crate::batch::Item;
 use crate::inspect::Options;
 use crate::keys::KeyRing;
-use crate::report::Overall;
+use crate::profile::Profile;
+use crate::report::{Overall, ParticipationOutcome, WinOutcome};
 
 /// Longest text a row keeps of a claim (campaignId, sub) or a finding id.
 const KEPT: usize = 64;
 
-/// One token of the log, as the list shows it.
+/// One token of the log, as the list shows it: small, as a log may hold millions (the
+/// outcomes as their enums, a finding id as the rules' own string, text boxed to its length).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Row {
     /// 1-based line number, and where the line starts in the file.
     pub line: usize,
     pub offset: u64,
-    /// The overall state; None when the token is malformed.
+    /// The overall state; None when the token is malformed (so are the profile and the
+    /// outcomes).
     pub overall: Option<Overall>,
-    pub profile: String,
-    pub campaign: String,
+    pub profile: Option<Profile>,
+    pub participation: Option<ParticipationOutcome>,
+    pub win: Option<WinOutcome>,
+    pub campaign: Box<str>,
     /// `sub`, drawn masked unless revealed.
-    pub sub: String,
-    pub participation: &'static str,
-    pub win: &'static str,
+    pub sub: Box<str>,
     /// The first error finding's id (empty when there is none), or why the line's token
     /// could not be read.
-    pub first: String,
+    pub first: Cow<'static, str>,
 }
 
-fn kept(s: &str) -> String {
-    crate::escape::line(&s.chars().take(KEPT).collect::<String>()).into_owned()
+fn kept(s: &str) -> Box<str> {
+    crate::escape::line(&s.chars().take(KEPT).collect::<String>()).into()
 }
 
 impl Row {
@@ -43,12 +48,12 @@ impl Row {
             line: item.line,
             offset: item.offset,
             overall: None,
-            profile: String::new(),
-            campaign: String::new(),
-            sub: String::new(),
-            participation: "",
-            win: "",
-            first: String::new(),
+            profile: None,
+            participation: None,
+            win: None,
+            campaign: Box::default(),
+            sub: Box::default(),
+            first: Cow::Borrowed(""),
         };
         match &item.result {
             Ok(insp) => {
@@ -56,8 +61,11 @@ impl Row {
                     .findings
                     .iter()
                     .find(|f| f.severity == crate::report::Severity::Error)
-                    .map(|f| kept(&f.id))
-                    .unwrap_or_default();
+                    .map(|f| match crate::rules::ids::spec(&f.id) {
+                        Some(spec) => Cow::Borrowed(spec.id),
+                        None => Cow::Owned(kept(&f.id).into()),
+                    })
+                    .unwrap_or(Cow::Borrowed(""));
                 let sub = insp
                     .payload
                     .as_ref()
@@ -67,7 +75,7 @@ impl Row {
                     .unwrap_or_default();
                 Row {
                     overall: Some(insp.overall()),
-                    profile: insp.verdict.profile.to_string(),
+                    profile: Some(insp.verdict.profile),
                     campaign: insp
                         .tally
                         .campaign_id
@@ -75,14 +83,14 @@ impl Row {
                         .map(kept)
                         .unwrap_or_default(),
                     sub,
-                    participation: insp.verdict.participation.outcome.as_str(),
-                    win: insp.verdict.win.outcome.as_str(),
+                    participation: Some(insp.verdict.participation.outcome),
+                    win: Some(insp.verdict.win.outcome),
                     first,
                     ..base
                 }
             }
             Err(e) => Row {
-                first: kept(&e.to_string()),
+                first: Cow::Owned(kept(&e.to_string()).into()),
                 ..base
             },
         }
@@ -93,16 +101,28 @@ impl Row {
         self.overall.map_or("MALFORMED", Overall::label)
     }
 
+    pub fn profile(&self) -> &'static str {
+        self.profile.map_or("", Profile::as_str)
+    }
+
+    pub fn participation(&self) -> &'static str {
+        self.participation.map_or("", ParticipationOutcome::as_str)
+    }
+
+    pub fn win(&self) -> &'static str {
+        self.win.map_or("", WinOutcome::as_str)
+    }
+
     /// Whether the row matches a filter (already lower case): any of its words holds it.
     pub fn matches(&self, filter: &str) -> bool {
         filter.is_empty()
             || [
                 self.verdict(),
-                &self.profile,
+                self.profile(),
                 &self.campaign,
                 &self.sub,
-                self.participation,
-                self.win,
+                self.participation(),
+                self.win(),
                 &self.first,
             ]
             .iter()
@@ -110,13 +130,53 @@ impl Row {
     }
 }
 
+/// Rows in chunks of a fixed size: a million rows grow by adding chunks, never by copying
+/// them all to a buffer twice as big (which would double the peak memory).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Rows {
+    chunks: Vec<Vec<Row>>,
+    len: usize,
+}
+
+impl Rows {
+    const CHUNK: usize = 1 << 16;
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    pub fn get(&self, i: usize) -> Option<&Row> {
+        self.chunks.get(i / Self::CHUNK)?.get(i % Self::CHUNK)
+    }
+
+    pub fn push(&mut self, row: Row) {
+        match self.chunks.last_mut() {
+            Some(last) if last.len() < Self::CHUNK => last.push(row),
+            _ => {
+                let mut chunk = Vec::with_capacity(Self::CHUNK);
+                chunk.push(row);
+                self.chunks.push(chunk);
+            }
+        }
+        self.len += 1;
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Row> {
+        self.chunks.iter().flatten()
+    }
+}
+
 /// The browser: the rows read so far, the filter, the selection.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Browser {
     pub path: PathBuf,
-    pub rows: Vec<Row>,
+    pub rows: Rows,
     /// Indices into `rows` that pass the filter.
-    pub shown: Vec<usize>,
+    pub shown: Vec<u32>,
     pub filter: String,
     /// Index into `shown`, and the first row drawn.
     pub sel: usize,
@@ -132,7 +192,7 @@ impl Browser {
     pub fn new(path: PathBuf) -> Browser {
         Browser {
             path,
-            rows: Vec::new(),
+            rows: Rows::default(),
             shown: Vec::new(),
             filter: String::new(),
             sel: 0,
@@ -146,10 +206,12 @@ impl Browser {
     /// Rows read by the engine, in input order.
     pub fn extend(&mut self, rows: Vec<Row>) {
         let filter = self.filter.to_lowercase();
-        let first = self.rows.len();
-        self.rows.extend(rows);
-        self.shown
-            .extend((first..self.rows.len()).filter(|&i| self.rows[i].matches(&filter)));
+        for row in rows {
+            if row.matches(&filter) {
+                self.shown.push(self.rows.len() as u32);
+            }
+            self.rows.push(row);
+        }
     }
 
     /// Show only the rows that match `filter` (case-insensitive; empty: all), keeping the
@@ -158,17 +220,26 @@ impl Browser {
         let keep = self.selected().map(|r| r.line);
         self.filter = filter.trim().to_string();
         let lower = self.filter.to_lowercase();
-        self.shown = (0..self.rows.len())
-            .filter(|&i| self.rows[i].matches(&lower))
+        self.shown = (0..self.rows.len() as u32)
+            .filter(|&i| self.row(i).is_some_and(|r| r.matches(&lower)))
             .collect();
         self.sel = keep
-            .and_then(|line| self.shown.iter().position(|&i| self.rows[i].line >= line))
+            .and_then(|line| {
+                self.shown
+                    .iter()
+                    .position(|&i| self.row(i).is_some_and(|r| r.line >= line))
+            })
             .unwrap_or(0);
         self.scroll = self.scroll.min(self.sel);
     }
 
+    /// A row by its index in `rows` (as `shown` holds them).
+    pub fn row(&self, i: u32) -> Option<&Row> {
+        self.rows.get(i as usize)
+    }
+
     pub fn selected(&self) -> Option<&Row> {
-        self.shown.get(self.sel).map(|&i| &self.rows[i])
+        self.shown.get(self.sel).and_then(|&i| self.row(i))
     }
 
     /// Move the selection by `delta` rows, keeping it in a window of `height` rows.
@@ -186,7 +257,7 @@ impl Browser {
     /// Tokens by overall state: accepted, rejected, not verified, malformed.
     pub fn counts(&self) -> [usize; 4] {
         let mut c = [0; 4];
-        for r in &self.rows {
+        for r in self.rows.iter() {
             c[match r.overall {
                 Some(Overall::Accepted) => 0,
                 Some(Overall::Rejected) => 1,
@@ -248,12 +319,12 @@ mod tests {
             line,
             offset: line as u64 * 10,
             overall,
-            profile: "qualifio".into(),
+            profile: overall.map(|_| Profile::Qualifio),
+            participation: overall.map(|_| ParticipationOutcome::Allowed),
+            win: overall.map(|_| WinOutcome::Standard),
             campaign: "summer".into(),
             sub: "jane".into(),
-            participation: "allowed",
-            win: "standard",
-            first: first.into(),
+            first: Cow::Owned(first.to_string()),
         }
     }
 
@@ -263,7 +334,7 @@ mod tests {
         b.extend(vec![
             row(1, Some(Overall::Accepted), ""),
             row(2, Some(Overall::Rejected), "qualifio.exp.expired"),
-            row(3, None, "no token"),
+            row(3, None, "malformed: no token"),
             row(4, Some(Overall::Rejected), "qualifio.exp.expired"),
         ]);
         assert_eq!(b.counts(), [1, 2, 0, 1]);
@@ -279,6 +350,22 @@ mod tests {
         assert_eq!(b.shown.len(), 2);
         b.set_filter("");
         assert_eq!(b.shown.len(), 6);
+    }
+
+    #[test]
+    fn rows_grow_by_chunks_and_keep_their_order() {
+        let mut rows = Rows::default();
+        let n = Rows::CHUNK * 2 + 3;
+        for line in 1..=n {
+            rows.push(row(line, None, ""));
+        }
+        assert_eq!(rows.len(), n);
+        assert_eq!(rows.chunks.len(), 3);
+        for i in [0, Rows::CHUNK - 1, Rows::CHUNK, n - 1] {
+            assert_eq!(rows.get(i).map(|r| r.line), Some(i + 1));
+        }
+        assert!(rows.get(n).is_none());
+        assert!(rows.iter().map(|r| r.line).eq(1..=n));
     }
 
     #[test]

@@ -93,8 +93,8 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         .enumerate()
         .skip(b.scroll)
         .take(height)
-        .map(|(i, &r)| {
-            let r = &b.rows[r];
+        .filter_map(|(i, &r)| b.row(r).map(|r| (i, r)))
+        .map(|(i, r)| {
             let style = match r.overall {
                 Some(Overall::Accepted) => t.verdict_accepted,
                 Some(Overall::Rejected) => t.verdict_rejected,
@@ -103,18 +103,18 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             };
             let marker = if i == b.sel { "▶" } else { " " };
             let sub = if app.revealed.is_some() {
-                r.sub.clone()
+                r.sub.to_string()
             } else {
                 masked(&r.sub)
             };
             Row::new(vec![
                 Cell::from(format!("{marker}{}", r.line)),
                 Cell::from(r.verdict()).style(style),
-                Cell::from(r.profile.clone()),
+                Cell::from(r.profile()),
                 Cell::from(cut_with_ellipsis(&r.campaign, WIDTHS[3] as usize)),
-                Cell::from(sub),
-                Cell::from(r.participation),
-                Cell::from(r.win),
+                Cell::from(sub.to_string()),
+                Cell::from(r.participation()),
+                Cell::from(r.win()),
                 Cell::from(cut_with_ellipsis(&r.first, last)),
             ])
             .style(if i == b.sel { t.table_applies } else { t.text })
