@@ -1021,3 +1021,77 @@ fn the_log_browser_filters_a_large_log_and_comes_back_to_the_row() {
     t.keys(&["q"]);
     t.wait_for("TS-EXIT-0");
 }
+
+/// Issue 18's "seeing the answer" and edit-mode bullets through the real binary at 80
+/// columns: a JWE with no key checks no claim and its payload says so; edit mode with only a
+/// public key shows the edited token unsigned with its verdict; E with no token offers the
+/// templates.
+#[test]
+fn the_answer_agrees_and_edit_mode_works_without_a_private_key() {
+    need_tmux!();
+    // A JWE with no key: the checklist says not checked, the Payload title says no key.
+    let jwe = qualifio_jwe();
+    let t = Tmux::start(&[&jwe]);
+    t.tmux(&["resize-window", "-t", "e2e", "-x", "80", "-y", "30"]);
+    let s = t.wait_for("encrypted (no key)");
+    assert!(s.contains("not checked"), "{s}");
+    assert!(!s.contains("✔ /exp"), "{s}");
+    drop(t);
+
+    // Only the campaign's public key: E then a toggle evaluates the unsigned edit.
+    let issuer = tempfile::tempdir().expect("issuer home");
+    let run = |home: &Path, args: &[&str]| {
+        let out = Command::new(BIN)
+            .env("TOKENSCOPE_HOME", home)
+            .args(args)
+            .output()
+            .expect("tokenscope runs");
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    };
+    run(
+        issuer.path(),
+        &["keys", "gen", "campaign", "--type", "rsa2048"],
+    );
+    let token = run(
+        issuer.path(),
+        &["sign", "--template", "qualifio-winner", "--key", "campaign"],
+    );
+    let public = run(
+        issuer.path(),
+        &["keys", "export", "campaign", "--format", "pem"],
+    );
+    let support = tempfile::tempdir().expect("support home");
+    let pem = support.path().join("public.pem");
+    std::fs::write(&pem, public + "\n").expect("pem");
+    run(
+        support.path(),
+        &[
+            "keys",
+            "add",
+            "campaign",
+            "--file",
+            pem.to_str().expect("path"),
+        ],
+    );
+    let t = Tmux::start_in(support, &[&token]);
+    t.wait_for("ACCEPTED");
+    t.keys(&["E"]);
+    let s = t.wait_for("UNSIGNED");
+    assert!(s.contains("not re-signed (no private key)"), "{s}");
+    // The status bar judges the edited token (the original's ACCEPTED is only recalled).
+    assert!(s.contains("? NOT VERIFIED  profile qualifio"), "{s}");
+    assert!(s.contains("Win: given_prize"), "{s}");
+    drop(t);
+
+    // No token: E offers the sign templates.
+    let t = Tmux::start(&[]);
+    t.wait_for("no token");
+    t.keys(&["E"]);
+    let s = t.wait_for("Edit a new token from a template");
+    assert!(s.contains("qualifio-winner"), "{s}");
+}
