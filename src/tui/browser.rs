@@ -269,6 +269,22 @@ impl Browser {
     }
 }
 
+/// Tokens from which a file opened with `o` is a log to browse rather than a ticket to pick
+/// from.
+pub const LOG_FROM: usize = 10;
+
+/// Whether a file's text is a log: tokens on at least [`LOG_FROM`] lines.
+pub fn is_log(text: &str) -> bool {
+    text.lines()
+        .filter(|line| {
+            crate::token::intake::bare_token(line).is_some()
+                || !crate::token::intake::tokens_in_line(line).is_empty()
+        })
+        .take(LOG_FROM)
+        .count()
+        >= LOG_FROM
+}
+
 /// Inspect every token of the log at `path` with the batch engine, handing rows to `sink`
 /// in input order as each part is done. Blocking: on a worker thread (or under test).
 pub fn fill(

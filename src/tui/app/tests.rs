@@ -59,3 +59,31 @@ fn prompt_input(app: &App) -> String {
 
 mod part1;
 mod part2;
+
+#[test]
+fn opening_a_log_file_browses_it_and_a_ticket_file_picks() {
+    let mut app = demo();
+    let dir = tempfile::tempdir().unwrap();
+    let token = app.history[0].text.trim().to_string();
+    let log = dir.path().join("access.log");
+    let lines: Vec<String> = (0..12).map(|i| format!("{i} GET /?jwt={token}")).collect();
+    std::fs::write(&log, lines.join("\n")).unwrap();
+    let ticket = dir.path().join("ticket.txt");
+    let other = app.history[1].text.trim().to_string();
+    std::fs::write(&ticket, format!("Hello,\n{token}\nand {other}\n")).unwrap();
+    app.update(Action::OpenFilePrompt);
+    for c in ticket.display().to_string().chars() {
+        app.update(Action::Char(c));
+    }
+    app.update(Action::Submit);
+    assert!(matches!(app.modal, Modal::Pick { .. }), "{:?}", app.modal);
+    assert!(!app.browsing());
+    app.update(Action::Cancel);
+    app.update(Action::OpenFilePrompt);
+    for c in log.display().to_string().chars() {
+        app.update(Action::Char(c));
+    }
+    app.update(Action::Submit);
+    assert!(app.browsing());
+    assert_eq!(app.browser.as_ref().unwrap().rows.len(), 12);
+}
