@@ -230,3 +230,37 @@ pub fn format_instant_short(secs: i64, display: TimeDisplay) -> String {
         other => format_instant(secs, other),
     }
 }
+
+/// The start of a menu's row `i`: the ▶ marker when it is selected and its number (the key
+/// that picks it), with the style its label takes (`unselected` when it is not selected).
+pub fn menu_row(
+    t: &Theme,
+    i: usize,
+    selected: bool,
+    unselected: Style,
+) -> (Style, Vec<Span<'static>>) {
+    let style = if selected {
+        t.table_applies
+    } else {
+        unselected
+    };
+    let head = vec![
+        Span::styled(if selected { "▶ " } else { "  " }, style),
+        Span::styled(format!("{} ", i + 1), t.hint_key),
+    ];
+    (style, head)
+}
+
+/// A menu's keys: `↑↓/1-N choose · Enter ENTER · Esc ESC`.
+pub fn menu_keys(t: &Theme, n: usize, enter: &str, esc: &str) -> Line<'static> {
+    Line::from(vec![
+        Span::styled("↑↓", t.hint_key),
+        Span::styled("/", t.dim),
+        Span::styled(format!("1-{n}"), t.hint_key),
+        Span::styled(" choose · ", t.dim),
+        Span::styled("Enter", t.hint_key),
+        Span::styled(format!(" {enter} · "), t.dim),
+        Span::styled("Esc", t.hint_key),
+        Span::styled(format!(" {esc}"), t.dim),
+    ])
+}

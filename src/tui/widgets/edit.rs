@@ -17,7 +17,7 @@ use crate::tui::edit::{self, Edit};
 use crate::tui::keymap::Binding;
 use crate::tui::state::{App, Pane};
 use crate::tui::theme::Theme;
-use crate::tui::widgets::common::{centered, fit_line, pane_block};
+use crate::tui::widgets::common::{centered, fit_line, menu_row, pane_block};
 
 /// Rows of the edit pane's content.
 pub const HEIGHT: u16 = 7;
@@ -394,18 +394,10 @@ pub fn export_menu(app: &App, sel: usize, area: Rect, buf: &mut Buffer) {
         ));
     }
     for (i, f) in ExportFormat::ALL.iter().enumerate() {
-        let selected = i == sel;
-        let style = if selected {
-            t.table_applies
-        } else {
-            Style::default()
-        };
-        lines.push(Line::from(vec![
-            Span::styled(if selected { "▶ " } else { "  " }, style),
-            Span::styled(format!("{} ", i + 1), t.hint_key),
-            Span::styled(format!("{:<21}", f.name()), style),
-            Span::styled(describe(*f), t.dim),
-        ]));
+        let (style, mut spans) = menu_row(t, i, i == sel, Style::default());
+        spans.push(Span::styled(format!("{:<21}", f.name()), style));
+        spans.push(Span::styled(describe(*f), t.dim));
+        lines.push(Line::from(spans));
     }
     let base = app.edit.as_ref().and_then(|e| e.base_url.as_deref());
     lines.push(Line::from(vec![
@@ -481,12 +473,7 @@ pub fn template_menu(app: &App, sel: usize, area: Rect, buf: &mut Buffer) {
         t.dim,
     )];
     for (i, template) in Template::ALL.iter().enumerate() {
-        let selected = i == sel;
-        let style = if selected {
-            t.table_applies
-        } else {
-            Style::default()
-        };
+        let (style, mut spans) = menu_row(t, i, i == sel, Style::default());
         let signer = match edit::template_signer(*template, &app.ring) {
             Some((k, alg)) => Span::styled(
                 format!("{alg} with {}  ", crate::escape::line(&k.name)),
@@ -494,16 +481,12 @@ pub fn template_menu(app: &App, sel: usize, area: Rect, buf: &mut Buffer) {
             ),
             None => Span::styled("unsigned: no key signs it  ", t.status_error),
         };
-        lines.push(fit_line(
-            Line::from(vec![
-                Span::styled(if selected { "▶ " } else { "  " }, style),
-                Span::styled(format!("{} ", i + 1), t.hint_key),
-                Span::styled(format!("{:<17}", template.name()), style),
-                signer,
-                Span::styled(template_about(*template), t.dim),
-            ]),
-            width,
-        ));
+        spans.extend([
+            Span::styled(format!("{:<17}", template.name()), style),
+            signer,
+            Span::styled(template_about(*template), t.dim),
+        ]);
+        lines.push(fit_line(Line::from(spans), width));
     }
     let chosen = Template::ALL[sel.min(Template::ALL.len() - 1)];
     lines.push(fit_line(

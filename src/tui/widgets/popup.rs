@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
 
 use crate::tui::state::{App, EncodingMenu, GEN_TYPES, PickRow, PromptKind};
-use crate::tui::widgets::common::centered;
+use crate::tui::widgets::common::{centered, menu_keys, menu_row};
 use crate::tui::widgets::findings::severity_cell;
 
 fn frame<'a>(app: &App, title: String) -> Block<'a> {
@@ -123,53 +123,55 @@ fn wrapped_rows(text: &str, width: usize) -> u16 {
 }
 
 pub fn confirm(app: &App, name: &str, area: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
-    let popup = centered(area, 60, 6);
-    Clear.render(popup, buf);
     let where_ = if app.demo {
         "from the demo's in-memory keys"
     } else {
         "from the key store"
     };
-    let lines = vec![
-        Line::styled(
-            format!("Delete key '{}' {where_}?", crate::escape::line(name)),
-            t.popup_text,
-        ),
-        Line::raw(""),
-        Line::from(vec![
-            Span::styled("y", t.hint_key),
-            Span::styled(" delete · ", t.dim),
-            Span::styled("any other key", t.hint_key),
-            Span::styled(" keeps it", t.dim),
-        ]),
-    ];
-    Paragraph::new(lines)
-        .block(frame(app, "Delete key".to_string()))
-        .wrap(Wrap { trim: false })
-        .render(popup, buf);
+    let question = format!("Delete key '{}' {where_}?", crate::escape::line(name));
+    yes_no(app, "Delete key", question, "delete", "keeps it", area, buf);
 }
 
 /// Leaving edit mode would drop changes: ask first.
 pub fn confirm_leave_edit(app: &App, area: Rect, buf: &mut Buffer) {
+    let question =
+        "Drop the EDITED token and its changes? (export it first with y in edit mode)".to_string();
+    yes_no(
+        app,
+        "Leave edit mode",
+        question,
+        "drop the edits",
+        "keeps editing",
+        area,
+        buf,
+    );
+}
+
+/// A question that `y` answers (doing `yes`) and any other key declines (`no`).
+fn yes_no(
+    app: &App,
+    title: &str,
+    question: String,
+    yes: &str,
+    no: &str,
+    area: Rect,
+    buf: &mut Buffer,
+) {
     let t = &app.theme;
     let popup = centered(area, 60, 6);
     Clear.render(popup, buf);
     let lines = vec![
-        Line::styled(
-            "Drop the EDITED token and its changes? (export it first with y in edit mode)",
-            t.popup_text,
-        ),
+        Line::styled(question, t.popup_text),
         Line::raw(""),
         Line::from(vec![
             Span::styled("y", t.hint_key),
-            Span::styled(" drop the edits · ", t.dim),
+            Span::styled(format!(" {yes} · "), t.dim),
             Span::styled("any other key", t.hint_key),
-            Span::styled(" keeps editing", t.dim),
+            Span::styled(format!(" {no}"), t.dim),
         ]),
     ];
     Paragraph::new(lines)
-        .block(frame(app, "Leave edit mode".to_string()))
+        .block(frame(app, title.to_string()))
         .wrap(Wrap { trim: false })
         .render(popup, buf);
 }
@@ -225,29 +227,12 @@ pub fn generate(app: &App, sel: usize, area: Rect, buf: &mut Buffer) {
     Clear.render(popup, buf);
     let mut lines = Vec::new();
     for (i, (_, name, what)) in GEN_TYPES.iter().enumerate() {
-        let selected = i == sel;
-        let style = if selected {
-            t.table_applies
-        } else {
-            t.popup_text
-        };
-        lines.push(Line::from(vec![
-            Span::styled(if selected { "▶ " } else { "  " }, style),
-            Span::styled(format!("{} ", i + 1), t.hint_key),
-            Span::styled(format!("{name:<9}"), style),
-            Span::styled(format!(" {what}"), t.dim),
-        ]));
+        let (style, mut spans) = menu_row(t, i, i == sel, t.popup_text);
+        spans.push(Span::styled(format!("{name:<9}"), style));
+        spans.push(Span::styled(format!(" {what}"), t.dim));
+        lines.push(Line::from(spans));
     }
-    lines.push(Line::from(vec![
-        Span::styled("↑↓", t.hint_key),
-        Span::styled("/", t.dim),
-        Span::styled(format!("1-{}", GEN_TYPES.len()), t.hint_key),
-        Span::styled(" choose · ", t.dim),
-        Span::styled("Enter", t.hint_key),
-        Span::styled(" name it · ", t.dim),
-        Span::styled("Esc", t.hint_key),
-        Span::styled(" cancel", t.dim),
-    ]));
+    lines.push(menu_keys(t, GEN_TYPES.len(), "name it", "cancel"));
     Paragraph::new(lines)
         .block(frame(app, "Generate a key: type".to_string()))
         .render(popup, buf);
@@ -267,29 +252,15 @@ pub fn pick(app: &App, sel: usize, rows: &[PickRow], area: Rect, buf: &mut Buffe
     let first = sel.saturating_sub(shown - 1);
     let mut lines = Vec::new();
     for (i, row) in rows.iter().enumerate().skip(first).take(shown) {
-        let selected = i == sel;
-        let style = if selected {
-            t.table_applies
-        } else {
-            t.popup_text
-        };
-        lines.push(Line::from(vec![
-            Span::styled(if selected { "▶ " } else { "  " }, style),
-            Span::styled(format!("{} ", i + 1), t.hint_key),
-            Span::styled(format!("{} {:<12} ", row.kind, row.alg), style),
-            Span::styled(row.preview.clone(), t.dim),
-        ]));
+        let (style, mut spans) = menu_row(t, i, i == sel, t.popup_text);
+        spans.push(Span::styled(
+            format!("{} {:<12} ", row.kind, row.alg),
+            style,
+        ));
+        spans.push(Span::styled(row.preview.clone(), t.dim));
+        lines.push(Line::from(spans));
     }
-    lines.push(Line::from(vec![
-        Span::styled("↑↓", t.hint_key),
-        Span::styled("/", t.dim),
-        Span::styled("1-9", t.hint_key),
-        Span::styled(" choose · ", t.dim),
-        Span::styled("Enter", t.hint_key),
-        Span::styled(" show it · ", t.dim),
-        Span::styled("Esc", t.hint_key),
-        Span::styled(" keep the first", t.dim),
-    ]));
+    lines.push(menu_keys(t, 9, "show it", "keep the first"));
     Paragraph::new(lines)
         .block(frame(app, format!("{} tokens in the text", rows.len())))
         .render(popup, buf);
@@ -327,17 +298,11 @@ pub fn encoding(app: &App, menu: &EncodingMenu, area: Rect, buf: &mut Buffer) {
     Clear.render(popup, buf);
     let mut lines = Vec::new();
     for (i, row) in menu.rows.iter().enumerate() {
-        let selected = i == menu.sel;
-        let style = if selected {
-            t.table_applies
-        } else {
-            t.popup_text
-        };
-        let mut spans = vec![
-            Span::styled(if selected { "▶ " } else { "  " }, style),
-            Span::styled(format!("{} ", i + 1), t.hint_key),
-            Span::styled(format!("{:<10}", row.encoding.as_str()), style),
-        ];
+        let (style, mut spans) = menu_row(t, i, i == menu.sel, t.popup_text);
+        spans.push(Span::styled(
+            format!("{:<10}", row.encoding.as_str()),
+            style,
+        ));
         match &row.bytes {
             Ok(n) => spans.push(Span::styled(
                 format!(" {n} byte{}", if *n == 1 { "" } else { "s" }),
@@ -358,16 +323,7 @@ pub fn encoding(app: &App, menu: &EncodingMenu, area: Rect, buf: &mut Buffer) {
             t.dim,
         )),
     }
-    lines.push(Line::from(vec![
-        Span::styled("↑↓", t.hint_key),
-        Span::styled("/", t.dim),
-        Span::styled(format!("1-{}", menu.rows.len()), t.hint_key),
-        Span::styled(" choose · ", t.dim),
-        Span::styled("Enter", t.hint_key),
-        Span::styled(" store · ", t.dim),
-        Span::styled("Esc", t.hint_key),
-        Span::styled(" cancel", t.dim),
-    ]));
+    lines.push(menu_keys(t, menu.rows.len(), "store", "cancel"));
     if let Some(m) = &app.message {
         lines.push(Line::styled(
             crate::escape::line(&m.text).into_owned(),
