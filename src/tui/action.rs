@@ -188,3 +188,17 @@ pub struct BrowseJob {
     pub skew: i64,
     pub max_pbes2_count: u64,
 }
+
+impl BrowseJob {
+    /// How the log's tokens are inspected: the view's instant, skew and PBES2 bound, and its
+    /// configured campaigns.
+    pub fn options(&self, campaigns: Vec<crate::rules::Campaign>) -> crate::inspect::Options {
+        crate::inspect::Options {
+            at: self.at,
+            skew: self.skew,
+            max_pbes2_count: self.max_pbes2_count,
+            campaigns,
+            ..crate::inspect::Options::default()
+        }
+    }
+}

@@ -162,13 +162,7 @@ fn browse(job: BrowseJob, campaigns: Vec<crate::rules::Campaign>, wake: mpsc::Se
             },
             None => Default::default(),
         };
-        let opts = crate::inspect::Options {
-            at: job.at,
-            skew: job.skew,
-            max_pbes2_count: job.max_pbes2_count,
-            campaigns,
-            ..crate::inspect::Options::default()
-        };
+        let opts = job.options(campaigns);
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         let sender = wake.clone();
         let result = crate::tui::browser::fill(&job.path, &ring, &opts, threads, |rows| {

@@ -28,22 +28,10 @@ impl App {
             return;
         }
         let mut rows = Vec::new();
-        let result = browser::fill(&job.path, &self.ring, &self.browse_options(&job), 1, |r| {
-            rows.extend(r)
-        });
+        let opts = job.options(self.campaigns.clone());
+        let result = browser::fill(&job.path, &self.ring, &opts, 1, |r| rows.extend(r));
         self.update(Action::Rows(rows));
         self.update(Action::RowsDone(result.err()));
-    }
-
-    /// The inspection options of a browse: the view's instant, skew and campaigns.
-    pub(crate) fn browse_options(&self, job: &BrowseJob) -> crate::inspect::Options {
-        crate::inspect::Options {
-            at: job.at,
-            skew: job.skew,
-            max_pbes2_count: job.max_pbes2_count,
-            campaigns: self.campaigns.clone(),
-            ..crate::inspect::Options::default()
-        }
     }
 
     /// Rows the list shows: the terminal less the header, the column titles and the bars.
