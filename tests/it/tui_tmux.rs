@@ -80,6 +80,20 @@ impl Tmux {
         self.tmux(&["capture-pane", "-p", "-t", "e2e"])
     }
 
+    /// Wait (bounded) until the screen no longer shows `text` (a popup closing: the next key
+    /// sent at once after Escape would read as Alt-key).
+    #[track_caller]
+    fn wait_gone(&self, text: &str) {
+        let start = Instant::now();
+        while self.screen().contains(text) {
+            assert!(
+                start.elapsed() < WAIT,
+                "'{text}' still on screen after {WAIT:?}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     /// Wait (bounded) until the screen shows `text`; returns the screen.
     #[track_caller]
     fn wait_for(&self, text: &str) -> String {
@@ -158,17 +172,23 @@ macro_rules! need_tmux {
     };
 }
 
-fn store_secret(home: &Path) {
+/// `tokenscope ARGS` with `home` as TOKENSCOPE_HOME, which must succeed: its output, trimmed.
+fn tokenscope_in(home: &Path, args: &[&str]) -> String {
     let out = Command::new(BIN)
         .env("TOKENSCOPE_HOME", home)
-        .args(["keys", "add", "e2e-hmac", "--secret", SECRET])
+        .args(args)
         .output()
-        .expect("keys add runs");
+        .expect("tokenscope runs");
     assert!(
         out.status.success(),
-        "{}",
+        "{args:?}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+fn store_secret(home: &Path) {
+    tokenscope_in(home, &["keys", "add", "e2e-hmac", "--secret", SECRET]);
 }
 
 /// `tokenscope inspect --json --secret SECRET FILE` (no key store): (accepted, win, participation).
@@ -261,19 +281,7 @@ const DIR_KEY_B64URL: &str = "_5EqyYz7nBgTCyjQkDk9H5zC6IPzAEF1xCY_NyvJsJE";
 /// DIR_KEY_B64URL (by `tokenscope sign`, with a store of its own).
 fn qualifio_jwe() -> String {
     let home = tempfile::tempdir().expect("temp home");
-    let run = |args: &[&str]| {
-        let out = Command::new(BIN)
-            .env("TOKENSCOPE_HOME", home.path())
-            .args(args)
-            .output()
-            .expect("tokenscope runs");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).trim().to_string()
-    };
+    let run = |args: &[&str]| tokenscope_in(home.path(), args);
     run(&["keys", "add", "hs", "--secret", SECRET]);
     let dir_key = ["--secret", DIR_KEY_B64URL, "--encoding", "base64url"];
     run(&[&["keys", "add", "d"][..], &dir_key[..]].concat());

@@ -431,11 +431,7 @@ fn a_jwks_endpoint_that_never_answers_never_freezes_the_view() {
     t.wait_for("key closes");
     t.keys(&["Escape"]);
     // (Escape then a key at once would read as Alt-key: wait for the help to close.)
-    let start = Instant::now();
-    while t.screen().contains("key closes") {
-        assert!(start.elapsed() < WAIT, "the help did not close");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    t.wait_gone("key closes");
     // Adding a key stores it and loads the ring again, which fetches (and hangs) again.
     t.keys(&["a"]);
     t.wait_for("Add a key");
@@ -458,11 +454,7 @@ fn a_jwks_endpoint_that_never_answers_never_freezes_the_view() {
     assert!(!s.contains("JWKS not fetched"), "{s}");
     t.keys(&["Escape"]);
     // The status bar shows behind the help too: wait for the help to close first.
-    let start = Instant::now();
-    while t.screen().contains("key closes") {
-        assert!(start.elapsed() < WAIT, "the help did not close");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    t.wait_gone("key closes");
     let s = t.wait_for("busy: 2 jobs");
     assert!(!s.contains("JWKS not fetched"), "{s}");
     t.keys(&["q"]);

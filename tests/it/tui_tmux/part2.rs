@@ -15,19 +15,7 @@ fn the_support_story_from_ticket_to_report() {
     need_tmux!();
     // The issuer's side: a campaign key pair, the dir secret, the blocked participant's token.
     let issuer = tempfile::tempdir().expect("issuer home");
-    let run = |args: &[&str]| {
-        let out = Command::new(BIN)
-            .env("TOKENSCOPE_HOME", issuer.path())
-            .args(args)
-            .output()
-            .expect("tokenscope runs");
-        assert!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).trim().to_string()
-    };
+    let run = |args: &[&str]| tokenscope_in(issuer.path(), args);
     run(&["keys", "gen", "campaign", "--type", "rsa2048"]);
     let public = issuer.path().join("campaign-public.pem");
     std::fs::write(
@@ -204,19 +192,7 @@ fn the_answer_agrees_and_edit_mode_works_without_a_private_key() {
 
     // Only the campaign's public key: E then a toggle evaluates the unsigned edit.
     let issuer = tempfile::tempdir().expect("issuer home");
-    let run = |home: &Path, args: &[&str]| {
-        let out = Command::new(BIN)
-            .env("TOKENSCOPE_HOME", home)
-            .args(args)
-            .output()
-            .expect("tokenscope runs");
-        assert!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).trim().to_string()
-    };
+    let run = tokenscope_in;
     run(
         issuer.path(),
         &["keys", "gen", "campaign", "--type", "rsa2048"],
