@@ -44,6 +44,12 @@ pub enum Job {
     ReadTokenFile(PathBuf),
     /// Read a key file (the `f` prompt); its text goes on to the name prompt.
     ReadKeyFile(PathBuf),
+    /// Read a log's line again from where it starts (the log browser opening a row).
+    ReadLogLine {
+        path: PathBuf,
+        line: usize,
+        offset: u64,
+    },
     /// Write an export of the edited token.
     WriteExport {
         path: PathBuf,
@@ -62,7 +68,7 @@ impl Job {
                 format!("fetching JWKS {}…", deferred.names().join(", "))
             }
             Job::GenerateKey { name, .. } => format!("generating key '{name}'…"),
-            Job::ReadTokenFile(path) | Job::ReadKeyFile(path) => {
+            Job::ReadTokenFile(path) | Job::ReadKeyFile(path) | Job::ReadLogLine { path, .. } => {
                 format!("reading '{}'…", path.display())
             }
             Job::WriteExport { path, .. } => format!("writing '{}'…", path.display()),
@@ -111,6 +117,10 @@ pub enum Outcome {
         path: PathBuf,
         result: Result<String, String>,
     },
+    LogLineRead {
+        line: usize,
+        result: Result<String, String>,
+    },
     KeyFileRead {
         path: PathBuf,
         result: Result<Zeroizing<String>, String>,
@@ -142,6 +152,9 @@ impl Outcome {
             }
             Outcome::TokenFileRead { path, result } => {
                 format!("TokenFileRead({} {})", path.display(), ok(result.is_ok()))
+            }
+            Outcome::LogLineRead { line, result } => {
+                format!("LogLineRead({line} {})", ok(result.is_ok()))
             }
             Outcome::KeyFileRead { path, result } => {
                 format!("KeyFileRead({} {})", path.display(), ok(result.is_ok()))
@@ -251,6 +264,10 @@ pub fn run(job: Job) -> Outcome {
             };
             Outcome::TokenFileRead { path, result }
         }
+        Job::ReadLogLine { path, line, offset } => Outcome::LogLineRead {
+            line,
+            result: super::browser::read_line_at(&path, offset),
+        },
         Job::ReadKeyFile(path) => {
             let read = std::fs::File::open(&path).and_then(|f| {
                 let mut buf = Zeroizing::new(Vec::new());

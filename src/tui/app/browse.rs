@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use super::{Action, App, Effect, KeySource, PromptKind};
 use crate::tui::action::BrowseJob;
 use crate::tui::browser::{self, Browser};
+use crate::tui::jobs::Job;
 
 impl App {
     /// Open the log at `path` in the browser; the engine fills it in the background (under
@@ -96,7 +97,7 @@ impl App {
         self.info(format!("{shown} of {all} rows (Esc shows them all)"));
     }
 
-    /// Read the selected row's line again and show its token in the panes.
+    /// Read the selected row's line again (a job) to show its token in the panes.
     pub(crate) fn open_row(&mut self) {
         let Some(b) = self.browser.as_ref() else {
             return;
@@ -105,8 +106,17 @@ impl App {
             self.info("no row to open");
             return;
         };
-        let (line, offset) = (row.line, row.offset);
-        match browser::read_line_at(&b.path, offset) {
+        let job = Job::ReadLogLine {
+            path: b.path.clone(),
+            line: row.line,
+            offset: row.offset,
+        };
+        self.run(job);
+    }
+
+    /// The row's line, read again: its token in the panes.
+    pub(crate) fn row_opened(&mut self, line: usize, text: Result<String, String>) {
+        match text {
             Ok(text) => {
                 self.open_text(&format!("line {line}"), text);
                 if let Some(b) = self.browser.as_mut() {

@@ -59,6 +59,7 @@ impl App {
                 Err(e) => self.error(e),
             },
             Outcome::KeyFileRead { path, result } => self.key_file_read(&path, result),
+            Outcome::LogLineRead { line, result } => self.row_opened(line, result),
             Outcome::ExportWritten {
                 path,
                 format,
