@@ -53,6 +53,27 @@ pub(crate) fn curve_bytes(curve: Curve) -> usize {
     }
 }
 
+/// Every EC curve JOSE names (and tokenscope reads).
+const CURVES: [Curve; 4] = [Curve::P256, Curve::P384, Curve::P521, Curve::Secp256k1];
+
+/// Every OKP curve of RFC 8037.
+const OKP_CURVES: [OkpCurve; 4] = [
+    OkpCurve::Ed25519,
+    OkpCurve::Ed448,
+    OkpCurve::X25519,
+    OkpCurve::X448,
+];
+
+/// The EC curve a JWK `crv` names (the inverse of [`curve_jwk_name`]).
+pub(super) fn curve_of_jwk_name(crv: &str) -> Option<Curve> {
+    CURVES.into_iter().find(|c| curve_jwk_name(*c) == crv)
+}
+
+/// The OKP curve a JWK `crv` names (the inverse of [`okp_jwk_name`]).
+pub(super) fn okp_of_jwk_name(crv: &str) -> Option<OkpCurve> {
+    OKP_CURVES.into_iter().find(|c| okp_jwk_name(*c) == crv)
+}
+
 /// JWK `crv` name of an EC curve.
 pub(crate) fn curve_jwk_name(curve: Curve) -> &'static str {
     match curve {

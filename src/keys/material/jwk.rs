@@ -10,10 +10,10 @@ use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
 use super::B64URL;
-use super::curves::{curve_bytes, named_group, okp_id};
+use super::curves::{curve_bytes, curve_of_jwk_name, named_group, okp_id, okp_of_jwk_name};
 use super::der::{private_material, public_material};
 use crate::keys::error::{KeyError, ssl_reason};
-use crate::keys::{Curve, Key, KeyType, Material, OkpCurve};
+use crate::keys::{Key, KeyType, Material};
 
 pub(super) fn parse_json(
     name: &str,
@@ -261,27 +261,37 @@ fn jwk_rsa(name: &str, jwk: &Map<String, Value>) -> Result<(KeyType, Material), 
     }
 }
 
+/// A JWK's `crv` and the curve it names (`curve_of` reads the name); an unknown curve is
+/// unsupported, with `hint` naming those there are.
+fn crv_member<'j, C>(
+    name: &str,
+    jwk: &'j Map<String, Value>,
+    kty: &str,
+    curve_of: fn(&str) -> Option<C>,
+    hint: &str,
+) -> Result<(&'j str, C), KeyError> {
+    let crv = jwk.get("crv").and_then(Value::as_str).ok_or_else(|| {
+        invalid_jwk(name, kty)("member 'crv' is missing or not a string".to_string())
+    })?;
+    let curve = curve_of(crv).ok_or_else(|| KeyError::Unsupported {
+        name: name.to_string(),
+        what: format!("{kty} curve '{crv}'"),
+        hint: hint.to_string(),
+    })?;
+    Ok((crv, curve))
+}
+
 /// kty EC: a point (`x`, `y`) on a JOSE curve, and `d` for a private key.
 fn jwk_ec(name: &str, jwk: &Map<String, Value>) -> Result<(KeyType, Material), KeyError> {
     let kty = "EC";
     let bad = invalid_jwk(name, kty);
-    let crv = jwk
-        .get("crv")
-        .and_then(Value::as_str)
-        .ok_or_else(|| bad("member 'crv' is missing or not a string".to_string()))?;
-    let curve = match crv {
-        "P-256" => Curve::P256,
-        "P-384" => Curve::P384,
-        "P-521" => Curve::P521,
-        "secp256k1" => Curve::Secp256k1,
-        other => {
-            return Err(KeyError::Unsupported {
-                name: name.to_string(),
-                what: format!("EC curve '{other}'"),
-                hint: "JOSE EC curves are P-256, P-384, P-521 and secp256k1".to_string(),
-            });
-        }
-    };
+    let (crv, curve) = crv_member(
+        name,
+        jwk,
+        kty,
+        curve_of_jwk_name,
+        "JOSE EC curves are P-256, P-384, P-521 and secp256k1",
+    )?;
     let size = curve_bytes(curve);
     let x = required(name, jwk, "x", kty)?;
     let y = required(name, jwk, "y", kty)?;
@@ -332,23 +342,13 @@ fn jwk_ec(name: &str, jwk: &Map<String, Value>) -> Result<(KeyType, Material), K
 fn jwk_okp(name: &str, jwk: &Map<String, Value>) -> Result<(KeyType, Material), KeyError> {
     let kty = "OKP";
     let bad = invalid_jwk(name, kty);
-    let crv = jwk
-        .get("crv")
-        .and_then(Value::as_str)
-        .ok_or_else(|| bad("member 'crv' is missing or not a string".to_string()))?;
-    let curve = match crv {
-        "Ed25519" => OkpCurve::Ed25519,
-        "Ed448" => OkpCurve::Ed448,
-        "X25519" => OkpCurve::X25519,
-        "X448" => OkpCurve::X448,
-        other => {
-            return Err(KeyError::Unsupported {
-                name: name.to_string(),
-                what: format!("OKP curve '{other}'"),
-                hint: "RFC 8037 curves are Ed25519, Ed448, X25519 and X448".to_string(),
-            });
-        }
-    };
+    let (crv, curve) = crv_member(
+        name,
+        jwk,
+        kty,
+        okp_of_jwk_name,
+        "RFC 8037 curves are Ed25519, Ed448, X25519 and X448",
+    )?;
     let x = required(name, jwk, "x", kty)?;
     let id = okp_id(curve);
     match b64_member(name, jwk, "d")? {
