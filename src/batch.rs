@@ -400,7 +400,7 @@ impl Stats<'_> {
 }
 
 /// Counts for the people's summary.
-#[derive(Debug, Default, Serialize)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
 pub struct Summary {
     pub tokens: usize,
     pub accepted: usize,
@@ -421,14 +421,14 @@ pub struct Summary {
     pub other_campaigns: CampaignCounts,
 }
 
-#[derive(Debug, Default, Serialize)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
 pub struct FindingCount {
     pub severity: String,
     pub count: usize,
     pub example_line: usize,
 }
 
-#[derive(Debug, Default, Serialize)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
 pub struct CampaignCounts {
     pub tokens: usize,
     pub participation: BTreeMap<&'static str, usize>,

@@ -91,6 +91,11 @@ pub struct TuiArgs {
     #[arg(long, value_name = "FILE", conflicts_with_all = ["token", "file", "demo"])]
     pub batch: Option<PathBuf>,
 
+    /// Check every token against this campaign file (TOML or JSON), as `inspect --campaign`
+    /// does; the log browser's summary counts its winning tokens against its prizes.
+    #[arg(long, value_name = "PATH", conflicts_with = "demo")]
+    pub campaign: Option<PathBuf>,
+
     /// Colour theme: dark (default), light, high-contrast, colorblind, or a user theme
     /// (themes/NAME.toml beside config.toml).
     #[arg(long, value_name = "NAME")]

@@ -119,11 +119,16 @@ pub enum Action {
     /// What `$VISUAL`/`$EDITOR` left in the file (or why it could not run).
     ExternalEdited(Result<String, String>),
     /// Rows of the log browser, in input order, from the engine filling it.
-    Rows(Vec<super::browser::Row>),
+    Rows(Box<super::browser::Part>),
     /// The engine is done filling the log browser (or why it stopped).
     RowsDone(Option<String>),
     /// Ask for the log browser's filter.
     BrowseFilterPrompt,
+    /// Group the log browser's rows by the next field (verdict, finding, campaign,
+    /// participation, win, then none).
+    BrowseGroup,
+    /// Show or hide the log's summary (the counts `inspect --batch` prints).
+    BrowseSummary,
     /// A second passed (sent only while `App::ticking`): evaluate again at the new "now".
     Tick,
     /// A job (`Effect::Run`) finished off the event loop: its outcome.
@@ -181,7 +186,9 @@ pub enum Effect {
 /// What the thread filling the log browser needs (no reference to the app).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BrowseJob {
-    pub path: std::path::PathBuf,
+    pub source: super::browser::Source,
+    /// The `--campaign` file's campaign: every token is checked against it.
+    pub campaign: Option<crate::rules::Campaign>,
     /// The key store and JWKS cache to load the ring from (none: no keys, the demo).
     pub store: Option<(crate::keys::Store, std::path::PathBuf)>,
     pub at: i64,
@@ -197,7 +204,13 @@ impl BrowseJob {
             at: self.at,
             skew: self.skew,
             max_pbes2_count: self.max_pbes2_count,
-            campaigns,
+            campaign: self.campaign.clone(),
+            // As `inspect --campaign`: the file given, else the configured ones.
+            campaigns: if self.campaign.is_some() {
+                Vec::new()
+            } else {
+                campaigns
+            },
             ..crate::inspect::Options::default()
         }
     }

@@ -1,18 +1,25 @@
-//! The log browser's model: one row per token of a log (`tokenscope --batch FILE`), what the
-//! list shows and where the line starts, so that a log of any size costs a row per token and
-//! opening one reads its line again. Rows arrive in input order while the batch engine fills
-//! the list in the background; a text filter narrows it.
-
-use std::io::{BufRead, Read, Seek};
-use std::path::{Path, PathBuf};
+//! The log browser's model: one row per token of a log (`tokenscope --batch FILE`, or a paste
+//! holding many tokens), what the list shows and where the line starts, so that a log of any
+//! size costs a row per token and opening one reads its line again. Rows arrive in input order
+//! while the batch engine fills the list in the background, with the counts the CLI summary
+//! prints; a filter narrows the list, groups count it by a field.
 
 use std::borrow::Cow;
+use std::io::{BufRead, Read, Seek};
+use std::path::PathBuf;
+use std::sync::Arc;
 
-use crate::batch::Item;
+use crate::batch::{Item, Stats, Summary};
+
+mod filter;
+mod group;
+
 use crate::inspect::Options;
 use crate::keys::KeyRing;
 use crate::profile::Profile;
 use crate::report::{Overall, ParticipationOutcome, WinOutcome};
+pub use filter::{Field, Filter, FindingSet};
+pub use group::{GROUP_BY, Group, Groups};
 
 /// Longest text a row keeps of a claim (campaignId, sub) or a finding id.
 const KEPT: usize = 64;
@@ -36,6 +43,8 @@ pub struct Row {
     /// The first error finding's id (empty when there is none), or why the line's token
     /// could not be read.
     pub first: Cow<'static, str>,
+    /// Every finding's id, whatever its severity (what a filter on a finding id reads).
+    pub findings: FindingSet,
 }
 
 fn kept(s: &str) -> Box<str> {
@@ -54,6 +63,7 @@ impl Row {
             campaign: Box::default(),
             sub: Box::default(),
             first: Cow::Borrowed(""),
+            findings: FindingSet::default(),
         };
         match &item.result {
             Ok(insp) => {
@@ -86,6 +96,7 @@ impl Row {
                     participation: Some(insp.verdict.participation.outcome),
                     win: Some(insp.verdict.win.outcome),
                     first,
+                    findings: FindingSet::of(insp.findings.iter().map(|f| f.id.as_str())),
                     ..base
                 }
             }
@@ -111,22 +122,6 @@ impl Row {
 
     pub fn win(&self) -> &'static str {
         self.win.map_or("", WinOutcome::as_str)
-    }
-
-    /// Whether the row matches a filter (already lower case): any of its words holds it.
-    pub fn matches(&self, filter: &str) -> bool {
-        filter.is_empty()
-            || [
-                self.verdict(),
-                self.profile(),
-                &self.campaign,
-                &self.sub,
-                self.participation(),
-                self.win(),
-                &self.first,
-            ]
-            .iter()
-            .any(|field| field.to_lowercase().contains(filter))
     }
 }
 
@@ -170,17 +165,61 @@ impl Rows {
     }
 }
 
-/// The browser: the rows read so far, the filter, the selection.
+/// What the browser reads: a log file, or text pasted into the view (kept in memory, as
+/// the paste was).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    File(PathBuf),
+    Text(Arc<[u8]>),
+}
+
+impl Source {
+    /// What the header calls it (a path as written, escaped where drawn).
+    pub fn label(&self) -> String {
+        match self {
+            Source::File(path) => path.display().to_string(),
+            Source::Text(text) => format!("pasted text ({} bytes)", text.len()),
+        }
+    }
+}
+
+/// What the engine sends for a part of the log: its rows, and its counts for the summary.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Part {
+    pub rows: Vec<Row>,
+    pub summary: Summary,
+}
+
+/// What fills the screen: the rows, their groups, or the summary the CLI prints.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum View {
+    List,
+    Groups(Groups),
+    Summary { scroll: usize },
+}
+
+/// The browser: the rows read so far, the counts, the filter, the selection.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Browser {
-    pub path: PathBuf,
+    pub source: Source,
     pub rows: Rows,
+    /// Counts of every row, as `inspect --batch` sums them up.
+    pub summary: Summary,
+    /// The campaign whose prizes the summary compares with its winning tokens, and how many.
+    pub prizes: Option<(String, u64)>,
     /// Indices into `rows` that pass the filter.
     pub shown: Vec<u32>,
+    /// The filter as typed, and as words.
     pub filter: String,
+    matcher: Filter,
+    pub view: View,
+    /// `sub` drawn in full rather than masked.
+    pub reveal: bool,
     /// Index into `shown`, and the first row drawn.
     pub sel: usize,
     pub scroll: usize,
+    /// The line to select once it arrives (the row selected before the log was read again).
+    pub want_line: Option<usize>,
     /// The engine is done (or failed: why).
     pub done: bool,
     pub error: Option<String>,
@@ -189,39 +228,75 @@ pub struct Browser {
 }
 
 impl Browser {
-    pub fn new(path: PathBuf) -> Browser {
+    pub fn new(source: Source) -> Browser {
         Browser {
-            path,
+            source,
             rows: Rows::default(),
+            summary: Summary::default(),
+            prizes: None,
             shown: Vec::new(),
             filter: String::new(),
+            matcher: Filter::default(),
+            view: View::List,
+            reveal: false,
             sel: 0,
             scroll: 0,
+            want_line: None,
             done: false,
             error: None,
             opened: false,
         }
     }
 
-    /// Rows read by the engine, in input order.
-    pub fn extend(&mut self, rows: Vec<Row>) {
-        let filter = self.filter.to_lowercase();
-        for row in rows {
-            if row.matches(&filter) {
+    /// The same log read again (the keys changed): the filter, the view and the selected
+    /// line are kept.
+    pub fn again(&self) -> Browser {
+        let mut b = Browser::new(self.source.clone());
+        b.prizes = self.prizes.clone();
+        if let Some((id, _)) = &b.prizes {
+            b.summary.track(id);
+        }
+        b.filter = self.filter.clone();
+        b.matcher = self.matcher.clone();
+        b.reveal = self.reveal;
+        b.view = match &self.view {
+            View::Groups(g) => View::Groups(Groups::new(g.by)),
+            other => other.clone(),
+        };
+        b.want_line = self.selected().map(|r| r.line).or(self.want_line);
+        b.opened = self.opened;
+        b
+    }
+
+    /// Rows read by the engine, in input order, with their counts.
+    pub fn extend(&mut self, part: Part) {
+        self.summary.merge(part.summary);
+        for row in part.rows {
+            if self.matcher.matches(&row) {
+                if self.want_line.is_some_and(|line| row.line >= line) {
+                    self.want_line = None;
+                    self.sel = self.shown.len();
+                }
                 self.shown.push(self.rows.len() as u32);
+                if let View::Groups(g) = &mut self.view {
+                    g.add(&row);
+                }
             }
             self.rows.push(row);
         }
+        if let View::Groups(g) = &mut self.view {
+            g.sort();
+        }
     }
 
-    /// Show only the rows that match `filter` (case-insensitive; empty: all), keeping the
-    /// selected row when it still shows.
+    /// Show only the rows that match `filter` (see [`Filter`]; empty: all), keeping the
+    /// selected row when it still shows (else the next one).
     pub fn set_filter(&mut self, filter: &str) {
         let keep = self.selected().map(|r| r.line);
         self.filter = filter.trim().to_string();
-        let lower = self.filter.to_lowercase();
+        self.matcher = Filter::parse(&self.filter);
         self.shown = (0..self.rows.len() as u32)
-            .filter(|&i| self.row(i).is_some_and(|r| r.matches(&lower)))
+            .filter(|&i| self.row(i).is_some_and(|r| self.matcher.matches(r)))
             .collect();
         self.sel = keep
             .and_then(|line| {
@@ -231,6 +306,53 @@ impl Browser {
             })
             .unwrap_or(0);
         self.scroll = self.scroll.min(self.sel);
+        if let View::Groups(g) = &self.view {
+            self.group_by(Some(g.by));
+        }
+    }
+
+    /// Add a word to the filter (a group chosen in the groups view).
+    pub fn narrow(&mut self, word: &str) {
+        let filter = match self.filter.is_empty() {
+            true => word.to_string(),
+            false => format!("{} {word}", self.filter),
+        };
+        self.set_filter(&filter);
+    }
+
+    /// Group the rows shown by `by` (None: the list again).
+    pub fn group_by(&mut self, by: Option<Field>) {
+        self.view = match by {
+            None => View::List,
+            Some(by) => {
+                let mut groups = Groups::new(by);
+                if let View::Groups(old) = &self.view
+                    && old.by == by
+                {
+                    groups.sel = old.sel;
+                    groups.scroll = old.scroll;
+                }
+                for &i in &self.shown {
+                    if let Some(row) = self.rows.get(i as usize) {
+                        groups.add(row);
+                    }
+                }
+                groups.sort();
+                groups.sel = groups.sel.min(groups.groups.len().saturating_sub(1));
+                View::Groups(groups)
+            }
+        };
+    }
+
+    /// The next grouping Tab gives: verdict, finding, campaign, participation, win, none.
+    pub fn next_grouping(&self) -> Option<Field> {
+        match &self.view {
+            View::Groups(g) => GROUP_BY
+                .iter()
+                .position(|f| *f == g.by)
+                .and_then(|i| GROUP_BY.get(i + 1).copied()),
+            _ => Some(GROUP_BY[0]),
+        }
     }
 
     /// A row by its index in `rows` (as `shown` holds them).
@@ -242,8 +364,18 @@ impl Browser {
         self.shown.get(self.sel).and_then(|&i| self.row(i))
     }
 
-    /// Move the selection by `delta` rows, keeping it in a window of `height` rows.
+    /// Move the selection by `delta` rows (groups, summary lines), in a window of `height`.
     pub fn move_by(&mut self, delta: i64, height: usize) {
+        match &mut self.view {
+            View::Groups(g) => return g.move_by(delta, height),
+            View::Summary { scroll } => {
+                let lines = self.summary.render(None).lines().count() + 2;
+                let max = lines.saturating_sub(height) as i64;
+                *scroll = (*scroll as i64).saturating_add(delta).clamp(0, max) as usize;
+                return;
+            }
+            View::List => {}
+        }
         let max = self.shown.len().saturating_sub(1) as i64;
         self.sel = (self.sel as i64).saturating_add(delta).clamp(0, max.max(0)) as usize;
         let height = height.max(1);
@@ -254,26 +386,31 @@ impl Browser {
         }
     }
 
-    /// Tokens by overall state: accepted, rejected, not verified, malformed.
-    pub fn counts(&self) -> [usize; 4] {
-        let mut c = [0; 4];
-        for r in self.rows.iter() {
-            c[match r.overall {
-                Some(Overall::Accepted) => 0,
-                Some(Overall::Rejected) => 1,
-                Some(Overall::NotVerified) => 2,
-                None => 3,
-            }] += 1;
-        }
-        c
+    /// The summary as `inspect --batch` prints it for people.
+    pub fn summary_text(&self) -> String {
+        self.summary
+            .render(self.prizes.as_ref().map(|(id, n)| (id.as_str(), *n)))
+    }
+
+    /// Finding ids by the tokens they were found in, most first (the summary's table).
+    pub fn top_findings(&self, n: usize) -> Vec<(&str, usize)> {
+        let mut top: Vec<(&str, usize)> = self
+            .summary
+            .findings
+            .iter()
+            .map(|(id, f)| (id.as_str(), f.count))
+            .collect();
+        top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        top.truncate(n);
+        top
     }
 }
 
-/// Tokens from which a file opened with `o` is a log to browse rather than a ticket to pick
-/// from.
+/// Tokens from which a file opened with `o` (or a paste) is a log to browse rather than a
+/// ticket to pick from.
 pub const LOG_FROM: usize = 10;
 
-/// Whether a file's text is a log: tokens on at least [`LOG_FROM`] lines.
+/// Whether a text is a log: tokens on at least [`LOG_FROM`] lines.
 pub fn is_log(text: &str) -> bool {
     text.lines()
         .filter(|line| {
@@ -285,41 +422,73 @@ pub fn is_log(text: &str) -> bool {
         >= LOG_FROM
 }
 
-/// Inspect every token of the log at `path` with the batch engine, handing rows to `sink`
-/// in input order as each part is done. Blocking: on a worker thread (or under test).
+/// Inspect every token of `source` with the batch engine, handing rows and their counts to
+/// `sink` in input order as each part is done. Blocking: on a worker thread (or under test).
 pub fn fill(
-    path: &Path,
+    source: &Source,
     ring: &KeyRing,
     opts: &Options,
     threads: usize,
-    mut sink: impl FnMut(Vec<Row>),
+    sink: impl FnMut(Part),
 ) -> Result<(), String> {
-    let file =
-        std::fs::File::open(path).map_err(|e| format!("cannot read '{}': {e}", path.display()))?;
+    match source {
+        Source::File(path) => {
+            let file = std::fs::File::open(path)
+                .map_err(|e| format!("cannot read '{}': {e}", path.display()))?;
+            let input = std::io::BufReader::with_capacity(1 << 16, file);
+            fill_from(input, ring, opts, threads, sink)
+                .map_err(|e| format!("cannot read '{}': {e}", path.display()))
+        }
+        Source::Text(text) => fill_from(&text[..], ring, opts, threads, sink)
+            .map_err(|e| format!("cannot read the pasted text: {e}")),
+    }
+}
+
+fn fill_from(
+    input: impl BufRead,
+    ring: &KeyRing,
+    opts: &Options,
+    threads: usize,
+    mut sink: impl FnMut(Part),
+) -> std::io::Result<()> {
     crate::batch::run(
-        std::io::BufReader::with_capacity(1 << 16, file),
+        input,
         ring,
         opts,
         threads,
-        |rows: &mut Vec<Row>, item| rows.push(Row::of(&item)),
-        |rows| {
-            sink(rows);
+        |part: &mut Part, item| {
+            part.summary.add(&Stats::of(&item));
+            part.rows.push(Row::of(&item));
+        },
+        |part| {
+            sink(part);
             Ok(())
         },
     )
-    .map_err(|e| format!("cannot read '{}': {e}", path.display()))
 }
 
-/// The line of the log that starts at `offset` (without its newline), bounded as a token
+/// The line of the source that starts at `offset` (without its newline), bounded as a token
 /// file is.
-pub fn read_line_at(path: &Path, offset: u64) -> Result<String, String> {
-    let what = |e: std::io::Error| format!("cannot read '{}': {e}", path.display());
-    let mut file = std::fs::File::open(path).map_err(what)?;
-    file.seek(std::io::SeekFrom::Start(offset)).map_err(what)?;
+pub fn read_line_at(source: &Source, offset: u64) -> Result<String, String> {
     let mut line = Vec::new();
-    std::io::BufReader::new(file.take(crate::batch::MAX_LINE + 2))
-        .read_until(b'\n', &mut line)
-        .map_err(what)?;
+    match source {
+        Source::File(path) => {
+            let what = |e: std::io::Error| format!("cannot read '{}': {e}", path.display());
+            let mut file = std::fs::File::open(path).map_err(what)?;
+            file.seek(std::io::SeekFrom::Start(offset)).map_err(what)?;
+            std::io::BufReader::new(file.take(crate::batch::MAX_LINE + 2))
+                .read_until(b'\n', &mut line)
+                .map_err(what)?;
+        }
+        Source::Text(text) => {
+            let rest = usize::try_from(offset)
+                .ok()
+                .and_then(|at| text.get(at..))
+                .ok_or_else(|| format!("the pasted text has no byte {offset}"))?;
+            let end = memchr::memchr(b'\n', rest).map_or(rest.len(), |i| i + 1);
+            line.extend_from_slice(&rest[..end]);
+        }
+    }
     while line.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
         line.pop();
     }
@@ -327,70 +496,4 @@ pub fn read_line_at(path: &Path, offset: u64) -> Result<String, String> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn row(line: usize, overall: Option<Overall>, first: &str) -> Row {
-        Row {
-            line,
-            offset: line as u64 * 10,
-            overall,
-            profile: overall.map(|_| Profile::Qualifio),
-            participation: overall.map(|_| ParticipationOutcome::Allowed),
-            win: overall.map(|_| WinOutcome::Standard),
-            campaign: "summer".into(),
-            sub: "jane".into(),
-            first: Cow::Owned(first.to_string()),
-        }
-    }
-
-    #[test]
-    fn a_filter_narrows_the_rows_and_keeps_the_selection() {
-        let mut b = Browser::new("log".into());
-        b.extend(vec![
-            row(1, Some(Overall::Accepted), ""),
-            row(2, Some(Overall::Rejected), "qualifio.exp.expired"),
-            row(3, None, "malformed: no token"),
-            row(4, Some(Overall::Rejected), "qualifio.exp.expired"),
-        ]);
-        assert_eq!(b.counts(), [1, 2, 0, 1]);
-        b.move_by(3, 10);
-        assert_eq!(b.selected().map(|r| r.line), Some(4));
-        b.set_filter("EXP.EXPIRED");
-        assert_eq!(b.shown.len(), 2);
-        assert_eq!(b.selected().map(|r| r.line), Some(4));
-        b.set_filter("malformed");
-        assert_eq!(b.selected().map(|r| r.line), Some(3));
-        // Rows arriving later are filtered as they come.
-        b.extend(vec![row(5, None, "x"), row(6, Some(Overall::Accepted), "")]);
-        assert_eq!(b.shown.len(), 2);
-        b.set_filter("");
-        assert_eq!(b.shown.len(), 6);
-    }
-
-    #[test]
-    fn rows_grow_by_chunks_and_keep_their_order() {
-        let mut rows = Rows::default();
-        let n = Rows::CHUNK * 2 + 3;
-        for line in 1..=n {
-            rows.push(row(line, None, ""));
-        }
-        assert_eq!(rows.len(), n);
-        assert_eq!(rows.chunks.len(), 3);
-        for i in [0, Rows::CHUNK - 1, Rows::CHUNK, n - 1] {
-            assert_eq!(rows.get(i).map(|r| r.line), Some(i + 1));
-        }
-        assert!(rows.get(n).is_none());
-        assert!(rows.iter().map(|r| r.line).eq(1..=n));
-    }
-
-    #[test]
-    fn a_line_is_read_again_from_its_offset() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("log");
-        std::fs::write(&path, "one\r\ntwo\nthree").unwrap();
-        assert_eq!(read_line_at(&path, 0).unwrap(), "one");
-        assert_eq!(read_line_at(&path, 5).unwrap(), "two");
-        assert_eq!(read_line_at(&path, 9).unwrap(), "three");
-    }
-}
+mod tests;

@@ -46,7 +46,7 @@ pub enum Job {
     ReadKeyFile(PathBuf),
     /// Read a log's line again from where it starts (the log browser opening a row).
     ReadLogLine {
-        path: PathBuf,
+        source: super::browser::Source,
         line: usize,
         offset: u64,
     },
@@ -68,8 +68,11 @@ impl Job {
                 format!("fetching JWKS {}…", deferred.names().join(", "))
             }
             Job::GenerateKey { name, .. } => format!("generating key '{name}'…"),
-            Job::ReadTokenFile(path) | Job::ReadKeyFile(path) | Job::ReadLogLine { path, .. } => {
+            Job::ReadTokenFile(path) | Job::ReadKeyFile(path) => {
                 format!("reading '{}'…", path.display())
+            }
+            Job::ReadLogLine { source, line, .. } => {
+                format!("reading line {line} of '{}'…", source.label())
             }
             Job::WriteExport { path, .. } => format!("writing '{}'…", path.display()),
         }
@@ -264,9 +267,13 @@ pub fn run(job: Job) -> Outcome {
             };
             Outcome::TokenFileRead { path, result }
         }
-        Job::ReadLogLine { path, line, offset } => Outcome::LogLineRead {
+        Job::ReadLogLine {
+            source,
             line,
-            result: super::browser::read_line_at(&path, offset),
+            offset,
+        } => Outcome::LogLineRead {
+            line,
+            result: super::browser::read_line_at(&source, offset),
         },
         Job::ReadKeyFile(path) => {
             let read = std::fs::File::open(&path).and_then(|f| {

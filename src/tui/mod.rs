@@ -123,12 +123,18 @@ pub fn build_app(args: &TuiArgs, ctx: &Context) -> Result<App> {
     app.skew = settings.skew.value;
     app.max_pbes2_count = settings.max_pbes2_count.value;
     app.campaigns = campaigns;
+    if let Some(path) = &args.campaign {
+        // As `inspect --campaign`: this campaign instead of the configured ones.
+        let campaign = crate::rules::Campaign::from_path(path)?;
+        app.campaigns = vec![campaign.clone()];
+        app.campaign_file = Some(campaign);
+    }
     app.background = true;
     if let Some(path) = &args.batch {
         // Refused before the terminal is taken, as a token file is.
         std::fs::File::open(path)
             .with_context(|| format!("cannot open log '{}'", path.display()))?;
-        app.browse(path.clone());
+        app.browse(browser::Source::File(path.clone()));
     } else if let Some(path) = &args.file {
         let file = std::fs::File::open(path)
             .with_context(|| format!("cannot open token file '{}'", path.display()))?;

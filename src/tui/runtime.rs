@@ -165,8 +165,8 @@ fn browse(job: BrowseJob, campaigns: Vec<crate::rules::Campaign>, wake: mpsc::Se
         let opts = job.options(campaigns);
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         let sender = wake.clone();
-        let result = crate::tui::browser::fill(&job.path, &ring, &opts, threads, |rows| {
-            let _ = sender.send(Wake::Browse(Action::Rows(rows)));
+        let result = crate::tui::browser::fill(&job.source, &ring, &opts, threads, |part| {
+            let _ = sender.send(Wake::Browse(Action::Rows(Box::new(part))));
         });
         let _ = wake.send(Wake::Browse(Action::RowsDone(result.err())));
     });

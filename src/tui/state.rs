@@ -74,7 +74,7 @@ impl PromptKind {
             PromptKind::KeyFile => "Add a key from a file (path to a PEM, JWK, JWKS or secret)",
             PromptKind::GenerateName { .. } => "Name for the generated key",
             PromptKind::BrowseFilter => {
-                "Show the rows holding (a verdict, finding id, campaign, outcome, sub; empty = all)"
+                "Show the rows holding every word (text, or finding:ID, campaign=ID, !verdict:accepted…; empty = all)"
             }
         }
     }
@@ -295,6 +295,9 @@ pub struct App {
     pub cursor: [usize; 2],
     /// The log browser (`tokenscope --batch FILE`), when one is open.
     pub browser: Option<super::browser::Browser>,
+    /// The `--campaign` file's campaign: the log browser checks every token against it and
+    /// counts its winning tokens against its prizes.
+    pub campaign_file: Option<Campaign>,
 }
 
 /// What the view reads.

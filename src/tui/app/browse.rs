@@ -1,24 +1,44 @@
-//! The log browser's part of `update`: opening a log, taking the rows the engine sends,
-//! moving and filtering the list, opening a row in the token panes and coming back to it.
-
-use std::path::PathBuf;
+//! The log browser's part of `update`: opening a log (or a paste holding many tokens),
+//! taking the rows the engine sends, moving, filtering and grouping the list, the summary,
+//! opening a row in the token panes and coming back to it.
 
 use super::{Action, App, Effect, KeySource, PromptKind};
 use crate::tui::action::BrowseJob;
-use crate::tui::browser::{self, Browser};
+use crate::tui::browser::{self, Browser, Source, View};
 use crate::tui::jobs::Job;
 
 impl App {
-    /// Open the log at `path` in the browser; the engine fills it in the background (under
-    /// test: here).
-    pub fn browse(&mut self, path: PathBuf) {
-        self.browser = Some(Browser::new(path.clone()));
+    /// Open `source` in the browser; the engine fills it in the background (under test:
+    /// here).
+    pub fn browse(&mut self, source: Source) {
+        let mut b = Browser::new(source);
+        if let Some(c) = &self.campaign_file {
+            b.prizes = c.prizes.map(|n| (c.id.clone(), n));
+            b.summary.track(&c.id);
+        }
+        self.fill(b);
+    }
+
+    /// Read the open log again (the keys changed): the filter, the view and the selected
+    /// line stay.
+    pub(crate) fn browse_again(&mut self) {
+        if let Some(b) = self.browser.as_ref() {
+            let again = b.again();
+            self.fill(again);
+        }
+    }
+
+    /// Show `b` and have the engine fill it.
+    fn fill(&mut self, b: Browser) {
+        let source = b.source.clone();
+        self.browser = Some(b);
         let store = match &self.keys {
             KeySource::Store { store, cache } => Some((store.clone(), cache.clone())),
             KeySource::Memory => None,
         };
         let job = BrowseJob {
-            path,
+            source,
+            campaign: self.campaign_file.clone(),
             store,
             at: self.at,
             skew: self.skew,
@@ -28,16 +48,18 @@ impl App {
             self.effects.push(Effect::Browse(job));
             return;
         }
-        let mut rows = Vec::new();
+        let mut parts = Vec::new();
         let opts = job.options(self.campaigns.clone());
-        let result = browser::fill(&job.path, &self.ring, &opts, 1, |r| rows.extend(r));
-        self.update(Action::Rows(rows));
+        let result = browser::fill(&job.source, &self.ring, &opts, 1, |p| parts.push(p));
+        for part in parts {
+            self.update(Action::Rows(Box::new(part)));
+        }
         self.update(Action::RowsDone(result.err()));
     }
 
     /// Rows the list shows: the terminal less the header, the column titles and the bars.
     pub(crate) fn list_height(&self) -> usize {
-        (self.size.1 as usize).saturating_sub(5).max(1)
+        (self.size.1 as usize).saturating_sub(6).max(1)
     }
 
     /// An action while the list fills the screen; false when it is not the list's.
@@ -53,7 +75,21 @@ impl App {
             Action::PageDown => b.move_by(height as i64, height),
             Action::Top => b.move_by(i64::MIN / 2, height),
             Action::Bottom => b.move_by(i64::MAX / 2, height),
-            Action::Select => self.open_row(),
+            Action::Select => match &b.view {
+                View::List => self.open_row(),
+                View::Groups(g) => match g.filter_word() {
+                    Some(word) => {
+                        b.narrow(&word);
+                        b.view = View::List;
+                        let (shown, all) = (b.shown.len(), b.rows.len());
+                        self.info(format!(
+                            "{shown} of {all} rows (Esc clears the filter, Tab groups them again)"
+                        ));
+                    }
+                    None => self.info("no group to open"),
+                },
+                View::Summary { .. } => b.view = View::List,
+            },
             Action::BrowseFilterPrompt => {
                 let input = b.filter.clone();
                 self.modal = super::Modal::Prompt {
@@ -61,6 +97,33 @@ impl App {
                     input,
                 };
             }
+            Action::BrowseGroup => {
+                let next = b.next_grouping();
+                b.group_by(next);
+                match next {
+                    Some(by) => self.info(format!(
+                        "rows by {}: Enter shows a group's rows, Tab groups by the next field",
+                        by.name()
+                    )),
+                    None => self.info("the rows again"),
+                }
+            }
+            Action::BrowseSummary => {
+                b.view = match b.view {
+                    View::Summary { .. } => View::List,
+                    _ => View::Summary { scroll: 0 },
+                };
+            }
+            Action::ToggleReveal => {
+                b.reveal = !b.reveal;
+                let on = b.reveal;
+                self.info(if on {
+                    "sub shown in full (r masks it again)"
+                } else {
+                    "sub masked"
+                });
+            }
+            Action::Cancel if !matches!(b.view, View::List) => b.view = View::List,
             Action::Cancel if !b.filter.is_empty() => {
                 b.set_filter("");
                 self.info("filter cleared: every row shows");
@@ -76,7 +139,7 @@ impl App {
             return;
         };
         match action {
-            Action::Rows(rows) => b.extend(rows),
+            Action::Rows(part) => b.extend(*part),
             Action::RowsDone(error) => {
                 b.done = true;
                 b.error = error.clone();
@@ -107,7 +170,7 @@ impl App {
             return;
         };
         let job = Job::ReadLogLine {
-            path: b.path.clone(),
+            source: b.source.clone(),
             line: row.line,
             offset: row.offset,
         };

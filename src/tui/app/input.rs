@@ -20,6 +20,8 @@ impl App {
                     // The log browser's list: the movement keys, Enter, / to filter, Esc.
                     Modal::None if self.browsing() => match (key.code, self.keymap.lookup(key)) {
                         (KeyCode::Char('/'), _) => Some(Action::BrowseFilterPrompt),
+                        (KeyCode::Tab, _) => Some(Action::BrowseGroup),
+                        (KeyCode::Char('s'), _) => Some(Action::BrowseSummary),
                         (KeyCode::Enter, _) => Some(Action::Select),
                         (KeyCode::Esc, _) => Some(Action::Cancel),
                         (
@@ -32,6 +34,7 @@ impl App {
                                 | Action::Top
                                 | Action::Bottom
                                 | Action::Quit
+                                | Action::ToggleReveal
                                 | Action::ToggleHelp),
                             ),
                         ) => Some(a),

@@ -66,6 +66,7 @@ impl App {
             pending: 0,
             cursor: [0; 2],
             browser: None,
+            campaign_file: None,
         };
         app.refresh_key_rows();
         app
@@ -192,7 +193,11 @@ impl App {
             | Action::Editor(_)
             | Action::ExternalEdited(_)) => self.update_edit(a),
             // Only the list takes these (see `browse_action`).
-            Action::Rows(_) | Action::RowsDone(_) | Action::BrowseFilterPrompt => {}
+            Action::Rows(_)
+            | Action::RowsDone(_)
+            | Action::BrowseFilterPrompt
+            | Action::BrowseGroup
+            | Action::BrowseSummary => {}
             Action::Tick => {
                 if self.ticking() {
                     self.reinspect();

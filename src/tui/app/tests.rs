@@ -1,6 +1,7 @@
 use super::*;
 use crate::cli::GenType;
 use crate::rules::Campaign;
+use crate::tui::browser::View;
 use crate::tui::jobs::{Done, Job};
 
 const AT: i64 = 1_714_564_800; // 2024-05-01T12:00:00Z

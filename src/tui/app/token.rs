@@ -30,6 +30,15 @@ impl App {
         if !matches!(self.modal, Modal::None) {
             return;
         }
+        // A log pasted whole (tokens on many lines): the log browser, as a file would.
+        if crate::tui::browser::is_log(&text) {
+            self.leave_edit();
+            self.browse(crate::tui::browser::Source::Text(text.into_bytes().into()));
+            self.info(
+                "pasted text: a token on each of many lines, in the log browser (Enter opens one)",
+            );
+            return;
+        }
         self.open_pasted("pasted", text);
     }
 

@@ -20,6 +20,16 @@ impl App {
 
     /// A job's outcome, applied as the code that queued it would have done in place.
     pub(crate) fn apply(&mut self, outcome: Outcome) {
+        // The log browser's rows were checked with the keys before: read the log again.
+        let ring_changed = matches!(
+            &outcome,
+            Outcome::KeyStored { result: Ok(_), .. }
+                | Outcome::KeyRemoved { result: Ok(_), .. }
+                | Outcome::KeysFetched(Ok(_))
+        );
+        if ring_changed {
+            self.browse_again();
+        }
         match outcome {
             Outcome::KeyStored {
                 name,
@@ -54,7 +64,9 @@ impl App {
             Outcome::TokenFileRead { path, result } => match result {
                 // A log (many tokens, a line each) opens in the browser; a ticket with a few
                 // opens as a paste would (the picker for several).
-                Ok(text) if crate::tui::browser::is_log(&text) => self.browse(path),
+                Ok(text) if crate::tui::browser::is_log(&text) => {
+                    self.browse(crate::tui::browser::Source::File(path))
+                }
                 Ok(text) => self.open_pasted(&path.display().to_string(), text),
                 Err(e) => self.error(e),
             },

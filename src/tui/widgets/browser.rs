@@ -7,6 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, Widget};
 
 use crate::report::Overall;
+use crate::tui::browser::{Browser, Field, Groups, View};
 use crate::tui::state::App;
 use crate::tui::widgets::common::cut_with_ellipsis;
 
@@ -25,66 +26,146 @@ fn masked(sub: &str) -> String {
 }
 
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
     let Some(b) = &app.browser else {
         return;
     };
-    let [header, table, status, hints] = Layout::vertical([
-        Constraint::Length(2),
+    let [header, body, status, hints] = Layout::vertical([
+        Constraint::Length(3),
         Constraint::Min(0),
         Constraint::Length(1),
         Constraint::Length(1),
     ])
     .areas(area);
-    let [accepted, rejected, unverified, malformed] = b.counts();
-    let state = match (&b.error, b.done) {
-        (Some(_), _) => "stopped".to_string(),
-        (None, true) => "done".to_string(),
-        (None, false) => "reading…".to_string(),
+    render_header(app, b, header, buf);
+    match &b.view {
+        View::List => render_rows(app, b, body, buf),
+        View::Groups(g) => render_groups(app, g, body, buf),
+        View::Summary { scroll } => render_summary(app, b, *scroll, body, buf),
+    }
+    let t = &app.theme;
+    let message = app
+        .message
+        .as_ref()
+        .map(|m| crate::escape::line(&m.text).into_owned())
+        .unwrap_or_default();
+    Paragraph::new(Line::styled(format!(" {message}"), t.status_message)).render(status, buf);
+    let keys: &[(&str, &str)] = match &b.view {
+        View::List => &[
+            ("↑↓", "move"),
+            ("Enter", "open the token"),
+            ("/", "filter"),
+            ("Tab", "group"),
+            ("s", "summary"),
+            ("r", "reveal sub"),
+            ("Esc", "clear the filter"),
+            ("q", "quit"),
+        ],
+        View::Groups(_) => &[
+            ("↑↓", "move"),
+            ("Enter", "show the group's rows"),
+            ("Tab", "group by the next field"),
+            ("Esc", "the rows"),
+            ("q", "quit"),
+        ],
+        View::Summary { .. } => &[
+            ("↑↓", "scroll"),
+            ("s", "the rows"),
+            ("Esc", "the rows"),
+            ("q", "quit"),
+        ],
     };
-    let path = crate::escape::line(&b.path.display().to_string()).into_owned();
-    Paragraph::new(vec![
-        Line::from(vec![
-            Span::styled(" Log ", t.pane_focused_title),
-            Span::raw(cut_with_ellipsis(
-                &path,
-                area.width.saturating_sub(30) as usize,
-            )),
-            Span::styled(format!("  {} tokens, {state}", b.rows.len()), t.dim),
-        ]),
-        Line::from({
-            let mut spans = Vec::new();
-            // The filter first: what the rows below are.
-            if !b.filter.is_empty() {
-                spans.push(Span::styled(
-                    format!(
-                        " filter '{}': {} rows ",
-                        cut_with_ellipsis(&crate::escape::line(&b.filter), 40),
-                        b.shown.len()
-                    ),
-                    t.hint_key,
-                ));
-                spans.push(Span::raw("│"));
-            }
-            spans.extend([
-                Span::styled(format!(" ✔ {accepted} accepted "), t.verdict_accepted),
-                Span::raw(" "),
-                Span::styled(format!(" ✖ {rejected} rejected "), t.verdict_rejected),
-                Span::raw(" "),
-                Span::styled(
-                    format!(" ? {unverified} not verified "),
-                    t.verdict_not_verified,
-                ),
-                Span::raw(format!("  {malformed} malformed")),
-            ]);
-            spans
-        }),
-    ])
-    .render(header, buf);
+    let spans = keys.iter().flat_map(|(key, what)| {
+        [
+            Span::styled(format!(" {key}"), t.hint_key),
+            Span::styled(format!(" {what} "), t.hint_text),
+        ]
+    });
+    Paragraph::new(Line::from(spans.collect::<Vec<_>>())).render(hints, buf);
+}
 
-    let height = table.height.saturating_sub(1) as usize;
+/// Where the log is, how far it has been read, its counts as the CLI summary has them, and
+/// the filter.
+fn render_header(app: &App, b: &Browser, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let s = &b.summary;
+    let state = match (&b.error, b.done) {
+        (Some(_), _) => "stopped",
+        (None, true) => "done",
+        (None, false) => "reading…",
+    };
+    let label = crate::escape::line(&b.source.label()).into_owned();
+    let title = Line::from(vec![
+        Span::styled(" Log ", t.pane_focused_title),
+        Span::raw(cut_with_ellipsis(
+            &label,
+            area.width.saturating_sub(30) as usize,
+        )),
+        Span::styled(format!("  {} tokens, {state}", b.rows.len()), t.dim),
+    ]);
+    let mut counts = Vec::new();
+    // The filter first: what the rows below are.
+    if !b.filter.is_empty() {
+        counts.push(Span::styled(
+            format!(
+                " filter '{}': {} rows ",
+                cut_with_ellipsis(&crate::escape::line(&b.filter), 40),
+                b.shown.len()
+            ),
+            t.hint_key,
+        ));
+        counts.push(Span::raw("│"));
+    }
+    counts.extend([
+        Span::styled(format!(" ✔ {} accepted ", s.accepted), t.verdict_accepted),
+        Span::raw(" "),
+        Span::styled(format!(" ✖ {} rejected ", s.rejected), t.verdict_rejected),
+        Span::raw(" "),
+        Span::styled(
+            format!(" ? {} not verified ", s.not_verified),
+            t.verdict_not_verified,
+        ),
+        Span::raw(format!("  {} malformed", s.malformed)),
+    ]);
+    // The campaign file's prizes against its winning tokens, then the commonest findings.
+    let mut findings = vec![Span::styled(" findings: ", t.dim)];
+    if let Some((id, prizes)) = &b.prizes {
+        let winning = s.campaigns.get(id).map_or(0, |c| c.winning);
+        let style = if winning as u64 > *prizes {
+            t.verdict_rejected
+        } else {
+            t.text
+        };
+        findings = vec![
+            Span::styled(
+                format!(
+                    " {}: {winning} winning for {prizes} prize(s) ",
+                    cut_with_ellipsis(&crate::escape::line(id), 20)
+                ),
+                style,
+            ),
+            Span::styled("│ findings: ", t.dim),
+        ];
+    }
+    let top = b.top_findings(4);
+    if top.is_empty() {
+        findings.push(Span::styled("none", t.dim));
+    }
+    for (i, (id, n)) in top.into_iter().enumerate() {
+        if i > 0 {
+            findings.push(Span::styled(" · ", t.dim));
+        }
+        findings.push(Span::raw(format!("{} {n}", crate::escape::line(id))));
+    }
+    findings.push(Span::styled("  (s: the whole summary)", t.dim));
+    Paragraph::new(vec![title, Line::from(counts), Line::from(findings)]).render(area, buf);
+}
+
+/// The rows the filter shows.
+fn render_rows(app: &App, b: &Browser, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let height = area.height.saturating_sub(1) as usize;
     // What the last column has: the width less the others and the spaces between columns.
-    let last = (table.width as usize)
+    let last = (area.width as usize)
         .saturating_sub(WIDTHS.iter().map(|w| *w as usize + 1).sum())
         .max(10);
     let rows = b
@@ -102,7 +183,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
                 None => t.dim,
             };
             let marker = if i == b.sel { "▶" } else { " " };
-            let sub = if app.revealed.is_some() {
+            let sub = if b.reveal {
                 r.sub.to_string()
             } else {
                 masked(&r.sub)
@@ -112,7 +193,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
                 Cell::from(r.verdict()).style(style),
                 Cell::from(r.profile()),
                 Cell::from(cut_with_ellipsis(&r.campaign, WIDTHS[3] as usize)),
-                Cell::from(sub.to_string()),
+                Cell::from(cut_with_ellipsis(&sub, WIDTHS[4] as usize)),
                 Cell::from(r.participation()),
                 Cell::from(r.win()),
                 Cell::from(cut_with_ellipsis(&r.first, last)),
@@ -139,27 +220,74 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         ])
         .style(t.pane_title),
     )
-    .render(table, buf);
+    .render(area, buf);
+}
 
-    let message = app
-        .message
-        .as_ref()
-        .map(|m| crate::escape::line(&m.text).into_owned())
-        .unwrap_or_default();
-    Paragraph::new(Line::styled(format!(" {message}"), t.status_message)).render(status, buf);
-    Paragraph::new(Line::from(vec![
-        Span::styled(" ↑↓", t.hint_key),
-        Span::styled(" move  ", t.hint_text),
-        Span::styled("Enter", t.hint_key),
-        Span::styled(" open the token  ", t.hint_text),
-        Span::styled("/", t.hint_key),
-        Span::styled(" filter  ", t.hint_text),
-        Span::styled("Esc", t.hint_key),
-        Span::styled(" clear the filter  ", t.hint_text),
-        Span::styled("q", t.hint_key),
-        Span::styled(" quit", t.hint_text),
-    ]))
-    .render(hints, buf);
+/// The rows shown, counted by one field.
+fn render_groups(app: &App, g: &Groups, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let height = area.height.saturating_sub(1) as usize;
+    let value_width = (area.width as usize).saturating_sub(8 + 8 + 12 + 3).max(10);
+    let rows = g
+        .groups
+        .iter()
+        .enumerate()
+        .skip(g.scroll)
+        .take(height)
+        .map(|(i, group)| {
+            let marker = if i == g.sel { "▶" } else { " " };
+            let share = match g.rows {
+                0 => 0.0,
+                n => 100.0 * group.rows as f64 / n as f64,
+            };
+            Row::new(vec![
+                Cell::from(format!(
+                    "{marker}{}",
+                    cut_with_ellipsis(&crate::escape::line(&group.value), value_width)
+                )),
+                Cell::from(format!("{:>7}", group.rows)),
+                Cell::from(format!("{share:>6.1}%")),
+                Cell::from(format!("{:>10}", group.first_line)),
+            ])
+            .style(if i == g.sel { t.table_applies } else { t.text })
+        });
+    let by = match g.by {
+        Field::Finding => "finding id (a token counts once per finding)",
+        other => other.name(),
+    };
+    Table::new(
+        rows,
+        [
+            Constraint::Min(10),
+            Constraint::Length(8),
+            Constraint::Length(8),
+            Constraint::Length(12),
+        ],
+    )
+    .header(
+        Row::new([
+            format!(" by {by}"),
+            "   rows".to_string(),
+            "  share".to_string(),
+            "first line".to_string(),
+        ])
+        .style(t.pane_title),
+    )
+    .render(area, buf);
+}
+
+/// The summary `inspect --batch` prints, for the rows read so far.
+fn render_summary(app: &App, b: &Browser, scroll: usize, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let text = b.summary_text();
+    let lines: Vec<Line> = text
+        .lines()
+        .skip(scroll)
+        .take(area.height as usize)
+        // Ids and campaignIds in the text are escaped by the summary itself.
+        .map(|l| Line::styled(format!(" {l}"), t.text))
+        .collect();
+    Paragraph::new(lines).render(area, buf);
 }
 
 #[cfg(test)]

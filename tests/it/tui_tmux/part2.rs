@@ -151,10 +151,27 @@ fn the_log_browser_filters_a_large_log_and_comes_back_to_the_row() {
     let s = t.wait_for("37500 tokens, done");
     assert!(s.contains("12500 accepted"), "{s}");
     assert!(s.contains("12500 rejected"), "{s}");
+    // The header counts findings as the CLI summary does; s shows that summary whole.
+    assert!(s.contains("generic.exp.expired 12500"), "{s}");
+    t.keys(&["s"]);
+    let s = t.wait_for("outcomes by campaignId:");
+    assert!(
+        s.contains("37500 token(s): 12500 accepted, 12500 rejected"),
+        "{s}"
+    );
+    t.keys(&["Escape"]);
+    // Grouped by verdict, then by finding id.
+    t.keys(&["Tab"]);
+    let s = t.wait_for("by verdict");
+    assert!(s.contains("MALFORMED"), "{s}");
+    t.keys(&["Tab"]);
+    let s = t.wait_for("by finding id");
+    assert!(s.contains("generic.exp.expired"), "{s}");
+    t.keys(&["Escape"]);
     // Filter to the expired ones by finding id.
     t.keys(&["/"]);
     t.wait_for("Show the rows holding");
-    t.keys(&["-l", "generic.exp.expired"]);
+    t.keys(&["-l", "finding=generic.exp.expired"]);
     t.keys(&["Enter"]);
     let s = t.wait_for("12500 of 37500 rows");
     assert!(!s.contains("ACCEPTED "), "{s}");
@@ -169,7 +186,7 @@ fn the_log_browser_filters_a_large_log_and_comes_back_to_the_row() {
     // Esc: back to the list, on the same row, the filter kept.
     t.keys(&["Escape"]);
     let s = t.wait_for("▶6 ");
-    assert!(s.contains("filter 'generic.exp.expired'"), "{s}");
+    assert!(s.contains("filter 'finding=generic.exp.expired'"), "{s}");
     t.keys(&["q"]);
     t.wait_for("TS-EXIT-0");
 }

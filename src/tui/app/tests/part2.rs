@@ -1,4 +1,4 @@
-//! Tests of tests, continued (6 tests; the module holds the shared helpers).
+//! Tests of tests, continued (7 tests; the module holds the shared helpers).
 
 use super::*;
 
@@ -163,7 +163,7 @@ fn the_log_browser_lists_filters_opens_and_comes_back() {
         .collect();
     std::fs::write(&path, lines.join("\n")).unwrap();
     let tokens = app.history.len();
-    app.browse(path);
+    app.browse(crate::tui::browser::Source::File(path));
     assert!(app.browsing());
     let b = app.browser.as_ref().unwrap();
     assert!(b.done);
@@ -190,4 +190,51 @@ fn the_log_browser_lists_filters_opens_and_comes_back() {
     app.update(Action::Cancel);
     assert!(app.browsing());
     assert_eq!(app.browser.as_ref().unwrap().selected().unwrap().line, 3);
+}
+
+#[test]
+fn a_pasted_log_is_browsed_grouped_and_summed_up_like_the_cli() {
+    let mut app = demo();
+    let lines: Vec<String> = (0..12)
+        .map(|i| {
+            let e = &app.history[i % app.history.len()];
+            format!("2024-05-01 login {i} token={}", e.text.trim())
+        })
+        .collect();
+    // A paste of many tokens, a line each: the browser, not the picker.
+    app.update(Action::Paste(lines.join("\n")));
+    assert!(app.browsing());
+    assert!(matches!(app.modal, Modal::None), "{:?}", app.modal);
+    let b = app.browser.as_ref().unwrap();
+    assert_eq!(b.rows.len(), 12);
+    assert_eq!(b.summary.tokens, 12);
+    assert!(b.source.label().starts_with("pasted text"));
+    // The summary view is the CLI's summary.
+    app.update(Action::BrowseSummary);
+    let b = app.browser.as_ref().unwrap();
+    assert!(matches!(b.view, View::Summary { .. }));
+    assert!(
+        b.summary_text().starts_with("12 token(s): "),
+        "{}",
+        b.summary_text()
+    );
+    app.update(Action::Cancel);
+    // Group by verdict, open the biggest group: the list shows its rows only.
+    app.update(Action::BrowseGroup);
+    let b = app.browser.as_ref().unwrap();
+    let View::Groups(g) = &b.view else {
+        panic!("{:?}", b.view)
+    };
+    let biggest = g.groups[0].clone();
+    app.update(Action::Select);
+    let b = app.browser.as_ref().unwrap();
+    assert!(matches!(b.view, View::List));
+    assert_eq!(b.shown.len(), biggest.rows);
+    assert_eq!(b.filter, format!("verdict={}", biggest.value));
+    // A row of the paste opens from memory, and Esc comes back.
+    app.update(Action::Select);
+    assert!(!app.browsing());
+    assert!(app.history.last().unwrap().label.starts_with("line "));
+    app.update(Action::Cancel);
+    assert!(app.browsing());
 }
