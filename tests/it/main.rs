@@ -31,4 +31,5 @@ mod sources;
 mod support;
 mod tui_cli;
 mod tui_snapshots;
+mod tui_snapshots_browser;
 mod tui_tmux;

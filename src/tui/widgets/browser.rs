@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, Widget};
 
 use crate::report::Overall;
-use crate::tui::browser::{Browser, Field, Groups, View};
+use crate::tui::browser::{Browser, Field, Groups, Row as BrowserRow, View};
 use crate::tui::state::App;
 use crate::tui::widgets::common::cut_with_ellipsis;
 
@@ -164,45 +164,56 @@ fn render_header(app: &App, b: &Browser, area: Rect, buf: &mut Buffer) {
 fn render_rows(app: &App, b: &Browser, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
     let height = area.height.saturating_sub(1) as usize;
-    // What the last column has: the width less the others and the spaces between columns.
-    let last = (area.width as usize)
-        .saturating_sub(WIDTHS.iter().map(|w| *w as usize + 1).sum())
-        .max(10);
-    let rows = b
+    let visible: Vec<(usize, &BrowserRow)> = b
         .shown
         .iter()
         .enumerate()
         .skip(b.scroll)
         .take(height)
         .filter_map(|(i, &r)| b.row(r).map(|r| (i, r)))
-        .map(|(i, r)| {
-            let style = match r.overall {
-                Some(Overall::Accepted) => t.verdict_accepted,
-                Some(Overall::Rejected) => t.verdict_rejected,
-                Some(Overall::NotVerified) => t.verdict_not_verified,
-                None => t.dim,
-            };
-            let marker = if i == b.sel { "▶" } else { " " };
-            let sub = if b.reveal {
-                r.sub.to_string()
-            } else {
-                masked(&r.sub)
-            };
-            Row::new(vec![
-                Cell::from(format!("{marker}{}", r.line)),
-                Cell::from(r.verdict()).style(style),
-                Cell::from(r.profile()),
-                Cell::from(cut_with_ellipsis(&r.campaign, WIDTHS[3] as usize)),
-                Cell::from(cut_with_ellipsis(&sub, WIDTHS[4] as usize)),
-                Cell::from(r.participation()),
-                Cell::from(r.win()),
-                Cell::from(cut_with_ellipsis(&r.first, last)),
-            ])
-            .style(if i == b.sel { t.table_applies } else { t.text })
-        });
+        .collect();
+    // `sub` revealed: as wide as the longest one shown, within reason.
+    let mut widths = WIDTHS;
+    if b.reveal {
+        let longest = visible
+            .iter()
+            .map(|(_, r)| r.sub.chars().count())
+            .max()
+            .unwrap_or(0);
+        widths[4] = longest.clamp(WIDTHS[4] as usize, 40) as u16;
+    }
+    // What the last column has: the width less the others and the spaces between columns.
+    let last = (area.width as usize)
+        .saturating_sub(widths.iter().map(|w| *w as usize + 1).sum())
+        .max(10);
+    let rows = visible.into_iter().map(|(i, r)| {
+        let style = match r.overall {
+            Some(Overall::Accepted) => t.verdict_accepted,
+            Some(Overall::Rejected) => t.verdict_rejected,
+            Some(Overall::NotVerified) => t.verdict_not_verified,
+            None => t.dim,
+        };
+        let marker = if i == b.sel { "▶" } else { " " };
+        let sub = if b.reveal {
+            r.sub.to_string()
+        } else {
+            masked(&r.sub)
+        };
+        Row::new(vec![
+            Cell::from(format!("{marker}{}", r.line)),
+            Cell::from(r.verdict()).style(style),
+            Cell::from(r.profile()),
+            Cell::from(cut_with_ellipsis(&r.campaign, WIDTHS[3] as usize)),
+            Cell::from(cut_with_ellipsis(&sub, widths[4] as usize)),
+            Cell::from(r.participation()),
+            Cell::from(r.win()),
+            Cell::from(cut_with_ellipsis(&r.first, last)),
+        ])
+        .style(if i == b.sel { t.table_applies } else { t.text })
+    });
     Table::new(
         rows,
-        WIDTHS
+        widths
             .map(Constraint::Length)
             .into_iter()
             .chain([Constraint::Min(10)]),
