@@ -124,6 +124,11 @@ pub enum Action {
     RowsDone(Option<String>),
     /// Ask for the log browser's filter.
     BrowseFilterPrompt,
+    /// Pin the token shown to compare others with it (the pinned one again: unpin).
+    Pin,
+    Unpin,
+    /// The diff view or the usual panes, while a token is pinned and another is shown.
+    ToggleDiff,
     /// A second passed (sent only while `App::ticking`): evaluate again at the new "now".
     Tick,
     /// A job (`Effect::Run`) finished off the event loop: its outcome.

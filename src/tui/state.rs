@@ -295,6 +295,8 @@ pub struct App {
     pub cursor: [usize; 2],
     /// The log browser (`tokenscope --batch FILE`), when one is open.
     pub browser: Option<super::browser::Browser>,
+    /// The pinned token (`P`), compared with the token shown.
+    pub pin: Option<super::pin::Pin>,
 }
 
 /// What the view reads.
@@ -302,6 +304,16 @@ impl App {
     /// The log browser's list fills the screen (no row of it is open in the panes).
     pub fn browsing(&self) -> bool {
         self.browser.as_ref().is_some_and(|b| !b.opened)
+    }
+
+    /// The diff view fills the screen: a token is pinned, another is shown, both were read,
+    /// and `D` did not turn the view back to the panes.
+    pub fn diff_shown(&self) -> bool {
+        !self.browsing()
+            && self
+                .pin
+                .as_ref()
+                .is_some_and(|p| p.view && p.compared.is_some())
     }
 
     /// Whether the view changes with the clock: a token evaluated at "now" (its verdict, the

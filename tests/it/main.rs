@@ -30,5 +30,6 @@ mod soundness;
 mod sources;
 mod support;
 mod tui_cli;
+mod tui_pin;
 mod tui_snapshots;
 mod tui_tmux;
