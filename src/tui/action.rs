@@ -129,6 +129,11 @@ pub enum Action {
     BrowseGroup,
     /// Show or hide the log's summary (the counts `inspect --batch` prints).
     BrowseSummary,
+    /// Pin the token shown to compare others with it (the pinned one again: unpin).
+    Pin,
+    Unpin,
+    /// The diff view or the usual panes, while a token is pinned and another is shown.
+    ToggleDiff,
     /// A second passed (sent only while `App::ticking`): evaluate again at the new "now".
     Tick,
     /// A job (`Effect::Run`) finished off the event loop: its outcome.

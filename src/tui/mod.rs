@@ -13,6 +13,7 @@ pub mod edit;
 pub mod fold;
 pub mod jobs;
 pub mod keymap;
+pub mod pin;
 pub mod runtime;
 pub mod state;
 pub mod theme;

@@ -298,6 +298,8 @@ pub struct App {
     /// The `--campaign` file's campaign: the log browser checks every token against it and
     /// counts its winning tokens against its prizes.
     pub campaign_file: Option<Campaign>,
+    /// The pinned token (`P`), compared with the token shown.
+    pub pin: Option<super::pin::Pin>,
 }
 
 /// What the view reads.
@@ -305,6 +307,16 @@ impl App {
     /// The log browser's list fills the screen (no row of it is open in the panes).
     pub fn browsing(&self) -> bool {
         self.browser.as_ref().is_some_and(|b| !b.opened)
+    }
+
+    /// The diff view fills the screen: a token is pinned, another is shown, both were read,
+    /// and `D` did not turn the view back to the panes.
+    pub fn diff_shown(&self) -> bool {
+        !self.browsing()
+            && self
+                .pin
+                .as_ref()
+                .is_some_and(|p| p.view && p.compared.is_some())
     }
 
     /// Whether the view changes with the clock: a token evaluated at "now" (its verdict, the

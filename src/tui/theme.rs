@@ -136,6 +136,12 @@ groups! {
         "text" => popup_text,
         "input" => popup_input,
     }
+    "diff" {
+        "added" => diff_added,
+        "removed" => diff_removed,
+        "changed" => diff_changed,
+        "type_changed" => diff_type_changed,
+    }
 }
 
 /// One style as written in a theme file.
@@ -402,6 +408,11 @@ impl Theme {
         self.pane_focused_border = self.pane_focused_border.add_modifier(Modifier::BOLD);
         self.pane_focused_title = self.pane_focused_title.add_modifier(strong);
         self.status_bar = self.status_bar.add_modifier(Modifier::REVERSED);
+        // The diff view's marks (+ - ~ !) say the kind; the modifiers set it apart.
+        self.diff_added = self.diff_added.add_modifier(Modifier::BOLD);
+        self.diff_removed = self.diff_removed.add_modifier(Modifier::ITALIC);
+        self.diff_changed = self.diff_changed.add_modifier(Modifier::UNDERLINED);
+        self.diff_type_changed = self.diff_type_changed.add_modifier(strong);
         self
     }
 

@@ -109,6 +109,10 @@ impl Widget for &App {
         }
         if self.browsing() {
             widgets::browser::render(self, area, buf);
+            widgets::pin::list_badge(self, area, buf);
+        } else if self.diff_shown() {
+            let l = widgets::diff::render(self, area, buf);
+            widgets::status::render(self, l.status, l.hints, buf);
         } else {
             self.render_panes(&areas, buf);
         }

@@ -30,6 +30,7 @@ mod soundness;
 mod sources;
 mod support;
 mod tui_cli;
+mod tui_pin;
 mod tui_snapshots;
 mod tui_snapshots_browser;
 mod tui_tmux;

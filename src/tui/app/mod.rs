@@ -8,6 +8,7 @@ mod edit;
 mod input;
 mod keys;
 mod lines;
+mod pin;
 mod scroll;
 mod token;
 mod work;
@@ -67,6 +68,7 @@ impl App {
             cursor: [0; 2],
             browser: None,
             campaign_file: None,
+            pin: None,
         };
         app.refresh_key_rows();
         app
@@ -187,11 +189,15 @@ impl App {
         if self.browsing() && self.modal == Modal::None && self.browse_action(&action) {
             return;
         }
+        if self.diff_shown() && self.modal == Modal::None && self.diff_action(&action) {
+            return;
+        }
         match action {
             a @ (Action::ToggleEdit
             | Action::Edit(_)
             | Action::Editor(_)
             | Action::ExternalEdited(_)) => self.update_edit(a),
+            a @ (Action::Pin | Action::Unpin | Action::ToggleDiff) => self.update_pin(a),
             // Only the list takes these (see `browse_action`).
             Action::Rows(_)
             | Action::RowsDone(_)

@@ -110,11 +110,30 @@ impl App {
         self.run(Job::ReadTokenFile(expand_home(path)));
     }
 
-    /// Inspect the current token again (new token, new keys, new instant).
+    /// Inspect the current token again (new token, new keys, new instant), and the pinned
+    /// one with it (at the same instant).
     pub fn reinspect(&mut self) {
         if !self.pinned {
             self.at = self.clock.now();
         }
+        self.inspect_shown();
+        self.refresh_pin();
+    }
+
+    /// How tokens are inspected: the view's instant, skew, PBES2 bound and campaigns.
+    pub(crate) fn options(&self) -> Options {
+        // Configured campaigns: the one whose id is the token's campaignId, or the only one
+        // (as `inspect --campaign FILE` would check it); the core picks it.
+        Options {
+            at: self.at,
+            skew: self.skew,
+            campaigns: self.campaigns.clone(),
+            max_pbes2_count: self.max_pbes2_count,
+            ..Options::default()
+        }
+    }
+
+    fn inspect_shown(&mut self) {
         let Some(entry) = self.current.and_then(|i| self.history.get(i)) else {
             self.shown = Shown::default();
             return;
@@ -133,15 +152,7 @@ impl App {
             },
             None => &entry.text,
         };
-        // Configured campaigns: the one whose id is the token's campaignId, or the only one
-        // (as `inspect --campaign FILE` would check it); the core picks it.
-        let opts = Options {
-            at: self.at,
-            skew: self.skew,
-            campaigns: self.campaigns.clone(),
-            max_pbes2_count: self.max_pbes2_count,
-            ..Options::default()
-        };
+        let opts = self.options();
         let index = if self.edit.is_some() { 0 } else { entry.index };
         let (insp, error) = match inspect_text_nth(text, index, &self.ring, &opts) {
             Ok(i) => (Some(i), None),

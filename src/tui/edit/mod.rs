@@ -471,10 +471,15 @@ pub fn unsigned_jws(header: &Map<String, Value>, claims: &Value) -> String {
 /// JWS layer is "not re-signed (why)", unverified, whatever key the inspection tried, and the
 /// token is not accepted (not verified, or rejected by its claims). The claims' verdict
 /// and findings stand.
-pub fn mark_unsigned(edit: Option<&Edit>, mut insp: Inspection) -> Inspection {
+pub fn mark_unsigned(edit: Option<&Edit>, insp: Inspection) -> Inspection {
+    mark_unsigned_because(edit.and_then(|e| e.unsigned.as_deref()), insp)
+}
+
+/// As `mark_unsigned`, for an edited token unsigned because of `why` (a pinned edit).
+pub fn mark_unsigned_because(why: Option<&str>, mut insp: Inspection) -> Inspection {
     use crate::report::LayerStatus;
     use crate::rules::ids;
-    let Some(why) = edit.and_then(|e| e.unsigned.as_deref()) else {
+    let Some(why) = why else {
         return insp;
     };
     let Some(i) = insp.layers.iter().rposition(|l| l.kind == TokenKind::Jws) else {

@@ -2,11 +2,13 @@
 
 pub mod browser;
 pub mod common;
+pub mod diff;
 pub mod edit;
 pub mod findings;
 pub mod help;
 pub mod json;
 pub mod keys;
+pub mod pin;
 pub mod popup;
 pub mod status;
 pub mod token;

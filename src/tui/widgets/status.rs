@@ -19,6 +19,11 @@ pub fn render(app: &App, status: Rect, hints: Rect, buf: &mut Buffer) {
                 .add_modifier(ratatui::style::Modifier::REVERSED),
         ));
     }
+    spans.extend(super::pin::pin_badge(app));
+    // What follows is the token shown, not the pinned one.
+    if app.pin.is_some() && !app.shows_pinned() && app.inspection().is_some() {
+        spans.push(Span::raw(" shown"));
+    }
     match app.inspection() {
         Some(insp) => {
             let overall = insp.overall();
@@ -106,8 +111,12 @@ pub fn render(app: &App, status: Rect, hints: Rect, buf: &mut Buffer) {
         ),
         None => {
             let mut spans = vec![Span::raw(" ")];
-            let hints = if app.edit.is_some() {
-                app.keymap.edit_hints()
+            let mut hints = if app.diff_shown() && app.edit.is_none() {
+                Vec::new()
+            } else if app.edit.is_some() {
+                let mut hints = app.keymap.edit_hints();
+                hints.extend(super::pin::pin_hints(app));
+                hints
             } else if crate::tui::widgets::keys::wants_key(app) {
                 // No key opened the token: the keys that add one come first.
                 let (paste, file) = crate::tui::widgets::keys::add_key_labels(app);
@@ -117,6 +126,9 @@ pub fn render(app: &App, status: Rect, hints: Rect, buf: &mut Buffer) {
             } else {
                 app.keymap.hints()
             };
+            if app.edit.is_none() {
+                hints.splice(0..0, super::pin::pin_hints(app));
+            }
             for (keys, hint) in hints {
                 spans.push(Span::styled(keys, t.hint_key));
                 spans.push(Span::styled(format!(" {hint}  "), t.hint_text));
