@@ -5,6 +5,8 @@
 //!
 //! ALG is HS256, RS256 or ES256. OUT_DIR receives `tokens.txt` (one token per line: 90 % valid,
 //! 4 % expired, 3 % tampered, 3 % with canPlay sent as a string) and `key.pem` or `key.jwk`.
+//! The payload is about 650 bytes (10 form fields); PAYLOAD_BYTES grows it by that much of
+//! structured data: an array of small objects in `custom.items` (a basket, a score sheet).
 
 use std::io::Write;
 
@@ -60,10 +62,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "campaignId": "123456",
             "limit": {"canPlay": if wrong_type { Value::from("true") } else { Value::from(true) }, "nb": 3},
             "gift": {"cw": i % 2 == 0, "label": "five-night getaway to Lanzarote"},
-            "form": {"firstname": "Alexandra", "lastname": "Dupont-Lefebvre", "email": format!("alexandra.dupont{i}@example.com"), "country": "BE", "zipcode": "1000"},
+            "form": {"firstname": "Alexandra", "lastname": "Dupont-Lefebvre", "email": format!("alexandra.dupont{i}@example.com"), "country": "BE", "zipcode": "1000", "city": "Brussels", "phone": "+32470123456", "birthdate": "1990-04-12", "gender": "F", "language": "fr"},
             "optin": {"newsletter": 1, "partners": "off"},
-            "custom": {"segment": "gold", "origin": "crm-export", "note": "x".repeat(120 + padding)},
+            "custom": {"segment": "gold", "origin": "crm-export", "note": "x".repeat(40)},
         });
+        if padding > 0 {
+            claims["custom"]["items"] = Value::Array(items(padding));
+        }
         if i == 0 {
             claims["custom"]["generated_by"] = Value::from("tokenscope gen_tokens");
         }
@@ -85,4 +90,24 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     file.flush()?;
     Ok(())
+}
+
+/// About `bytes` of JSON as an array of small objects (about 150 bytes each).
+fn items(bytes: usize) -> Vec<Value> {
+    let mut items = Vec::new();
+    let mut size = 0;
+    while size < bytes {
+        let item = json!({
+            "id": items.len(),
+            "sku": format!("SKU-{:06}", items.len()),
+            "label": format!("Prize item number {}", items.len()),
+            "qty": items.len() % 7,
+            "price": 12.5,
+            "tags": ["gold", "crm"],
+            "active": items.len() % 3 != 0,
+        });
+        size += item.to_string().len() + 1;
+        items.push(item);
+    }
+    items
 }
