@@ -225,6 +225,8 @@ pub struct Browser {
     pub error: Option<String>,
     /// A row is open in the token panes (Esc comes back to the list).
     pub opened: bool,
+    /// The row being read is to be pinned (`P` on the list), not shown.
+    pub pin_on_open: bool,
 }
 
 impl Browser {
@@ -245,6 +247,7 @@ impl Browser {
             done: false,
             error: None,
             opened: false,
+            pin_on_open: false,
         }
     }
 

@@ -123,6 +123,11 @@ impl App {
                     "sub masked"
                 });
             }
+            // `P` on a row: its token pinned, the list kept on screen.
+            Action::Pin if matches!(b.view, View::List) => {
+                b.pin_on_open = true;
+                self.open_row();
+            }
             Action::Cancel if !matches!(b.view, View::List) => b.view = View::List,
             Action::Cancel if !b.filter.is_empty() => {
                 b.set_filter("");
@@ -182,6 +187,15 @@ impl App {
         match text {
             Ok(text) => {
                 self.open_text(&format!("line {line}"), text);
+                let pin = self
+                    .browser
+                    .as_mut()
+                    .is_some_and(|b| std::mem::take(&mut b.pin_on_open));
+                if pin {
+                    // Pinned from the list: the list stays; the next row opened is compared.
+                    self.update_pin(Action::Pin);
+                    return;
+                }
                 if let Some(b) = self.browser.as_mut() {
                     b.opened = true;
                 }
@@ -189,7 +203,12 @@ impl App {
                     "line {line} of the log · Esc goes back to the list"
                 ));
             }
-            Err(e) => self.error(e),
+            Err(e) => {
+                if let Some(b) = self.browser.as_mut() {
+                    b.pin_on_open = false;
+                }
+                self.error(e)
+            }
         }
     }
 

@@ -35,6 +35,8 @@ impl App {
                                 | Action::Bottom
                                 | Action::Quit
                                 | Action::ToggleReveal
+                                | Action::Pin
+                                | Action::Unpin
                                 | Action::ToggleHelp),
                             ),
                         ) => Some(a),

@@ -56,6 +56,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             ("/", "filter"),
             ("Tab", "group"),
             ("s", "summary"),
+            ("P", "pin"),
             ("r", "reveal sub"),
             ("Esc", "clear the filter"),
             ("q", "quit"),

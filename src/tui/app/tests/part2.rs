@@ -1,4 +1,4 @@
-//! Tests of tests, continued (7 tests; the module holds the shared helpers).
+//! Tests of tests, continued (8 tests; the module holds the shared helpers).
 
 use super::*;
 
@@ -237,4 +237,30 @@ fn a_pasted_log_is_browsed_grouped_and_summed_up_like_the_cli() {
     assert!(app.history.last().unwrap().label.starts_with("line "));
     app.update(Action::Cancel);
     assert!(app.browsing());
+}
+
+#[test]
+fn p_on_a_row_of_the_list_pins_it_and_the_next_row_opened_is_compared() {
+    let mut app = demo();
+    let lines: Vec<String> = (0..12)
+        .map(|i| {
+            let e = &app.history[i % app.history.len()];
+            format!("2024-05-01 login {i} token={}", e.text.trim())
+        })
+        .collect();
+    app.update(Action::Paste(lines.join("\n")));
+    assert!(app.browsing());
+    app.update(Action::Pin);
+    // Still the list, with line 1 pinned.
+    assert!(app.browsing());
+    assert_eq!(app.pin.as_ref().map(|p| p.label.as_str()), Some("line 1"));
+    app.update(Action::Down);
+    app.update(Action::Select);
+    assert!(!app.browsing());
+    assert!(app.pin.as_ref().is_some_and(|p| p.compared.is_some()));
+    // P on the pinned row again unpins it.
+    app.update(Action::Cancel);
+    app.update(Action::Up);
+    app.update(Action::Pin);
+    assert!(app.pin.is_none());
 }
