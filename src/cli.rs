@@ -91,6 +91,11 @@ pub struct TuiArgs {
     #[arg(long, value_name = "FILE", conflicts_with_all = ["token", "file", "demo"])]
     pub batch: Option<PathBuf>,
 
+    /// With --batch: follow the log as it grows, as `tail -F` (rotation-safe): rows are added
+    /// as lines are written.
+    #[arg(long, requires = "batch")]
+    pub follow: bool,
+
     /// Colour theme: dark (default), light, high-contrast, colorblind, or a user theme
     /// (themes/NAME.toml beside config.toml).
     #[arg(long, value_name = "NAME")]

@@ -118,10 +118,12 @@ pub enum Action {
     Editor(EditorOp),
     /// What `$VISUAL`/`$EDITOR` left in the file (or why it could not run).
     ExternalEdited(Result<String, String>),
-    /// Rows of the log browser, in input order, from the engine filling it.
-    Rows(Vec<super::browser::Row>),
-    /// The engine is done filling the log browser (or why it stopped).
-    RowsDone(Option<String>),
+    /// News from the engine filling log browser number `browse` (rows, in input order; what
+    /// happened to a followed log; its end).
+    Browse {
+        browse: u64,
+        news: super::browser::News,
+    },
     /// Ask for the log browser's filter.
     BrowseFilterPrompt,
     /// A second passed (sent only while `App::ticking`): evaluate again at the new "now".
@@ -173,15 +175,19 @@ pub enum Effect {
     /// Slow work (disk, network, key generation) for a worker thread; its outcome comes
     /// back as `Action::Done`.
     Run(Job),
-    /// Fill the log browser from `path` with the batch engine on worker threads; rows come
-    /// back as `Action::Rows` while it reads, then `Action::RowsDone`.
+    /// Fill the log browser from `path` with the batch engine on worker threads; what it
+    /// finds comes back as `Action::Browse` while it reads (or follows), to its end.
     Browse(BrowseJob),
 }
 
 /// What the thread filling the log browser needs (no reference to the app).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BrowseJob {
+    /// The browser's number (see `Browser::id`).
+    pub id: u64,
     pub path: std::path::PathBuf,
+    /// Follow the log as it grows, until this stop signal.
+    pub follow: Option<crate::batch::follow::Stop>,
     /// The key store and JWKS cache to load the ring from (none: no keys, the demo).
     pub store: Option<(crate::keys::Store, std::path::PathBuf)>,
     pub at: i64,

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::borrow::Cow;
 
 use crate::batch::Item;
+use crate::batch::follow::{Event, FileId, Follow, Rotation, Stop};
 use crate::inspect::Options;
 use crate::keys::KeyRing;
 use crate::profile::Profile;
@@ -21,7 +22,9 @@ const KEPT: usize = 64;
 /// outcomes as their enums, a finding id as the rules' own string, text boxed to its length).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Row {
-    /// 1-based line number, and where the line starts in the file.
+    /// The file generation the line is in (a followed log counts its rotations), its 1-based
+    /// line number there, and where the line starts in that file.
+    pub generation: u32,
     pub line: usize,
     pub offset: u64,
     /// The overall state; None when the token is malformed (so are the profile and the
@@ -45,6 +48,7 @@ fn kept(s: &str) -> Box<str> {
 impl Row {
     pub fn of(item: &Item) -> Row {
         let base = Row {
+            generation: item.generation,
             line: item.line,
             offset: item.offset,
             overall: None,
@@ -170,10 +174,27 @@ impl Rows {
     }
 }
 
+/// A log being followed as it grows (`tokenscope --batch FILE --follow`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Following {
+    /// Stops the follower when the browser is left.
+    pub stop: Stop,
+    /// The file generation read now: rows of earlier ones are not in the file any more.
+    pub generation: u32,
+    /// How the log was last rotated, if it was.
+    pub rotated: Option<Rotation>,
+    /// Nothing is at the path now: the follower waits for it.
+    pub missing: bool,
+}
+
 /// The browser: the rows read so far, the filter, the selection.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Browser {
+    /// Which browser this is (the engine's news names it: a log opened before sends none).
+    pub id: u64,
     pub path: PathBuf,
+    /// The file the rows of the current generation are read from, once the engine opened it.
+    pub file: Option<FileId>,
     pub rows: Rows,
     /// Indices into `rows` that pass the filter.
     pub shown: Vec<u32>,
@@ -186,12 +207,28 @@ pub struct Browser {
     pub error: Option<String>,
     /// A row is open in the token panes (Esc comes back to the list).
     pub opened: bool,
+    pub follow: Option<Following>,
+}
+
+/// What the engine filling a browser tells it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum News {
+    /// The log's file, as opened.
+    Opened(FileId),
+    /// Rows, in input order.
+    Rows(Vec<Row>),
+    /// What happened to a followed log (a rotation), in order with the rows.
+    Followed(Event),
+    /// The engine is done (or why it stopped).
+    Done(Option<String>),
 }
 
 impl Browser {
-    pub fn new(path: PathBuf) -> Browser {
+    pub fn new(id: u64, path: PathBuf, follow: Option<Stop>) -> Browser {
         Browser {
+            id,
             path,
+            file: None,
             rows: Rows::default(),
             shown: Vec::new(),
             filter: String::new(),
@@ -200,7 +237,18 @@ impl Browser {
             done: false,
             error: None,
             opened: false,
+            follow: follow.map(|stop| Following {
+                stop,
+                generation: 0,
+                rotated: None,
+                missing: false,
+            }),
         }
+    }
+
+    /// The generation rows are read from now.
+    pub fn generation(&self) -> u32 {
+        self.follow.as_ref().map_or(0, |f| f.generation)
     }
 
     /// Rows read by the engine, in input order.
@@ -217,17 +265,18 @@ impl Browser {
     /// Show only the rows that match `filter` (case-insensitive; empty: all), keeping the
     /// selected row when it still shows.
     pub fn set_filter(&mut self, filter: &str) {
-        let keep = self.selected().map(|r| r.line);
+        // Rows are in input order: by generation, then line.
+        let keep = self.selected().map(|r| (r.generation, r.line));
         self.filter = filter.trim().to_string();
         let lower = self.filter.to_lowercase();
         self.shown = (0..self.rows.len() as u32)
             .filter(|&i| self.row(i).is_some_and(|r| r.matches(&lower)))
             .collect();
         self.sel = keep
-            .and_then(|line| {
+            .and_then(|at| {
                 self.shown
                     .iter()
-                    .position(|&i| self.row(i).is_some_and(|r| r.line >= line))
+                    .position(|&i| self.row(i).is_some_and(|r| (r.generation, r.line) >= at))
             })
             .unwrap_or(0);
         self.scroll = self.scroll.min(self.sel);
@@ -285,39 +334,66 @@ pub fn is_log(text: &str) -> bool {
         >= LOG_FROM
 }
 
-/// Inspect every token of the log at `path` with the batch engine, handing rows to `sink`
-/// in input order as each part is done. Blocking: on a worker thread (or under test).
+/// Inspect every token of the log at `path` with the batch engine, telling `news` of the
+/// file opened and of the rows in input order as each part is done; with `follow`, as the
+/// log grows, until that stop signal (and what happens to the file). Blocking: on a worker
+/// thread (or under test).
 pub fn fill(
     path: &Path,
     ring: &KeyRing,
     opts: &Options,
     threads: usize,
-    mut sink: impl FnMut(Vec<Row>),
+    follow: Option<Stop>,
+    news: impl Fn(News),
 ) -> Result<(), String> {
-    let file =
-        std::fs::File::open(path).map_err(|e| format!("cannot read '{}': {e}", path.display()))?;
-    crate::batch::run(
-        std::io::BufReader::with_capacity(1 << 16, file),
-        ring,
-        opts,
-        threads,
-        |rows: &mut Vec<Row>, item| rows.push(Row::of(&item)),
-        |rows| {
-            sink(rows);
-            Ok(())
-        },
-    )
-    .map_err(|e| format!("cannot read '{}': {e}", path.display()))
+    let what = |e: std::io::Error| format!("cannot read '{}': {e}", path.display());
+    let process = |rows: &mut Vec<Row>, item| rows.push(Row::of(&item));
+    let sink = |rows: Vec<Row>| {
+        news(News::Rows(rows));
+        Ok(())
+    };
+    match follow {
+        Some(stop) => {
+            let follower = Follow::file(path, crate::batch::follow::POLL, stop).map_err(what)?;
+            if let Some(file) = follower.file_id() {
+                news(News::Opened(file));
+            }
+            follower.run(ring, opts, threads, process, sink, |event| {
+                news(News::Followed(event))
+            })
+        }
+        None => {
+            let file = std::fs::File::open(path).map_err(what)?;
+            if let Ok(meta) = file.metadata() {
+                news(News::Opened(FileId::of(&meta)));
+            }
+            let input = std::io::BufReader::with_capacity(1 << 16, file);
+            crate::batch::run(input, ring, opts, threads, process, sink)
+        }
+    }
+    .map_err(what)
 }
 
 /// The line of the log that starts at `offset` (without its newline), bounded as a token
 /// file is.
-pub fn read_line_at(path: &Path, offset: u64) -> Result<String, String> {
+/// With `file`, only from that file: a log rotated since its rows were read is another file
+/// now, and its line there is not the row's.
+pub fn read_line_at(path: &Path, offset: u64, file: Option<FileId>) -> Result<String, String> {
     let what = |e: std::io::Error| format!("cannot read '{}': {e}", path.display());
-    let mut file = std::fs::File::open(path).map_err(what)?;
-    file.seek(std::io::SeekFrom::Start(offset)).map_err(what)?;
+    let mut opened = std::fs::File::open(path).map_err(what)?;
+    if let Some(expected) = file
+        && FileId::of(&opened.metadata().map_err(what)?) != expected
+    {
+        return Err(format!(
+            "'{}' is another file now (the log was rotated since it was read): the line is not in it",
+            path.display()
+        ));
+    }
+    opened
+        .seek(std::io::SeekFrom::Start(offset))
+        .map_err(what)?;
     let mut line = Vec::new();
-    std::io::BufReader::new(file.take(crate::batch::MAX_LINE + 2))
+    std::io::BufReader::new(opened.take(crate::batch::MAX_LINE + 2))
         .read_until(b'\n', &mut line)
         .map_err(what)?;
     while line.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
@@ -332,6 +408,7 @@ mod tests {
 
     fn row(line: usize, overall: Option<Overall>, first: &str) -> Row {
         Row {
+            generation: 0,
             line,
             offset: line as u64 * 10,
             overall,
@@ -346,7 +423,7 @@ mod tests {
 
     #[test]
     fn a_filter_narrows_the_rows_and_keeps_the_selection() {
-        let mut b = Browser::new("log".into());
+        let mut b = Browser::new(1, "log".into(), None);
         b.extend(vec![
             row(1, Some(Overall::Accepted), ""),
             row(2, Some(Overall::Rejected), "qualifio.exp.expired"),
@@ -389,8 +466,15 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("log");
         std::fs::write(&path, "one\r\ntwo\nthree").unwrap();
-        assert_eq!(read_line_at(&path, 0).unwrap(), "one");
-        assert_eq!(read_line_at(&path, 5).unwrap(), "two");
-        assert_eq!(read_line_at(&path, 9).unwrap(), "three");
+        assert_eq!(read_line_at(&path, 0, None).unwrap(), "one");
+        assert_eq!(read_line_at(&path, 5, None).unwrap(), "two");
+        let file = FileId::at(&path).ok();
+        assert_eq!(read_line_at(&path, 9, file).unwrap(), "three");
+        // Another file at the path: its line at that offset is not the row's.
+        let other = dir.path().join("log.new");
+        std::fs::write(&other, "one\r\ntwo\nfour").unwrap();
+        std::fs::rename(&other, &path).unwrap();
+        let err = read_line_at(&path, 9, file).unwrap_err();
+        assert!(err.contains("the log was rotated since"), "{err}");
     }
 }

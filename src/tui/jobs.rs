@@ -49,6 +49,8 @@ pub enum Job {
         path: PathBuf,
         line: usize,
         offset: u64,
+        /// The file the line was read from (none: whatever is at the path).
+        file: Option<crate::batch::follow::FileId>,
     },
     /// Write an export of the edited token.
     WriteExport {
@@ -264,9 +266,14 @@ pub fn run(job: Job) -> Outcome {
             };
             Outcome::TokenFileRead { path, result }
         }
-        Job::ReadLogLine { path, line, offset } => Outcome::LogLineRead {
+        Job::ReadLogLine {
+            path,
             line,
-            result: super::browser::read_line_at(&path, offset),
+            offset,
+            file,
+        } => Outcome::LogLineRead {
+            line,
+            result: super::browser::read_line_at(&path, offset, file),
         },
         Job::ReadKeyFile(path) => {
             let read = std::fs::File::open(&path).and_then(|f| {

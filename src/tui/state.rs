@@ -295,6 +295,8 @@ pub struct App {
     pub cursor: [usize; 2],
     /// The log browser (`tokenscope --batch FILE`), when one is open.
     pub browser: Option<super::browser::Browser>,
+    /// Log browsers opened so far (the next one's number).
+    pub browsers: u64,
 }
 
 /// What the view reads.

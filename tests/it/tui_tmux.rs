@@ -298,3 +298,4 @@ fn qualifio_jwe() -> String {
 
 mod part1;
 mod part2;
+mod part3;

@@ -4,21 +4,28 @@
 use std::path::PathBuf;
 
 use super::{Action, App, Effect, KeySource, PromptKind};
+use crate::batch::follow::{Event, Stop};
 use crate::tui::action::BrowseJob;
-use crate::tui::browser::{self, Browser};
+use crate::tui::browser::{self, Browser, News};
 use crate::tui::jobs::Job;
 
 impl App {
-    /// Open the log at `path` in the browser; the engine fills it in the background (under
-    /// test: here).
-    pub fn browse(&mut self, path: PathBuf) {
-        self.browser = Some(Browser::new(path.clone()));
+    /// Open the log at `path` in the browser (with `follow`, following it as it grows); the
+    /// engine fills it in the background (under test: here, to the log's end). A browser
+    /// open before stops following.
+    pub fn browse(&mut self, path: PathBuf, follow: bool) {
+        self.stop_following();
+        self.browsers += 1;
+        let stop = follow.then(Stop::new);
+        self.browser = Some(Browser::new(self.browsers, path.clone(), stop.clone()));
         let store = match &self.keys {
             KeySource::Store { store, cache } => Some((store.clone(), cache.clone())),
             KeySource::Memory => None,
         };
         let job = BrowseJob {
+            id: self.browsers,
             path,
+            follow: stop,
             store,
             at: self.at,
             skew: self.skew,
@@ -28,11 +35,22 @@ impl App {
             self.effects.push(Effect::Browse(job));
             return;
         }
-        let mut rows = Vec::new();
+        let news = std::cell::RefCell::new(Vec::new());
         let opts = job.options(self.campaigns.clone());
-        let result = browser::fill(&job.path, &self.ring, &opts, 1, |r| rows.extend(r));
-        self.update(Action::Rows(rows));
-        self.update(Action::RowsDone(result.err()));
+        let result = browser::fill(&job.path, &self.ring, &opts, 1, None, |n| {
+            news.borrow_mut().push(n)
+        });
+        for n in news.into_inner() {
+            self.browse_news(job.id, n);
+        }
+        self.browse_news(job.id, News::Done(result.err()));
+    }
+
+    /// Stop the follower of the browser open, if it follows its log.
+    pub(crate) fn stop_following(&mut self) {
+        if let Some(f) = self.browser.as_ref().and_then(|b| b.follow.as_ref()) {
+            f.stop.stop();
+        }
     }
 
     /// Rows the list shows: the terminal less the header, the column titles and the bars.
@@ -70,21 +88,50 @@ impl App {
         true
     }
 
-    /// Rows from the engine, and its end.
-    pub(crate) fn rows_arrived(&mut self, action: Action) {
-        let Some(b) = self.browser.as_mut() else {
+    /// News from the engine filling browser `browse`: rows, what happened to a followed log,
+    /// its end. A browser closed since hears nothing more.
+    pub(crate) fn browse_news(&mut self, browse: u64, news: News) {
+        let height = self.list_height();
+        let Some(b) = self.browser.as_mut().filter(|b| b.id == browse) else {
             return;
         };
-        match action {
-            Action::Rows(rows) => b.extend(rows),
-            Action::RowsDone(error) => {
+        match news {
+            News::Opened(file) => b.file = Some(file),
+            News::Rows(rows) => {
+                // Following, a selection on the last row stays on the last row.
+                let tail = b.follow.is_some() && b.sel + 1 >= b.shown.len();
+                b.extend(rows);
+                if tail {
+                    b.move_by(i64::MAX / 2, height);
+                }
+            }
+            News::Followed(Event::Rotated {
+                generation,
+                how,
+                file,
+            }) => {
+                b.file = file;
+                if let Some(f) = b.follow.as_mut() {
+                    (f.generation, f.rotated, f.missing) = (generation, Some(how), false);
+                }
+                let path = b.path.display().to_string();
+                self.info(format!(
+                    "'{path}' was {}: its rows start again at line 1; the rows before are from the earlier file (dimmed)",
+                    how.as_str()
+                ));
+            }
+            News::Followed(event) => {
+                if let Some(f) = b.follow.as_mut() {
+                    f.missing = event == Event::Missing;
+                }
+            }
+            News::Done(error) => {
                 b.done = true;
                 b.error = error.clone();
                 if let Some(e) = error {
                     self.error(format!("log not read to the end: {e}"));
                 }
             }
-            _ => {}
         }
     }
 
@@ -106,10 +153,25 @@ impl App {
             self.info("no row to open");
             return;
         };
+        if row.generation != b.generation() {
+            let how = b
+                .follow
+                .as_ref()
+                .and_then(|f| f.rotated)
+                .map_or("rotated", |r| r.as_str());
+            let text = format!(
+                "line {} is from an earlier file: '{}' was {how} since it was read, so the line is not in it any more",
+                row.line,
+                b.path.display()
+            );
+            self.error(text);
+            return;
+        }
         let job = Job::ReadLogLine {
             path: b.path.clone(),
             line: row.line,
             offset: row.offset,
+            file: b.file,
         };
         self.run(job);
     }

@@ -66,6 +66,7 @@ impl App {
             pending: 0,
             cursor: [0; 2],
             browser: None,
+            browsers: 0,
         };
         app.refresh_key_rows();
         app
@@ -124,8 +125,7 @@ impl App {
                 | Action::Scroll { .. }
                 | Action::Done(_)
                 | Action::Tick
-                | Action::Rows(_)
-                | Action::RowsDone(_)
+                | Action::Browse { .. }
         ) {
             self.message = None;
         }
@@ -179,8 +179,8 @@ impl App {
             self.scroll_help(&action);
             return;
         }
-        if matches!(action, Action::Rows(_) | Action::RowsDone(_)) {
-            self.rows_arrived(action);
+        if let Action::Browse { browse, news } = action {
+            self.browse_news(browse, news);
             return;
         }
         if self.browsing() && self.modal == Modal::None && self.browse_action(&action) {
@@ -192,7 +192,7 @@ impl App {
             | Action::Editor(_)
             | Action::ExternalEdited(_)) => self.update_edit(a),
             // Only the list takes these (see `browse_action`).
-            Action::Rows(_) | Action::RowsDone(_) | Action::BrowseFilterPrompt => {}
+            Action::Browse { .. } | Action::BrowseFilterPrompt => {}
             Action::Tick => {
                 if self.ticking() {
                     self.reinspect();
@@ -215,7 +215,10 @@ impl App {
                     input,
                 };
             }
-            Action::Quit => self.quit = true,
+            Action::Quit => {
+                self.stop_following();
+                self.quit = true;
+            }
             Action::ToggleHelp => {
                 self.help_scroll = 0;
                 self.modal = Modal::Help;

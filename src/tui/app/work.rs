@@ -54,7 +54,7 @@ impl App {
             Outcome::TokenFileRead { path, result } => match result {
                 // A log (many tokens, a line each) opens in the browser; a ticket with a few
                 // opens as a paste would (the picker for several).
-                Ok(text) if crate::tui::browser::is_log(&text) => self.browse(path),
+                Ok(text) if crate::tui::browser::is_log(&text) => self.browse(path, false),
                 Ok(text) => self.open_pasted(&path.display().to_string(), text),
                 Err(e) => self.error(e),
             },

@@ -7,6 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, Widget};
 
 use crate::report::Overall;
+use crate::tui::browser::Browser;
 use crate::tui::state::App;
 use crate::tui::widgets::common::cut_with_ellipsis;
 
@@ -37,20 +38,18 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     ])
     .areas(area);
     let [accepted, rejected, unverified, malformed] = b.counts();
-    let state = match (&b.error, b.done) {
-        (Some(_), _) => "stopped".to_string(),
-        (None, true) => "done".to_string(),
-        (None, false) => "reading…".to_string(),
-    };
+    let state = state(b);
     let path = crate::escape::line(&b.path.display().to_string()).into_owned();
+    let counted = format!("  {} tokens, {state}", b.rows.len());
+    // The path gives way to the state (at least 20 columns of it stay).
+    let room = (area.width as usize)
+        .saturating_sub(6 + counted.chars().count())
+        .max(20);
     Paragraph::new(vec![
         Line::from(vec![
             Span::styled(" Log ", t.pane_focused_title),
-            Span::raw(cut_with_ellipsis(
-                &path,
-                area.width.saturating_sub(30) as usize,
-            )),
-            Span::styled(format!("  {} tokens, {state}", b.rows.len()), t.dim),
+            Span::raw(cut_with_ellipsis(&path, room)),
+            Span::styled(counted, t.dim),
         ]),
         Line::from({
             let mut spans = Vec::new();
@@ -95,7 +94,10 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         .take(height)
         .filter_map(|(i, &r)| b.row(r).map(|r| (i, r)))
         .map(|(i, r)| {
+            // A row of an earlier file (the log was rotated since) is dimmed whole.
+            let earlier = r.generation != b.generation();
             let style = match r.overall {
+                _ if earlier => t.dim,
                 Some(Overall::Accepted) => t.verdict_accepted,
                 Some(Overall::Rejected) => t.verdict_rejected,
                 Some(Overall::NotVerified) => t.verdict_not_verified,
@@ -117,7 +119,11 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
                 Cell::from(r.win()),
                 Cell::from(cut_with_ellipsis(&r.first, last)),
             ])
-            .style(if i == b.sel { t.table_applies } else { t.text })
+            .style(match (i == b.sel, earlier) {
+                (true, _) => t.table_applies,
+                (false, true) => t.dim,
+                (false, false) => t.text,
+            })
         });
     Table::new(
         rows,
@@ -160,6 +166,34 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         Span::styled(" quit", t.hint_text),
     ]))
     .render(hints, buf);
+}
+
+/// What the engine is doing: reading, done, stopped; following, and what happened to the
+/// followed file.
+fn state(b: &Browser) -> String {
+    let Some(f) = &b.follow else {
+        return match (&b.error, b.done) {
+            (Some(_), _) => "stopped".to_string(),
+            (None, true) => "done".to_string(),
+            (None, false) => "reading…".to_string(),
+        };
+    };
+    if b.error.is_some() {
+        return "stopped following".to_string();
+    }
+    // A FIFO is followed to its end.
+    let mut state = if b.done { "done" } else { "following…" }.to_string();
+    // One of them, as the header has room for one.
+    if f.missing {
+        state.push_str(" · the path is missing: waiting for it");
+    } else if let Some(how) = f.rotated {
+        state.push_str(&format!(
+            " · {} (generation {}): earlier rows dimmed",
+            how.as_str(),
+            f.generation
+        ));
+    }
+    state
 }
 
 #[cfg(test)]
