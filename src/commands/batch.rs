@@ -107,7 +107,10 @@ pub(super) fn batch(args: &InspectArgs, source: &str, ctx: &Context) -> Result<E
             |part: Part| {
                 summary.merge(part.summary);
                 if let Some(bar) = &progress {
+                    // Drawn now: the rate limit would hold back the last count until the
+                    // next line, which may be long in coming.
                     bar.set_message(counts(&summary));
+                    bar.force_draw();
                 }
                 for line in part.lines {
                     out.write_all(line.as_bytes())?;

@@ -106,7 +106,7 @@ impl Running {
     }
 
     /// Ctrl-C, then the exit status, stdout left and stderr.
-    fn interrupt(mut self) -> (Option<i32>, String, String) {
+    fn interrupt(self) -> (Option<i32>, String, String) {
         let pid = self.child.id().to_string();
         assert!(
             Command::new("kill")
