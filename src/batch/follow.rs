@@ -121,6 +121,9 @@ pub enum Event {
     /// Nothing (or something other than a file) is at the path: the file open is still read
     /// while the path is waited for.
     Missing,
+    /// Another file is at the path and it cannot be opened (why): the file open is still
+    /// read while it is waited for.
+    Unreadable(String),
     /// The path names the file being read again.
     Found,
 }
@@ -146,7 +149,8 @@ struct Polled {
     read: u64,
     /// The file at the path once `file` was replaced: read when `file` is read to its end.
     next: Option<(File, FileId)>,
-    missing: bool,
+    /// Why the path is waited for (`Missing`, `Unreadable`), as last told.
+    waiting: Option<Event>,
     poll: Duration,
 }
 
@@ -172,29 +176,31 @@ impl Polled {
                 self.read = 0;
                 return Ok(Fed::Rotated(Rotation::Truncated));
             }
-            match std::fs::metadata(&self.path) {
+            let waiting = match std::fs::metadata(&self.path) {
                 Ok(meta) if meta.is_file() && FileId::of(&meta) == self.id => {
-                    if std::mem::take(&mut self.missing) {
+                    if self.waiting.take().is_some() {
                         return Ok(Fed::Note(Event::Found));
                     }
+                    return Ok(Fed::Idle);
                 }
-                Ok(meta) if meta.is_file() => {
-                    // Another file: held open now, read once this one is read to its end (a
-                    // writer may still be finishing it).
-                    if let Some(next) = open_file(&self.path)
-                        && next.1 != self.id
-                    {
+                // Another file: held open now, read once this one is read to its end (a
+                // writer may still be finishing it).
+                Ok(meta) if meta.is_file() => match open_file(&self.path) {
+                    Ok(Some(next)) if next.1 != self.id => {
                         self.next = Some(next);
-                        self.missing = false;
+                        self.waiting = None;
                         continue;
                     }
-                }
+                    // Replaced again meanwhile: the next look tells.
+                    Ok(_) => return Ok(Fed::Idle),
+                    Err(e) => Event::Unreadable(e.to_string()),
+                },
                 // Gone, or not a file (a FIFO would block the opening): waited for.
-                _ => {
-                    if !std::mem::replace(&mut self.missing, true) {
-                        return Ok(Fed::Note(Event::Missing));
-                    }
-                }
+                _ => Event::Missing,
+            };
+            if self.waiting.as_ref() != Some(&waiting) {
+                self.waiting = Some(waiting.clone());
+                return Ok(Fed::Note(waiting));
             }
             return Ok(Fed::Idle);
         }
@@ -202,16 +208,20 @@ impl Polled {
 }
 
 /// The regular file at `path`, opened without blocking on what may have replaced it since it
-/// was looked at (a FIFO); none when it is not one (any more).
-fn open_file(path: &Path) -> Option<(File, FileId)> {
+/// was looked at (a FIFO); none when it is not one (any more), or gone.
+fn open_file(path: &Path) -> std::io::Result<Option<(File, FileId)>> {
     use std::os::unix::fs::OpenOptionsExt;
-    let file = std::fs::OpenOptions::new()
+    let file = match std::fs::OpenOptions::new()
         .read(true)
         .custom_flags(libc::O_NONBLOCK)
         .open(path)
-        .ok()?;
-    let meta = file.metadata().ok()?;
-    meta.is_file().then(|| (file, FileId::of(&meta)))
+    {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let meta = file.metadata()?;
+    Ok(meta.is_file().then(|| (file, FileId::of(&meta))))
 }
 
 /// A stream (standard input, a FIFO) read on a thread of its own, so that the follower can
@@ -346,7 +356,7 @@ impl Follow {
                 id: FileId::of(&meta),
                 read: 0,
                 next: None,
-                missing: false,
+                waiting: None,
                 poll,
             })
         } else {

@@ -222,6 +222,9 @@ fn event_text(source: &str, event: &Event) -> String {
         Event::Missing => {
             format!("'{source}' is missing: waiting for it (the file already open is still read)")
         }
+        Event::Unreadable(why) => format!(
+            "'{source}' is another file now, which cannot be read ({why}): the old one is still read while it is waited for"
+        ),
         Event::Found => format!("'{source}' is back"),
     }
 }

@@ -183,8 +183,9 @@ pub struct Following {
     pub generation: u32,
     /// How the log was last rotated, if it was.
     pub rotated: Option<Rotation>,
-    /// Nothing is at the path now: the follower waits for it.
-    pub missing: bool,
+    /// Why the follower waits for the path (nothing there, or a file it cannot read), if it
+    /// does.
+    pub waiting: Option<Event>,
 }
 
 /// The browser: the rows read so far, the filter, the selection.
@@ -241,7 +242,7 @@ impl Browser {
                 stop,
                 generation: 0,
                 rotated: None,
-                missing: false,
+                waiting: None,
             }),
         }
     }

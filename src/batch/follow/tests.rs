@@ -183,6 +183,36 @@ fn a_missing_path_is_waited_for() {
 }
 
 #[test]
+fn a_new_file_that_cannot_be_read_is_told_and_waited_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("app.log");
+    std::fs::write(&path, "one\n").unwrap();
+    let mut f = follow(&path);
+    assert_eq!(drain(&mut f), (vec![line("one")], true));
+    let fresh = dir.path().join("fresh");
+    std::fs::write(&fresh, "new\n").unwrap();
+    let mode = |m| std::os::unix::fs::PermissionsExt::from_mode(m);
+    std::fs::set_permissions(&fresh, mode(0o000)).unwrap();
+    if std::fs::File::open(&fresh).is_ok() {
+        eprintln!("running as root: permissions do not stop a read; skipped");
+        return;
+    }
+    std::fs::rename(&fresh, &path).unwrap();
+    let (got, _) = drain(&mut f);
+    assert!(
+        matches!(&got[..], [Note(Event::Unreadable(why))] if why.contains("ermission")),
+        "{got:?}"
+    );
+    // Told once; readable, it is read.
+    assert_eq!(drain(&mut f), (vec![], true));
+    std::fs::set_permissions(&path, mode(0o644)).unwrap();
+    assert_eq!(
+        drain(&mut f),
+        (vec![Rotated(Rotation::Replaced), line("new")], true)
+    );
+}
+
+#[test]
 fn a_fifo_at_the_path_is_never_opened_by_the_poll() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("app.log");

@@ -112,7 +112,7 @@ impl App {
             }) => {
                 b.file = file;
                 if let Some(f) = b.follow.as_mut() {
-                    (f.generation, f.rotated, f.missing) = (generation, Some(how), false);
+                    (f.generation, f.rotated, f.waiting) = (generation, Some(how), None);
                 }
                 let path = b.path.display().to_string();
                 self.info(format!(
@@ -121,8 +121,14 @@ impl App {
                 ));
             }
             News::Followed(event) => {
-                if let Some(f) = b.follow.as_mut() {
-                    f.missing = event == Event::Missing;
+                if let Event::Unreadable(why) = &event {
+                    let path = b.path.display().to_string();
+                    self.error(format!(
+                        "'{path}' is another file now, which cannot be read ({why}): waiting for it"
+                    ));
+                }
+                if let Some(f) = self.browser.as_mut().and_then(|b| b.follow.as_mut()) {
+                    f.waiting = (event != Event::Found).then_some(event);
                 }
             }
             News::Done(error) => {

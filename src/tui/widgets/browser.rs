@@ -6,6 +6,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, Widget};
 
+use crate::batch::follow::Event;
 use crate::report::Overall;
 use crate::tui::browser::Browser;
 use crate::tui::state::App;
@@ -184,8 +185,11 @@ fn state(b: &Browser) -> String {
     // A FIFO is followed to its end.
     let mut state = if b.done { "done" } else { "following…" }.to_string();
     // One of them, as the header has room for one.
-    if f.missing {
-        state.push_str(" · the path is missing: waiting for it");
+    if let Some(waiting) = &f.waiting {
+        state.push_str(match waiting {
+            Event::Unreadable(_) => " · the new file cannot be read: waiting for it",
+            _ => " · the path is missing: waiting for it",
+        });
     } else if let Some(how) = f.rotated {
         state.push_str(&format!(
             " · {} (generation {}): earlier rows dimmed",

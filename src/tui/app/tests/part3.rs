@@ -151,6 +151,13 @@ fn a_followed_log_keeps_the_last_row_selected_and_tells_a_rotation() {
     assert!(screen(&app).contains("the path is missing: waiting for it"));
     news(&mut app, News::Followed(Event::Found));
     assert!(!screen(&app).contains("missing"));
+    news(
+        &mut app,
+        News::Followed(Event::Unreadable("Permission denied".into())),
+    );
+    assert!(screen(&app).contains("the new file cannot be read: waiting for it"));
+    let message = app.message.as_ref().unwrap();
+    assert!(message.error && message.text.contains("(Permission denied)"));
 }
 
 #[test]
