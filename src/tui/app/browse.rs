@@ -98,8 +98,9 @@ impl App {
         match news {
             News::Opened(file) => b.file = Some(file),
             News::Rows(rows) => {
-                // Following, a selection on the last row stays on the last row.
-                let tail = b.follow.is_some() && b.sel + 1 >= b.shown.len();
+                // Following, a selection on the last row stays on the last row (but for a
+                // row open in the panes: Esc comes back to it).
+                let tail = b.follow.is_some() && !b.opened && b.sel + 1 >= b.shown.len();
                 b.extend(rows);
                 if tail {
                     b.move_by(i64::MAX / 2, height);

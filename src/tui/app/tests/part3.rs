@@ -144,7 +144,10 @@ fn a_followed_log_keeps_the_last_row_selected_and_tells_a_rotation() {
     app.update(Action::Select);
     assert!(!app.browsing());
     assert_eq!(app.inspection().unwrap().token, tokens[1]);
+    // Rows that come while it is open do not move the list off it.
+    news(&mut app, News::Rows(vec![row(1, 2, 100)]));
     app.update(Action::Cancel);
+    assert_eq!(selected_line(&app), (1, 1));
 
     // Missing, then found again: the header says so meanwhile.
     news(&mut app, News::Followed(Event::Missing));
