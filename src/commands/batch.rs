@@ -87,6 +87,11 @@ pub(super) fn batch(args: &InspectArgs, source: &str, ctx: &Context) -> Result<E
             Follow::file(Path::new(source), follow::POLL, stop)
         }
         .with_context(|| format!("cannot open batch input '{source}'"))?;
+        if follower.file_id().is_some() && follower.file_id() == stdout_file() {
+            bail!(
+                "standard output is the followed log '{source}' itself: each record holds its token, so it would be read back as a new line, forever; write the records elsewhere"
+            );
+        }
         // A count on a terminal while the summary waits for the end (JSON lines tell it).
         if !json && std::io::stderr().is_terminal() {
             progress = Some(follow_progress(source));
@@ -185,6 +190,14 @@ pub(super) fn batch(args: &InspectArgs, source: &str, ctx: &Context) -> Result<E
         exit::ACCEPTED
     };
     Ok(ExitCode::from(code))
+}
+
+/// The file standard output writes to, if it is one.
+fn stdout_file() -> Option<follow::FileId> {
+    use std::os::fd::AsFd;
+    let fd = std::io::stdout().as_fd().try_clone_to_owned().ok()?;
+    let meta = std::fs::File::from(fd).metadata().ok()?;
+    Some(follow::FileId::of(&meta))
 }
 
 /// A stop signal that Ctrl-C (SIGINT), SIGTERM and SIGHUP give: the follower ends, the

@@ -44,6 +44,19 @@ fn append(path: &Path, text: &str) {
     f.write_all(text.as_bytes()).unwrap();
 }
 
+/// The binary, as `Sandbox::cmd` sets it up, to run with pipes of its own.
+fn bin(sb: &Sandbox) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_tokenscope"));
+    for (k, _) in std::env::vars_os() {
+        if k.to_string_lossy().starts_with("TOKENSCOPE_") {
+            cmd.env_remove(k);
+        }
+    }
+    cmd.env("TOKENSCOPE_HOME", sb.home.path())
+        .env("NO_COLOR", "1");
+    cmd
+}
+
 /// The binary running, killed if the test fails before it ends; its stdout lines come on a
 /// channel as they are written.
 struct Running {
@@ -56,15 +69,7 @@ impl Running {
         let secret = sb.write("secret.txt", SECRET);
         std::fs::set_permissions(&secret, std::os::unix::fs::PermissionsExt::from_mode(0o600))
             .unwrap();
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_tokenscope"));
-        for (k, _) in std::env::vars_os() {
-            if k.to_string_lossy().starts_with("TOKENSCOPE_") {
-                cmd.env_remove(k);
-            }
-        }
-        let mut child = cmd
-            .env("TOKENSCOPE_HOME", sb.home.path())
-            .env("NO_COLOR", "1")
+        let mut child = bin(sb)
             .args(["inspect", "--secret", &format!("@{}", secret.display())])
             .args(args)
             .stdin(stdin)
@@ -212,6 +217,42 @@ fn standard_input_is_followed_to_its_end() {
     let (code, rest, err) = run.wait();
     assert_eq!(code, Some(0), "{err}");
     assert_eq!(rest, "");
+}
+
+/// `inspect --batch app.log --follow --json >> app.log` would read its own records back as
+/// new lines, forever: refused.
+#[test]
+fn records_written_to_the_followed_log_itself_are_refused() {
+    let sb = Sandbox::new();
+    let log = sb.write("app.log", format!("{}\n", token("a")));
+    let out = std::fs::OpenOptions::new().append(true).open(&log).unwrap();
+    let mut child = bin(&sb)
+        .args(["inspect", "--json", "--follow", "--batch"])
+        .arg(&log)
+        .stdin(Stdio::null())
+        .stdout(out)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if start.elapsed() > WAIT {
+            let _ = child.kill();
+            panic!("still following its own output after {WAIT:?}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    assert_eq!(status.code(), Some(2), "{err}");
+    assert!(err.contains("standard output is the followed log"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(&log).unwrap(),
+        format!("{}\n", token("a"))
+    );
 }
 
 #[test]
