@@ -117,7 +117,7 @@ impl App {
                 }
                 let path = b.path.display().to_string();
                 self.info(format!(
-                    "'{path}' was {}: its rows start again at line 1; the rows before are from the earlier file (dimmed)",
+                    "'{path}' was {}: its rows start again at line 1 (earlier rows dimmed)",
                     how.as_str()
                 ));
             }
@@ -167,7 +167,7 @@ impl App {
                 .and_then(|f| f.rotated)
                 .map_or("rotated", |r| r.as_str());
             let text = format!(
-                "line {} is from an earlier file: '{}' was {how} since it was read, so the line is not in it any more",
+                "line {} is from before the log was {how}: it is not in '{}' any more",
                 row.line,
                 b.path.display()
             );

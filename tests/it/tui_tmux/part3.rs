@@ -47,7 +47,7 @@ fn the_log_browser_follows_a_growing_log_through_a_rotation() {
     t.wait_for("24 tokens, following… · truncated (generation 1)");
     // The selection is still on line 23 of the old file: it is not read from the new one.
     t.keys(&["Enter"]);
-    t.wait_for("line 23 is from an earlier file");
+    t.wait_for("line 23 is from before the log was truncated");
     // The new file's row opens.
     t.keys(&["End"]);
     t.wait_for("▶1 ");

@@ -134,8 +134,9 @@ fn a_followed_log_keeps_the_last_row_selected_and_tells_a_rotation() {
     let message = app.message.as_ref().unwrap();
     assert!(message.error);
     assert!(
-        message.text.contains("line 6 is from an earlier file")
-            && message.text.contains("was truncated since it was read"),
+        message
+            .text
+            .contains("line 6 is from before the log was truncated"),
         "{}",
         message.text
     );
