@@ -38,26 +38,30 @@ pub const SHOWN_CAMPAIGNS: usize = 50;
 const CHUNK_LINES: usize = 2048;
 const CHUNK_BYTES: usize = 4 << 20;
 
+pub mod follow;
+mod lines;
+#[cfg(test)]
+use lines::read_line;
+use lines::{Lines, Seen, ToTheEnd};
+
 /// One token found in the input, and what became of it.
 #[derive(Debug)]
 pub struct Item {
-    /// 1-based line number in the input.
+    /// Which file the line is in: 0, or for a followed log the number of times it was
+    /// rotated before the line was read (its line numbers and offsets start again at each).
+    pub generation: u32,
+    /// 1-based line number in the input (in its generation).
     pub line: usize,
     /// Where the line starts in the input, in bytes (to read it again: the log browser).
     pub offset: u64,
     pub result: Result<Inspection, InspectError>,
 }
 
-/// How far the input has been read: lines, and bytes.
-#[derive(Default)]
-struct Seen {
-    lines: usize,
-    bytes: u64,
-}
-
 /// Raw input lines, read by the calling thread and searched for tokens by the workers.
 #[derive(Default)]
 struct Chunk {
+    /// The file generation of every line (see [`Item::generation`]).
+    generation: u32,
     bytes: Vec<u8>,
     /// 1-based line number and where the line lies in `bytes` (nothing, for a line longer
     /// than [`MAX_LINE`]).
@@ -68,54 +72,6 @@ struct Chunk {
     too_long: Vec<(usize, u64)>,
 }
 
-/// A line read by [`read_line`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct LineRead {
-    /// Bytes taken from the input, newline included; 0 at the end of the input.
-    read: u64,
-    /// The line's length without its newline.
-    len: u64,
-    /// False when the line was longer than the limit: nothing of it is in `out`.
-    kept: bool,
-}
-
-/// `BufRead::read_until(b'\n', out)`, finding the newline with the memchr crate's SIMD
-/// search: the bytes of one line, its newline included, appended to `out`. A line longer
-/// than `max` bytes (newline excluded) is taken out of `out` as soon as it passes `max`, and
-/// the rest of it is read and dropped a buffer at a time: `out` grows by `max` at most.
-fn read_line(input: &mut impl BufRead, out: &mut Vec<u8>, max: u64) -> std::io::Result<LineRead> {
-    let start = out.len();
-    let mut line = LineRead {
-        read: 0,
-        len: 0,
-        kept: true,
-    };
-    loop {
-        let available = match input.fill_buf() {
-            Ok(available) => available,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        let (used, content, done) = match memchr::memchr(b'\n', available) {
-            Some(i) => (i + 1, i, true),
-            None => (available.len(), available.len(), available.is_empty()),
-        };
-        line.len += content as u64;
-        if line.kept && line.len > max {
-            out.truncate(start);
-            line.kept = false;
-        }
-        if line.kept {
-            out.extend_from_slice(&available[..used]);
-        }
-        input.consume(used);
-        line.read += used as u64;
-        if done {
-            return Ok(line);
-        }
-    }
-}
-
 /// What a line gives the inspection: a token found in it, or the length of a line too long
 /// to search.
 enum Found<'t> {
@@ -124,35 +80,6 @@ enum Found<'t> {
 }
 
 impl Chunk {
-    /// Read up to `CHUNK_LINES` lines (or `CHUNK_BYTES`) after line `*seen`, into the buffers
-    /// of `spare` when there is one (a chunk that is done with, so memory is reused).
-    fn read(
-        input: &mut impl BufRead,
-        seen: &mut Seen,
-        spare: Option<Chunk>,
-    ) -> std::io::Result<Chunk> {
-        let mut chunk = spare.unwrap_or_default();
-        chunk.bytes.clear();
-        chunk.lines.clear();
-        chunk.offsets.clear();
-        chunk.too_long.clear();
-        while chunk.lines.len() < CHUNK_LINES && chunk.bytes.len() < CHUNK_BYTES {
-            let start = chunk.bytes.len();
-            let line = read_line(input, &mut chunk.bytes, MAX_LINE)?;
-            if line.read == 0 {
-                break;
-            }
-            seen.lines += 1;
-            if !line.kept {
-                chunk.too_long.push((seen.lines, line.len));
-            }
-            chunk.lines.push((seen.lines, start..chunk.bytes.len()));
-            chunk.offsets.push(seen.bytes);
-            seen.bytes += line.read;
-        }
-        Ok(chunk)
-    }
-
     /// Split the lines into `parts` runs of about the same number of bytes.
     fn parts(&self, parts: usize) -> Vec<std::ops::Range<usize>> {
         let per = self.bytes.len().div_ceil(parts.max(1)).max(1);
@@ -171,15 +98,22 @@ impl Chunk {
     fn inspect<A: Default>(
         &self,
         which: std::ops::Range<usize>,
-        each: &impl Fn(&mut A, usize, u64, Found<'_>),
+        each: &impl Fn(&mut A, u32, usize, u64, Found<'_>),
     ) -> A {
         let mut out = A::default();
+        let generation = self.generation;
         for ((line, range), &offset) in self.lines[which.clone()].iter().zip(&self.offsets[which]) {
             // Only a line too long to keep has no bytes (a blank line keeps its newline).
             if range.is_empty()
                 && let Ok(i) = self.too_long.binary_search_by_key(line, |(l, _)| *l)
             {
-                each(&mut out, *line, offset, Found::TooLong(self.too_long[i].1));
+                each(
+                    &mut out,
+                    generation,
+                    *line,
+                    offset,
+                    Found::TooLong(self.too_long[i].1),
+                );
                 continue;
             }
             // A line that is not UTF-8 cannot hold a compact token; skip it.
@@ -188,10 +122,10 @@ impl Chunk {
             };
             match bare_token(text) {
                 // The common export format, with no search and no copy.
-                Some(token) => each(&mut out, *line, offset, Found::Token(token)),
+                Some(token) => each(&mut out, generation, *line, offset, Found::Token(token)),
                 None => {
                     for token in tokens_in_line(text) {
-                        each(&mut out, *line, offset, Found::Token(&token));
+                        each(&mut out, generation, *line, offset, Found::Token(&token));
                     }
                 }
             }
@@ -209,7 +143,51 @@ impl Chunk {
 /// of one chunk of lines, the calling thread hands the previous chunk's records to `sink` and
 /// reads the next chunk, which is all it does.
 pub fn run<A: Default + Send>(
-    mut input: impl BufRead,
+    input: impl BufRead,
+    ring: &KeyRing,
+    opts: &Options,
+    threads: usize,
+    process: impl Fn(&mut A, Item) + Sync,
+    sink: impl FnMut(A) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let lines = ToTheEnd {
+        input,
+        seen: Seen::default(),
+    };
+    run_lines(lines, ring, opts, threads, process, sink)
+}
+
+// A chunk's part as a job for the workers, and its reply: each part's records come back on
+// their own channel.
+type Reply<A> = std::thread::Result<A>;
+type Job<A> = (
+    Arc<Chunk>,
+    std::ops::Range<usize>,
+    mpsc::SyncSender<Reply<A>>,
+);
+/// A chunk being inspected, and where each of its parts' records will arrive.
+type InFlight<A> = (Arc<Chunk>, Vec<mpsc::Receiver<Reply<A>>>);
+
+/// Hand a chunk's records to `sink` in order as its parts are done; its buffers, to reuse.
+fn finish<A>(
+    (chunk, replies): InFlight<A>,
+    sink: &mut impl FnMut(A) -> std::io::Result<()>,
+) -> std::io::Result<Option<Chunk>> {
+    for reply in replies {
+        match reply.recv() {
+            Ok(Ok(folded)) => sink(folded)?,
+            Ok(Err(panic)) => std::panic::resume_unwind(panic),
+            // A worker cannot hang up without replying (it catches panics).
+            Err(_) => {}
+        }
+    }
+    // Every part of that chunk is done: its buffers serve the next read.
+    Ok(Arc::into_inner(chunk))
+}
+
+/// [`run`] over any [`Lines`].
+fn run_lines<A: Default + Send>(
+    mut input: impl Lines,
     ring: &KeyRing,
     opts: &Options,
     threads: usize,
@@ -217,8 +195,7 @@ pub fn run<A: Default + Send>(
     mut sink: impl FnMut(A) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
     let threads = threads.max(1);
-    let mut seen = Seen::default();
-    let each = |acc: &mut A, line: usize, offset: u64, found: Found<'_>| {
+    let each = |acc: &mut A, generation: u32, line: usize, offset: u64, found: Found<'_>| {
         let result = match found {
             Found::Token(token) => inspect_token(token, Vec::new(), ring, opts),
             Found::TooLong(len) => Err(InspectError::Intake(TokenError::LineTooLong {
@@ -229,6 +206,7 @@ pub fn run<A: Default + Send>(
         process(
             acc,
             Item {
+                generation,
                 line,
                 offset,
                 result,
@@ -239,25 +217,19 @@ pub fn run<A: Default + Send>(
     if threads == 1 {
         let mut spare = None;
         loop {
-            let chunk = Chunk::read(&mut input, &mut seen, spare.take())?;
-            if chunk.lines.is_empty() {
+            let (chunk, wait) = input.read(spare.take())?;
+            if chunk.lines.is_empty() && !wait {
                 return Ok(());
             }
-            sink(chunk.inspect(0..chunk.lines.len(), &each))?;
+            if !chunk.lines.is_empty() {
+                sink(chunk.inspect(0..chunk.lines.len(), &each))?;
+            }
             spare = Some(chunk);
         }
     }
 
     // `threads` workers live as long as the batch (their caches and allocator heaps too) and
     // take parts of chunks from one queue; each part's records come back on its own channel.
-    type Reply<A> = std::thread::Result<A>;
-    type Job<A> = (
-        Arc<Chunk>,
-        std::ops::Range<usize>,
-        mpsc::SyncSender<Reply<A>>,
-    );
-    /// A chunk being inspected, and where each of its parts' records will arrive.
-    type InFlight<A> = (Arc<Chunk>, Vec<mpsc::Receiver<Reply<A>>>);
     let (jobs, queue) = mpsc::channel::<Job<A>>();
     let queue = Mutex::new(queue);
     std::thread::scope(|scope| {
@@ -314,34 +286,31 @@ pub fn run<A: Default + Send>(
                 .collect()
         };
         let mut running: Option<InFlight<A>> = None;
-        let mut current = Chunk::read(&mut input, &mut seen, None)?;
+        let mut spare = None;
         loop {
-            // While the workers inspect this chunk, the previous one's parts go to `sink`.
+            let (current, wait) = input.read(spare.take())?;
+            let end = current.lines.is_empty() && !wait;
             let started = if current.lines.is_empty() {
+                spare = Some(current);
                 None
             } else {
                 let chunk = Arc::new(current);
                 let replies = submit(&chunk);
                 Some((chunk, replies))
             };
-            let mut spare = None;
-            if let Some((chunk, replies)) = running {
-                for reply in replies {
-                    match reply.recv() {
-                        Ok(Ok(folded)) => sink(folded)?,
-                        Ok(Err(panic)) => std::panic::resume_unwind(panic),
-                        // A worker cannot hang up without replying (it catches panics).
-                        Err(_) => {}
-                    }
-                }
-                // Every part of that chunk is done: its buffers serve the next read.
-                spare = Arc::into_inner(chunk);
-            }
-            if started.is_none() {
-                return Ok(());
+            // While the workers inspect this chunk, the previous one's parts go to `sink`.
+            if let Some(previous) = running.take() {
+                spare = spare.or(finish(previous, &mut sink)?);
             }
             running = started;
-            current = Chunk::read(&mut input, &mut seen, spare)?;
+            // Nothing more to read for now (a followed log): every record read so far goes
+            // out before the next read waits.
+            if wait && let Some(current) = running.take() {
+                spare = spare.or(finish(current, &mut sink)?);
+            }
+            if end {
+                return Ok(());
+            }
         }
     })
 }

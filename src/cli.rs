@@ -95,6 +95,10 @@ pub struct TuiArgs {
     /// does; the log browser's summary counts its winning tokens against its prizes.
     #[arg(long, value_name = "PATH", conflicts_with = "demo")]
     pub campaign: Option<PathBuf>,
+    /// With --batch: follow the log as it grows, as `tail -F` (rotation-safe): rows are added
+    /// as lines are written.
+    #[arg(long, requires = "batch")]
+    pub follow: bool,
 
     /// Colour theme: dark (default), light, high-contrast, colorblind, or a user theme
     /// (themes/NAME.toml beside config.toml).

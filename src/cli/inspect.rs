@@ -75,6 +75,13 @@ pub struct InspectArgs {
     )]
     pub threads: Option<usize>,
 
+    /// With --batch FILE: keep reading the log as it grows, as `tail -F` (rotation-safe),
+    /// until Ctrl-C. With --json each token's line is written as soon as its line is; without,
+    /// the summary when interrupted. With --batch -, standard input is read to its end, each
+    /// record written as its line arrives.
+    #[arg(long, requires = "batch")]
+    pub follow: bool,
+
     // Keys, profile, campaign and instant: shared with `diff`.
     #[command(flatten)]
     pub eval: EvaluationArgs,

@@ -1,7 +1,44 @@
-//! `tokenscope inspect --batch`: every token of a log, on every core.
+//! `tokenscope inspect --batch`: every token of a log, on every core; with `--follow`, as
+//! the log grows.
 
 use super::*;
+use crate::batch::follow::{self, Event, Follow, Rotation, Stop};
+use crate::batch::{Item, Summary};
 use crate::cli::InspectArgs;
+
+/// Each worker tallies its part of the input (and writes its JSON lines); the calling thread
+/// only merges the parts, in input order.
+#[derive(Default)]
+struct Part {
+    summary: Summary,
+    lines: Vec<String>,
+}
+
+/// A record's JSON line: the inspection (or the error), with its line number, and with
+/// `--follow` the generation of the file it is in.
+fn json_line(item: &Item, follow: bool) -> String {
+    let mut value = match &item.result {
+        Ok(insp) => serde_json::to_value(insp),
+        Err(InspectError::Malformed { error, partial }) => {
+            serde_json::to_value(&**partial).map(|mut v| {
+                if let Some(obj) = v.as_object_mut() {
+                    obj.insert("error".into(), error.to_string().into());
+                }
+                v
+            })
+        }
+        Err(e) => Ok(serde_json::json!({ "error": e.to_string() })),
+    }
+    .unwrap_or_else(|e| serde_json::json!({ "error": e.to_string() }));
+    if let Some(obj) = value.as_object_mut() {
+        obj.insert("line".into(), item.line.into());
+        if follow {
+            obj.insert("generation".into(), item.generation.into());
+        }
+    }
+    // Writing a Value to memory does not fail.
+    escape::json(&value).unwrap_or_default()
+}
 
 /// `inspect --batch`: JSON Lines (one inspection per token, with its line number) or a
 /// summary. Exit 0 when every token was accepted, 1 when any was rejected or malformed, 3
@@ -13,6 +50,9 @@ pub(super) fn batch(args: &InspectArgs, source: &str, ctx: &Context) -> Result<E
         summary_only: !args.json,
         ..inspect::options(args, ctx)?
     };
+    if source != "-" && Path::new(source).is_dir() {
+        bail!("batch input '{source}' is a directory: give a log file, or - for standard input");
+    }
     let (mut ring, warnings, deferred) = key_ring(&args.eval, ctx)?;
     for w in warnings {
         escape::warn(&w);
@@ -25,76 +65,97 @@ pub(super) fn batch(args: &InspectArgs, source: &str, ctx: &Context) -> Result<E
             .unwrap_or(1)
             .min(limits::MAX_THREADS)
     });
-    let mut progress = None;
-    let input: Box<dyn std::io::BufRead> = if source == "-" {
-        Box::new(BufReader::with_capacity(1 << 16, std::io::stdin().lock()))
-    } else {
-        if Path::new(source).is_dir() {
-            bail!(
-                "batch input '{source}' is a directory: give a log file, or - for standard input"
-            );
-        }
-        let file = std::fs::File::open(source)
-            .with_context(|| format!("cannot open batch input '{source}'"))?;
-        if std::io::stderr().is_terminal() {
-            let bar = batch_progress(file.metadata().map(|m| m.len()).unwrap_or(0));
-            let reader = BufReader::with_capacity(1 << 16, bar.wrap_read(file));
-            progress = Some(bar);
-            Box::new(reader)
-        } else {
-            Box::new(BufReader::with_capacity(1 << 16, file))
-        }
-    };
+    let json = args.json;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let mut summary = crate::batch::Summary::default();
+    let mut summary = Summary::default();
     if let Some(c) = opts.campaign.as_ref().filter(|c| c.prizes.is_some()) {
         summary.track(&c.id);
     }
-    let json = args.json;
-    // Each worker tallies its part of the input (and writes its JSON lines); the calling
-    // thread only merges the parts, in input order.
-    #[derive(Default)]
-    struct Part {
-        summary: crate::batch::Summary,
-        lines: Vec<String>,
-    }
-    let json_line = |item: &crate::batch::Item| -> String {
-        let mut value = match &item.result {
-            Ok(insp) => serde_json::to_value(insp),
-            Err(InspectError::Malformed { error, partial }) => serde_json::to_value(&**partial)
-                .map(|mut v| {
-                    if let Some(obj) = v.as_object_mut() {
-                        obj.insert("error".into(), error.to_string().into());
-                    }
-                    v
-                }),
-            Err(e) => Ok(serde_json::json!({ "error": e.to_string() })),
-        }
-        .unwrap_or_else(|e| serde_json::json!({ "error": e.to_string() }));
-        if let Some(obj) = value.as_object_mut() {
-            obj.insert("line".into(), item.line.into());
-        }
-        // Writing a Value to memory does not fail.
-        escape::json(&value).unwrap_or_default()
-    };
-    let process = |part: &mut Part, item: crate::batch::Item| {
+    let process = |part: &mut Part, item: Item| {
         part.summary.add(&crate::batch::Stats::of(&item));
         if json {
-            part.lines.push(json_line(&item));
+            part.lines.push(json_line(&item, args.follow));
         }
     };
-    crate::batch::run(input, &ring, &opts, threads, process, |part: Part| {
-        summary.merge(part.summary);
-        if let Some(bar) = &progress {
-            bar.set_message(format!("{} tokens", summary.tokens));
+    let mut progress = None;
+    if args.follow {
+        let stop = stop_on_signals()?;
+        let follower = if source == "-" {
+            Follow::stream(std::io::stdin(), follow::POLL, stop)
+        } else {
+            Follow::file(Path::new(source), follow::POLL, stop)
         }
-        for line in part.lines {
-            out.write_all(line.as_bytes())?;
-            out.write_all(b"\n")?;
+        .with_context(|| format!("cannot open batch input '{source}'"))?;
+        if follower.file_id().is_some() && follower.file_id() == stdout_file() {
+            bail!(
+                "standard output is the followed log '{source}' itself: each record holds its token, so it would be read back as a new line, forever; write the records elsewhere"
+            );
         }
-        Ok(())
-    })?;
+        // A count on a terminal while the summary waits for the end (JSON lines tell it).
+        if !json && std::io::stderr().is_terminal() {
+            progress = Some(follow_progress(source));
+        }
+        let bar = progress.clone();
+        let told = |event: Event| {
+            let text = event_text(source, &event);
+            match &bar {
+                Some(bar) => bar.println(format!("tokenscope: {}", escape::line(&text))),
+                None => escape::stderr(&text),
+            }
+        };
+        follower.run(
+            &ring,
+            &opts,
+            threads,
+            process,
+            |part: Part| {
+                summary.merge(part.summary);
+                if let Some(bar) = &progress {
+                    // Drawn now: the rate limit would hold back the last count until the
+                    // next line, which may be long in coming.
+                    bar.set_message(counts(&summary));
+                    bar.force_draw();
+                }
+                for line in part.lines {
+                    out.write_all(line.as_bytes())?;
+                    out.write_all(b"\n")?;
+                }
+                // Each record as soon as it is known: a reader of the pipe waits for it.
+                out.flush()
+            },
+            told,
+        )?;
+        if let Some(bar) = progress.take() {
+            bar.finish_and_clear();
+        }
+    } else {
+        let input: Box<dyn std::io::BufRead> = if source == "-" {
+            Box::new(BufReader::with_capacity(1 << 16, std::io::stdin().lock()))
+        } else {
+            let file = std::fs::File::open(source)
+                .with_context(|| format!("cannot open batch input '{source}'"))?;
+            if std::io::stderr().is_terminal() {
+                let bar = batch_progress(file.metadata().map(|m| m.len()).unwrap_or(0));
+                let reader = BufReader::with_capacity(1 << 16, bar.wrap_read(file));
+                progress = Some(bar);
+                Box::new(reader)
+            } else {
+                Box::new(BufReader::with_capacity(1 << 16, file))
+            }
+        };
+        crate::batch::run(input, &ring, &opts, threads, process, |part: Part| {
+            summary.merge(part.summary);
+            if let Some(bar) = &progress {
+                bar.set_message(format!("{} tokens", summary.tokens));
+            }
+            for line in part.lines {
+                out.write_all(line.as_bytes())?;
+                out.write_all(b"\n")?;
+            }
+            Ok(())
+        })?;
+    }
     if let Some(bar) = progress {
         bar.set_style(
             indicatif::ProgressStyle::with_template(
@@ -129,6 +190,77 @@ pub(super) fn batch(args: &InspectArgs, source: &str, ctx: &Context) -> Result<E
         exit::ACCEPTED
     };
     Ok(ExitCode::from(code))
+}
+
+/// The file standard output writes to, if it is one.
+fn stdout_file() -> Option<follow::FileId> {
+    use std::os::fd::AsFd;
+    let fd = std::io::stdout().as_fd().try_clone_to_owned().ok()?;
+    let meta = std::fs::File::from(fd).metadata().ok()?;
+    Some(follow::FileId::of(&meta))
+}
+
+/// A stop signal that Ctrl-C (SIGINT), SIGTERM and SIGHUP give: the follower ends, the
+/// records of the lines read are written, the summary printed. A second one ends the process
+/// at once, with the usual 128 + signal.
+fn stop_on_signals() -> Result<Stop> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let stop = Stop::new();
+    for signal in [SIGINT, SIGTERM, SIGHUP] {
+        // The order matters: the second signal finds the flag set by the first.
+        signal_hook::flag::register_conditional_shutdown(signal, 128 + signal, stop.flag())
+            .and_then(|_| signal_hook::flag::register(signal, stop.flag()))
+            .context("cannot watch for Ctrl-C")?;
+    }
+    Ok(stop)
+}
+
+/// What happened to a followed log, for stderr.
+fn event_text(source: &str, event: &Event) -> String {
+    match event {
+        Event::Rotated {
+            generation,
+            how: Rotation::Truncated,
+            ..
+        } => format!(
+            "'{source}' was truncated: reading it again from its start (generation {generation}: line numbers start again)"
+        ),
+        Event::Rotated {
+            generation,
+            how: Rotation::Replaced,
+            ..
+        } => format!(
+            "'{source}' was replaced: the old file was read to its end, the new one is read from its start (generation {generation}: line numbers start again)"
+        ),
+        Event::Missing => {
+            format!("'{source}' is missing: waiting for it (the file already open is still read)")
+        }
+        Event::Unreadable(why) => format!(
+            "'{source}' is another file now, which cannot be read ({why}): the old one is still read while it is waited for"
+        ),
+        Event::Found => format!("'{source}' is back"),
+    }
+}
+
+/// The counts so far, as the follow status line says them.
+fn counts(s: &Summary) -> String {
+    format!(
+        "{} token(s): {} accepted, {} rejected, {} not verified, {} malformed",
+        s.tokens, s.accepted, s.rejected, s.not_verified, s.malformed
+    )
+}
+
+/// The status line on stderr while a log is followed for a summary.
+fn follow_progress(source: &str) -> indicatif::ProgressBar {
+    let bar =
+        indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("following {prefix} · {msg} · Ctrl-C: summary")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar.set_prefix(escape::line(source).into_owned());
+    bar.set_message(counts(&Summary::default()));
+    bar
 }
 
 /// A progress bar on stderr for a batch read from a file of `len` bytes.

@@ -63,6 +63,12 @@ pub(super) fn inspect(args: &InspectArgs, ctx: &Context) -> Result<ExitCode> {
             "--format markdown reports on one token; --batch prints a summary or JSON Lines (--json)"
         );
     }
+    // clap's `requires` lets it through with a TOKEN (which conflicts with --batch).
+    if args.follow && args.batch.is_none() {
+        bail!(
+            "--follow follows a log: give it with --batch FILE (or --batch - for standard input)"
+        );
+    }
     if let Some(source) = &args.batch {
         return batch::batch(args, source, ctx);
     }

@@ -118,10 +118,12 @@ pub enum Action {
     Editor(EditorOp),
     /// What `$VISUAL`/`$EDITOR` left in the file (or why it could not run).
     ExternalEdited(Result<String, String>),
-    /// Rows of the log browser, in input order, from the engine filling it.
-    Rows(Box<super::browser::Part>),
-    /// The engine is done filling the log browser (or why it stopped).
-    RowsDone(Option<String>),
+    /// News from the engine filling log browser number `browse` (rows, in input order; what
+    /// happened to a followed log; its end).
+    Browse {
+        browse: u64,
+        news: super::browser::News,
+    },
     /// Ask for the log browser's filter.
     BrowseFilterPrompt,
     /// Group the log browser's rows by the next field (verdict, finding, campaign,
@@ -183,15 +185,19 @@ pub enum Effect {
     /// Slow work (disk, network, key generation) for a worker thread; its outcome comes
     /// back as `Action::Done`.
     Run(Job),
-    /// Fill the log browser from `path` with the batch engine on worker threads; rows come
-    /// back as `Action::Rows` while it reads, then `Action::RowsDone`.
+    /// Fill the log browser from `path` with the batch engine on worker threads; what it
+    /// finds comes back as `Action::Browse` while it reads (or follows), to its end.
     Browse(BrowseJob),
 }
 
 /// What the thread filling the log browser needs (no reference to the app).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BrowseJob {
+    /// The browser's number (see `Browser::id`).
+    pub id: u64,
     pub source: super::browser::Source,
+    /// Follow the log as it grows, until this stop signal.
+    pub follow: Option<crate::batch::follow::Stop>,
     /// The `--campaign` file's campaign: every token is checked against it.
     pub campaign: Option<crate::rules::Campaign>,
     /// The key store and JWKS cache to load the ring from (none: no keys, the demo).

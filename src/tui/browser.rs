@@ -9,6 +9,7 @@ use std::io::{BufRead, Read, Seek};
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use crate::batch::follow::{Event, FileId, Follow, Rotation, Stop};
 use crate::batch::{Item, Stats, Summary};
 
 mod filter;
@@ -28,7 +29,9 @@ const KEPT: usize = 64;
 /// outcomes as their enums, a finding id as the rules' own string, text boxed to its length).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Row {
-    /// 1-based line number, and where the line starts in the file.
+    /// The file generation the line is in (a followed log counts its rotations), its 1-based
+    /// number there, and where it starts in that file.
+    pub generation: u32,
     pub line: usize,
     pub offset: u64,
     /// The overall state; None when the token is malformed (so are the profile and the
@@ -54,6 +57,7 @@ fn kept(s: &str) -> Box<str> {
 impl Row {
     pub fn of(item: &Item) -> Row {
         let base = Row {
+            generation: item.generation,
             line: item.line,
             offset: item.offset,
             overall: None,
@@ -190,6 +194,33 @@ pub struct Part {
     pub summary: Summary,
 }
 
+/// A log being followed as it grows (`tokenscope --batch FILE --follow`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Following {
+    /// Stops the follower when the browser is left.
+    pub stop: Stop,
+    /// The file generation read now: rows of earlier ones are not in the file any more.
+    pub generation: u32,
+    /// How the log was last rotated, if it was.
+    pub rotated: Option<Rotation>,
+    /// Why the follower waits for the path (nothing there, or a file it cannot read), if it
+    /// does.
+    pub waiting: Option<Event>,
+}
+
+/// What the engine filling a browser tells it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum News {
+    /// The log's file, as opened.
+    Opened(FileId),
+    /// Rows, in input order, with their counts.
+    Rows(Part),
+    /// What happened to a followed log (a rotation), in order with the rows.
+    Followed(Event),
+    /// The engine is done (or why it stopped).
+    Done(Option<String>),
+}
+
 /// What fills the screen: the rows, their groups, or the summary the CLI prints.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum View {
@@ -201,7 +232,11 @@ pub enum View {
 /// The browser: the rows read so far, the counts, the filter, the selection.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Browser {
+    /// Which browser this is (the engine's news names it: a log opened before sends none).
+    pub id: u64,
     pub source: Source,
+    /// The file the rows of the current generation are read from, once the engine opened it.
+    pub file: Option<FileId>,
     pub rows: Rows,
     /// Counts of every row, as `inspect --batch` sums them up.
     pub summary: Summary,
@@ -218,8 +253,9 @@ pub struct Browser {
     /// Index into `shown`, and the first row drawn.
     pub sel: usize,
     pub scroll: usize,
-    /// The line to select once it arrives (the row selected before the log was read again).
-    pub want_line: Option<usize>,
+    /// The row to select once it arrives (generation and line: the row selected before the
+    /// log was read again).
+    pub want_line: Option<(u32, usize)>,
     /// The engine is done (or failed: why).
     pub done: bool,
     pub error: Option<String>,
@@ -227,12 +263,15 @@ pub struct Browser {
     pub opened: bool,
     /// The row being read is to be pinned (`P` on the list), not shown.
     pub pin_on_open: bool,
+    pub follow: Option<Following>,
 }
 
 impl Browser {
-    pub fn new(source: Source) -> Browser {
+    pub fn new(id: u64, source: Source, follow: Option<Stop>) -> Browser {
         Browser {
+            id,
             source,
+            file: None,
             rows: Rows::default(),
             summary: Summary::default(),
             prizes: None,
@@ -248,13 +287,25 @@ impl Browser {
             error: None,
             opened: false,
             pin_on_open: false,
+            follow: follow.map(|stop| Following {
+                stop,
+                generation: 0,
+                rotated: None,
+                waiting: None,
+            }),
         }
     }
 
-    /// The same log read again (the keys changed): the filter, the view and the selected
-    /// line are kept.
-    pub fn again(&self) -> Browser {
-        let mut b = Browser::new(self.source.clone());
+    /// The generation rows are read from now.
+    pub fn generation(&self) -> u32 {
+        self.follow.as_ref().map_or(0, |f| f.generation)
+    }
+
+    /// The same log read again (the keys changed) as browser `id`, followed again with
+    /// `follow` if it was: the filter, the view and the selected line are kept.
+    pub fn again(&self, id: u64, follow: Option<Stop>) -> Browser {
+        let follow = follow.filter(|_| self.follow.is_some());
+        let mut b = Browser::new(id, self.source.clone(), follow);
         b.prizes = self.prizes.clone();
         if let Some((id, _)) = &b.prizes {
             b.summary.track(id);
@@ -266,7 +317,10 @@ impl Browser {
             View::Groups(g) => View::Groups(Groups::new(g.by)),
             other => other.clone(),
         };
-        b.want_line = self.selected().map(|r| r.line).or(self.want_line);
+        b.want_line = self
+            .selected()
+            .map(|r| (r.generation, r.line))
+            .or(self.want_line);
         b.opened = self.opened;
         b
     }
@@ -276,7 +330,10 @@ impl Browser {
         self.summary.merge(part.summary);
         for row in part.rows {
             if self.matcher.matches(&row) {
-                if self.want_line.is_some_and(|line| row.line >= line) {
+                if self
+                    .want_line
+                    .is_some_and(|at| (row.generation, row.line) >= at)
+                {
                     self.want_line = None;
                     self.sel = self.shown.len();
                 }
@@ -295,17 +352,18 @@ impl Browser {
     /// Show only the rows that match `filter` (see [`Filter`]; empty: all), keeping the
     /// selected row when it still shows (else the next one).
     pub fn set_filter(&mut self, filter: &str) {
-        let keep = self.selected().map(|r| r.line);
+        // Rows are in input order: by generation, then line.
+        let keep = self.selected().map(|r| (r.generation, r.line));
         self.filter = filter.trim().to_string();
         self.matcher = Filter::parse(&self.filter);
         self.shown = (0..self.rows.len() as u32)
             .filter(|&i| self.row(i).is_some_and(|r| self.matcher.matches(r)))
             .collect();
         self.sel = keep
-            .and_then(|line| {
+            .and_then(|at| {
                 self.shown
                     .iter()
-                    .position(|&i| self.row(i).is_some_and(|r| r.line >= line))
+                    .position(|&i| self.row(i).is_some_and(|r| (r.generation, r.line) >= at))
             })
             .unwrap_or(0);
         self.scroll = self.scroll.min(self.sel);
@@ -425,61 +483,78 @@ pub fn is_log(text: &str) -> bool {
         >= LOG_FROM
 }
 
-/// Inspect every token of `source` with the batch engine, handing rows and their counts to
-/// `sink` in input order as each part is done. Blocking: on a worker thread (or under test).
+/// Inspect every token of `source` with the batch engine, telling `news` of the file opened
+/// and of the rows and their counts in input order as each part is done; with `follow`, as
+/// the log grows, until that stop signal (and what happens to the file). Blocking: on a
+/// worker thread (or under test).
 pub fn fill(
     source: &Source,
     ring: &KeyRing,
     opts: &Options,
     threads: usize,
-    sink: impl FnMut(Part),
+    follow: Option<Stop>,
+    news: impl Fn(News),
 ) -> Result<(), String> {
-    match source {
-        Source::File(path) => {
-            let file = std::fs::File::open(path)
-                .map_err(|e| format!("cannot read '{}': {e}", path.display()))?;
-            let input = std::io::BufReader::with_capacity(1 << 16, file);
-            fill_from(input, ring, opts, threads, sink)
-                .map_err(|e| format!("cannot read '{}': {e}", path.display()))
+    let process = |part: &mut Part, item: Item| {
+        part.summary.add(&Stats::of(&item));
+        part.rows.push(Row::of(&item));
+    };
+    let sink = |part: Part| {
+        news(News::Rows(part));
+        Ok(())
+    };
+    let path = match source {
+        Source::File(path) => path,
+        // A paste does not grow: read once.
+        Source::Text(text) => {
+            return crate::batch::run(&text[..], ring, opts, threads, process, sink)
+                .map_err(|e| format!("cannot read the pasted text: {e}"));
         }
-        Source::Text(text) => fill_from(&text[..], ring, opts, threads, sink)
-            .map_err(|e| format!("cannot read the pasted text: {e}")),
+    };
+    let what = |e: std::io::Error| format!("cannot read '{}': {e}", path.display());
+    match follow {
+        Some(stop) => {
+            let follower = Follow::file(path, crate::batch::follow::POLL, stop).map_err(what)?;
+            if let Some(file) = follower.file_id() {
+                news(News::Opened(file));
+            }
+            follower.run(ring, opts, threads, process, sink, |event| {
+                news(News::Followed(event))
+            })
+        }
+        None => {
+            let file = std::fs::File::open(path).map_err(what)?;
+            if let Ok(meta) = file.metadata() {
+                news(News::Opened(FileId::of(&meta)));
+            }
+            let input = std::io::BufReader::with_capacity(1 << 16, file);
+            crate::batch::run(input, ring, opts, threads, process, sink)
+        }
     }
-}
-
-fn fill_from(
-    input: impl BufRead,
-    ring: &KeyRing,
-    opts: &Options,
-    threads: usize,
-    mut sink: impl FnMut(Part),
-) -> std::io::Result<()> {
-    crate::batch::run(
-        input,
-        ring,
-        opts,
-        threads,
-        |part: &mut Part, item| {
-            part.summary.add(&Stats::of(&item));
-            part.rows.push(Row::of(&item));
-        },
-        |part| {
-            sink(part);
-            Ok(())
-        },
-    )
+    .map_err(what)
 }
 
 /// The line of the source that starts at `offset` (without its newline), bounded as a token
-/// file is.
-pub fn read_line_at(source: &Source, offset: u64) -> Result<String, String> {
+/// file is. With `file`, only from that file: a log rotated since its rows were read is
+/// another file now, and its line there is not the row's.
+pub fn read_line_at(source: &Source, offset: u64, file: Option<FileId>) -> Result<String, String> {
     let mut line = Vec::new();
     match source {
         Source::File(path) => {
             let what = |e: std::io::Error| format!("cannot read '{}': {e}", path.display());
-            let mut file = std::fs::File::open(path).map_err(what)?;
-            file.seek(std::io::SeekFrom::Start(offset)).map_err(what)?;
-            std::io::BufReader::new(file.take(crate::batch::MAX_LINE + 2))
+            let mut opened = std::fs::File::open(path).map_err(what)?;
+            if let Some(expected) = file
+                && FileId::of(&opened.metadata().map_err(what)?) != expected
+            {
+                return Err(format!(
+                    "'{}' is another file now (the log was rotated since it was read): the line is not in it",
+                    path.display()
+                ));
+            }
+            opened
+                .seek(std::io::SeekFrom::Start(offset))
+                .map_err(what)?;
+            std::io::BufReader::new(opened.take(crate::batch::MAX_LINE + 2))
                 .read_until(b'\n', &mut line)
                 .map_err(what)?;
         }

@@ -49,6 +49,8 @@ pub enum Job {
         source: super::browser::Source,
         line: usize,
         offset: u64,
+        /// The file the line was read from (none: whatever is at the path).
+        file: Option<crate::batch::follow::FileId>,
     },
     /// Write an export of the edited token.
     WriteExport {
@@ -271,9 +273,10 @@ pub fn run(job: Job) -> Outcome {
             source,
             line,
             offset,
+            file,
         } => Outcome::LogLineRead {
             line,
-            result: super::browser::read_line_at(&source, offset),
+            result: super::browser::read_line_at(&source, offset, file),
         },
         Job::ReadKeyFile(path) => {
             let read = std::fs::File::open(&path).and_then(|f| {

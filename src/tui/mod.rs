@@ -131,11 +131,15 @@ pub fn build_app(args: &TuiArgs, ctx: &Context) -> Result<App> {
         app.campaign_file = Some(campaign);
     }
     app.background = true;
+    // clap's `requires` lets it through with a TOKEN (which conflicts with --batch).
+    if args.follow && args.batch.is_none() {
+        bail!("--follow follows a log: give it with --batch FILE");
+    }
     if let Some(path) = &args.batch {
         // Refused before the terminal is taken, as a token file is.
         std::fs::File::open(path)
             .with_context(|| format!("cannot open log '{}'", path.display()))?;
-        app.browse(browser::Source::File(path.clone()));
+        app.browse(browser::Source::File(path.clone()), args.follow);
     } else if let Some(path) = &args.file {
         let file = std::fs::File::open(path)
             .with_context(|| format!("cannot open token file '{}'", path.display()))?;

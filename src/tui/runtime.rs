@@ -57,10 +57,14 @@ pub fn event_loop(terminal: &mut DefaultTerminal, app: &mut App) -> Result<()> {
     let mut clipboard: Option<arboard::Clipboard> = None;
     // Jobs queued before the loop started (a JWKS fetch at start-up).
     run_effects(terminal, app, &mut clipboard, &wake)?;
+    // A wake taken off the channel while draining the log browser's news, not yet handled.
+    let mut taken: Option<Wake> = None;
     while !app.quit {
         terminal.draw(|frame| frame.render_widget(&*app, frame.area()))?;
         // Evaluated at "now": wake on the next second too (see `App::ticking`).
-        let woke = if app.ticking() {
+        let woke = if taken.is_some() {
+            taken.take()
+        } else if app.ticking() {
             match woken.recv_timeout(until_next_second()) {
                 Ok(wake) => Some(wake),
                 Err(mpsc::RecvTimeoutError::Timeout) => None,
@@ -87,16 +91,24 @@ pub fn event_loop(terminal: &mut DefaultTerminal, app: &mut App) -> Result<()> {
                 app.update(Action::Done(done));
                 run_effects(terminal, app, &mut clipboard, &wake)?;
             }
-            Wake::Browse(action) => {
-                // Rows come in bursts: take every one waiting before drawing again.
-                app.update(action);
-                while let Ok(Wake::Browse(more)) = woken.try_recv() {
-                    app.update(more);
-                }
-            }
+            Wake::Browse(action) => taken = browse_burst(app, action, &woken),
         }
     }
     Ok(())
+}
+
+/// The log browser's news comes in bursts: apply `first` and every one waiting before drawing
+/// again. Anything else taken off the channel meanwhile is returned, for the loop to handle
+/// next: a key dropped here would leave the terminal reader waiting for its go-ahead forever.
+fn browse_burst(app: &mut App, first: Action, woken: &mpsc::Receiver<Wake>) -> Option<Wake> {
+    app.update(first);
+    while let Ok(next) = woken.try_recv() {
+        match next {
+            Wake::Browse(more) => app.update(more),
+            other => return Some(other),
+        }
+    }
+    None
 }
 
 /// The time to the next whole second of the wall clock (the instant shown is in seconds).
@@ -148,15 +160,21 @@ fn run_effects(
     Ok(())
 }
 
-/// Fill the log browser on worker threads: the batch engine over the log, its rows sent as
-/// they are done, in input order.
+/// Fill the log browser on worker threads: the batch engine over the log (following it as it
+/// grows, until the browser is left), what it finds sent as it is done, in input order.
 fn browse(job: BrowseJob, campaigns: Vec<crate::rules::Campaign>, wake: mpsc::Sender<Wake>) {
+    use crate::tui::browser::News;
+    let id = job.id;
+    let tell = move |news: News| {
+        // The loop is gone only when the process is ending.
+        let _ = wake.send(Wake::Browse(Action::Browse { browse: id, news }));
+    };
     std::thread::spawn(move || {
         let ring = match &job.store {
             Some((store, cache)) => match crate::keys::load_ring_offline(store, &[], cache) {
                 Ok((ring, _, _)) => ring,
                 Err(e) => {
-                    let _ = wake.send(Wake::Browse(Action::RowsDone(Some(e.to_string()))));
+                    tell(News::Done(Some(e.to_string())));
                     return;
                 }
             },
@@ -164,11 +182,9 @@ fn browse(job: BrowseJob, campaigns: Vec<crate::rules::Campaign>, wake: mpsc::Se
         };
         let opts = job.options(campaigns);
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let sender = wake.clone();
-        let result = crate::tui::browser::fill(&job.source, &ring, &opts, threads, |part| {
-            let _ = sender.send(Wake::Browse(Action::Rows(Box::new(part))));
-        });
-        let _ = wake.send(Wake::Browse(Action::RowsDone(result.err())));
+        let follow = job.follow.clone();
+        let result = crate::tui::browser::fill(&job.source, &ring, &opts, threads, follow, &tell);
+        tell(News::Done(result.err()));
     });
 }
 
@@ -284,8 +300,27 @@ fn run_editor(text: &str) -> std::result::Result<String, String> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn osc52_carries_the_text_in_base64() {
         assert_eq!(super::osc52("a.b"), "\x1b]52;c;YS5i\x07");
+    }
+
+    #[test]
+    fn a_key_amid_a_burst_of_rows_is_handed_back_not_dropped() {
+        let mut app = App::demo_for_tests(1_714_564_800, 100, 30).unwrap();
+        let (wake, woken) = mpsc::channel();
+        let news = |n| Action::Browse {
+            browse: 1,
+            news: crate::tui::browser::News::Done(Some(format!("{n}"))),
+        };
+        wake.send(Wake::Browse(news(2))).unwrap();
+        wake.send(Wake::Terminal(Event::FocusGained)).unwrap();
+        wake.send(Wake::Browse(news(3))).unwrap();
+        let taken = browse_burst(&mut app, news(1), &woken);
+        assert!(matches!(taken, Some(Wake::Terminal(Event::FocusGained))));
+        // What came after it waits on the channel.
+        assert!(matches!(woken.try_recv(), Ok(Wake::Browse(_))));
     }
 }

@@ -300,6 +300,8 @@ pub struct App {
     pub campaign_file: Option<Campaign>,
     /// The pinned token (`P`), compared with the token shown.
     pub pin: Option<super::pin::Pin>,
+    /// Log browsers opened so far (the next one's number).
+    pub browsers: u64,
 }
 
 /// What the view reads.

@@ -8,6 +8,7 @@ mod cli_config;
 mod cli_conventions;
 mod cli_diff;
 mod cli_ecosystem;
+mod cli_follow;
 mod cli_inspect;
 mod cli_jwks;
 mod cli_keys;

@@ -44,6 +44,29 @@ fn a_bad_theme_or_file_is_reported_first() {
         ));
 }
 
+/// `--follow` follows a log: without `--batch` (with a token, or alone) it is a usage error
+/// before the terminal is taken, as is a log that does not open.
+#[test]
+fn follow_without_a_log_is_a_usage_error() {
+    let sb = Sandbox::new();
+    for args in [&["--follow", "eyJx.eyJ5.c2ln"][..], &["--follow"]] {
+        sb.cmd()
+            .args(args)
+            .write_stdin("")
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("--batch"));
+    }
+    sb.cmd()
+        .args(["--batch", "/nonexistent/app.log", "--follow"])
+        .write_stdin("")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "cannot open log '/nonexistent/app.log'",
+        ));
+}
+
 #[test]
 fn subcommands_still_parse_next_to_the_top_level_token() {
     let sb = Sandbox::new();

@@ -384,7 +384,7 @@ fn a_row_of_the_log_browser_against_another() {
     }
     std::fs::write(&log, lines.join("\n")).expect("log");
     let mut a = app(100, 30);
-    a.browse(tokenscope::tui::browser::Source::File(log));
+    a.browse(tokenscope::tui::browser::Source::File(log), false);
     assert!(a.browsing());
     a.update(Action::Down);
     a.update(Action::Select);

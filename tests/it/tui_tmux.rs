@@ -298,4 +298,5 @@ fn qualifio_jwe() -> String {
 
 mod part1;
 mod part2;
+mod part3;
 mod pin;

@@ -3,15 +3,20 @@
 //! opening a row in the token panes and coming back to it.
 
 use super::{Action, App, Effect, KeySource, PromptKind};
+use crate::batch::follow::{Event, Stop};
 use crate::tui::action::BrowseJob;
-use crate::tui::browser::{self, Browser, Source, View};
+use crate::tui::browser::{self, Browser, News, Source, View};
 use crate::tui::jobs::Job;
 
 impl App {
-    /// Open `source` in the browser; the engine fills it in the background (under test:
-    /// here).
-    pub fn browse(&mut self, source: Source) {
-        let mut b = Browser::new(source);
+    /// Open `source` in the browser (with `follow`, following a log file as it grows); the
+    /// engine fills it in the background (under test: here, to the log's end). A browser
+    /// open before stops following.
+    pub fn browse(&mut self, source: Source, follow: bool) {
+        self.stop_following();
+        self.browsers += 1;
+        let follow = follow && matches!(source, Source::File(_));
+        let mut b = Browser::new(self.browsers, source, follow.then(Stop::new));
         if let Some(c) = &self.campaign_file {
             b.prizes = c.prizes.map(|n| (c.id.clone(), n));
             b.summary.track(&c.id);
@@ -22,22 +27,27 @@ impl App {
     /// Read the open log again (the keys changed): the filter, the view and the selected
     /// line stay.
     pub(crate) fn browse_again(&mut self) {
+        self.stop_following();
         if let Some(b) = self.browser.as_ref() {
-            let again = b.again();
+            self.browsers += 1;
+            let again = b.again(self.browsers, Some(Stop::new()));
             self.fill(again);
         }
     }
 
     /// Show `b` and have the engine fill it.
     fn fill(&mut self, b: Browser) {
-        let source = b.source.clone();
+        let (id, source) = (b.id, b.source.clone());
+        let follow = b.follow.as_ref().map(|f| f.stop.clone());
         self.browser = Some(b);
         let store = match &self.keys {
             KeySource::Store { store, cache } => Some((store.clone(), cache.clone())),
             KeySource::Memory => None,
         };
         let job = BrowseJob {
+            id,
             source,
+            follow,
             campaign: self.campaign_file.clone(),
             store,
             at: self.at,
@@ -48,13 +58,22 @@ impl App {
             self.effects.push(Effect::Browse(job));
             return;
         }
-        let mut parts = Vec::new();
+        let news = std::cell::RefCell::new(Vec::new());
         let opts = job.options(self.campaigns.clone());
-        let result = browser::fill(&job.source, &self.ring, &opts, 1, |p| parts.push(p));
-        for part in parts {
-            self.update(Action::Rows(Box::new(part)));
+        let result = browser::fill(&job.source, &self.ring, &opts, 1, None, |n| {
+            news.borrow_mut().push(n)
+        });
+        for n in news.into_inner() {
+            self.browse_news(job.id, n);
         }
-        self.update(Action::RowsDone(result.err()));
+        self.browse_news(job.id, News::Done(result.err()));
+    }
+
+    /// Stop the follower of the browser open, if it follows its log.
+    pub(crate) fn stop_following(&mut self) {
+        if let Some(f) = self.browser.as_ref().and_then(|b| b.follow.as_ref()) {
+            f.stop.stop();
+        }
     }
 
     /// Rows the list shows: the terminal less the header, the column titles and the bars.
@@ -138,21 +157,61 @@ impl App {
         true
     }
 
-    /// Rows from the engine, and its end.
-    pub(crate) fn rows_arrived(&mut self, action: Action) {
-        let Some(b) = self.browser.as_mut() else {
+    /// News from the engine filling browser `browse`: rows, what happened to a followed log,
+    /// its end. A browser closed since hears nothing more.
+    pub(crate) fn browse_news(&mut self, browse: u64, news: News) {
+        let height = self.list_height();
+        let Some(b) = self.browser.as_mut().filter(|b| b.id == browse) else {
             return;
         };
-        match action {
-            Action::Rows(part) => b.extend(*part),
-            Action::RowsDone(error) => {
+        match news {
+            News::Opened(file) => b.file = Some(file),
+            News::Rows(part) => {
+                // Following, a selection on the last row stays on the last row (but for a
+                // row open in the panes: Esc comes back to it).
+                let tail = b.follow.is_some()
+                    && !b.opened
+                    && matches!(b.view, View::List)
+                    && b.want_line.is_none()
+                    && b.sel + 1 >= b.shown.len();
+                b.extend(part);
+                if tail {
+                    b.move_by(i64::MAX / 2, height);
+                }
+            }
+            News::Followed(Event::Rotated {
+                generation,
+                how,
+                file,
+            }) => {
+                b.file = file;
+                if let Some(f) = b.follow.as_mut() {
+                    (f.generation, f.rotated, f.waiting) = (generation, Some(how), None);
+                }
+                let path = b.source.label();
+                self.info(format!(
+                    "'{path}' was {}: its rows start again at line 1 (earlier rows dimmed)",
+                    how.as_str()
+                ));
+            }
+            News::Followed(event) => {
+                if let Event::Unreadable(why) = &event {
+                    let path = b.source.label();
+                    self.error(format!(
+                        "'{path}' is another file now, which cannot be read ({why}): waiting for it"
+                    ));
+                }
+                if let Some(f) = self.browser.as_mut().and_then(|b| b.follow.as_mut()) {
+                    f.waiting = (event != Event::Found).then_some(event);
+                }
+            }
+            News::Done(error) => {
                 b.done = true;
                 b.error = error.clone();
                 if let Some(e) = error {
                     self.error(format!("log not read to the end: {e}"));
                 }
             }
-            _ => {}
         }
     }
 
@@ -174,10 +233,28 @@ impl App {
             self.info("no row to open");
             return;
         };
+        if row.generation != b.generation() {
+            let how = b
+                .follow
+                .as_ref()
+                .and_then(|f| f.rotated)
+                .map_or("rotated", |r| r.as_str());
+            let text = format!(
+                "line {} is from before the log was {how}: it is not in '{}' any more",
+                row.line,
+                b.source.label()
+            );
+            if let Some(b) = self.browser.as_mut() {
+                b.pin_on_open = false;
+            }
+            self.error(text);
+            return;
+        }
         let job = Job::ReadLogLine {
             source: b.source.clone(),
             line: row.line,
             offset: row.offset,
+            file: b.file,
         };
         self.run(job);
     }

@@ -69,6 +69,7 @@ impl App {
             browser: None,
             campaign_file: None,
             pin: None,
+            browsers: 0,
         };
         app.refresh_key_rows();
         app
@@ -127,8 +128,7 @@ impl App {
                 | Action::Scroll { .. }
                 | Action::Done(_)
                 | Action::Tick
-                | Action::Rows(_)
-                | Action::RowsDone(_)
+                | Action::Browse { .. }
         ) {
             self.message = None;
         }
@@ -182,8 +182,8 @@ impl App {
             self.scroll_help(&action);
             return;
         }
-        if matches!(action, Action::Rows(_) | Action::RowsDone(_)) {
-            self.rows_arrived(action);
+        if let Action::Browse { browse, news } = action {
+            self.browse_news(browse, news);
             return;
         }
         if self.browsing() && self.modal == Modal::None && self.browse_action(&action) {
@@ -199,8 +199,7 @@ impl App {
             | Action::ExternalEdited(_)) => self.update_edit(a),
             a @ (Action::Pin | Action::Unpin | Action::ToggleDiff) => self.update_pin(a),
             // Only the list takes these (see `browse_action`).
-            Action::Rows(_)
-            | Action::RowsDone(_)
+            Action::Browse { .. }
             | Action::BrowseFilterPrompt
             | Action::BrowseGroup
             | Action::BrowseSummary => {}
@@ -226,7 +225,10 @@ impl App {
                     input,
                 };
             }
-            Action::Quit => self.quit = true,
+            Action::Quit => {
+                self.stop_following();
+                self.quit = true;
+            }
             Action::ToggleHelp => {
                 self.help_scroll = 0;
                 self.modal = Modal::Help;

@@ -60,6 +60,7 @@ fn prompt_input(app: &App) -> String {
 
 mod part1;
 mod part2;
+mod part3;
 
 #[test]
 fn opening_a_log_file_browses_it_and_a_ticket_file_picks() {

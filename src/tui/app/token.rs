@@ -33,7 +33,10 @@ impl App {
         // A log pasted whole (tokens on many lines): the log browser, as a file would.
         if crate::tui::browser::is_log(&text) {
             self.leave_edit();
-            self.browse(crate::tui::browser::Source::Text(text.into_bytes().into()));
+            self.browse(
+                crate::tui::browser::Source::Text(text.into_bytes().into()),
+                false,
+            );
             self.info(
                 "pasted text: a token on each of many lines, in the log browser (Enter opens one)",
             );

@@ -65,7 +65,7 @@ impl App {
                 // A log (many tokens, a line each) opens in the browser; a ticket with a few
                 // opens as a paste would (the picker for several).
                 Ok(text) if crate::tui::browser::is_log(&text) => {
-                    self.browse(crate::tui::browser::Source::File(path))
+                    self.browse(crate::tui::browser::Source::File(path), false)
                 }
                 Ok(text) => self.open_pasted(&path.display().to_string(), text),
                 Err(e) => self.error(e),

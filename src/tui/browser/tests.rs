@@ -2,6 +2,7 @@ use super::*;
 
 fn row(line: usize, overall: Option<Overall>, first: &str) -> Row {
     Row {
+        generation: 0,
         line,
         offset: line as u64 * 10,
         overall,
@@ -24,7 +25,7 @@ fn part(rows: Vec<Row>) -> Part {
 
 #[test]
 fn a_filter_narrows_the_rows_and_keeps_the_selection() {
-    let mut b = Browser::new(Source::File("log".into()));
+    let mut b = Browser::new(1, Source::File("log".into()), None);
     b.extend(part(vec![
         row(1, Some(Overall::Accepted), ""),
         row(2, Some(Overall::Rejected), "generic.exp.expired"),
@@ -96,7 +97,7 @@ fn filter_words_name_a_field_match_whole_values_negate_and_and() {
 
 #[test]
 fn groups_count_the_rows_shown_and_narrow_the_filter() {
-    let mut b = Browser::new(Source::File("log".into()));
+    let mut b = Browser::new(1, Source::File("log".into()), None);
     let mut both = row(4, Some(Overall::Rejected), "generic.exp.expired");
     both.findings = FindingSet::of(["generic.exp.expired", "qualifio.kid.missing"]);
     b.extend(part(vec![
@@ -155,7 +156,7 @@ fn groups_count_the_rows_shown_and_narrow_the_filter() {
 
 #[test]
 fn reading_again_keeps_the_filter_the_view_and_the_selected_line() {
-    let mut b = Browser::new(Source::File("log".into()));
+    let mut b = Browser::new(1, Source::File("log".into()), None);
     b.prizes = Some(("summer".into(), 2));
     b.extend(part(
         (1..=5)
@@ -165,7 +166,7 @@ fn reading_again_keeps_the_filter_the_view_and_the_selected_line() {
     b.set_filter("verdict:accepted");
     b.move_by(3, 10);
     b.group_by(Some(Field::Verdict));
-    let mut again = b.again();
+    let mut again = b.again(2, None);
     assert_eq!(again.filter, "verdict:accepted");
     assert!(
         matches!(&again.view, View::Groups(g) if g.by == Field::Verdict && g.groups.is_empty())
@@ -200,12 +201,20 @@ fn a_line_is_read_again_from_its_offset() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("log");
     std::fs::write(&path, "one\r\ntwo\nthree").unwrap();
-    let file = Source::File(path);
+    let file = Source::File(path.clone());
     let text = Source::Text(Arc::from(&b"one\r\ntwo\nthree"[..]));
-    for source in [file, text] {
-        assert_eq!(read_line_at(&source, 0).unwrap(), "one");
-        assert_eq!(read_line_at(&source, 5).unwrap(), "two");
-        assert_eq!(read_line_at(&source, 9).unwrap(), "three");
+    for source in [&file, &text] {
+        assert_eq!(read_line_at(source, 0, None).unwrap(), "one");
+        assert_eq!(read_line_at(source, 5, None).unwrap(), "two");
+        assert_eq!(read_line_at(source, 9, None).unwrap(), "three");
     }
-    assert!(read_line_at(&Source::Text(Arc::from(&b"x"[..])), 9).is_err());
+    assert!(read_line_at(&Source::Text(Arc::from(&b"x"[..])), 9, None).is_err());
+    // Another file at the path: its line at that offset is not the row's.
+    let id = FileId::at(&path).ok();
+    assert_eq!(read_line_at(&file, 9, id).unwrap(), "three");
+    let other = dir.path().join("log.new");
+    std::fs::write(&other, "one\r\ntwo\nfour").unwrap();
+    std::fs::rename(&other, &path).unwrap();
+    let err = read_line_at(&file, 9, id).unwrap_err();
+    assert!(err.contains("the log was rotated since"), "{err}");
 }

@@ -6,6 +6,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, Widget};
 
+use crate::batch::follow::Event;
 use crate::report::Overall;
 use crate::tui::browser::{Browser, Field, Groups, Row as BrowserRow, View};
 use crate::tui::state::App;
@@ -89,19 +90,16 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
 fn render_header(app: &App, b: &Browser, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
     let s = &b.summary;
-    let state = match (&b.error, b.done) {
-        (Some(_), _) => "stopped",
-        (None, true) => "done",
-        (None, false) => "reading…",
-    };
     let label = crate::escape::line(&b.source.label()).into_owned();
+    let counted = format!("  {} tokens, {}", b.rows.len(), state(b));
+    // The path gives way to the state (at least 20 columns of it stay).
+    let room = (area.width as usize)
+        .saturating_sub(6 + counted.chars().count())
+        .max(20);
     let title = Line::from(vec![
         Span::styled(" Log ", t.pane_focused_title),
-        Span::raw(cut_with_ellipsis(
-            &label,
-            area.width.saturating_sub(30) as usize,
-        )),
-        Span::styled(format!("  {} tokens, {state}", b.rows.len()), t.dim),
+        Span::raw(cut_with_ellipsis(&label, room)),
+        Span::styled(counted, t.dim),
     ]);
     let mut counts = Vec::new();
     // The filter first: what the rows below are.
@@ -188,7 +186,10 @@ fn render_rows(app: &App, b: &Browser, area: Rect, buf: &mut Buffer) {
         .saturating_sub(widths.iter().map(|w| *w as usize + 1).sum())
         .max(10);
     let rows = visible.into_iter().map(|(i, r)| {
+        // A row of an earlier file (the log was rotated since) is dimmed whole.
+        let earlier = r.generation != b.generation();
         let style = match r.overall {
+            _ if earlier => t.dim,
             Some(Overall::Accepted) => t.verdict_accepted,
             Some(Overall::Rejected) => t.verdict_rejected,
             Some(Overall::NotVerified) => t.verdict_not_verified,
@@ -210,7 +211,11 @@ fn render_rows(app: &App, b: &Browser, area: Rect, buf: &mut Buffer) {
             Cell::from(r.win()),
             Cell::from(cut_with_ellipsis(&r.first, last)),
         ])
-        .style(if i == b.sel { t.table_applies } else { t.text })
+        .style(match (i == b.sel, earlier) {
+            (true, _) => t.table_applies,
+            (false, true) => t.dim,
+            (false, false) => t.text,
+        })
     });
     Table::new(
         rows,
@@ -300,6 +305,37 @@ fn render_summary(app: &App, b: &Browser, scroll: usize, area: Rect, buf: &mut B
         .map(|l| Line::styled(format!(" {l}"), t.text))
         .collect();
     Paragraph::new(lines).render(area, buf);
+}
+
+/// What the engine is doing: reading, done, stopped; following, and what happened to the
+/// followed file.
+fn state(b: &Browser) -> String {
+    let Some(f) = &b.follow else {
+        return match (&b.error, b.done) {
+            (Some(_), _) => "stopped".to_string(),
+            (None, true) => "done".to_string(),
+            (None, false) => "reading…".to_string(),
+        };
+    };
+    if b.error.is_some() {
+        return "stopped following".to_string();
+    }
+    // A FIFO is followed to its end.
+    let mut state = if b.done { "done" } else { "following…" }.to_string();
+    // One of them, as the header has room for one.
+    if let Some(waiting) = &f.waiting {
+        state.push_str(match waiting {
+            Event::Unreadable(_) => " · the new file cannot be read: waiting for it",
+            _ => " · the path is missing: waiting for it",
+        });
+    } else if let Some(how) = f.rotated {
+        state.push_str(&format!(
+            " · {} (generation {}): earlier rows dimmed",
+            how.as_str(),
+            f.generation
+        ));
+    }
+    state
 }
 
 #[cfg(test)]

@@ -163,7 +163,7 @@ fn the_log_browser_lists_filters_opens_and_comes_back() {
         .collect();
     std::fs::write(&path, lines.join("\n")).unwrap();
     let tokens = app.history.len();
-    app.browse(crate::tui::browser::Source::File(path));
+    app.browse(crate::tui::browser::Source::File(path), false);
     assert!(app.browsing());
     let b = app.browser.as_ref().unwrap();
     assert!(b.done);
