@@ -42,7 +42,14 @@ impl App {
             );
             return;
         }
+        let before = self.history.len();
         self.open_pasted("pasted", text);
+        // Over the log browser's list: the pasted token in the panes, Esc back to the list.
+        if let Some(b) = self.browser.as_mut().filter(|b| !b.opened)
+            && self.history.len() > before
+        {
+            b.opened = true;
+        }
     }
 
     /// Inspect pasted text; when it holds no token, keep the current view and say why.

@@ -1,4 +1,4 @@
-//! Tests of tests, continued (8 tests; the module holds the shared helpers).
+//! Tests of tests, continued (9 tests; the module holds the shared helpers).
 
 use super::*;
 
@@ -263,4 +263,26 @@ fn p_on_a_row_of_the_list_pins_it_and_the_next_row_opened_is_compared() {
     app.update(Action::Up);
     app.update(Action::Pin);
     assert!(app.pin.is_none());
+}
+
+#[test]
+fn a_token_pasted_over_the_list_shows_in_the_panes_and_esc_comes_back() {
+    let mut app = demo();
+    let lines: Vec<String> = (0..12)
+        .map(|i| {
+            let e = &app.history[i % app.history.len()];
+            format!("2024-05-01 login {i} token={}", e.text.trim())
+        })
+        .collect();
+    app.update(Action::Paste(lines.join("\n")));
+    assert!(app.browsing());
+    let one = app.history[1].text.clone();
+    app.update(Action::Paste(one.clone()));
+    assert!(!app.browsing());
+    assert_eq!(app.inspection().unwrap().token, one.trim());
+    app.update(Action::Cancel);
+    assert!(app.browsing());
+    // Text with no token keeps the list.
+    app.update(Action::Paste("   ".into()));
+    assert!(app.browsing());
 }
