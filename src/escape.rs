@@ -85,6 +85,12 @@ impl<F: Formatter> Formatter for Escaping<F> {
         writer: &mut W,
         fragment: &str,
     ) -> io::Result<()> {
+        // serde_json has already taken out C0, `"` and `\`: below DEL, nothing is left to
+        // escape. A batch writes kilobytes of such text per token; this check reads it a
+        // word at a time, where the search below goes a character at a time.
+        if below_del(fragment.as_bytes()) {
+            return writer.write_all(fragment.as_bytes());
+        }
         let mut rest = fragment;
         while let Some(at) = rest.find(must_escape) {
             writer.write_all(&rest.as_bytes()[..at])?;
@@ -134,6 +140,17 @@ impl<F: Formatter> Formatter for Escaping<F> {
     fn end_object_value<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
         self.0.end_object_value(w)
     }
+}
+
+/// Every byte is below DEL (0x7f): ASCII with no character `must_escape` names but C0.
+fn below_del(bytes: &[u8]) -> bool {
+    // No early exit, so that the loop vectorises: a byte b has bit 7 set in `b | (b + 1)`
+    // exactly when b >= 0x7f (0xff wraps to 0, but then b itself has it).
+    bytes
+        .iter()
+        .fold(0u8, |seen, &b| seen | b | b.wrapping_add(1))
+        & 0x80
+        == 0
 }
 
 fn write_with<W, T, F>(writer: W, value: &T, formatter: F) -> serde_json::Result<()>
@@ -233,5 +250,35 @@ mod tests {
         );
         assert_eq!(json(&plain).unwrap(), plain.to_string());
         assert_eq!(json_string("a\u{7f}b"), "\"a\\u007fb\"");
+    }
+
+    #[test]
+    fn every_character_around_the_fast_path_is_escaped_as_before() {
+        assert!(below_del(b"") && below_del(b"plain ~ text") && !below_del(b"a\x7f"));
+        for b in 0..=255u8 {
+            assert_eq!(below_del(&[b]), b < 0x7f, "{b:#x}");
+            assert_eq!(below_del(&[b'a', b, b'z']), b < 0x7f, "{b:#x}");
+        }
+        let chars = ('\0'..='\u{3000}').chain(['\u{feff}', '\u{fffd}', '\u{1f600}']);
+        for c in chars {
+            let text = format!("ab{c}cd");
+            let want = match c {
+                '"' => "\\\"".to_string(),
+                '\\' => "\\\\".to_string(),
+                '\n' => "\\n".to_string(),
+                '\t' => "\\t".to_string(),
+                '\r' => "\\r".to_string(),
+                '\u{8}' => "\\b".to_string(),
+                '\u{c}' => "\\f".to_string(),
+                c if must_escape(c) => format!("\\u{:04x}", c as u32),
+                c => c.to_string(),
+            };
+            assert_eq!(
+                json_string(&text),
+                format!("\"ab{want}cd\""),
+                "U+{:04X}",
+                c as u32
+            );
+        }
     }
 }
