@@ -185,6 +185,14 @@ pub fn json<T: ?Sized + Serialize>(value: &T) -> serde_json::Result<String> {
     Ok(utf8(out))
 }
 
+/// `value` as compact JSON (`serde_json::to_writer`), escaped.
+pub fn write_json<W: io::Write, T: ?Sized + Serialize>(
+    writer: W,
+    value: &T,
+) -> serde_json::Result<()> {
+    write_with(writer, value, CompactFormatter)
+}
+
 /// A JSON string literal, escaped.
 pub fn json_string(s: &str) -> String {
     json(s).unwrap_or_default()

@@ -57,31 +57,13 @@ pub(super) fn batch(args: &InspectArgs, source: &str, ctx: &Context) -> Result<E
     #[derive(Default)]
     struct Part {
         summary: crate::batch::Summary,
-        lines: Vec<String>,
+        lines: Vec<u8>,
     }
-    let json_line = |item: &crate::batch::Item| -> String {
-        let mut value = match &item.result {
-            Ok(insp) => serde_json::to_value(insp),
-            Err(InspectError::Malformed { error, partial }) => serde_json::to_value(&**partial)
-                .map(|mut v| {
-                    if let Some(obj) = v.as_object_mut() {
-                        obj.insert("error".into(), error.to_string().into());
-                    }
-                    v
-                }),
-            Err(e) => Ok(serde_json::json!({ "error": e.to_string() })),
-        }
-        .unwrap_or_else(|e| serde_json::json!({ "error": e.to_string() }));
-        if let Some(obj) = value.as_object_mut() {
-            obj.insert("line".into(), item.line.into());
-        }
-        // Writing a Value to memory does not fail.
-        escape::json(&value).unwrap_or_default()
-    };
-    let process = |part: &mut Part, item: crate::batch::Item| {
+    let records = crate::inspect::Records::new(opts.at);
+    let process = |part: &mut Part, item: crate::batch::Item<'_>| {
         part.summary.add(&crate::batch::Stats::of(&item));
         if json {
-            part.lines.push(json_line(&item));
+            records.write(&mut part.lines, item.result, item.line);
         }
     };
     crate::batch::run(input, &ring, &opts, threads, process, |part: Part| {
@@ -89,11 +71,7 @@ pub(super) fn batch(args: &InspectArgs, source: &str, ctx: &Context) -> Result<E
         if let Some(bar) = &progress {
             bar.set_message(format!("{} tokens", summary.tokens));
         }
-        for line in part.lines {
-            out.write_all(line.as_bytes())?;
-            out.write_all(b"\n")?;
-        }
-        Ok(())
+        out.write_all(&part.lines)
     })?;
     if let Some(bar) = progress {
         bar.set_style(
