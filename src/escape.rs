@@ -142,6 +142,12 @@ impl<F: Formatter> Formatter for Escaping<F> {
     }
 }
 
+/// True when no character of `s` must be escaped: written as it is, it is what every
+/// escaping writer here writes.
+pub fn nothing_to_escape(s: &str) -> bool {
+    below_del(s.as_bytes()) || !s.chars().any(must_escape)
+}
+
 /// Every byte is below DEL (0x7f): ASCII with no character `must_escape` names but C0.
 fn below_del(bytes: &[u8]) -> bool {
     // No early exit, so that the loop vectorises: a byte b has bit 7 set in `b | (b + 1)`

@@ -461,9 +461,18 @@ fn judge<R>(
     // The rules read the claims as a tree borrowed from the payload bytes; claims that do
     // not read strictly are read leniently (below), so that the rules still run on them.
     let lenient_text;
+    let mut payload_text = None;
     let (claims, payload_view) = match payload_bytes.as_deref().map(tree::parse) {
         Some(Ok(parsed)) => {
             duplicates.extend(parsed.duplicates);
+            // Claims a report would write byte for byte as the token carries them (compact,
+            // nothing to escape) are copied from the token instead.
+            if parsed.compact {
+                payload_text = payload_bytes
+                    .as_deref()
+                    .and_then(|b| std::str::from_utf8(b).ok())
+                    .filter(|text| crate::escape::nothing_to_escape(text));
+            }
             (Some(parsed.value), PayloadView::Json)
         }
         Some(Err(e)) => {
@@ -543,7 +552,7 @@ fn judge<R>(
             PayloadView::Json => claims.as_ref(),
             _ => None,
         },
-        payload_text: None,
+        payload_text,
         payload_view: &payload_view,
         layers: &layers,
         findings: &outcome.findings,

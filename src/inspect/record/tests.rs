@@ -79,6 +79,7 @@ pub(crate) fn samples() -> Vec<String> {
         ),
         token(h, br#"{"sub":"dup","sub":"dup2","limit":{"nb":1,"nb":2}}"#),
         token(h, "{\"sub\":\"caf\u{e9} \u{7f} \u{85}\"}".as_bytes()),
+        token(h, "{\"sub\":\"\u{c9}lodie\",\"n\":[-1,0,{}]}".as_bytes()),
         token(h, b"not json"),
         token(h, b"\xff\xfe binary"),
         token(h, br#"["an","array"]"#),
@@ -111,4 +112,26 @@ fn records_are_what_the_batch_wrote_from_an_inspection() {
             }
         }
     }
+}
+
+#[test]
+fn compact_claims_with_nothing_to_escape_are_copied_from_the_token() {
+    let ring = ring();
+    let copied: Vec<bool> = samples()
+        .iter()
+        .map(|t| {
+            evaluate_token(t, &ring, &Options::default(), |r| {
+                r.is_ok_and(|e| e.payload_text.is_some())
+            })
+        })
+        .collect();
+    // The plain claims, and the non-ASCII ones with nothing to escape; not the spaced, the
+    // escaped, the duplicated, the DEL and U+0085, nor what is not JSON.
+    assert_eq!(
+        copied,
+        [
+            true, false, false, false, false, false, true, false, false, true, true, true, false,
+            false, false, false
+        ]
+    );
 }
