@@ -199,6 +199,84 @@ pub fn write_json<W: io::Write, T: ?Sized + Serialize>(
     write_with(writer, value, CompactFormatter)
 }
 
+/// `s` as a JSON string literal, escaped, appended to `out`: what [`write_json`] writes for
+/// a string, without going through serde (a batch's records are mostly long strings: the
+/// token, its segments, the payload text).
+pub fn write_json_string(out: &mut Vec<u8>, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let bytes = s.as_bytes();
+    out.reserve(bytes.len() + 2);
+    out.push(b'"');
+    // `bytes[run..i]` is written as it is, when the next escape (or the end) comes.
+    let mut run = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        // Eight plain bytes at a time; then the next eight (or the rest) byte by byte.
+        while i + 8 <= bytes.len() {
+            let mut word = [0; 8];
+            word.copy_from_slice(&bytes[i..i + 8]);
+            if !plain_word(u64::from_le_bytes(word)) {
+                break;
+            }
+            i += 8;
+        }
+        let stop = (i + 8).min(bytes.len());
+        while i < stop {
+            let b = bytes[i];
+            if (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\' {
+                i += 1;
+                continue;
+            }
+            let short: &[u8] = match b {
+                b'"' => b"\\\"",
+                b'\\' => b"\\\\",
+                b'\n' => b"\\n",
+                b'\r' => b"\\r",
+                b'\t' => b"\\t",
+                0x08 => b"\\b",
+                0x0c => b"\\f",
+                _ => b"",
+            };
+            // A control character, DEL, or a character past ASCII.
+            let c = s[i..].chars().next().unwrap_or_default();
+            if short.is_empty() && !must_escape(c) {
+                i += c.len_utf8();
+                continue;
+            }
+            out.extend_from_slice(&bytes[run..i]);
+            if short.is_empty() {
+                // Every character `must_escape` names is in the BMP: four hex digits.
+                out.extend_from_slice(b"\\u");
+                for shift in [12, 8, 4, 0] {
+                    out.push(HEX[(c as usize >> shift) & 0xf]);
+                }
+            } else {
+                out.extend_from_slice(short);
+            }
+            i += c.len_utf8();
+            run = i;
+        }
+    }
+    out.extend_from_slice(&bytes[run..]);
+    out.push(b'"');
+}
+
+/// None of the eight bytes of `word` needs a look: no control character, `"`, `\` or byte
+/// from DEL up (each test is the classic "has a byte less than / equal to" bit trick, exact
+/// for "any byte").
+fn plain_word(word: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS;
+    let control = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
+    let quote = zero_byte(word ^ (ONES * u64::from(b'"')));
+    let backslash = zero_byte(word ^ (ONES * u64::from(b'\\')));
+    // A byte from 0x7f up sets bit 7 in itself or in itself plus one (a carry out of 0xff
+    // only follows a byte that already has it).
+    let high = (word | word.wrapping_add(ONES)) & HIGHS;
+    control | quote | backslash | high == 0
+}
+
 /// A JSON string literal, escaped.
 pub fn json_string(s: &str) -> String {
     json(s).unwrap_or_default()
@@ -267,6 +345,37 @@ mod tests {
     }
 
     #[test]
+    fn a_plain_word_is_eight_plain_bytes() {
+        let plain = |b: u8| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\';
+        for b in 0..=255u8 {
+            for at in 0..8 {
+                for fill in [b'a', b'~', b' ', b'!', b'#', b'[', b']'] {
+                    let mut word = [fill; 8];
+                    word[at] = b;
+                    assert_eq!(
+                        plain_word(u64::from_le_bytes(word)),
+                        plain(b),
+                        "{b:#x} at {at}"
+                    );
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// The hand-written string writer writes what serde_json and the escaping formatter
+        /// write.
+        #[test]
+        fn the_string_writer_writes_what_serde_writes(
+            s in "[a\"\\\\/\u{0}-\u{1f}\u{7f}-\u{a0}\u{61c}\u{2000}-\u{2070}\u{feff}é漢\u{1f600}]{0,12}|[a-z{}\":,]{0,40}[\u{0}-\u{2070}]{0,3}[a-z{}\":,]{0,20}",
+        ) {
+            let mut out = Vec::new();
+            write_json_string(&mut out, &s);
+            proptest::prop_assert_eq!(String::from_utf8(out).unwrap(), json_string(&s));
+        }
+    }
+
+    #[test]
     fn every_character_around_the_fast_path_is_escaped_as_before() {
         assert!(below_del(b"") && below_del(b"plain ~ text") && !below_del(b"a\x7f"));
         for b in 0..=255u8 {
@@ -293,6 +402,9 @@ mod tests {
                 "U+{:04X}",
                 c as u32
             );
+            let mut out = Vec::new();
+            write_json_string(&mut out, &text);
+            assert_eq!(out, json_string(&text).as_bytes(), "U+{:04X}", c as u32);
         }
     }
 }

@@ -467,7 +467,7 @@ fn judge<R>(
             duplicates.extend(parsed.duplicates);
             // Claims a report would write byte for byte as the token carries them (compact,
             // nothing to escape) are copied from the token instead.
-            if parsed.compact {
+            if parsed.compact && !opts.summary_only {
                 payload_text = payload_bytes
                     .as_deref()
                     .and_then(|b| std::str::from_utf8(b).ok())

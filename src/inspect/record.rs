@@ -5,12 +5,12 @@
 //! built, and claims already written as a report writes them are copied as they are.
 
 use std::borrow::Cow;
-use std::io::Write as _;
 
 use serde::Serialize;
 
 use super::{Evaluation, Unreadable};
 use crate::escape;
+use crate::report::Layer;
 
 /// Writes records for one batch (every token is evaluated at the same instant).
 #[derive(Debug, Clone)]
@@ -57,8 +57,17 @@ impl Records {
         let full = !e.summary_only;
         member(out, true, "kind", &e.kind);
         member(out, false, "stripped", &[] as &[String]);
-        member(out, false, "token", if full { e.token } else { "" });
-        member(out, false, "segments", if full { e.segments } else { &[] });
+        name(out, false, "token");
+        string(out, if full { e.token } else { "" });
+        name(out, false, "segments");
+        out.push(b'[');
+        for (i, segment) in e.segments.iter().enumerate().filter(|_| full) {
+            if i > 0 {
+                out.push(b',');
+            }
+            string(out, segment);
+        }
+        out.push(b']');
         if full {
             member(out, false, "header", e.header);
         } else {
@@ -74,7 +83,15 @@ impl Records {
             _ => member(out, false, "payload", &()),
         }
         member(out, false, "payload_view", e.payload_view);
-        member(out, false, "layers", e.layers);
+        name(out, false, "layers");
+        out.push(b'[');
+        for (i, layer) in e.layers.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            write_layer(out, layer);
+        }
+        out.push(b']');
         member(out, false, "findings", e.findings);
         member(out, false, "verdict", e.verdict);
         member(out, false, "accepted", &e.accepted);
@@ -89,13 +106,48 @@ impl Records {
     }
 }
 
+/// A [`Layer`] as it serialises (its members, in its order): its content, the payload
+/// again, is most of a record's text.
+fn write_layer(out: &mut Vec<u8>, layer: &Layer) {
+    member(out, true, "kind", &layer.kind);
+    member(out, false, "alg", &layer.alg);
+    member(out, false, "enc", &layer.enc);
+    member(out, false, "kid", &layer.kid);
+    member(out, false, "status", &layer.status);
+    member(out, false, "key", &layer.key);
+    if let Some(facts) = &layer.key_facts {
+        member(out, false, "key_facts", facts);
+    }
+    member(out, false, "attempts", &layer.attempts);
+    member(out, false, "detail", &layer.detail);
+    member(out, false, "header", &layer.header);
+    name(out, false, "content");
+    match &layer.content {
+        Some(content) => string(out, content),
+        None => out.extend_from_slice(b"null"),
+    }
+    out.push(b'}');
+}
+
 /// `{"name":value` or `,"name":value`; `name` needs no escaping.
 fn member<T: Serialize + ?Sized>(out: &mut Vec<u8>, first: bool, name: &str, value: &T) {
-    out.push(if first { b'{' } else { b',' });
-    let _ = write!(out, "\"{name}\":");
+    self::name(out, first, name);
     // Writing to memory fails only on a value that cannot be JSON (a map with non-string
     // keys), which no member is.
     let _ = escape::write_json(&mut *out, value);
+}
+
+/// `{"name":` or `,"name":`.
+fn name(out: &mut Vec<u8>, first: bool, name: &str) {
+    out.push(if first { b'{' } else { b',' });
+    out.push(b'"');
+    out.extend_from_slice(name.as_bytes());
+    out.extend_from_slice(b"\":");
+}
+
+/// A JSON string: the token, its segments and the payload text are most of a record.
+fn string(out: &mut Vec<u8>, s: &str) {
+    escape::write_json_string(out, s);
 }
 
 #[cfg(test)]

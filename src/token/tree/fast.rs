@@ -23,13 +23,17 @@ const MAX_MEMBERS: usize = super::LINEAR_MEMBERS;
 
 /// The value of `text` and whether `text` is its compact form; None to leave it to serde_json.
 pub(super) fn parse(text: &str) -> Option<(Json<'_>, bool)> {
+    let bytes = text.as_bytes();
     let mut reader = Reader {
         text,
-        bytes: text.as_bytes(),
+        bytes,
         at: 0,
         compact: true,
-        members: Vec::new(),
-        items: Vec::new(),
+        // No byte below 0x20: the end of a string is its first `"` or `\`, found with SIMD.
+        // (Without a fold that exits early, so that the check itself vectorises.)
+        no_controls: bytes.iter().fold(true, |ok, &b| ok & (b >= 0x20)),
+        members: Vec::with_capacity(16),
+        items: Vec::with_capacity(8),
     };
     reader.space();
     let value = reader.value(0)?;
@@ -42,6 +46,7 @@ struct Reader<'a> {
     bytes: &'a [u8],
     at: usize,
     compact: bool,
+    no_controls: bool,
     /// Members and items of the objects and arrays being read, innermost last: each object
     /// or array gets a vector of its exact size once it is read.
     members: Vec<(Cow<'a, str>, Json<'a>)>,
@@ -98,9 +103,13 @@ impl<'a> Reader<'a> {
     /// A string with no escape (`\`) and no control character, borrowed.
     fn string(&mut self) -> Option<Cow<'a, str>> {
         let start = self.at + 1;
-        let len = self.bytes[start..]
-            .iter()
-            .position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
+        let rest = &self.bytes[start..];
+        let len = match self.no_controls {
+            true => memchr::memchr2(b'"', b'\\', rest)?,
+            false => rest
+                .iter()
+                .position(|&b| b == b'"' || b == b'\\' || b < 0x20)?,
+        };
         let end = start + len;
         if self.bytes[end] != b'"' {
             return None;
