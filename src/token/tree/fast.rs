@@ -32,8 +32,6 @@ pub(super) fn parse(text: &str) -> Option<(Json<'_>, bool)> {
         // No byte below 0x20: the end of a string is its first `"` or `\`, found with SIMD.
         // (Without a fold that exits early, so that the check itself vectorises.)
         no_controls: bytes.iter().fold(true, |ok, &b| ok & (b >= 0x20)),
-        members: Vec::with_capacity(16),
-        items: Vec::with_capacity(8),
     };
     reader.space();
     let value = reader.value(0)?;
@@ -47,10 +45,6 @@ struct Reader<'a> {
     at: usize,
     compact: bool,
     no_controls: bool,
-    /// Members and items of the objects and arrays being read, innermost last: each object
-    /// or array gets a vector of its exact size once it is read.
-    members: Vec<(Cow<'a, str>, Json<'a>)>,
-    items: Vec<Json<'a>>,
 }
 
 impl<'a> Reader<'a> {
@@ -105,7 +99,7 @@ impl<'a> Reader<'a> {
         let start = self.at + 1;
         let rest = &self.bytes[start..];
         let len = match self.no_controls {
-            true => memchr::memchr2(b'"', b'\\', rest)?,
+            true => string_end(rest)?,
             false => rest
                 .iter()
                 .position(|&b| b == b'"' || b == b'\\' || b < 0x20)?,
@@ -150,11 +144,10 @@ impl<'a> Reader<'a> {
 
     fn array(&mut self, depth: usize) -> Option<Json<'a>> {
         self.at += 1;
-        let first = self.items.len();
+        let mut items = Vec::new();
         if !self.eat(b']') {
             loop {
-                let item = self.value(depth)?;
-                self.items.push(item);
+                items.push(self.value(depth)?);
                 if self.eat(b']') {
                     break;
                 }
@@ -163,12 +156,13 @@ impl<'a> Reader<'a> {
                 }
             }
         }
-        Some(Json::Array(self.items.drain(first..).collect()))
+        Some(Json::Array(items))
     }
 
     fn object(&mut self, depth: usize) -> Option<Json<'a>> {
         self.at += 1;
-        let first = self.members.len();
+        // Most claims objects have a handful of members; a claims set a dozen.
+        let mut members: Vec<(Cow<'a, str>, Json<'a>)> = Vec::with_capacity(8);
         if !self.eat(b'}') {
             loop {
                 self.space();
@@ -180,11 +174,10 @@ impl<'a> Reader<'a> {
                     return None;
                 }
                 let value = self.value(depth)?;
-                let siblings = &self.members[first..];
-                if siblings.len() == MAX_MEMBERS || siblings.iter().any(|(k, _)| *k == name) {
+                if members.len() == MAX_MEMBERS || members.iter().any(|(k, _)| *k == name) {
                     return None;
                 }
-                self.members.push((name, value));
+                members.push((name, value));
                 if self.eat(b'}') {
                     break;
                 }
@@ -193,10 +186,33 @@ impl<'a> Reader<'a> {
                 }
             }
         }
-        Some(Json::Object(Object {
-            members: self.members.drain(first..).collect(),
-        }))
+        Some(Json::Object(Object { members }))
     }
+}
+
+/// Where the first `"` or `\` of `bytes` is, eight bytes at a time (claims strings are
+/// short: a call to a SIMD search costs more than it saves).
+fn string_end(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS;
+    let mut at = 0;
+    while at + 8 <= bytes.len() {
+        let mut word = [0; 8];
+        word.copy_from_slice(&bytes[at..at + 8]);
+        let word = u64::from_le_bytes(word);
+        // The lowest flagged byte is always a real match (a false one only follows it).
+        let found = zero_byte(word ^ (ONES * u64::from(b'"')))
+            | zero_byte(word ^ (ONES * u64::from(b'\\')));
+        if found != 0 {
+            return Some(at + found.trailing_zeros() as usize / 8);
+        }
+        at += 8;
+    }
+    bytes[at..]
+        .iter()
+        .position(|&b| b == b'"' || b == b'\\')
+        .map(|i| at + i)
 }
 
 #[cfg(test)]

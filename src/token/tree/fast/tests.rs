@@ -151,3 +151,29 @@ proptest! {
         agrees(&text);
     }
 }
+
+#[test]
+fn string_end_finds_the_first_quote_or_backslash() {
+    for len in 0..40 {
+        for at in 0..=len {
+            for (found, other) in [(b'"', b'a'), (b'\\', b'"'), (b'"', b'\\')] {
+                let mut bytes = vec![b'x'; len];
+                let want = (at < len).then(|| {
+                    bytes[at] = found;
+                    at
+                });
+                // A second match later never hides the first.
+                if at + 3 < len {
+                    bytes[at + 3] = other;
+                }
+                assert_eq!(string_end(&bytes), want, "{len} {at}");
+            }
+        }
+    }
+    // Bytes a borrow could confuse: 0x21, 0x23, 0x5b, 0x5d next to a match.
+    for fill in [0x21u8, 0x23, 0x5b, 0x5d, 0x00, 0xff] {
+        let mut bytes = vec![fill; 16];
+        bytes[9] = b'"';
+        assert_eq!(string_end(&bytes), Some(9), "{fill:#x}");
+    }
+}
