@@ -63,10 +63,12 @@ pub(super) fn batch(args: &InspectArgs, source: &str, ctx: &Context) -> Result<E
     let process = |part: &mut Part, item: crate::batch::Item<'_>| {
         part.summary.add(&crate::batch::Stats::of(&item));
         if json {
-            // A part's records take a few times its input: grown from 4 MiB, they are copied
-            // less often (each copy of a growing buffer costs as much as writing it).
+            // A part's records take a few times its input (a chunk's share for one thread):
+            // started at that size, they are copied less often as they grow (each copy of a
+            // growing buffer costs as much as writing it), and 1,024 threads reserve no more
+            // than one.
             if part.lines.capacity() == 0 {
-                part.lines.reserve(4 << 20);
+                part.lines.reserve(((4 << 20) / threads).max(64 << 10));
             }
             records.write(&mut part.lines, item.result, item.line);
         }
