@@ -205,25 +205,26 @@ pub fn write_json<W: io::Write, T: ?Sized + Serialize>(
 pub fn write_json_string(out: &mut Vec<u8>, s: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let bytes = s.as_bytes();
-    out.reserve(bytes.len() + 2);
+    // Room for the text and a few escapes: pushes below rarely grow the buffer.
+    out.reserve(bytes.len() + bytes.len() / 4 + 2);
     out.push(b'"');
-    // `bytes[run..i]` is written as it is, when the next escape (or the end) comes.
-    let mut run = 0;
     let mut i = 0;
     while i < bytes.len() {
-        // Eight plain bytes at a time; then the next eight (or the rest) byte by byte.
-        while i + 8 <= bytes.len() {
+        // Eight plain bytes at a time; a word holding anything else, byte by byte.
+        if let Some(chunk) = bytes.get(i..i + 8) {
             let mut word = [0; 8];
-            word.copy_from_slice(&bytes[i..i + 8]);
-            if !plain_word(u64::from_le_bytes(word)) {
-                break;
+            word.copy_from_slice(chunk);
+            if plain_word(u64::from_le_bytes(word)) {
+                out.extend_from_slice(&word);
+                i += 8;
+                continue;
             }
-            i += 8;
         }
         let stop = (i + 8).min(bytes.len());
         while i < stop {
             let b = bytes[i];
             if (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\' {
+                out.push(b);
                 i += 1;
                 continue;
             }
@@ -237,27 +238,26 @@ pub fn write_json_string(out: &mut Vec<u8>, s: &str) {
                 0x0c => b"\\f",
                 _ => b"",
             };
-            // A control character, DEL, or a character past ASCII.
-            let c = s[i..].chars().next().unwrap_or_default();
-            if short.is_empty() && !must_escape(c) {
-                i += c.len_utf8();
+            if !short.is_empty() {
+                out.extend_from_slice(short);
+                i += 1;
                 continue;
             }
-            out.extend_from_slice(&bytes[run..i]);
-            if short.is_empty() {
+            // A control character, DEL, or a character past ASCII.
+            let c = s[i..].chars().next().unwrap_or_default();
+            let len = c.len_utf8();
+            if must_escape(c) {
                 // Every character `must_escape` names is in the BMP: four hex digits.
                 out.extend_from_slice(b"\\u");
                 for shift in [12, 8, 4, 0] {
                     out.push(HEX[(c as usize >> shift) & 0xf]);
                 }
             } else {
-                out.extend_from_slice(short);
+                out.extend_from_slice(&bytes[i..i + len]);
             }
-            i += c.len_utf8();
-            run = i;
+            i += len;
         }
     }
-    out.extend_from_slice(&bytes[run..]);
     out.push(b'"');
 }
 
