@@ -9,9 +9,9 @@ use std::sync::{Arc, Mutex, mpsc};
 
 use serde::Serialize;
 
-use crate::inspect::{InspectError, Options, inspect_token};
+use crate::inspect::{Evaluation, Options, Unreadable, evaluate_token};
 use crate::keys::KeyRing;
-use crate::report::{Inspection, Overall};
+use crate::report::{Finding, Overall};
 use crate::token::TokenError;
 use crate::token::intake::{bare_token, tokens_in_line};
 
@@ -44,9 +44,11 @@ mod lines;
 use lines::read_line;
 use lines::{Lines, Seen, ToTheEnd};
 
-/// One token found in the input, and what became of it.
-#[derive(Debug)]
-pub struct Item {
+/// One token found in the input, and what became of it: its evaluation, borrowed from the
+/// worker that made it for as long as `process` looks at it (a batch builds no
+/// `Inspection`).
+#[derive(Debug, Clone, Copy)]
+pub struct Item<'a> {
     /// Which file the line is in: 0, or for a followed log the number of times it was
     /// rotated before the line was read (its line numbers and offsets start again at each).
     pub generation: u32,
@@ -54,7 +56,7 @@ pub struct Item {
     pub line: usize,
     /// Where the line starts in the input, in bytes (to read it again: the log browser).
     pub offset: u64,
-    pub result: Result<Inspection, InspectError>,
+    pub result: Result<&'a Evaluation<'a>, Unreadable<'a>>,
 }
 
 /// Raw input lines, read by the calling thread and searched for tokens by the workers.
@@ -191,28 +193,40 @@ fn run_lines<A: Default + Send>(
     ring: &KeyRing,
     opts: &Options,
     threads: usize,
-    process: impl Fn(&mut A, Item) + Sync,
+    process: impl Fn(&mut A, Item<'_>) + Sync,
     mut sink: impl FnMut(A) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
     let threads = threads.max(1);
-    let each = |acc: &mut A, generation: u32, line: usize, offset: u64, found: Found<'_>| {
-        let result = match found {
-            Found::Token(token) => inspect_token(token, Vec::new(), ring, opts),
-            Found::TooLong(len) => Err(InspectError::Intake(TokenError::LineTooLong {
-                len,
-                max: MAX_LINE,
-            })),
+    let each =
+        |acc: &mut A, generation: u32, line: usize, offset: u64, found: Found<'_>| match found {
+            Found::Token(token) => evaluate_token(token, ring, opts, |result| {
+                process(
+                    acc,
+                    Item {
+                        generation,
+                        line,
+                        offset,
+                        result,
+                    },
+                )
+            }),
+            Found::TooLong(len) => {
+                let error = TokenError::LineTooLong { len, max: MAX_LINE };
+                let result = Err(Unreadable {
+                    error: &error,
+                    partial: None,
+                });
+                process(
+                    acc,
+                    Item {
+                        generation,
+                        line,
+                        offset,
+                        result,
+                    },
+                )
+            }
         };
-        process(
-            acc,
-            Item {
-                generation,
-                line,
-                offset,
-                result,
-            },
-        )
-    };
 
     if threads == 1 {
         let mut spare = None;
@@ -320,10 +334,8 @@ pub struct Stats<'a> {
     pub line: usize,
     /// None when the token was malformed.
     pub overall: Option<Overall>,
-    /// Id, severity and how many findings each stands for (see [`Finding::more`]).
-    ///
-    /// [`Finding::more`]: crate::report::Finding::more
-    pub findings: Vec<(&'a str, &'static str, usize)>,
+    /// Each finding counts for [`Finding::weight`] findings.
+    pub findings: &'a [Finding],
     pub campaign: &'a str,
     pub participation: &'static str,
     pub win: &'static str,
@@ -333,36 +345,31 @@ pub struct Stats<'a> {
     pub too_long: bool,
 }
 
-impl Stats<'_> {
-    pub fn of(item: &Item) -> Stats<'_> {
-        let Ok(insp) = &item.result else {
-            return Stats {
-                line: item.line,
-                overall: None,
-                findings: Vec::new(),
-                campaign: "",
-                participation: "",
-                win: "",
-                winning: false,
-                too_long: matches!(
-                    item.result,
-                    Err(InspectError::Intake(TokenError::LineTooLong { .. }))
-                ),
-            };
+impl<'a> Stats<'a> {
+    pub fn of(item: &Item<'a>) -> Stats<'a> {
+        let evaluation = match item.result {
+            Ok(evaluation) => evaluation,
+            Err(unreadable) => {
+                return Stats {
+                    line: item.line,
+                    overall: None,
+                    findings: &[],
+                    campaign: "",
+                    participation: "",
+                    win: "",
+                    winning: false,
+                    too_long: matches!(unreadable.error, TokenError::LineTooLong { .. }),
+                };
+            }
         };
-        let campaign = insp.tally.campaign_id.as_deref().unwrap_or("-");
         Stats {
             line: item.line,
-            overall: Some(insp.overall()),
-            findings: insp
-                .findings
-                .iter()
-                .map(|f| (f.id.as_str(), f.severity.as_str(), f.weight()))
-                .collect(),
-            campaign,
-            participation: insp.verdict.participation.outcome.as_str(),
-            win: insp.verdict.win.outcome.as_str(),
-            winning: insp.tally.winning,
+            overall: Some(evaluation.overall),
+            findings: evaluation.findings,
+            campaign: evaluation.campaign_id.as_deref().unwrap_or("-"),
+            participation: evaluation.verdict.participation.outcome.as_str(),
+            win: evaluation.verdict.win.outcome.as_str(),
+            winning: evaluation.winning,
             too_long: false,
         }
     }
@@ -455,15 +462,15 @@ impl Summary {
             Overall::Rejected => self.rejected += 1,
             Overall::NotVerified => self.not_verified += 1,
         }
-        for &(id, severity, weight) in &stats.findings {
-            match self.findings.get_mut(id) {
-                Some(entry) => entry.count += weight,
+        for f in stats.findings {
+            match self.findings.get_mut(f.id.as_str()) {
+                Some(entry) => entry.count += f.weight(),
                 None => {
                     self.findings.insert(
-                        id.to_string(),
+                        f.id.clone(),
                         FindingCount {
-                            severity: severity.to_string(),
-                            count: weight,
+                            severity: f.severity.as_str().to_string(),
+                            count: f.weight(),
                             example_line: stats.line,
                         },
                     );

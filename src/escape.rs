@@ -85,6 +85,12 @@ impl<F: Formatter> Formatter for Escaping<F> {
         writer: &mut W,
         fragment: &str,
     ) -> io::Result<()> {
+        // serde_json has already taken out C0, `"` and `\`: below DEL, nothing is left to
+        // escape. A batch writes kilobytes of such text per token; this check reads it a
+        // word at a time, where the search below goes a character at a time.
+        if below_del(fragment.as_bytes()) {
+            return writer.write_all(fragment.as_bytes());
+        }
         let mut rest = fragment;
         while let Some(at) = rest.find(must_escape) {
             writer.write_all(&rest.as_bytes()[..at])?;
@@ -136,6 +142,23 @@ impl<F: Formatter> Formatter for Escaping<F> {
     }
 }
 
+/// True when no character of `s` must be escaped: written as it is, it is what every
+/// escaping writer here writes.
+pub fn nothing_to_escape(s: &str) -> bool {
+    below_del(s.as_bytes()) || !s.chars().any(must_escape)
+}
+
+/// Every byte is below DEL (0x7f): ASCII with no character `must_escape` names but C0.
+fn below_del(bytes: &[u8]) -> bool {
+    // No early exit, so that the loop vectorises: a byte b has bit 7 set in `b | (b + 1)`
+    // exactly when b >= 0x7f (0xff wraps to 0, but then b itself has it).
+    bytes
+        .iter()
+        .fold(0u8, |seen, &b| seen | b | b.wrapping_add(1))
+        & 0x80
+        == 0
+}
+
 fn write_with<W, T, F>(writer: W, value: &T, formatter: F) -> serde_json::Result<()>
 where
     W: io::Write,
@@ -166,6 +189,92 @@ pub fn json<T: ?Sized + Serialize>(value: &T) -> serde_json::Result<String> {
     let mut out = Vec::with_capacity(128);
     write_with(&mut out, value, CompactFormatter)?;
     Ok(utf8(out))
+}
+
+/// `value` as compact JSON (`serde_json::to_writer`), escaped.
+pub fn write_json<W: io::Write, T: ?Sized + Serialize>(
+    writer: W,
+    value: &T,
+) -> serde_json::Result<()> {
+    write_with(writer, value, CompactFormatter)
+}
+
+/// `s` as a JSON string literal, escaped, appended to `out`: what [`write_json`] writes for
+/// a string, without going through serde (a batch's records are mostly long strings: the
+/// token, its segments, the payload text).
+pub fn write_json_string(out: &mut Vec<u8>, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let bytes = s.as_bytes();
+    // Room for the text and a few escapes: pushes below rarely grow the buffer.
+    out.reserve(bytes.len() + bytes.len() / 4 + 2);
+    out.push(b'"');
+    let mut i = 0;
+    while i < bytes.len() {
+        // Eight plain bytes at a time; a word holding anything else, byte by byte.
+        if let Some(chunk) = bytes.get(i..i + 8) {
+            let mut word = [0; 8];
+            word.copy_from_slice(chunk);
+            if plain_word(u64::from_le_bytes(word)) {
+                out.extend_from_slice(&word);
+                i += 8;
+                continue;
+            }
+        }
+        let stop = (i + 8).min(bytes.len());
+        while i < stop {
+            let b = bytes[i];
+            if (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\' {
+                out.push(b);
+                i += 1;
+                continue;
+            }
+            let short: &[u8] = match b {
+                b'"' => b"\\\"",
+                b'\\' => b"\\\\",
+                b'\n' => b"\\n",
+                b'\r' => b"\\r",
+                b'\t' => b"\\t",
+                0x08 => b"\\b",
+                0x0c => b"\\f",
+                _ => b"",
+            };
+            if !short.is_empty() {
+                out.extend_from_slice(short);
+                i += 1;
+                continue;
+            }
+            // A control character, DEL, or a character past ASCII.
+            let c = s[i..].chars().next().unwrap_or_default();
+            let len = c.len_utf8();
+            if must_escape(c) {
+                // Every character `must_escape` names is in the BMP: four hex digits.
+                out.extend_from_slice(b"\\u");
+                for shift in [12, 8, 4, 0] {
+                    out.push(HEX[(c as usize >> shift) & 0xf]);
+                }
+            } else {
+                out.extend_from_slice(&bytes[i..i + len]);
+            }
+            i += len;
+        }
+    }
+    out.push(b'"');
+}
+
+/// None of the eight bytes of `word` needs a look: no control character, `"`, `\` or byte
+/// from DEL up (each test is the classic "has a byte less than / equal to" bit trick, exact
+/// for "any byte").
+fn plain_word(word: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS;
+    let control = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
+    let quote = zero_byte(word ^ (ONES * u64::from(b'"')));
+    let backslash = zero_byte(word ^ (ONES * u64::from(b'\\')));
+    // A byte from 0x7f up sets bit 7 in itself or in itself plus one (a carry out of 0xff
+    // only follows a byte that already has it).
+    let high = (word | word.wrapping_add(ONES)) & HIGHS;
+    control | quote | backslash | high == 0
 }
 
 /// A JSON string literal, escaped.
@@ -233,5 +342,69 @@ mod tests {
         );
         assert_eq!(json(&plain).unwrap(), plain.to_string());
         assert_eq!(json_string("a\u{7f}b"), "\"a\\u007fb\"");
+    }
+
+    #[test]
+    fn a_plain_word_is_eight_plain_bytes() {
+        let plain = |b: u8| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\';
+        for b in 0..=255u8 {
+            for at in 0..8 {
+                for fill in [b'a', b'~', b' ', b'!', b'#', b'[', b']'] {
+                    let mut word = [fill; 8];
+                    word[at] = b;
+                    assert_eq!(
+                        plain_word(u64::from_le_bytes(word)),
+                        plain(b),
+                        "{b:#x} at {at}"
+                    );
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// The hand-written string writer writes what serde_json and the escaping formatter
+        /// write.
+        #[test]
+        fn the_string_writer_writes_what_serde_writes(
+            s in "[a\"\\\\/\u{0}-\u{1f}\u{7f}-\u{a0}\u{61c}\u{2000}-\u{2070}\u{feff}é漢\u{1f600}]{0,12}|[a-z{}\":,]{0,40}[\u{0}-\u{2070}]{0,3}[a-z{}\":,]{0,20}",
+        ) {
+            let mut out = Vec::new();
+            write_json_string(&mut out, &s);
+            proptest::prop_assert_eq!(String::from_utf8(out).unwrap(), json_string(&s));
+        }
+    }
+
+    #[test]
+    fn every_character_around_the_fast_path_is_escaped_as_before() {
+        assert!(below_del(b"") && below_del(b"plain ~ text") && !below_del(b"a\x7f"));
+        for b in 0..=255u8 {
+            assert_eq!(below_del(&[b]), b < 0x7f, "{b:#x}");
+            assert_eq!(below_del(&[b'a', b, b'z']), b < 0x7f, "{b:#x}");
+        }
+        let chars = ('\0'..='\u{3000}').chain(['\u{feff}', '\u{fffd}', '\u{1f600}']);
+        for c in chars {
+            let text = format!("ab{c}cd");
+            let want = match c {
+                '"' => "\\\"".to_string(),
+                '\\' => "\\\\".to_string(),
+                '\n' => "\\n".to_string(),
+                '\t' => "\\t".to_string(),
+                '\r' => "\\r".to_string(),
+                '\u{8}' => "\\b".to_string(),
+                '\u{c}' => "\\f".to_string(),
+                c if must_escape(c) => format!("\\u{:04x}", c as u32),
+                c => c.to_string(),
+            };
+            assert_eq!(
+                json_string(&text),
+                format!("\"ab{want}cd\""),
+                "U+{:04X}",
+                c as u32
+            );
+            let mut out = Vec::new();
+            write_json_string(&mut out, &text);
+            assert_eq!(out, json_string(&text).as_bytes(), "U+{:04X}", c as u32);
+        }
     }
 }

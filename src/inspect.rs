@@ -1,6 +1,7 @@
 //! `inspect`: value in, value out. Intake, decoding, verification/decryption of every layer,
 //! then the rules. Nothing here prints or reads the clock: the caller passes the instant.
 
+use std::borrow::Cow;
 use std::rc::Rc;
 
 use base64::Engine;
@@ -12,12 +13,17 @@ use crate::jose;
 use crate::keys::KeyRing;
 use crate::limits::MAX_DEPTH;
 use crate::profile::ProfileChoice;
-use crate::report::{Inspection, Layer, LayerStatus, PayloadView, Severity, Tally, TokenKind};
+use crate::report::{Inspection, Layer, LayerStatus, PayloadView, Severity, TokenKind};
 use crate::rules::{self, Campaign, PlaintextKind, RuleInput, TokenFacts};
 use crate::token::tree::{self, Json};
 use crate::token::{self, Compact, TokenError, json};
 
+mod evaluation;
 mod lenient;
+mod record;
+
+pub use evaluation::{Evaluation, Unreadable};
+pub use record::Records;
 
 /// How to inspect.
 #[derive(Debug, Clone)]
@@ -158,7 +164,50 @@ fn inspect_with(
     ring: &KeyRing,
     opts: &Options,
 ) -> Result<Inspection, InspectError> {
-    let compact = Compact::split(token_text)?;
+    evaluate_with(token_text, facts, ring, opts, |judged| match judged {
+        Ok(evaluation) => Ok(evaluation.to_inspection(stripped)),
+        Err(Unreadable {
+            error,
+            partial: None,
+        }) => Err(InspectError::Intake(error.clone())),
+        Err(Unreadable {
+            error,
+            partial: Some(partial),
+        }) => Err(InspectError::Malformed {
+            error: error.clone(),
+            partial: Box::new(partial.to_inspection(stripped)),
+        }),
+    })
+}
+
+/// Inspect a compact token (already through intake) and hand its evaluation to `then`,
+/// without building an [`Inspection`]: what a batch counts or writes (the same checks as
+/// [`inspect_token`], which builds its report from the same evaluation).
+pub fn evaluate_token<R>(
+    token_text: &str,
+    ring: &KeyRing,
+    opts: &Options,
+    then: impl FnOnce(Result<&Evaluation<'_>, Unreadable<'_>>) -> R,
+) -> R {
+    evaluate_with(token_text, TokenFacts::default(), ring, opts, then)
+}
+
+fn evaluate_with<R>(
+    token_text: &str,
+    facts: TokenFacts,
+    ring: &KeyRing,
+    opts: &Options,
+    then: impl FnOnce(Result<&Evaluation<'_>, Unreadable<'_>>) -> R,
+) -> R {
+    let compact = match Compact::split(token_text) {
+        Ok(compact) => compact,
+        Err(error) => {
+            return then(Err(Unreadable {
+                error: &error,
+                partial: None,
+            }));
+        }
+    };
     let mut work = Work {
         layers: Vec::new(),
         duplicates: Vec::new(),
@@ -171,10 +220,11 @@ fn inspect_with(
     let header = match token::decode_header(compact.header_b64()) {
         Ok(h) => h,
         Err(error) => {
-            let partial = assemble(compact, stripped, &Map::new(), work, false, ring, opts);
-            return Err(InspectError::Malformed {
-                error,
-                partial: Box::new(partial),
+            return judge(&compact, &Map::new(), work, false, ring, opts, |partial| {
+                then(Err(Unreadable {
+                    error: &error,
+                    partial: Some(partial),
+                }))
             });
         }
     };
@@ -186,22 +236,21 @@ fn inspect_with(
         TokenKind::Jwe => open(&compact, header.map.clone(), ring, opts, &mut work, 0),
     };
     let outer_jws_opened = compact.kind == TokenKind::Jws && result.is_ok();
-    let inspection = assemble(
-        compact,
-        stripped,
+    judge(
+        &compact,
         &header.map,
         work,
         outer_jws_opened,
         ring,
         opts,
-    );
-    match result {
-        Ok(()) => Ok(inspection),
-        Err(error) => Err(InspectError::Malformed {
-            error,
-            partial: Box::new(inspection),
-        }),
-    }
+        |evaluation| match &result {
+            Ok(()) => then(Ok(evaluation)),
+            Err(error) => then(Err(Unreadable {
+                error,
+                partial: Some(evaluation),
+            })),
+        },
+    )
 }
 
 /// Open one layer (and recurse into a nested token).
@@ -366,9 +415,9 @@ fn nested_token(plaintext: &[u8]) -> Option<(Compact<'_>, Rc<token::DecodedHeade
     Some((compact, header))
 }
 
-fn assemble(
-    compact: Compact,
-    stripped: Vec<String>,
+/// Read the claims and run the rules on what was opened, then hand the evaluation to `then`.
+fn judge<R>(
+    compact: &Compact,
     header: &Map<String, Value>,
     work: Work,
     // The outer token is a JWS whose payload and signature decoded: its header carries the
@@ -376,7 +425,8 @@ fn assemble(
     outer_jws_opened: bool,
     ring: &KeyRing,
     opts: &Options,
-) -> Inspection {
+    then: impl FnOnce(&Evaluation<'_>) -> R,
+) -> R {
     let Work {
         layers,
         mut duplicates,
@@ -411,9 +461,18 @@ fn assemble(
     // The rules read the claims as a tree borrowed from the payload bytes; claims that do
     // not read strictly are read leniently (below), so that the rules still run on them.
     let lenient_text;
+    let mut payload_text = None;
     let (claims, payload_view) = match payload_bytes.as_deref().map(tree::parse) {
         Some(Ok(parsed)) => {
             duplicates.extend(parsed.duplicates);
+            // Claims a report would write byte for byte as the token carries them (compact,
+            // nothing to escape) are copied from the token instead.
+            if parsed.compact && !opts.summary_only {
+                payload_text = payload_bytes
+                    .as_deref()
+                    .and_then(|b| std::str::from_utf8(b).ok())
+                    .filter(|text| crate::escape::nothing_to_escape(text));
+            }
             (Some(parsed.value), PayloadView::Json)
         }
         Some(Err(e)) => {
@@ -446,13 +505,11 @@ fn assemble(
         ),
     };
     let keyring = ring.facts();
-    let tally = Tally {
-        campaign_id: campaign_id(claims.as_ref()),
-        winning: claims
-            .as_ref()
-            .and_then(|c| c.get("gift")?.get("cw"))
-            .is_some_and(|cw| *cw == true),
-    };
+    let campaign_id = campaign_id(claims.as_ref());
+    let winning = claims
+        .as_ref()
+        .and_then(|c| c.get("gift")?.get("cw"))
+        .is_some_and(|cw| *cw == true);
     let outcome = rules::evaluate(&RuleInput {
         requested: opts.profile,
         kind: compact.kind,
@@ -471,7 +528,7 @@ fn assemble(
         campaign: opts
             .campaign
             .as_ref()
-            .or_else(|| configured_campaign(&opts.campaigns, tally.campaign_id.as_deref())),
+            .or_else(|| configured_campaign(&opts.campaigns, campaign_id.as_deref())),
         facts: &facts,
     });
 
@@ -486,51 +543,35 @@ fn assemble(
             .iter()
             .any(|f| f.severity == Severity::Error);
     let overall = rules::overall(accepted, &layers, &outcome.findings);
-    Inspection {
+    then(&Evaluation {
         kind: compact.kind,
-        stripped,
-        // A summary never shows the token.
-        token: match opts.summary_only {
-            true => String::new(),
-            false => compact.text.to_string(),
-        },
-        segments: match opts.summary_only {
-            true => Vec::new(),
-            false => compact.segments.iter().map(|s| s.to_string()).collect(),
-        },
-        // Shared with the other tokens of this thread that have the same header segment: a
-        // summary, which never shows it, does not copy it.
-        header: match opts.summary_only {
-            true => Map::new(),
-            false => header.clone(),
-        },
-        // Claims read leniently are for the rules only: `payload` shows what the token
-        // carries as JSON, or null.
-        payload: match (opts.summary_only, &payload_view) {
-            (false, PayloadView::Json) => claims.as_ref().map(Json::to_value),
+        token: compact.text,
+        segments: &compact.segments,
+        header,
+        payload: match payload_view {
+            PayloadView::Json => claims.as_ref(),
             _ => None,
         },
-        payload_view,
-        layers,
-        findings: outcome.findings,
-        verdict: outcome.verdict,
+        payload_text,
+        payload_view: &payload_view,
+        layers: &layers,
+        findings: &outcome.findings,
+        verdict: &outcome.verdict,
         accepted,
         overall,
-        evaluated_at: opts.at,
-        evaluated_at_rfc3339: match opts.summary_only {
-            true => String::new(),
-            false => crate::time::rfc3339(opts.at),
-        },
+        campaign_id,
+        winning,
+        at: opts.at,
         skew: opts.skew,
-        tally,
-    }
+        summary_only: opts.summary_only,
+    })
 }
 
 /// A payload's `campaignId` as text (a number is shown as written), for matching and tallies.
-pub fn campaign_id(payload: Option<&Json<'_>>) -> Option<String> {
+pub fn campaign_id<'a>(payload: Option<&'a Json<'_>>) -> Option<Cow<'a, str>> {
     payload.and_then(|p| p.get("campaignId")).map(|v| match v {
-        Json::String(s) => s.to_string(),
-        other => other.to_string(),
+        Json::String(s) => Cow::Borrowed(&**s),
+        other => Cow::Owned(other.to_string()),
     })
 }
 

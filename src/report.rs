@@ -1,6 +1,9 @@
 //! The Inspection value: what `inspect` prints and the TUI shows.
 //!
-//! Member names serialised here are a contract (`inspect --json`): add, never rename.
+//! Member names serialised here are a contract (`inspect --json`): add, never rename. A batch's
+//! JSON Lines record writes the members of `Inspection` and `Layer` itself
+//! (`inspect::record`, from the borrowed evaluation): its tests compare the two, so a member
+//! added here and not there fails them.
 
 use std::borrow::Cow;
 

@@ -196,7 +196,10 @@ fn a_panic_on_a_worker_reaches_the_caller() {
 
 #[test]
 fn merged_parts_summarise_like_the_whole() {
-    let ids = ["id.0", "id.1", "id.2"];
+    let findings: Vec<crate::report::Finding> = ["id.0", "id.1", "id.2"]
+        .into_iter()
+        .map(|id| crate::report::Finding::new(id, crate::report::Severity::Warning, "", "", ""))
+        .collect();
     let campaigns = ["c0", "c1", "c2", "c3", "c4"];
     let stats: Vec<Stats> = (0..50)
         .map(|i| Stats {
@@ -207,7 +210,7 @@ fn merged_parts_summarise_like_the_whole() {
                 2 => Some(Overall::Rejected),
                 _ => Some(Overall::NotVerified),
             },
-            findings: ids[..i % 3].iter().map(|&id| (id, "warning", 1)).collect(),
+            findings: &findings[..i % 3],
             campaign: campaigns[i % 5],
             participation: ["standard", "limited"][i % 2],
             win: ["standard", "given_prize", "cannot_win"][i % 3],
@@ -237,7 +240,7 @@ fn stats_for(campaigns: &[&'static str]) -> Vec<Stats<'static>> {
         .map(|(i, &campaign)| Stats {
             line: i + 1,
             overall: Some(Overall::Accepted),
-            findings: Vec::new(),
+            findings: &[],
             campaign,
             participation: "standard",
             win: "standard",

@@ -11,33 +11,7 @@ use crate::cli::InspectArgs;
 #[derive(Default)]
 struct Part {
     summary: Summary,
-    lines: Vec<String>,
-}
-
-/// A record's JSON line: the inspection (or the error), with its line number, and with
-/// `--follow` the generation of the file it is in.
-fn json_line(item: &Item, follow: bool) -> String {
-    let mut value = match &item.result {
-        Ok(insp) => serde_json::to_value(insp),
-        Err(InspectError::Malformed { error, partial }) => {
-            serde_json::to_value(&**partial).map(|mut v| {
-                if let Some(obj) = v.as_object_mut() {
-                    obj.insert("error".into(), error.to_string().into());
-                }
-                v
-            })
-        }
-        Err(e) => Ok(serde_json::json!({ "error": e.to_string() })),
-    }
-    .unwrap_or_else(|e| serde_json::json!({ "error": e.to_string() }));
-    if let Some(obj) = value.as_object_mut() {
-        obj.insert("line".into(), item.line.into());
-        if follow {
-            obj.insert("generation".into(), item.generation.into());
-        }
-    }
-    // Writing a Value to memory does not fail.
-    escape::json(&value).unwrap_or_default()
+    lines: Vec<u8>,
 }
 
 /// `inspect --batch`: JSON Lines (one inspection per token, with its line number) or a
@@ -72,10 +46,20 @@ pub(super) fn batch(args: &InspectArgs, source: &str, ctx: &Context) -> Result<E
     if let Some(c) = opts.campaign.as_ref().filter(|c| c.prizes.is_some()) {
         summary.track(&c.id);
     }
-    let process = |part: &mut Part, item: Item| {
+    let records = crate::inspect::Records::new(opts.at);
+    let follow_records = args.follow;
+    let process = |part: &mut Part, item: Item<'_>| {
         part.summary.add(&crate::batch::Stats::of(&item));
         if json {
-            part.lines.push(json_line(&item, args.follow));
+            // A part's records take a few times its input (a chunk's share for one thread):
+            // started at that size, they are copied less often as they grow (each copy of a
+            // growing buffer costs as much as writing it), and 1,024 threads reserve no more
+            // than one.
+            if part.lines.capacity() == 0 {
+                part.lines.reserve(((4 << 20) / threads).max(64 << 10));
+            }
+            let generation = follow_records.then_some(item.generation);
+            records.write(&mut part.lines, item.result, item.line, generation);
         }
     };
     let mut progress = None;
@@ -117,10 +101,7 @@ pub(super) fn batch(args: &InspectArgs, source: &str, ctx: &Context) -> Result<E
                     bar.set_message(counts(&summary));
                     bar.force_draw();
                 }
-                for line in part.lines {
-                    out.write_all(line.as_bytes())?;
-                    out.write_all(b"\n")?;
-                }
+                out.write_all(&part.lines)?;
                 // Each record as soon as it is known: a reader of the pipe waits for it.
                 out.flush()
             },
@@ -149,11 +130,7 @@ pub(super) fn batch(args: &InspectArgs, source: &str, ctx: &Context) -> Result<E
             if let Some(bar) = &progress {
                 bar.set_message(format!("{} tokens", summary.tokens));
             }
-            for line in part.lines {
-                out.write_all(line.as_bytes())?;
-                out.write_all(b"\n")?;
-            }
-            Ok(())
+            out.write_all(&part.lines)
         })?;
     }
     if let Some(bar) = progress {

@@ -19,6 +19,8 @@ use serde_json::{Map, Number, Value};
 
 use super::pointer::escape_pointer_token;
 
+mod fast;
+
 /// A JSON value whose strings borrow from the text it was parsed from.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Json<'a> {
@@ -269,6 +271,9 @@ impl Serialize for Object<'_> {
 pub struct Parsed<'a> {
     pub value: Json<'a>,
     pub duplicates: Vec<String>,
+    /// The text is byte for byte what serde_json's compact writer gives for `value` (when
+    /// false, it may still be).
+    pub compact: bool,
 }
 
 /// Parse `bytes` as JSON into a tree that borrows from them.
@@ -279,7 +284,15 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed<'_>, serde_json::Error> {
     // serde_json checking every string on its own; text that is not UTF-8 goes through the
     // byte reader, which fails at the same place with the same message.
     match std::str::from_utf8(bytes) {
-        Ok(text) => parse_with(serde_json::Deserializer::from_str(text)),
+        Ok(text) => match fast::parse(text) {
+            // The common claims set, read in one pass; anything else goes through serde_json.
+            Some((value, compact)) => Ok(Parsed {
+                value,
+                duplicates: Vec::new(),
+                compact,
+            }),
+            None => parse_with(serde_json::Deserializer::from_str(text)),
+        },
         Err(_) => parse_with(serde_json::Deserializer::from_slice(bytes)),
     }
 }
@@ -293,6 +306,7 @@ fn parse_with<'a, R: serde_json::de::Read<'a>>(
     Ok(Parsed {
         value,
         duplicates: state.pointers(),
+        compact: false,
     })
 }
 

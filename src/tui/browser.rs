@@ -55,7 +55,7 @@ fn kept(s: &str) -> Box<str> {
 }
 
 impl Row {
-    pub fn of(item: &Item) -> Row {
+    pub fn of(item: &Item<'_>) -> Row {
         let base = Row {
             generation: item.generation,
             line: item.line,
@@ -69,7 +69,7 @@ impl Row {
             first: Cow::Borrowed(""),
             findings: FindingSet::default(),
         };
-        match &item.result {
+        match item.result {
             Ok(insp) => {
                 let first = insp
                     .findings
@@ -82,20 +82,14 @@ impl Row {
                     .unwrap_or(Cow::Borrowed(""));
                 let sub = insp
                     .payload
-                    .as_ref()
                     .and_then(|p| p.get("sub"))
                     .and_then(|v| v.as_str())
                     .map(kept)
                     .unwrap_or_default();
                 Row {
-                    overall: Some(insp.overall()),
+                    overall: Some(insp.overall),
                     profile: Some(insp.verdict.profile),
-                    campaign: insp
-                        .tally
-                        .campaign_id
-                        .as_deref()
-                        .map(kept)
-                        .unwrap_or_default(),
+                    campaign: insp.campaign_id.as_deref().map(kept).unwrap_or_default(),
                     sub,
                     participation: Some(insp.verdict.participation.outcome),
                     win: Some(insp.verdict.win.outcome),
@@ -105,7 +99,7 @@ impl Row {
                 }
             }
             Err(e) => Row {
-                first: Cow::Owned(kept(&e.to_string()).into()),
+                first: Cow::Owned(kept(&e.error.to_string()).into()),
                 ..base
             },
         }

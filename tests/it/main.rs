@@ -3,6 +3,7 @@
 
 mod architecture;
 mod attacks;
+mod batch_golden;
 mod cli_batch;
 mod cli_config;
 mod cli_conventions;
