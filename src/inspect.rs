@@ -22,7 +22,7 @@ mod evaluation;
 mod lenient;
 mod record;
 
-pub use evaluation::{Evaluation, Unreadable};
+pub use evaluation::{Claims, Evaluation, InspectionRef, Unreadable};
 pub use record::Records;
 
 /// How to inspect.
@@ -106,6 +106,43 @@ pub fn inspect_text_nth(
     ring: &KeyRing,
     opts: &Options,
 ) -> Result<Inspection, InspectError> {
+    let (token, stripped, facts) = intake_nth(text, n)?;
+    inspect_with(&token, stripped, facts, ring, opts)
+}
+
+/// [`inspect_text_nth`], handing the report to `then` borrowed from the evaluation instead
+/// of building an [`Inspection`]: what `inspect` prints a big token from (a token that did
+/// not decode whole still comes as [`InspectError::Malformed`], with its partial report).
+pub fn inspect_text_nth_with<R>(
+    text: &str,
+    n: usize,
+    ring: &KeyRing,
+    opts: &Options,
+    then: impl FnOnce(Result<&InspectionRef<'_>, InspectError>) -> R,
+) -> R {
+    let (token, stripped, facts) = match intake_nth(text, n) {
+        Ok(found) => found,
+        Err(e) => return then(Err(e)),
+    };
+    evaluate_with(&token, facts, ring, opts, |judged| match judged {
+        Ok(evaluation) => then(Ok(&evaluation.borrowed(&stripped))),
+        Err(Unreadable {
+            error,
+            partial: None,
+        }) => then(Err(InspectError::Intake(error.clone()))),
+        Err(Unreadable {
+            error,
+            partial: Some(partial),
+        }) => then(Err(InspectError::Malformed {
+            error: error.clone(),
+            partial: Box::new(partial.to_inspection(stripped.clone())),
+        })),
+    })
+}
+
+/// The `n`th token of pasted text, what intake removed around it and what intake tells the
+/// rules.
+fn intake_nth(text: &str, n: usize) -> Result<(String, Vec<String>, TokenFacts), InspectError> {
     let mut intake = token::find_token(text)?;
     let total = intake.others + 1;
     if n > 0 {
@@ -131,7 +168,7 @@ pub fn inspect_text_nth(
         div_mismatch: intake.div_mismatch.clone(),
         ..TokenFacts::default()
     };
-    inspect_with(&intake.token, intake.stripped, facts, ring, opts)
+    Ok((intake.token, intake.stripped, facts))
 }
 
 /// Everything decoded so far, assembled into an Inspection at the end.

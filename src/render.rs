@@ -2,15 +2,21 @@
 //! annotated, the layer chain, the outcome tables and the findings grouped by severity.
 
 use std::fmt::Write as _;
+use std::io;
 
 use crossterm::style::{Attribute, Color, Stylize};
 
 use crate::escape;
+use crate::inspect::{Claims, InspectionRef};
 use crate::json_lines::{JsonLine, Tok, json_lines};
 use crate::report::{
     AttemptResult, Inspection, LayerStatus, Overall, PayloadView, Severity, TokenKind,
 };
 use crate::rules;
+
+mod payload;
+
+use payload::write_payload;
 
 /// Colour or not (the caller decides from `--color`, the TTY and NO_COLOR).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,17 +66,28 @@ fn tok_color(t: Tok) -> Option<Color> {
     }
 }
 
-fn write_json(out: &mut String, lines: &[JsonLine], style: Style) {
+fn write_json(out: &mut impl std::fmt::Write, lines: &[JsonLine], style: Style) {
     for line in lines {
-        out.push_str(&"  ".repeat(line.depth));
+        indent(out, line.depth);
         for (tok, text) in &line.parts {
-            match tok_color(*tok) {
-                Some(c) => out.push_str(&style.paint(text, c)),
-                None => out.push_str(text),
-            }
+            paint(out, *tok, text, style);
         }
-        out.push('\n');
+        let _ = out.write_char('\n');
     }
+}
+
+fn indent(out: &mut impl std::fmt::Write, depth: usize) {
+    for _ in 0..depth {
+        let _ = out.write_str("  ");
+    }
+}
+
+/// One token of a JSON line, coloured as [`Style::paint`] colours it.
+fn paint(out: &mut impl std::fmt::Write, tok: Tok, text: &str, style: Style) {
+    let _ = match tok_color(tok) {
+        Some(c) if style.color => write!(out, "{}", text.with(c)),
+        _ => out.write_str(text),
+    };
 }
 
 fn status_color(status: LayerStatus) -> Color {
@@ -92,10 +109,46 @@ fn severity_color(s: Severity) -> Color {
 /// The whole human report.
 pub fn report(insp: &Inspection, style: Style) -> String {
     let mut out = String::new();
+    write_to(&mut out, &InspectionRef::from(insp), style);
+    out
+}
+
+/// The whole human report, written to `out` as it is made: a 1 MiB payload is never held
+/// as report text (nor as lines of it) in memory.
+pub fn write_report(
+    out: &mut impl io::Write,
+    insp: &InspectionRef<'_>,
+    style: Style,
+) -> io::Result<()> {
+    let mut sink = Sink { out, error: None };
+    write_to(&mut sink, insp, style);
+    sink.error.map_or(Ok(()), Err)
+}
+
+/// `fmt::Write` onto an `io::Write`: the first error is kept (and nothing more is written)
+/// for the caller to return.
+struct Sink<'a, W> {
+    out: &'a mut W,
+    error: Option<io::Error>,
+}
+
+impl<W: io::Write> std::fmt::Write for Sink<'_, W> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        if self.error.is_some() {
+            return Err(std::fmt::Error);
+        }
+        self.out.write_all(s.as_bytes()).map_err(|e| {
+            self.error = Some(e);
+            std::fmt::Error
+        })
+    }
+}
+
+fn write_to(out: &mut impl std::fmt::Write, insp: &InspectionRef<'_>, style: Style) {
     let kind = insp.kind.label();
     let _ = writeln!(out, "{}", style.bold(&format!("tokenscope: {kind} token")));
-    write_stripped(&mut out, insp, style);
-    out.push('\n');
+    write_stripped(out, insp.stripped, style);
+    let _ = out.write_char('\n');
 
     let _ = writeln!(out, "{}", style.heading("Layers (outer to inner)"));
     for (i, layer) in insp.layers.iter().enumerate() {
@@ -139,7 +192,7 @@ pub fn report(insp: &Inspection, style: Style) -> String {
             );
         }
     }
-    out.push('\n');
+    let _ = out.write_char('\n');
 
     for (i, layer) in insp.layers.iter().enumerate() {
         let title = match (insp.layers.len(), layer.kind) {
@@ -149,31 +202,31 @@ pub fn report(insp: &Inspection, style: Style) -> String {
         };
         let _ = writeln!(out, "{}", style.heading(&title));
         write_json(
-            &mut out,
+            out,
             &bounded(json_lines(
                 &serde_json::Value::Object(layer.header.clone()),
                 None,
             )),
             style,
         );
-        out.push('\n');
+        let _ = out.write_char('\n');
     }
     if insp.layers.is_empty() {
         let _ = writeln!(out, "{}", style.heading("Header"));
         write_json(
-            &mut out,
+            out,
             &bounded(json_lines(
-                &serde_json::Value::Object(insp.header.clone()),
+                &serde_json::Value::Object(insp.header.clone().into_owned()),
                 None,
             )),
             style,
         );
-        out.push('\n');
+        let _ = out.write_char('\n');
     }
 
     let _ = writeln!(out, "{}", style.heading("Payload"));
-    match (&insp.payload, &insp.payload_view) {
-        (Some(v), _) => write_json(&mut out, &json_lines(v, Some(insp.evaluated_at)), style),
+    match (insp.payload, insp.payload_view) {
+        (Some(v), _) => write_payload(out, v, insp.evaluated_at, style),
         (None, PayloadView::Text { text }) => {
             let _ = writeln!(out, "{}", style.dim("(not JSON: shown as text)"));
             let _ = writeln!(out, "{}", escape::text(text));
@@ -191,9 +244,9 @@ pub fn report(insp: &Inspection, style: Style) -> String {
         }
         (None, PayloadView::Json) => {}
     }
-    out.push('\n');
+    let _ = out.write_char('\n');
 
-    let tables = rules::render_tables(&insp.verdict);
+    let tables = rules::render_tables(insp.verdict);
     if !tables.is_empty() {
         let _ = writeln!(
             out,
@@ -203,7 +256,7 @@ pub fn report(insp: &Inspection, style: Style) -> String {
         for line in tables {
             let _ = writeln!(out, "{}", escape::line(&line));
         }
-        out.push('\n');
+        let _ = out.write_char('\n');
     }
 
     let _ = writeln!(
@@ -237,9 +290,9 @@ pub fn report(insp: &Inspection, style: Style) -> String {
             );
         }
     }
-    out.push('\n');
+    let _ = out.write_char('\n');
 
-    let overall = insp.overall();
+    let overall = insp.overall;
     let color = match overall {
         Overall::Accepted => Color::Green,
         Overall::Rejected => Color::Red,
@@ -262,7 +315,6 @@ pub fn report(insp: &Inspection, style: Style) -> String {
         insp.evaluated_at_rfc3339,
         insp.skew,
     );
-    out
 }
 
 /// Header values longer than this are cut in the human report (`--json` keeps them whole):
@@ -293,14 +345,14 @@ fn truncate(s: &str, max: usize) -> String {
 }
 
 /// What intake removed around the token, when anything.
-fn write_stripped(out: &mut String, insp: &Inspection, style: Style) {
-    if !insp.stripped.is_empty() {
+fn write_stripped(out: &mut impl std::fmt::Write, stripped: &[String], style: Style) {
+    if !stripped.is_empty() {
         let _ = writeln!(
             out,
             "{}",
             style.dim(&format!(
                 "removed around the token: {}",
-                escape::line(&insp.stripped.join("; "))
+                escape::line(&stripped.join("; "))
             ))
         );
     }
@@ -310,7 +362,7 @@ fn write_stripped(out: &mut String, insp: &Inspection, style: Style) {
 pub fn malformed(insp: &Inspection, error: &str, style: Style) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{}", style.bold("tokenscope: malformed token"));
-    write_stripped(&mut out, insp, style);
+    write_stripped(&mut out, &insp.stripped, style);
     out.push('\n');
     let _ = writeln!(out, "{}", style.heading("Segments"));
     for (i, seg) in insp.segments.iter().enumerate() {
@@ -331,7 +383,7 @@ pub fn malformed(insp: &Inspection, error: &str, style: Style) -> String {
     }
     if let Some(v) = &insp.payload {
         let _ = writeln!(out, "{}", style.heading("Payload"));
-        write_json(&mut out, &json_lines(v, Some(insp.evaluated_at)), style);
+        write_payload(&mut out, Claims::Value(v), insp.evaluated_at, style);
         out.push('\n');
     }
     let _ = writeln!(

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::cli::InspectArgs;
+use crate::inspect::InspectionRef;
 
 pub(super) fn read_input(args: &InspectArgs) -> Result<String> {
     if let Some(path) = &args.file {
@@ -79,6 +80,15 @@ pub(super) fn inspect(args: &InspectArgs, ctx: &Context) -> Result<ExitCode> {
         escape::warn(&w);
     }
     let nth = args.index.map_or(0, |i| i as usize - 1);
+    let color = use_color(ctx.settings.color.value);
+    let markdown = args.format == Some(crate::cli::InspectFormat::Markdown);
+    if deferred.is_empty() && !markdown {
+        // Written borrowed from the evaluation: no owned copy of the token, its segments or
+        // its claims (a 1 MiB payload is read into one tree and written from it).
+        return crate::inspect::inspect_text_nth_with(&text, nth, &ring, &opts, |result| {
+            report(args, result, text.len(), color)
+        });
+    }
     let inspect_nth = |ring: &KeyRing| crate::inspect::inspect_text_nth(&text, nth, ring, &opts);
     let mut result = inspect_nth(&ring);
     // A stored JWKS endpoint not cached yet is fetched only for a token it could verify: a
@@ -90,29 +100,47 @@ pub(super) fn inspect(args: &InspectArgs, ctx: &Context) -> Result<ExitCode> {
             result = inspect_nth(&ring);
         }
     }
-    let color = use_color(ctx.settings.color.value);
+    match result {
+        Ok(insp) if markdown => {
+            log_inspected(&InspectionRef::from(&insp));
+            let report = crate::ticket::render(&insp, args.redact.into(), &reproduce(args, &insp));
+            let mut out = std::io::stdout().lock();
+            out.write_all(report.as_bytes())?;
+            out.flush()?;
+            Ok(ExitCode::from(exit_code(&insp)))
+        }
+        Ok(insp) => report(args, Ok(&InspectionRef::from(&insp)), text.len(), color),
+        Err(e) => report(args, Err(e), text.len(), color),
+    }
+}
+
+fn log_inspected(insp: &InspectionRef<'_>) {
+    tracing::info!(
+        fingerprint = %token_fingerprint(insp.token),
+        token_len = insp.token.len(),
+        layers = insp.layers.len(),
+        profile = insp.verdict.profile.as_str(),
+        findings = insp.findings.len(),
+        outcome = ?insp.overall,
+        "inspected"
+    );
+}
+
+/// The report (human or `--json`) of one token, or why there is none; `input_len` is the
+/// length of the text the token was looked for in.
+fn report(
+    args: &InspectArgs,
+    result: Result<&InspectionRef<'_>, InspectError>,
+    input_len: usize,
+    color: bool,
+) -> Result<ExitCode> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match result {
         Ok(insp) => {
-            tracing::info!(
-                fingerprint = %token_fingerprint(&insp.token),
-                token_len = insp.token.len(),
-                layers = insp.layers.len(),
-                profile = insp.verdict.profile.as_str(),
-                findings = insp.findings.len(),
-                outcome = ?insp.overall(),
-                "inspected"
-            );
-            if args.format == Some(crate::cli::InspectFormat::Markdown) {
-                let report =
-                    crate::ticket::render(&insp, args.redact.into(), &reproduce(args, &insp));
-                out.write_all(report.as_bytes())?;
-                out.flush()?;
-            } else {
-                print_inspection(&mut out, &insp, args.json, color)?;
-            }
-            Ok(ExitCode::from(exit_code(&insp)))
+            log_inspected(insp);
+            print_inspection(&mut out, insp, args.json, color)?;
+            Ok(ExitCode::from(overall_exit_code(insp.overall)))
         }
         // `--json` promises a JSON object on stdout: one with only `error` when no token
         // was found.
@@ -134,7 +162,7 @@ pub(super) fn inspect(args: &InspectArgs, ctx: &Context) -> Result<ExitCode> {
                 escape::write_json_pretty(&mut out, &value)?;
                 writeln!(out)?;
             } else {
-                tracing::info!(input_len = text.len(), "malformed token");
+                tracing::info!(input_len, "malformed token");
                 let style = render::Style { color };
                 write!(
                     out,
@@ -238,17 +266,18 @@ pub(super) fn evaluation_options(args: &EvaluationArgs, ctx: &Context) -> Result
 
 pub(super) fn print_inspection(
     out: &mut impl Write,
-    insp: &Inspection,
+    insp: &InspectionRef<'_>,
     json: bool,
     color: bool,
 ) -> Result<()> {
+    // Written as it is made, through a buffer of its own: standard output flushes at each
+    // line, and a 1 MiB payload is tens of thousands of them.
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, out);
     if json {
-        // Serialized first so that a closed pipe surfaces as the io::Error it is.
-        let text = escape::json_pretty(insp)?;
-        writeln!(out, "{text}")?;
+        escape::write_json_pretty(&mut out, insp)?;
+        writeln!(out)?;
     } else {
-        let style = render::Style { color };
-        write!(out, "{}", render::report(insp, style))?;
+        render::write_report(&mut out, insp, render::Style { color })?;
     }
     out.flush()?;
     Ok(())
@@ -256,7 +285,11 @@ pub(super) fn print_inspection(
 
 /// 0 accepted; 1 rejected (a layer invalid/failed or an error finding); 3 not verified.
 pub fn exit_code(insp: &Inspection) -> u8 {
-    match insp.overall() {
+    overall_exit_code(insp.overall())
+}
+
+fn overall_exit_code(overall: Overall) -> u8 {
+    match overall {
         Overall::Accepted => exit::ACCEPTED,
         Overall::Rejected => exit::REJECTED,
         Overall::NotVerified => exit::NOT_VERIFIED,

@@ -5,6 +5,7 @@
 
 use std::borrow::Cow;
 
+use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::report::{Finding, Inspection, Layer, Overall, PayloadView, Tally, TokenKind, Verdict};
@@ -56,6 +57,39 @@ pub struct Unreadable<'a> {
 }
 
 impl Evaluation<'_> {
+    /// The report borrowed from the evaluation, with what intake removed around the token:
+    /// what [`to_inspection`](Self::to_inspection) would own, without a copy of the token or
+    /// a `serde_json::Value` of the claims (`inspect` prints a 1 MiB payload from this).
+    pub fn borrowed<'s>(&'s self, stripped: &'s [String]) -> InspectionRef<'s> {
+        let full = !self.summary_only;
+        InspectionRef {
+            kind: self.kind,
+            stripped,
+            token: if full { self.token } else { "" },
+            segments: match full {
+                true => self.segments.to_vec(),
+                false => Vec::new(),
+            },
+            header: match full {
+                true => Cow::Borrowed(self.header),
+                false => Cow::Owned(Map::new()),
+            },
+            payload: self.payload.filter(|_| full).map(Claims::Tree),
+            payload_view: self.payload_view,
+            layers: self.layers,
+            findings: self.findings,
+            verdict: self.verdict,
+            accepted: self.accepted,
+            overall: self.overall,
+            evaluated_at: self.at,
+            evaluated_at_rfc3339: match full {
+                true => Cow::Owned(crate::time::rfc3339(self.at)),
+                false => Cow::Borrowed(""),
+            },
+            skew: self.skew,
+        }
+    }
+
     /// The owned report, with what intake removed around the token.
     pub fn to_inspection(&self, stripped: Vec<String>) -> Inspection {
         let full = !self.summary_only;
@@ -100,3 +134,59 @@ impl Evaluation<'_> {
         }
     }
 }
+
+/// An [`Inspection`] borrowed (from an evaluation, or from an `Inspection`): what the human
+/// report and `inspect --json` write. It serialises as `Inspection` does, member for member
+/// and in its order (its tests compare the two).
+#[derive(Debug, Serialize)]
+pub struct InspectionRef<'a> {
+    pub kind: TokenKind,
+    pub stripped: &'a [String],
+    pub token: &'a str,
+    pub segments: Vec<&'a str>,
+    pub header: Cow<'a, Map<String, Value>>,
+    pub payload: Option<Claims<'a>>,
+    pub payload_view: &'a PayloadView,
+    pub layers: &'a [Layer],
+    pub findings: &'a [Finding],
+    pub verdict: &'a Verdict,
+    pub accepted: bool,
+    #[serde(skip)]
+    pub overall: Overall,
+    pub evaluated_at: i64,
+    pub evaluated_at_rfc3339: Cow<'a, str>,
+    pub skew: i64,
+}
+
+/// Claims as an `Inspection` holds them, or as the evaluation read them (the same JSON).
+#[derive(Debug, Clone, Copy, Serialize)]
+#[serde(untagged)]
+pub enum Claims<'a> {
+    Value(&'a Value),
+    Tree(&'a Json<'a>),
+}
+
+impl<'a> From<&'a Inspection> for InspectionRef<'a> {
+    fn from(insp: &'a Inspection) -> Self {
+        InspectionRef {
+            kind: insp.kind,
+            stripped: &insp.stripped,
+            token: &insp.token,
+            segments: insp.segments.iter().map(String::as_str).collect(),
+            header: Cow::Borrowed(&insp.header),
+            payload: insp.payload.as_ref().map(Claims::Value),
+            payload_view: &insp.payload_view,
+            layers: &insp.layers,
+            findings: &insp.findings,
+            verdict: &insp.verdict,
+            accepted: insp.accepted,
+            overall: insp.overall,
+            evaluated_at: insp.evaluated_at,
+            evaluated_at_rfc3339: Cow::Borrowed(&insp.evaluated_at_rfc3339),
+            skew: insp.skew,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -156,4 +156,4 @@ fn string(out: &mut Vec<u8>, s: &str) {
 }
 
 #[cfg(test)]
-mod tests;
+pub(super) mod tests;

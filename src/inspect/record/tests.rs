@@ -11,7 +11,7 @@ use crate::keys::KeyRing;
 
 const SECRET: &[u8] = b"0123456789abcdef0123456789abcdef";
 
-fn ring() -> KeyRing {
+pub(crate) fn ring() -> KeyRing {
     let jwk = format!(
         r#"{{"kty":"oct","k":"{}"}}"#,
         URL_SAFE_NO_PAD.encode(SECRET)
