@@ -11,6 +11,7 @@ mod cli_diff;
 mod cli_ecosystem;
 mod cli_follow;
 mod cli_inspect;
+mod cli_inspect_big;
 mod cli_jwks;
 mod cli_keys;
 mod cli_rules;
