@@ -216,7 +216,8 @@ pub struct KeyRow {
     pub volatile: bool,
 }
 
-/// What is shown for the current token, computed once per inspection.
+/// What is shown for the current token, computed once per inspection (and, when the clock
+/// moves, only its time notes and messages again: see `App::tick`).
 #[derive(Debug, Clone, Default)]
 pub struct Shown {
     pub insp: Option<Inspection>,
@@ -307,6 +308,9 @@ pub struct App {
     pub pin: Option<super::pin::Pin>,
     /// Log browsers opened so far (the next one's number).
     pub browsers: u64,
+    /// Inspections of the token shown so far. A tick re-inspects only when the instant
+    /// crosses a time rule's boundary (`App::tick`); tests count them.
+    pub inspections: u64,
 }
 
 /// What the view reads.

@@ -150,6 +150,7 @@ impl App {
         // inspections and layouts are never held at once.
         let before = std::mem::take(&mut self.shown);
         drop(before);
+        self.inspections += 1;
         let Some(entry) = self.current.and_then(|i| self.history.get(i)) else {
             self.refresh_visible();
             return;
