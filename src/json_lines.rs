@@ -8,9 +8,11 @@
 //! allocation each; a line's parts are slices of the shared text, its pointer is worked out
 //! when asked. [`json_lines`] is the same layout as one `JsonLine` per line.
 
-use std::fmt::Write as _;
+use std::borrow::Cow;
 
 use serde_json::Value;
+
+use crate::token::pointer::escape_pointer_token;
 
 /// What a piece of a JSON line is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,23 +75,21 @@ enum Kind {
 /// No row (the parent of a root).
 const NONE: u32 = u32::MAX;
 
-/// One line, without its text: 32 bytes.
+/// One line, without its text: 24 bytes. What it does not hold is read from its text: the
+/// member name (the literal at its start, decoded), where its value ends (before a final
+/// comma; an opening line's value is its bracket, a closing line's all punctuation).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Row {
     /// Where its text starts in `JsonDoc::text`; it ends where the next row's starts.
     start: u32,
     /// Bytes of the member name's literal at the start (0: none); `": "` follows it.
     key: u32,
-    /// Bytes of the value (or bracket) after the name; the rest of the line is punctuation.
-    value: u32,
     /// Member, element: the row that opens its object or array. Close: the row it closes.
     up: u32,
     /// A row that opens an object or array: the row that closes it (else its own index).
     close: u32,
-    /// Member, root, text: where its pointer token (or prefix) is in `JsonDoc::names`.
-    /// Element: its index.
-    name: u32,
-    name_len: u32,
+    /// Element: its index. Root: its prefix's, in `JsonDoc::prefixes`.
+    index: u32,
     depth: u16,
     tok: Tok,
     kind: Kind,
@@ -114,8 +114,8 @@ pub struct Note {
 pub struct JsonDoc {
     text: String,
     rows: Vec<Row>,
-    /// Pointer tokens of members (escaped as RFC 6901 says) and the prefixes of roots.
-    names: String,
+    /// The pointer prefixes of the values laid out (`/header`; "" for a payload).
+    prefixes: Vec<String>,
     /// Notes of top-level time claims, by row.
     notes: Vec<Note>,
 }
@@ -131,7 +131,7 @@ fn offset(n: usize) -> u32 {
 const SPACES: &str = "                                                                                                                                ";
 
 /// `depth` levels of indentation (two spaces each).
-pub fn indent(depth: usize) -> std::borrow::Cow<'static, str> {
+pub fn indent(depth: usize) -> Cow<'static, str> {
     match SPACES.get(..depth.saturating_mul(2)) {
         Some(s) => s.into(),
         None => "  ".repeat(depth).into(),
@@ -173,9 +173,44 @@ impl JsonDoc {
         self.text.get(r.start as usize..end).unwrap_or_default()
     }
 
-    fn name_of(&self, r: &Row) -> Option<&str> {
-        self.names
-            .get(r.name as usize..(r.name as usize).saturating_add(r.name_len as usize))
+    /// A member row's name, as written (its literal decoded).
+    fn member_name(&self, i: usize) -> Option<Cow<'_, str>> {
+        let r = self.row(i).filter(|r| r.kind == Kind::Member)?;
+        let literal = self.row_text(i).get(..r.key as usize)?;
+        let inner = literal.strip_prefix('"')?.strip_suffix('"')?;
+        if !inner.contains('\\') {
+            return Some(Cow::Borrowed(inner));
+        }
+        // Written by the escaping serializer: JSON that decodes to the name.
+        serde_json::from_str::<String>(literal).ok().map(Cow::Owned)
+    }
+
+    /// The pointer token of row `i` (after its object's or array's pointer and a '/').
+    fn token(&self, i: usize) -> Option<Cow<'_, str>> {
+        let r = self.row(i)?;
+        match r.kind {
+            Kind::Member => {
+                let name = self.member_name(i)?;
+                let escaped = match escape_pointer_token(&name) {
+                    Cow::Owned(t) => Some(t),
+                    Cow::Borrowed(_) => None,
+                };
+                Some(escaped.map_or(name, Cow::Owned))
+            }
+            Kind::Element => Some(Cow::Owned(r.index.to_string())),
+            _ => None,
+        }
+    }
+
+    /// The pointer of a root or text row.
+    fn prefix(&self, r: &Row) -> &str {
+        match r.kind {
+            Kind::Root => self
+                .prefixes
+                .get(r.index as usize)
+                .map_or("", String::as_str),
+            _ => "#",
+        }
     }
 
     /// Nesting depth of line `i` (0 for a root's braces and for text lines).
@@ -210,13 +245,21 @@ impl JsonDoc {
     /// note last.
     pub fn parts(&self, i: usize) -> impl Iterator<Item = (Tok, &str)> {
         let text = self.row_text(i);
-        let (key, value, tok) = self.row(i).map_or((0, 0, Tok::Punct), |r| {
-            (r.key as usize, r.value as usize, r.tok)
+        let (key, kind, opens, tok) = self.row(i).map_or((0, Kind::Text, false, Tok::Punct), |r| {
+            (r.key as usize, r.kind, r.close as usize != i, r.tok)
         });
         let (name, rest) = text.split_at_checked(key).unwrap_or((text, ""));
         let (colon, rest) = match key {
             0 => ("", rest),
             _ => rest.split_at_checked(2).unwrap_or((rest, "")),
+        };
+        // The value, then punctuation: an opening line's bracket, a closing line's nothing,
+        // a scalar's all but its comma (a literal ends in '"', a number or word in neither).
+        let value = match kind {
+            Kind::Text => rest.len(),
+            Kind::Close => 0,
+            _ if opens => 1,
+            _ => rest.len() - usize::from(rest.ends_with(',')),
         };
         let (value, punct) = rest.split_at_checked(value).unwrap_or((rest, ""));
         let note = self.note(i).map_or("", |n| n.text.as_str());
@@ -274,17 +317,16 @@ impl JsonDoc {
         }
         let mut out = String::new();
         for &k in chain.iter().rev() {
-            let Some(r) = self.row(k) else { continue };
-            match r.kind {
-                Kind::Root | Kind::Text => out.push_str(self.name_of(r).unwrap_or_default()),
-                Kind::Member => {
+            match self.token(k) {
+                Some(t) => {
                     out.push('/');
-                    out.push_str(self.name_of(r).unwrap_or_default());
+                    out.push_str(&t);
                 }
-                Kind::Element => {
-                    let _ = write!(out, "/{}", r.name);
+                None => {
+                    if let Some(r) = self.row(k) {
+                        out.push_str(self.prefix(r));
+                    }
                 }
-                Kind::Close => {}
             }
         }
         out
@@ -295,23 +337,15 @@ impl JsonDoc {
         let mut out: Vec<String> = Vec::with_capacity(self.rows.len());
         for (i, r) in self.rows.iter().enumerate() {
             let p = match r.kind {
-                Kind::Root | Kind::Text => self.name_of(r).unwrap_or_default().to_string(),
+                Kind::Root | Kind::Text => self.prefix(r).to_string(),
                 Kind::Close => out.get(r.up as usize).cloned().unwrap_or_default(),
                 Kind::Member | Kind::Element => {
                     let mut p = out.get(r.up as usize).cloned().unwrap_or_default();
-                    match r.kind {
-                        Kind::Member => {
-                            p.push('/');
-                            p.push_str(self.name_of(r).unwrap_or_default());
-                        }
-                        _ => {
-                            let _ = write!(p, "/{}", r.name);
-                        }
-                    }
+                    p.push('/');
+                    p.push_str(&self.token(i).unwrap_or_default());
                     p
                 }
             };
-            debug_assert_eq!(out.len(), i);
             out.push(p);
         }
         out
@@ -323,7 +357,7 @@ impl JsonDoc {
         let mut i = 0;
         while let Some(r) = self.row(i) {
             if r.kind == Kind::Root {
-                let prefix = self.name_of(r).unwrap_or_default();
+                let prefix = self.prefix(r);
                 if let Some(rest) = pointer.strip_prefix(prefix) {
                     if rest.is_empty() {
                         return Some(i);
@@ -356,8 +390,8 @@ impl JsonDoc {
                 }
                 let r = self.row(child)?;
                 let hit = match r.kind {
-                    Kind::Member => self.name_of(r) == Some(token),
-                    Kind::Element => index == Some(r.name),
+                    Kind::Member => self.token(child).is_some_and(|t| t == token),
+                    Kind::Element => index == Some(r.index),
                     _ => false,
                 };
                 if hit {

@@ -1,5 +1,4 @@
-//! Laying a value out: the rows and text of a `JsonDoc`, in one pass over the value
-//! (measured first, so that the buffers are allocated once).
+//! Laying a value out: the rows and text of a `JsonDoc`, in one pass over the value.
 
 use std::fmt::Write as _;
 
@@ -9,7 +8,6 @@ use super::{JsonDoc, Kind, NONE, Note, Row, Tok, offset};
 // String literals that no terminal interprets.
 use crate::escape::json_string;
 use crate::time::{relative, rfc3339};
-use crate::token::pointer::escape_pointer_token;
 
 /// Time claims annotated with their date (RFC 7519 4.1.4-4.1.6, and OIDC's auth_time).
 const TIME_CLAIMS: &[&str] = &["exp", "nbf", "iat", "auth_time"];
@@ -21,8 +19,8 @@ const MILLISECONDS: i64 = 100_000_000_000;
 struct Place<'k> {
     kind: Kind,
     up: u32,
-    /// Its pointer token (or prefix) in `names`, or its index.
-    name: (u32, u32),
+    /// An element's index, a root's prefix's.
+    index: u32,
     /// A member's name as written.
     key: Option<&'k str>,
     depth: u16,
@@ -36,52 +34,6 @@ enum Node<'v> {
     Value(&'v Value),
     Object(&'v Map<String, Value>),
     Array(&'v [Value]),
-}
-
-/// What laying a value out takes: rows, and about the bytes of text and names (string
-/// literals that need escapes take more).
-#[derive(Default)]
-struct Size {
-    rows: usize,
-    text: usize,
-    names: usize,
-}
-
-impl Size {
-    fn of(&mut self, v: Node<'_>) {
-        // The comma, or a bracket of an empty object or array.
-        self.text += 2;
-        self.rows += 1;
-        match v {
-            Node::Object(m) | Node::Value(Value::Object(m)) => {
-                self.rows += usize::from(!m.is_empty());
-                for (k, v) in m {
-                    // The name's literal, ": ", its pointer token.
-                    self.text += k.len() + 4;
-                    self.names += k.len();
-                    self.of(Node::Value(v));
-                }
-            }
-            Node::Array(a) => self.elements(a),
-            Node::Value(Value::Array(a)) => self.elements(a),
-            Node::Value(Value::String(s)) => self.text += s.len() + 2,
-            Node::Value(Value::Number(n)) => {
-                self.text += match (n.as_u64(), n.as_i64()) {
-                    (Some(u), _) => u.checked_ilog10().map_or(1, |d| d as usize + 1),
-                    (None, Some(i)) => i.unsigned_abs().ilog10() as usize + 2,
-                    _ => 24,
-                }
-            }
-            Node::Value(Value::Bool(_) | Value::Null) => self.text += 5,
-        }
-    }
-
-    fn elements(&mut self, a: &[Value]) {
-        self.rows += usize::from(!a.is_empty());
-        for v in a {
-            self.of(Node::Value(v));
-        }
-    }
 }
 
 impl Note {
@@ -106,72 +58,48 @@ impl Note {
 }
 
 impl JsonDoc {
+    /// Append `value` laid out whole, its pointers starting with `prefix` (`/header`); with
+    /// `at`, its top-level time claims get a note with their UTC date and age at `at`.
     pub fn push_value(&mut self, value: &Value, prefix: &str, at: Option<i64>) {
-        self.reserve(Node::Value(value), prefix);
-        let name = self.push_name(prefix);
-        let place = Place {
-            kind: Kind::Root,
-            up: NONE,
-            name,
-            key: None,
-            depth: 0,
-            last: true,
-        };
+        let place = self.root(prefix);
         self.walk(Node::Value(value), place, at);
     }
 
     /// Append an object laid out whole (a header, without making a `Value` of it), its
     /// pointers starting with `prefix`.
     pub fn push_object(&mut self, map: &Map<String, Value>, prefix: &str) {
-        self.reserve(Node::Object(map), prefix);
-        let name = self.push_name(prefix);
-        let place = Place {
+        let place = self.root(prefix);
+        self.walk(Node::Object(map), place, None);
+    }
+
+    fn root(&mut self, prefix: &str) -> Place<'static> {
+        self.prefixes.push(prefix.to_string());
+        Place {
             kind: Kind::Root,
             up: NONE,
-            name,
+            index: offset(self.prefixes.len() - 1),
             key: None,
             depth: 0,
             last: true,
-        };
-        self.walk(Node::Object(map), place, None);
+        }
     }
 
     /// Append a line that is not JSON (a note, a line of a text payload): its text as
     /// given (the caller escapes it), its pointer `#`.
     pub fn push_text(&mut self, tok: Tok, text: &str) {
-        let (name, name_len) = self.push_name("#");
         let start = offset(self.text.len());
         self.text.push_str(text);
         let i = offset(self.rows.len());
         self.rows.push(Row {
             start,
             key: 0,
-            value: offset(text.len()),
             up: NONE,
             close: i,
-            name,
-            name_len,
+            index: 0,
             depth: 0,
             tok,
             kind: Kind::Text,
         });
-    }
-
-    /// Make room for laying `v` out, measured first: a 1 MB payload's rows and text are
-    /// allocated once at their size, not grown by doubling (which holds the old and the new
-    /// buffer at once, and up to twice the room needed).
-    fn reserve(&mut self, v: Node<'_>, prefix: &str) {
-        let mut size = Size::default();
-        size.of(v);
-        self.rows.reserve_exact(size.rows);
-        self.text.reserve_exact(size.text);
-        self.names.reserve_exact(size.names + prefix.len());
-    }
-
-    fn push_name(&mut self, name: &str) -> (u32, u32) {
-        let start = offset(self.names.len());
-        self.names.push_str(name);
-        (start, offset(name.len()))
     }
 
     /// Write a string literal as `escape::json_string` does, without allocating when it
@@ -194,7 +122,7 @@ impl JsonDoc {
         let Place {
             kind,
             up,
-            name: (name, name_len),
+            index,
             key,
             depth,
             last,
@@ -214,16 +142,13 @@ impl JsonDoc {
         let mut row = Row {
             start,
             key: key_len,
-            value: 0,
             up,
             close: i,
-            name,
-            name_len,
+            index,
             depth,
             tok: Tok::Punct,
             kind,
         };
-        let value_start = self.text.len();
         let v = match v {
             Node::Object(m) if !m.is_empty() => Node::Object(m),
             Node::Value(Value::Object(m)) if !m.is_empty() => Node::Object(m),
@@ -240,7 +165,6 @@ impl JsonDoc {
             Node::Value(v) => self.scalar(v, &mut row),
         };
         let Some(n) = children else {
-            row.value = offset(self.text.len() - value_start);
             self.text.push_str(comma);
             self.rows.push(row);
             if depth == 1
@@ -261,17 +185,15 @@ impl JsonDoc {
             _ => ("{", "}"),
         };
         self.text.push_str(open);
-        row.value = 1;
         self.rows.push(row);
         let depth_in = depth.saturating_add(1);
         match v {
             Node::Object(m) => {
                 for (k, (key, child)) in m.iter().enumerate() {
-                    let name = self.push_name(&escape_pointer_token(key));
                     let place = Place {
                         kind: Kind::Member,
                         up: i,
-                        name,
+                        index: 0,
                         key: Some(key),
                         depth: depth_in,
                         last: k + 1 == n,
@@ -284,7 +206,7 @@ impl JsonDoc {
                     let place = Place {
                         kind: Kind::Element,
                         up: i,
-                        name: (offset(k), 0),
+                        index: offset(k),
                         key: None,
                         depth: depth_in,
                         last: k + 1 == n,
@@ -304,11 +226,9 @@ impl JsonDoc {
         self.rows.push(Row {
             start,
             key: 0,
-            value: 0,
             up: i,
             close: closing,
-            name: 0,
-            name_len: 0,
+            index: 0,
             depth,
             tok: Tok::Punct,
             kind: Kind::Close,

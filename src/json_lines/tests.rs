@@ -187,7 +187,7 @@ fn parts_are_typed_slices_and_notes_can_be_written_again() {
 
 #[test]
 fn a_big_document_costs_a_fixed_row_per_line() {
-    assert_eq!(std::mem::size_of::<Row>(), 32);
+    assert_eq!(std::mem::size_of::<Row>(), 24);
     let items: Vec<Value> = (0..1000).map(|i| json!({"id": i, "tags": ["a"]})).collect();
     let doc = JsonDoc::from_value(&json!({ "items": items }), None);
     assert_eq!(doc.len(), 3 + 1000 * 6 + 1);

@@ -232,6 +232,8 @@ pub struct Shown {
     /// The Verdict pane's required claims (`rules::checklist::claim_checks`), worked out
     /// once: the pane is laid out for every frame and key.
     pub checks: Vec<ClaimCheck>,
+    /// The token is printable ASCII (`widgets::token::plain`): its rows are slices.
+    pub token_plain: bool,
 }
 
 /// Where keys come from and go to.

@@ -187,6 +187,7 @@ impl App {
                 .map(|i| payload_doc(i, self.at, self.time_display))
                 .unwrap_or_default(),
             checks: insp.as_ref().map(claim_checks).unwrap_or_default(),
+            token_plain: insp.as_ref().is_some_and(crate::tui::widgets::token::plain),
             insp,
             error,
             ..Shown::default()

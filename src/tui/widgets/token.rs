@@ -29,7 +29,7 @@ pub fn fixed_rows(app: &App) -> usize {
 /// All rows of the pane at this inner width.
 pub fn len(app: &App, width: usize) -> usize {
     let rows = app.inspection().map_or(0, |insp| {
-        if plain(insp) {
+        if app.shown.token_plain {
             let chars = insp.segments.iter().map(String::len).sum::<usize>()
                 + insp.segments.len().saturating_sub(1);
             chars.div_ceil(width.max(1))
@@ -41,8 +41,9 @@ pub fn len(app: &App, width: usize) -> usize {
 }
 
 /// Whether every segment is printable ASCII, as base64url is: one column per byte and nothing
-/// to escape, so rows are sliced, not laid out.
-fn plain(insp: &Inspection) -> bool {
+/// to escape, so rows are sliced, not laid out. Worked out once per inspection
+/// (`Shown::token_plain`): a 1 MB token is not read through at each frame.
+pub fn plain(insp: &Inspection) -> bool {
     insp.segments
         .iter()
         .all(|s| s.bytes().all(|b| (0x20..0x7f).contains(&b)))
@@ -147,7 +148,7 @@ fn token_lines<'a>(app: &App, width: usize, t: &Theme, first: usize, rows: usize
         spans.push(Span::styled(run, style));
         Line::from(spans)
     };
-    if !plain(insp) {
+    if !app.shown.token_plain {
         return laid_out(insp, width)
             .into_iter()
             .skip(first)
