@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use crossterm::style::{Attribute, Color, Stylize};
 
 use crate::escape;
-use crate::json_lines::{JsonLine, Tok, json_lines};
+use crate::json_lines::{JsonDoc, Tok, indent};
 use crate::report::{
     AttemptResult, Inspection, LayerStatus, Overall, PayloadView, Severity, TokenKind,
 };
@@ -60,17 +60,37 @@ fn tok_color(t: Tok) -> Option<Color> {
     }
 }
 
-fn write_json(out: &mut String, lines: &[JsonLine], style: Style) {
-    for line in lines {
-        out.push_str(&"  ".repeat(line.depth));
-        for (tok, text) in &line.parts {
-            match tok_color(*tok) {
+/// A document's lines, coloured by token type; with `bound`, a part longer than
+/// `MAX_HEADER_VALUE` characters is cut (a header's hostile `kid`).
+fn write_json(out: &mut String, doc: &JsonDoc, style: Style, bound: bool) {
+    for i in 0..doc.len() {
+        out.push_str(&indent(doc.depth(i)));
+        for (tok, text) in doc.parts(i) {
+            let cut;
+            let text = match bound.then(|| text.chars().count()) {
+                Some(n) if n > MAX_HEADER_VALUE => {
+                    cut = format!(
+                        "{} ({n} characters; --json shows all)",
+                        truncate(text, MAX_HEADER_VALUE)
+                    );
+                    cut.as_str()
+                }
+                _ => text,
+            };
+            match tok_color(tok).filter(|_| style.color) {
                 Some(c) => out.push_str(&style.paint(text, c)),
                 None => out.push_str(text),
             }
         }
         out.push('\n');
     }
+}
+
+/// A header as a document.
+fn header_doc(header: &serde_json::Map<String, serde_json::Value>) -> JsonDoc {
+    let mut doc = JsonDoc::default();
+    doc.push_object(header, "");
+    doc
 }
 
 fn status_color(status: LayerStatus) -> Color {
@@ -148,32 +168,23 @@ pub fn report(insp: &Inspection, style: Style) -> String {
             (_, TokenKind::Jws) => format!("Header (layer {}, JWS)", i + 1),
         };
         let _ = writeln!(out, "{}", style.heading(&title));
-        write_json(
-            &mut out,
-            &bounded(json_lines(
-                &serde_json::Value::Object(layer.header.clone()),
-                None,
-            )),
-            style,
-        );
+        write_json(&mut out, &header_doc(&layer.header), style, true);
         out.push('\n');
     }
     if insp.layers.is_empty() {
         let _ = writeln!(out, "{}", style.heading("Header"));
-        write_json(
-            &mut out,
-            &bounded(json_lines(
-                &serde_json::Value::Object(insp.header.clone()),
-                None,
-            )),
-            style,
-        );
+        write_json(&mut out, &header_doc(&insp.header), style, true);
         out.push('\n');
     }
 
     let _ = writeln!(out, "{}", style.heading("Payload"));
     match (&insp.payload, &insp.payload_view) {
-        (Some(v), _) => write_json(&mut out, &json_lines(v, Some(insp.evaluated_at)), style),
+        (Some(v), _) => write_json(
+            &mut out,
+            &JsonDoc::from_value(v, Some(insp.evaluated_at)),
+            style,
+            false,
+        ),
         (None, PayloadView::Text { text }) => {
             let _ = writeln!(out, "{}", style.dim("(not JSON: shown as text)"));
             let _ = writeln!(out, "{}", escape::text(text));
@@ -269,19 +280,6 @@ pub fn report(insp: &Inspection, style: Style) -> String {
 /// a hostile `kid`, `jku` or `x5c` can be megabytes.
 const MAX_HEADER_VALUE: usize = 1024;
 
-fn bounded(mut lines: Vec<JsonLine>) -> Vec<JsonLine> {
-    for (_, text) in lines.iter_mut().flat_map(|l| l.parts.iter_mut()) {
-        let n = text.chars().count();
-        if n > MAX_HEADER_VALUE {
-            *text = format!(
-                "{} ({n} characters; --json shows all)",
-                truncate(text, MAX_HEADER_VALUE)
-            );
-        }
-    }
-    lines
-}
-
 fn truncate(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
         s.to_string()
@@ -319,19 +317,17 @@ pub fn malformed(insp: &Inspection, error: &str, style: Style) -> String {
     out.push('\n');
     if !insp.header.is_empty() {
         let _ = writeln!(out, "{}", style.heading("Header"));
-        write_json(
-            &mut out,
-            &bounded(json_lines(
-                &serde_json::Value::Object(insp.header.clone()),
-                None,
-            )),
-            style,
-        );
+        write_json(&mut out, &header_doc(&insp.header), style, true);
         out.push('\n');
     }
     if let Some(v) = &insp.payload {
         let _ = writeln!(out, "{}", style.heading("Payload"));
-        write_json(&mut out, &json_lines(v, Some(insp.evaluated_at)), style);
+        write_json(
+            &mut out,
+            &JsonDoc::from_value(v, Some(insp.evaluated_at)),
+            style,
+            false,
+        );
         out.push('\n');
     }
     let _ = writeln!(
