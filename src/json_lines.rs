@@ -2,11 +2,10 @@
 //! with the JSON pointer of each line and time-claim annotations. No colours here: each face
 //! maps `Tok` to its own styles (ANSI for the CLI, the theme for the TUI).
 //!
-//! A [`JsonDoc`] lays a value out once: the text of every line in one string and a small
-//! fixed-size row per line (where its parts are, its depth, the rows that open and close its
-//! object, its member name), so that a 1 MB payload's 100,000 lines cost a few MB and no
-//! allocation each; a line's parts are slices of the shared text, its pointer is worked out
-//! when asked. [`json_lines`] is the same layout as one `JsonLine` per line.
+//! A [`JsonDoc`] lays a value out once: the text of every line in one string and a 24-byte
+//! row per line (where it starts, its depth, the rows that open and close its object), so
+//! that a 1 MB payload's 100,000 lines cost a few MB and no allocation each; a line's parts
+//! are slices of the shared text, its pointer is worked out when asked.
 
 use std::borrow::Cow;
 
@@ -25,36 +24,6 @@ pub enum Tok {
     Null,
     /// A comment tokenscope adds (a time claim's date and age).
     Note,
-}
-
-/// One rendered line of pretty JSON.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct JsonLine {
-    /// Nesting depth (0 for the outer braces).
-    pub depth: usize,
-    /// JSON pointer of the member or element this line starts (empty for the root).
-    pub pointer: String,
-    /// True when this line opens an object or array that can be folded.
-    pub opens: bool,
-    pub parts: Vec<(Tok, String)>,
-}
-
-impl JsonLine {
-    /// The line as plain text (with indentation).
-    pub fn text(&self) -> String {
-        let mut s = "  ".repeat(self.depth);
-        for (_, t) in &self.parts {
-            s.push_str(t);
-        }
-        s
-    }
-}
-
-/// Pretty JSON lines; top-level time claims get a note with their UTC date and age at `at`.
-pub fn json_lines(value: &Value, at: Option<i64>) -> Vec<JsonLine> {
-    let mut doc = JsonDoc::default();
-    doc.push_value(value, "", at);
-    doc.lines()
 }
 
 /// What a row is, for its pointer.
@@ -402,21 +371,6 @@ impl JsonDoc {
             at = child;
         }
         Some(at)
-    }
-
-    /// Every line as a `JsonLine` (pointers and parts owned).
-    pub fn lines(&self) -> Vec<JsonLine> {
-        let pointers = self.pointers();
-        pointers
-            .into_iter()
-            .enumerate()
-            .map(|(i, pointer)| JsonLine {
-                depth: self.depth(i),
-                pointer,
-                opens: self.opens(i),
-                parts: self.parts(i).map(|(tok, s)| (tok, s.to_string())).collect(),
-            })
-            .collect()
     }
 }
 

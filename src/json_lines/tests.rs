@@ -6,8 +6,8 @@ use serde_json::json;
 #[test]
 fn pretty_lines_with_pointers_and_notes() {
     let v = json!({"sub": "a", "exp": 1300819380, "limit": {"nb": 1, "canPlay": true}, "l": [], "x": {}});
-    let lines = json_lines(&v, Some(1300819380 - 3 * 86_400));
-    let text: Vec<String> = lines.iter().map(JsonLine::text).collect();
+    let doc = JsonDoc::from_value(&v, Some(1300819380 - 3 * 86_400));
+    let text: Vec<String> = (0..doc.len()).map(|i| doc.text(i)).collect();
     assert_eq!(
         text,
         vec![
@@ -23,9 +23,10 @@ fn pretty_lines_with_pointers_and_notes() {
             "}",
         ]
     );
-    let pointers: Vec<&str> = lines.iter().map(|l| l.pointer.as_str()).collect();
+    let opens: Vec<usize> = (0..doc.len()).filter(|i| doc.opens(*i)).collect();
+    assert_eq!(opens, [0, 3]);
     assert_eq!(
-        pointers,
+        doc.pointers(),
         vec![
             "",
             "/sub",
@@ -43,11 +44,13 @@ fn pretty_lines_with_pointers_and_notes() {
 
 #[test]
 fn escapes_reach_no_terminal() {
-    let v = json!({"name": "\u{1b}]52;c;SGk=\u{7}\u{1b}[2J"});
-    let text: String = json_lines(&v, None).iter().map(JsonLine::text).collect();
+    let all = |v: &Value| {
+        let doc = JsonDoc::from_value(v, None);
+        (0..doc.len()).map(|i| doc.text(i)).collect::<String>()
+    };
+    let text = all(&json!({"name": "\u{1b}]52;c;SGk=\u{7}\u{1b}[2J"}));
     assert!(!text.contains('\u{1b}'), "{text}");
-    let v = json!({"name\u{202e}": "\u{7f}\u{9b}\u{200b}"});
-    let text: String = json_lines(&v, None).iter().map(JsonLine::text).collect();
+    let text = all(&json!({"name\u{202e}": "\u{7f}\u{9b}\u{200b}"}));
     assert_eq!(text, "{  \"name\\u202e\": \"\\u007f\\u009b\\u200b\"}");
 }
 
