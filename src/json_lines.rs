@@ -142,10 +142,15 @@ impl JsonDoc {
         self.text.get(r.start as usize..end).unwrap_or_default()
     }
 
+    /// A member row's name as the line writes it: a JSON string literal, escaped.
+    fn key_literal(&self, i: usize) -> Option<&str> {
+        let r = self.row(i).filter(|r| r.kind == Kind::Member)?;
+        self.row_text(i).get(..r.key as usize)
+    }
+
     /// A member row's name, as written (its literal decoded).
     fn member_name(&self, i: usize) -> Option<Cow<'_, str>> {
-        let r = self.row(i).filter(|r| r.kind == Kind::Member)?;
-        let literal = self.row_text(i).get(..r.key as usize)?;
+        let literal = self.key_literal(i)?;
         let inner = literal.strip_prefix('"')?.strip_suffix('"')?;
         if !inner.contains('\\') {
             return Some(Cow::Borrowed(inner));
@@ -353,13 +358,16 @@ impl JsonDoc {
             }
             let mut child = at + 1;
             let index = array_index(token);
+            // The member name as the lines write it: compared with each member's literal,
+            // none of them decoded (an object of a million escaped names stays cheap).
+            let literal = crate::escape::json_string(&unescape_pointer_token(token));
             loop {
                 if child >= end {
                     return None;
                 }
                 let r = self.row(child)?;
                 let hit = match r.kind {
-                    Kind::Member => self.token(child).is_some_and(|t| t == token),
+                    Kind::Member => self.key_literal(child) == Some(literal.as_str()),
                     Kind::Element => index == Some(r.index),
                     _ => false,
                 };
@@ -371,6 +379,16 @@ impl JsonDoc {
             at = child;
         }
         Some(at)
+    }
+}
+
+/// A pointer token back to the name it escapes (RFC 6901 section 4: `~1` is '/', then `~0`
+/// is '~').
+fn unescape_pointer_token(token: &str) -> Cow<'_, str> {
+    if token.contains('~') {
+        Cow::Owned(token.replace("~1", "/").replace("~0", "~"))
+    } else {
+        Cow::Borrowed(token)
     }
 }
 

@@ -65,6 +65,9 @@ fn strings_read_as_the_escaping_serializer_writes_them() {
         "\u{202e}rtl",
         "\u{7f}",
         "~/",
+        "~1",
+        "a~0b/~",
+        "\u{1}ctl",
     ] {
         let doc = JsonDoc::from_value(&json!({ s: s }), None);
         let expected = format!("  {}: {}", json_string(s), json_string(s));
