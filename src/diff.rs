@@ -180,6 +180,20 @@ impl Diff {
 /// Compare two inspections. Both should have been evaluated at the same instant; the
 /// relative times are taken from A's.
 pub fn diff(a: &Inspection, b: &Inspection) -> Diff {
+    compare(a, b, header_changes(a, b), payload_changes(a, b))
+}
+
+/// Make `diff`, which compared `a` and `b` when they were evaluated at another instant with
+/// the same claims and headers (the TUI's clock moved them), `diff(a, b)`: the header and
+/// payload changes, which do not depend on the instant, are kept rather than compared again
+/// (two 1 MB payloads); the rest is compared again.
+pub fn diff_moved(diff: &mut Diff, a: &Inspection, b: &Inspection) {
+    let header = std::mem::take(&mut diff.header);
+    let payload = std::mem::take(&mut diff.payload);
+    *diff = compare(a, b, header, payload);
+}
+
+fn compare(a: &Inspection, b: &Inspection, header: Vec<Change>, payload: Vec<Change>) -> Diff {
     let verdict = verdict_diff(a, b);
     Diff {
         evaluated_at: a.evaluated_at,
@@ -188,8 +202,8 @@ pub fn diff(a: &Inspection, b: &Inspection) -> Diff {
         same_verdict: verdict.is_same(),
         a: Outcome::of(a),
         b: Outcome::of(b),
-        header: header_changes(a, b),
-        payload: payload_changes(a, b),
+        header,
+        payload,
         time: time_changes(a.payload.as_ref(), b.payload.as_ref(), a.evaluated_at),
         layers: layer_changes(&a.layers, &b.layers),
         verdict,

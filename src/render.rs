@@ -8,7 +8,7 @@ use crossterm::style::{Attribute, Color, Stylize};
 
 use crate::escape;
 use crate::inspect::{Claims, InspectionRef};
-use crate::json_lines::{JsonLine, Tok, json_lines};
+use crate::json_lines::{JsonDoc, Tok};
 use crate::report::{
     AttemptResult, Inspection, LayerStatus, Overall, PayloadView, Severity, TokenKind,
 };
@@ -66,14 +66,34 @@ fn tok_color(t: Tok) -> Option<Color> {
     }
 }
 
-fn write_json(out: &mut impl std::fmt::Write, lines: &[JsonLine], style: Style) {
-    for line in lines {
-        indent(out, line.depth);
-        for (tok, text) in &line.parts {
-            paint(out, *tok, text, style);
+/// A document's lines, coloured by token type; with `bound`, a part longer than
+/// `MAX_HEADER_VALUE` characters is cut (a header's hostile `kid`).
+fn write_json(out: &mut impl std::fmt::Write, doc: &JsonDoc, style: Style, bound: bool) {
+    for i in 0..doc.len() {
+        indent(out, doc.depth(i));
+        for (tok, text) in doc.parts(i) {
+            let cut;
+            let text = match bound.then(|| text.chars().count()) {
+                Some(n) if n > MAX_HEADER_VALUE => {
+                    cut = format!(
+                        "{} ({n} characters; --json shows all)",
+                        truncate(text, MAX_HEADER_VALUE)
+                    );
+                    cut.as_str()
+                }
+                _ => text,
+            };
+            paint(out, tok, text, style);
         }
         let _ = out.write_char('\n');
     }
+}
+
+/// A header as a document.
+fn header_doc(header: &serde_json::Map<String, serde_json::Value>) -> JsonDoc {
+    let mut doc = JsonDoc::default();
+    doc.push_object(header, "");
+    doc
 }
 
 fn indent(out: &mut impl std::fmt::Write, depth: usize) {
@@ -201,26 +221,12 @@ fn write_to(out: &mut impl std::fmt::Write, insp: &InspectionRef<'_>, style: Sty
             (_, TokenKind::Jws) => format!("Header (layer {}, JWS)", i + 1),
         };
         let _ = writeln!(out, "{}", style.heading(&title));
-        write_json(
-            out,
-            &bounded(json_lines(
-                &serde_json::Value::Object(layer.header.clone()),
-                None,
-            )),
-            style,
-        );
+        write_json(out, &header_doc(&layer.header), style, true);
         let _ = out.write_char('\n');
     }
     if insp.layers.is_empty() {
         let _ = writeln!(out, "{}", style.heading("Header"));
-        write_json(
-            out,
-            &bounded(json_lines(
-                &serde_json::Value::Object(insp.header.clone().into_owned()),
-                None,
-            )),
-            style,
-        );
+        write_json(out, &header_doc(&insp.header), style, true);
         let _ = out.write_char('\n');
     }
 
@@ -321,19 +327,6 @@ fn write_to(out: &mut impl std::fmt::Write, insp: &InspectionRef<'_>, style: Sty
 /// a hostile `kid`, `jku` or `x5c` can be megabytes.
 const MAX_HEADER_VALUE: usize = 1024;
 
-fn bounded(mut lines: Vec<JsonLine>) -> Vec<JsonLine> {
-    for (_, text) in lines.iter_mut().flat_map(|l| l.parts.iter_mut()) {
-        let n = text.chars().count();
-        if n > MAX_HEADER_VALUE {
-            *text = format!(
-                "{} ({n} characters; --json shows all)",
-                truncate(text, MAX_HEADER_VALUE)
-            );
-        }
-    }
-    lines
-}
-
 fn truncate(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
         s.to_string()
@@ -371,14 +364,7 @@ pub fn malformed(insp: &Inspection, error: &str, style: Style) -> String {
     out.push('\n');
     if !insp.header.is_empty() {
         let _ = writeln!(out, "{}", style.heading("Header"));
-        write_json(
-            &mut out,
-            &bounded(json_lines(
-                &serde_json::Value::Object(insp.header.clone()),
-                None,
-            )),
-            style,
-        );
+        write_json(&mut out, &header_doc(&insp.header), style, true);
         out.push('\n');
     }
     if let Some(v) = &insp.payload {

@@ -263,11 +263,28 @@ fn numeric_date(n: &serde_json::Number) -> i64 {
 }
 
 /// The time claims as seconds, after the type checks (RULES.md section 2).
-#[derive(Debug, Default, Clone, Copy)]
-struct Times {
-    exp: Option<i64>,
-    nbf: Option<i64>,
-    iat: Option<i64>,
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Times {
+    pub exp: Option<i64>,
+    pub nbf: Option<i64>,
+    pub iat: Option<i64>,
+}
+
+impl Times {
+    /// The time claims of a claims set as `check` reads them: a claim that is not a JSON
+    /// number has no time (it gets a type finding instead). For a caller that holds the
+    /// claims as a `serde_json` value (an inspection's `payload`).
+    pub fn of(claims: &Map<String, Value>) -> Times {
+        let time = |name: &str| match claims.get(name) {
+            Some(Value::Number(n)) => Some(numeric_date(n)),
+            _ => None,
+        };
+        Times {
+            exp: time("exp"),
+            nbf: time("nbf"),
+            iat: time("iat"),
+        }
+    }
 }
 
 /// RULES.md section 2: a JWS whose payload is not a JWT (no JWT marker, generic profile, not
@@ -366,51 +383,8 @@ fn claims(ctx: &mut Ctx<'_, '_>) {
 
 /// RULES.md section 2, evaluated at `at` with `skew`.
 fn evaluate_times(ctx: &mut Ctx<'_, '_>, t: Times) {
-    let at = ctx.input.at;
-    let skew = ctx.input.skew;
-    // Formatted only for a finding that quotes it.
-    let at_s = || rfc3339(at);
-    if let Some(exp) = t.exp
-        && exp <= at.saturating_sub(skew)
-    {
-        ctx.report(
-            &ids::GENERIC_EXP_EXPIRED,
-            "/exp",
-            format!(
-                "the token expired {} before the evaluation instant {at_s}: exp is {} (skew {skew} s); issue a new token with exp in the future",
-                span(at.saturating_sub(exp)),
-                instant(exp),
-                at_s = at_s(),
-            ),
-        );
-    }
-    if let Some(nbf) = t.nbf
-        && nbf > at.saturating_add(skew)
-    {
-        ctx.report(
-            &ids::GENERIC_NBF_NOT_YET_VALID,
-            "/nbf",
-            format!(
-                "the token is not valid yet: nbf is {}, {} after the evaluation instant {at_s} (beyond the {skew} s skew); set nbf a few minutes before iat, from a synchronised clock",
-                instant(nbf),
-                span(nbf.saturating_sub(at)),
-                at_s = at_s(),
-            ),
-        );
-    }
-    if let Some(iat) = t.iat
-        && iat > at.saturating_add(skew)
-    {
-        ctx.report(
-            &ids::GENERIC_IAT_FUTURE,
-            "/iat",
-            format!(
-                "the token was issued in the future: iat is {}, {} after the evaluation instant {at_s} (skew {skew} s); check the issuer's clock",
-                instant(iat),
-                span(iat.saturating_sub(at)),
-                at_s = at_s(),
-            ),
-        );
+    for (spec, claim, message) in instant_rules(t, ctx.input.at, ctx.input.skew) {
+        ctx.report(spec, claim, message);
     }
     if let (Some(exp), Some(iat)) = (t.exp, t.iat)
         && exp <= iat
@@ -431,6 +405,80 @@ fn evaluate_times(ctx: &mut Ctx<'_, '_>, t: Times) {
         );
     }
 }
+
+/// The time rules whose outcome depends on the evaluation instant (expired, not yet valid,
+/// issued in the future): what each reports for `t` at `at` with `skew`, in order.
+fn instant_rules(
+    t: Times,
+    at: i64,
+    skew: i64,
+) -> Vec<(&'static ids::RuleSpec, &'static str, String)> {
+    let mut out = Vec::new();
+    // Formatted only for a finding that quotes it.
+    let at_s = || rfc3339(at);
+    if let Some(exp) = t.exp
+        && exp <= at.saturating_sub(skew)
+    {
+        out.push((
+            &ids::GENERIC_EXP_EXPIRED,
+            "/exp",
+            format!(
+                "the token expired {} before the evaluation instant {at_s}: exp is {} (skew {skew} s); issue a new token with exp in the future",
+                span(at.saturating_sub(exp)),
+                instant(exp),
+                at_s = at_s(),
+            ),
+        ));
+    }
+    if let Some(nbf) = t.nbf
+        && nbf > at.saturating_add(skew)
+    {
+        out.push((
+            &ids::GENERIC_NBF_NOT_YET_VALID,
+            "/nbf",
+            format!(
+                "the token is not valid yet: nbf is {}, {} after the evaluation instant {at_s} (beyond the {skew} s skew); set nbf a few minutes before iat, from a synchronised clock",
+                instant(nbf),
+                span(nbf.saturating_sub(at)),
+                at_s = at_s(),
+            ),
+        ));
+    }
+    if let Some(iat) = t.iat
+        && iat > at.saturating_add(skew)
+    {
+        out.push((
+            &ids::GENERIC_IAT_FUTURE,
+            "/iat",
+            format!(
+                "the token was issued in the future: iat is {}, {} after the evaluation instant {at_s} (skew {skew} s); check the issuer's clock",
+                instant(iat),
+                span(iat.saturating_sub(at)),
+                at_s = at_s(),
+            ),
+        ));
+    }
+    out
+}
+
+/// The findings of the time rules that depend on the evaluation instant, for `t` at `at`
+/// with `skew`, as an inspection at `at` reports them (ids, claims, messages; their source is
+/// the inspection's). For a caller that keeps an inspection while its instant moves (the
+/// TUI's clock): when these findings have the same ids at the new instant, nothing else in
+/// the inspection changes but their messages and the instant.
+pub fn instant_findings(t: Times, at: i64, skew: i64) -> Vec<crate::Finding> {
+    instant_rules(t, at, skew)
+        .into_iter()
+        .map(|(spec, claim, message)| spec.at(claim, message))
+        .collect()
+}
+
+/// The ids of the findings [`instant_findings`] can report.
+pub const INSTANT_FINDINGS: [&str; 3] = [
+    ids::GENERIC_EXP_EXPIRED.id,
+    ids::GENERIC_NBF_NOT_YET_VALID.id,
+    ids::GENERIC_IAT_FUTURE.id,
+];
 
 #[cfg(test)]
 mod tests;

@@ -11,6 +11,7 @@ pub mod browser;
 pub mod demo;
 pub mod edit;
 pub mod fold;
+pub mod instant;
 pub mod jobs;
 pub mod keymap;
 pub mod pin;

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use crate::diff::{Change, ChangeKind, Diff};
-use crate::json_lines::JsonLine;
+use crate::json_lines::JsonDoc;
 use crate::report::Inspection;
 
 /// The part of the diff view the movement keys scroll.
@@ -50,7 +50,7 @@ pub struct Pin {
     /// Why it could not be read at all (or only in part).
     pub error: Option<String>,
     /// Its payload as the Payload pane draws it (every line: no folds in the diff view).
-    pub lines: Vec<JsonLine>,
+    pub doc: JsonDoc,
     /// The diff view (true) or the usual panes, while another token is shown (`D`).
     pub view: bool,
     /// The comparison with the token shown, when it is another and both were read.
@@ -126,15 +126,12 @@ fn values(changes: &[Change]) -> Vec<[Option<String>; 2]> {
 }
 
 impl Compared {
-    pub fn new(
-        diff: Diff,
-        left_lines: &[JsonLine],
-        right_lines: &[JsonLine],
-        against: u64,
-    ) -> Self {
-        let rows = align(left_lines, right_lines);
-        let left = marks(left_lines, &diff.payload, Side::Pinned);
-        let right = marks(right_lines, &diff.payload, Side::Current);
+    pub fn new(diff: Diff, left_doc: &JsonDoc, right_doc: &JsonDoc, against: u64) -> Self {
+        // Every line's pointer, for the comparison only (the documents keep none).
+        let (lp, rp) = (left_doc.pointers(), right_doc.pointers());
+        let rows = align(&lp, &rp);
+        let left = marks(&lp, &diff.payload, Side::Pinned);
+        let right = marks(&rp, &diff.payload, Side::Current);
         let mut c = Compared {
             payload_values: values(&diff.payload),
             header_values: values(&diff.header),
@@ -189,11 +186,11 @@ pub enum Side {
     Current,
 }
 
-/// The change (an index into `changes`) each line is part of: its own member's, or that of
-/// the object or array holding it (a removed object marks all its lines). A side marks what
-/// it has: the pinned token its removed members, the current one its added ones, both the
-/// changed ones.
-pub fn marks(lines: &[JsonLine], changes: &[Change], side: Side) -> Vec<Option<usize>> {
+/// The change (an index into `changes`) each line (by its pointer) is part of: its own
+/// member's, or that of the object or array holding it (a removed object marks all its
+/// lines). A side marks what it has: the pinned token its removed members, the current one
+/// its added ones, both the changed ones.
+pub fn marks(pointers: &[String], changes: &[Change], side: Side) -> Vec<Option<usize>> {
     let shows = |k: ChangeKind| match side {
         Side::Pinned => k != ChangeKind::Added,
         Side::Current => k != ChangeKind::Removed,
@@ -205,16 +202,16 @@ pub fn marks(lines: &[JsonLine], changes: &[Change], side: Side) -> Vec<Option<u
         .map(|(i, c)| (c.path.as_str(), i))
         .collect();
     if by_path.is_empty() {
-        return vec![None; lines.len()];
+        return vec![None; pointers.len()];
     }
-    lines
+    pointers
         .iter()
-        .map(|l| {
+        .map(|pointer| {
             // Lines that are not JSON (a text payload, a note) are the whole payload's.
-            let mut p = if l.pointer.starts_with('#') {
+            let mut p = if pointer.starts_with('#') {
                 ""
             } else {
-                l.pointer.as_str()
+                pointer.as_str()
             };
             loop {
                 if let Some(k) = by_path.get(p) {
@@ -230,19 +227,19 @@ pub fn marks(lines: &[JsonLine], changes: &[Change], side: Side) -> Vec<Option<u
         .collect()
 }
 
-/// The two payloads' lines side by side: a line is paired with the line of the same member
-/// on the other side (its pointer; an object's closing line with its closing line), and a
-/// member only one side has faces a blank. Linear in the lines; members in another order on
-/// each side are shown unpaired where each side has them.
-pub fn align(left: &[JsonLine], right: &[JsonLine]) -> Vec<AlignedRow> {
-    fn keys(lines: &[JsonLine]) -> Vec<(&str, usize)> {
+/// The two payloads' lines (by their pointers) side by side: a line is paired with the line
+/// of the same member on the other side (its pointer; an object's closing line with its
+/// closing line), and a member only one side has faces a blank. Linear in the lines; members
+/// in another order on each side are shown unpaired where each side has them.
+pub fn align(left: &[String], right: &[String]) -> Vec<AlignedRow> {
+    fn keys(pointers: &[String]) -> Vec<(&str, usize)> {
         let mut seen: HashMap<&str, usize> = HashMap::new();
-        lines
+        pointers
             .iter()
-            .map(|l| {
-                let n = seen.entry(l.pointer.as_str()).or_insert(0);
+            .map(|p| {
+                let n = seen.entry(p.as_str()).or_insert(0);
                 *n += 1;
-                (l.pointer.as_str(), *n)
+                (p.as_str(), *n)
             })
             .collect()
     }

@@ -10,14 +10,16 @@ use zeroize::Zeroizing;
 pub use super::action::{Action, EditCmd, Effect, Pane};
 use super::edit::Edit;
 use super::edit::json_editor::TextEditor;
+use super::fold::Visible;
 use super::keymap::KeyMap;
 use super::theme::Theme;
 use crate::cli::{GenType, TimeDisplay};
 use crate::export::ExportFormat;
-use crate::json_lines::JsonLine;
+use crate::json_lines::JsonDoc;
 use crate::keys::{KeyRing, SecretEncoding, Store};
 use crate::report::Inspection;
 use crate::rules::Campaign;
+use crate::rules::checklist::ClaimCheck;
 use crate::time::Clock;
 
 /// What a prompt asks for.
@@ -214,18 +216,24 @@ pub struct KeyRow {
     pub volatile: bool,
 }
 
-/// What is shown for the current token, computed once per inspection.
+/// What is shown for the current token, computed once per inspection (and, when the clock
+/// moves, only its time notes and messages again: see `App::tick`).
 #[derive(Debug, Clone, Default)]
 pub struct Shown {
     pub insp: Option<Inspection>,
     /// Intake or decoding error.
     pub error: Option<String>,
     /// Header pane lines; pointers are full (`/header/alg`, `/layers/1/header/kid`).
-    pub header_lines: Vec<JsonLine>,
-    pub payload_lines: Vec<JsonLine>,
-    /// Indices of the lines shown (folded objects hidden), for each pane.
-    pub header_visible: Vec<usize>,
-    pub payload_visible: Vec<usize>,
+    pub header: JsonDoc,
+    pub payload: JsonDoc,
+    /// The lines shown (folded objects hidden), for each pane.
+    pub header_visible: Visible,
+    pub payload_visible: Visible,
+    /// The Verdict pane's required claims (`rules::checklist::claim_checks`), worked out
+    /// once: the pane is laid out for every frame and key.
+    pub checks: Vec<ClaimCheck>,
+    /// The token is printable ASCII (`widgets::token::plain`): its rows are slices.
+    pub token_plain: bool,
 }
 
 /// Where keys come from and go to.
@@ -302,6 +310,9 @@ pub struct App {
     pub pin: Option<super::pin::Pin>,
     /// Log browsers opened so far (the next one's number).
     pub browsers: u64,
+    /// Inspections of the token shown so far. A tick re-inspects only when the instant
+    /// crosses a time rule's boundary (`App::tick`); tests count them.
+    pub inspections: u64,
 }
 
 /// What the view reads.

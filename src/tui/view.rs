@@ -40,7 +40,7 @@ pub fn layout(app: &App, area: Rect) -> Areas {
         // Edit mode: the edit pane (toggles) takes the Header pane's place.
         (widgets::edit::HEIGHT + 2).min(left.height.saturating_sub(5))
     } else {
-        (app.shown.header_lines.len() as u16 + 2).clamp(3, (left.height / 3).max(3))
+        (app.shown.header.len() as u16 + 2).clamp(3, (left.height / 3).max(3))
     };
     let [header, payload] =
         Layout::vertical([Constraint::Length(header_h), Constraint::Min(0)]).areas(left);

@@ -119,8 +119,10 @@ fn payload_is_the_lines(case: &str, report: &str, text: &str) {
     };
     let insp = tokenscope::inspect::inspect_text_nth(text, 0, &KeyRing::default(), &opts).unwrap();
     let mut want = String::new();
-    for line in tokenscope::json_lines::json_lines(insp.payload.as_ref().unwrap(), Some(AT_UNIX)) {
-        want.push_str(&line.text());
+    let doc =
+        tokenscope::json_lines::JsonDoc::from_value(insp.payload.as_ref().unwrap(), Some(AT_UNIX));
+    for i in 0..doc.len() {
+        want.push_str(&doc.text(i));
         want.push('\n');
     }
     let start = report.find("── Payload\n").unwrap() + "── Payload\n".len();

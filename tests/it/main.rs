@@ -32,6 +32,7 @@ mod secrets_files;
 mod soundness;
 mod sources;
 mod support;
+mod tui_big;
 mod tui_cli;
 mod tui_pin;
 mod tui_snapshots;

@@ -328,12 +328,7 @@ fn folded_payload_and_round_trip() {
         a.update(Action::Focus(Pane::Payload));
         let before = text(&draw(&a));
         // Scroll so "limit": { is the top line, fold it; then the root's "gift" too.
-        let at = a
-            .shown
-            .payload_visible
-            .iter()
-            .position(|i| a.shown.payload_lines[*i].pointer == "/limit")
-            .unwrap();
+        let at = a.shown_position(Pane::Payload, "/limit").unwrap();
         for _ in 0..at {
             a.update(Action::Down);
         }
@@ -523,12 +518,7 @@ fn the_status_bar_names_the_campaign_applied() {
 fn the_fold_cursor_moves_without_scrolling_and_folds_its_line() {
     let mut a = app(140, 45);
     a.update(Action::Focus(Pane::Payload));
-    let at = a
-        .shown
-        .payload_visible
-        .iter()
-        .position(|i| a.shown.payload_lines[*i].pointer == "/gift")
-        .unwrap();
+    let at = a.shown_position(Pane::Payload, "/gift").unwrap();
     for _ in 0..at {
         a.update(Action::Down);
     }

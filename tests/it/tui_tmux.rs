@@ -296,6 +296,7 @@ fn qualifio_jwe() -> String {
     ])
 }
 
+mod big;
 mod part1;
 mod part2;
 mod part3;

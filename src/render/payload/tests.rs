@@ -3,15 +3,15 @@ use serde_json::{Value, json};
 use super::super::{Style, write_json};
 use super::write_payload;
 use crate::inspect::Claims;
-use crate::json_lines::json_lines;
+use crate::json_lines::JsonDoc;
 use crate::token::tree::{self, Json};
 
 const AT: i64 = 1_300_819_380;
 
-/// What the report wrote before it streamed: `json_lines`, then each line coloured.
+/// What the report wrote before it streamed: the document's lines, each coloured.
 fn by_lines(v: &Value, style: Style) -> String {
     let mut out = String::new();
-    write_json(&mut out, &json_lines(v, Some(AT)), style);
+    write_json(&mut out, &JsonDoc::from_value(v, Some(AT)), style, false);
     out
 }
 

@@ -1,9 +1,11 @@
 //! The one place the TUI's state changes: `App::update(Action)`, with its parts by concern:
 //! `input` maps terminal events to actions, `scroll` moves views and cursors, `token` opens
-//! and inspects tokens, `keys` adds, generates and deletes keys, `work` queues slow jobs and
-//! applies their outcomes, `edit` is edit mode, `lines` shapes the Header and Payload text.
+//! and inspects tokens, `clock` moves them to the next second, `keys` adds, generates and
+//! deletes keys, `work` queues slow jobs and applies their outcomes, `edit` is edit mode,
+//! `lines` shapes the Header and Payload text.
 
 mod browse;
+mod clock;
 mod edit;
 mod input;
 mod keys;
@@ -70,6 +72,7 @@ impl App {
             campaign_file: None,
             pin: None,
             browsers: 0,
+            inspections: 0,
         };
         app.refresh_key_rows();
         app
@@ -205,7 +208,7 @@ impl App {
             | Action::BrowseSummary => {}
             Action::Tick => {
                 if self.ticking() {
-                    self.reinspect();
+                    self.tick();
                 }
             }
             Action::Done(done) => {

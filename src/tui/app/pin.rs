@@ -4,7 +4,7 @@
 
 use ratatui::layout::{Position, Rect};
 
-use super::lines::{payload_lines, retime};
+use super::lines::payload_doc;
 use super::scroll::step;
 use super::{Action, App};
 use crate::inspect::{InspectError, inspect_text_nth};
@@ -105,7 +105,7 @@ impl App {
             unsigned,
             insp: None,
             error: None,
-            lines: Vec::new(),
+            doc: Default::default(),
             view: true,
             compared: None,
             focus: DiffPart::Payloads,
@@ -180,9 +180,9 @@ impl App {
         };
         let insp =
             insp.map(|i| crate::tui::edit::mark_unsigned_because(pin.unsigned.as_deref(), i));
-        pin.lines = insp
+        pin.doc = insp
             .as_ref()
-            .map(|i| retime(payload_lines(i, self.at), i, self.at, self.time_display))
+            .map(|i| payload_doc(i, self.at, self.time_display))
             .unwrap_or_default();
         pin.insp = insp;
         pin.error = error;
@@ -194,12 +194,7 @@ impl App {
         pin.compared = match (against, &pin.insp, self.inspection()) {
             (Some(f), Some(a), Some(b)) => {
                 let fresh = pin.compared.as_ref().is_none_or(|c| c.against != f);
-                let c = Compared::new(
-                    crate::diff::diff(a, b),
-                    &pin.lines,
-                    &self.shown.payload_lines,
-                    f,
-                );
+                let c = Compared::new(crate::diff::diff(a, b), &pin.doc, &self.shown.payload, f);
                 if fresh {
                     pin.scroll = [0; 2];
                     pin.at_change = 0;

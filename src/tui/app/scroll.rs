@@ -151,11 +151,7 @@ impl App {
             return;
         };
         for p in [Pane::Header, Pane::Payload] {
-            let (lines, shown) = match p {
-                Pane::Header => (&self.shown.header_lines, &self.shown.header_visible),
-                _ => (&self.shown.payload_lines, &self.shown.payload_visible),
-            };
-            if let Some(i) = shown.iter().position(|i| lines[*i].pointer == claim) {
+            if let Some(i) = self.shown_position(p, &claim) {
                 let h = self.pane_height(p).max(1);
                 let s = &mut self.scroll[p.index()];
                 if i < *s || i >= *s + h {

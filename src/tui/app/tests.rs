@@ -58,9 +58,33 @@ fn prompt_input(app: &App) -> String {
     }
 }
 
+/// The app drawn at its size.
+fn render(app: &App) -> ratatui::buffer::Buffer {
+    use ratatui::widgets::Widget;
+    let area = ratatui::layout::Rect::new(0, 0, app.size.0, app.size.1);
+    let mut buf = ratatui::buffer::Buffer::empty(area);
+    app.render(area, &mut buf);
+    buf
+}
+
+/// The app drawn, as text (one line per row).
+fn screen(app: &App) -> String {
+    let buf = render(app);
+    let area = buf.area;
+    (0..area.height)
+        .map(|y| {
+            (0..area.width)
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 mod part1;
 mod part2;
 mod part3;
+mod part4;
 
 #[test]
 fn opening_a_log_file_browses_it_and_a_ticket_file_picks() {

@@ -1,11 +1,13 @@
 //! Opening tokens (paste, file, argument) into the history, inspecting the one shown, and
 //! folding its Header and Payload.
 
-use super::lines::{expand_home, header_lines, payload_lines, retime};
+use super::lines::{expand_home, header_doc, payload_doc};
 use super::{Action, App, Entry, Modal, Pane, PickRow, PromptKind, Shown};
 use crate::inspect::{InspectError, Options, configured_campaign, inspect_text_nth};
+use crate::json_lines::JsonDoc;
+use crate::rules::checklist::claim_checks;
 use crate::tui::edit::json_editor::EditorOp;
-use crate::tui::fold;
+use crate::tui::fold::{self, Visible};
 use crate::tui::jobs::Job;
 
 impl App {
@@ -144,19 +146,21 @@ impl App {
     }
 
     fn inspect_shown(&mut self) {
+        // What was shown goes before the new inspection is made: a 1 MB token's two
+        // inspections and layouts are never held at once.
+        let before = std::mem::take(&mut self.shown);
+        drop(before);
+        self.inspections += 1;
         let Some(entry) = self.current.and_then(|i| self.history.get(i)) else {
-            self.shown = Shown::default();
+            self.refresh_visible();
             return;
         };
         let text = match &self.edit {
             Some(edit) => match &edit.token {
                 Ok(token) => token,
                 Err(e) => {
-                    self.shown = Shown {
-                        error: Some(format!("EDITED token not signed: {e}")),
-                        ..Shown::default()
-                    };
-                    self.clamp_all();
+                    self.shown.error = Some(format!("EDITED token not signed: {e}"));
+                    self.refresh_visible();
                     return;
                 }
             },
@@ -176,13 +180,14 @@ impl App {
             .as_ref()
             .and_then(|i| configured_campaign(&self.campaigns, i.tally.campaign_id.as_deref()))
             .map(|c| c.id.clone());
-        let display = self.time_display;
         self.shown = Shown {
-            header_lines: insp.as_ref().map(header_lines).unwrap_or_default(),
-            payload_lines: insp
+            header: insp.as_ref().map(header_doc).unwrap_or_default(),
+            payload: insp
                 .as_ref()
-                .map(|i| retime(payload_lines(i, self.at), i, self.at, display))
+                .map(|i| payload_doc(i, self.at, self.time_display))
                 .unwrap_or_default(),
+            checks: insp.as_ref().map(claim_checks).unwrap_or_default(),
+            token_plain: insp.as_ref().is_some_and(crate::tui::widgets::token::plain),
             insp,
             error,
             ..Shown::default()
@@ -192,42 +197,56 @@ impl App {
 
     /// Recompute the visible lines after an inspection or a fold.
     pub fn refresh_visible(&mut self) {
-        self.shown.header_visible = fold::visible(&self.shown.header_lines, &self.folded[0]);
-        self.shown.payload_visible = fold::visible(&self.shown.payload_lines, &self.folded[1]);
+        self.shown.header_visible = Visible::new(&self.shown.header, &self.folded[0]);
+        self.shown.payload_visible = Visible::new(&self.shown.payload, &self.folded[1]);
         self.clamp_all();
+    }
+
+    /// The JSON pane's document and lines shown, by `cursor`/`folded` slot.
+    pub(crate) fn json_pane(&self, slot: usize) -> (&JsonDoc, &Visible) {
+        if slot == 0 {
+            (&self.shown.header, &self.shown.header_visible)
+        } else {
+            (&self.shown.payload, &self.shown.payload_visible)
+        }
+    }
+
+    /// Where the line a JSON pointer names is shown in the Header (`Pane::Header`) or the
+    /// Payload pane: its position among the lines shown, None when it is not there or a
+    /// fold hides it.
+    pub fn shown_position(&self, pane: Pane, pointer: &str) -> Option<usize> {
+        let (doc, visible) = self.json_pane(Self::json_slot(pane));
+        doc.find(pointer).and_then(|i| visible.position(i))
     }
 
     /// Fold or unfold, in the focused Header or Payload pane, the object at the cursor line
     /// (or the innermost object holding that line).
     pub(crate) fn toggle_fold(&mut self) {
-        let (slot, lines, shown) = match self.focus {
-            Pane::Header if self.edit.is_none() => {
-                (0, &self.shown.header_lines, &self.shown.header_visible)
-            }
-            Pane::Payload => (1, &self.shown.payload_lines, &self.shown.payload_visible),
+        let slot = match self.focus {
+            Pane::Header if self.edit.is_none() => 0,
+            Pane::Payload => 1,
             _ => {
                 self.info("folding works in the Header and Payload panes (Tab to focus one)");
                 return;
             }
         };
-        let at = self.cursor[slot];
-        let Some(target) = shown.get(at).and_then(|i| fold::target(lines, *i)) else {
+        let (doc, visible) = self.json_pane(slot);
+        let Some(line) = visible
+            .line(self.cursor[slot])
+            .and_then(|i| fold::target(doc, i))
+        else {
             self.info("nothing to fold here");
             return;
         };
+        let target = doc.pointer(line);
         let set = &mut self.folded[slot];
         if !set.remove(&target) {
-            set.insert(target.clone());
+            set.insert(target);
         }
         self.refresh_visible();
         // The cursor stays on the folded (or unfolded) line, in view.
-        let lines = if slot == 0 {
-            (&self.shown.header_lines, &self.shown.header_visible)
-        } else {
-            (&self.shown.payload_lines, &self.shown.payload_visible)
-        };
-        if let Some(i) = lines.1.iter().position(|i| lines.0[*i].pointer == target) {
-            self.cursor[slot] = i;
+        if let Some(n) = self.json_pane(slot).1.position(line) {
+            self.cursor[slot] = n;
             self.cursor_in_view(self.focus, true);
         }
     }

@@ -2,15 +2,15 @@ use serde_json::json;
 
 use super::*;
 use crate::diff::json_changes;
-use crate::json_lines::json_lines;
+use crate::json_lines::{JsonDoc, Tok};
 
-/// The pointers of the aligned rows: (left, right), "" for a blank side.
+/// The texts of the aligned rows: (left, right), "·" for a blank side.
 fn aligned(a: &serde_json::Value, b: &serde_json::Value) -> Vec<(String, String)> {
-    let (la, lb) = (json_lines(a, None), json_lines(b, None));
-    let text = |lines: &[JsonLine], i: Option<usize>| {
-        i.map_or(String::from("·"), |i| lines[i].text().trim().to_string())
+    let (la, lb) = (JsonDoc::from_value(a, None), JsonDoc::from_value(b, None));
+    let text = |doc: &JsonDoc, i: Option<usize>| {
+        i.map_or(String::from("·"), |i| doc.text(i).trim().to_string())
     };
-    align(&la, &lb)
+    align(&la.pointers(), &lb.pointers())
         .into_iter()
         .map(|(l, r)| (text(&la, l), text(&lb, r)))
         .collect()
@@ -76,11 +76,11 @@ fn each_side_marks_what_it_has_and_a_removed_object_marks_all_its_lines() {
     let b = json!({"limit": {"canPlay": "true"}, "exp": 2, "new": [1]});
     let changes = json_changes(&a, &b);
     let kinds = |v: &serde_json::Value, side| -> Vec<(String, Option<ChangeKind>)> {
-        let lines = json_lines(v, None);
-        marks(&lines, &changes, side)
+        let doc = JsonDoc::from_value(v, None);
+        marks(&doc.pointers(), &changes, side)
             .into_iter()
-            .zip(&lines)
-            .map(|(m, l)| (l.text().trim().to_string(), m.map(|i| changes[i].change)))
+            .enumerate()
+            .map(|(i, m)| (doc.text(i).trim().to_string(), m.map(|i| changes[i].change)))
             .collect()
     };
     let left = kinds(&a, Side::Pinned);
@@ -115,18 +115,15 @@ fn escaped_member_names_are_marked_and_a_text_payload_is_marked_whole() {
     let a = json!({"a/b": {"m~n": 1}});
     let b = json!({"a/b": {"m~n": 2}});
     let changes = json_changes(&a, &b);
-    let lines = json_lines(&a, None);
-    let m = marks(&lines, &changes, Side::Pinned);
+    let doc = JsonDoc::from_value(&a, None);
+    let m = marks(&doc.pointers(), &changes, Side::Pinned);
     assert_eq!(m.iter().filter(|m| m.is_some()).count(), 1);
     // Not JSON: the payload is one string, its lines are the note's "#".
     let changes = json_changes(&json!("one"), &json!("two"));
-    let text = |s: &str| JsonLine {
-        depth: 0,
-        pointer: "#".into(),
-        opens: false,
-        parts: vec![(crate::json_lines::Tok::Str, s.into())],
-    };
-    let m = marks(&[text("one"), text("more")], &changes, Side::Current);
+    let mut text = JsonDoc::default();
+    text.push_text(Tok::Str, "one");
+    text.push_text(Tok::Str, "more");
+    let m = marks(&text.pointers(), &changes, Side::Current);
     assert_eq!(m, vec![Some(0), Some(0)]);
 }
 
@@ -134,7 +131,7 @@ fn escaped_member_names_are_marked_and_a_text_payload_is_marked_whole() {
 fn a_comparison_starts_a_run_at_each_change() {
     let a = json!({"x": 1, "y": 1, "z": 1, "w": {"k": 1}});
     let b = json!({"x": 2, "y": 2, "z": 1});
-    let (la, lb) = (json_lines(&a, None), json_lines(&b, None));
+    let (la, lb) = (JsonDoc::from_value(&a, None), JsonDoc::from_value(&b, None));
     let diff = crate::diff::Diff {
         payload: json_changes(&a, &b),
         ..empty_diff()

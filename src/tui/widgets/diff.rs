@@ -150,14 +150,14 @@ fn payloads(app: &App, pin: &Pin, c: &Compared, l: &DiffAreas, buf: &mut Buffer)
         (
             l.left,
             side_title("Pinned", &pin.label, pin.insp.as_ref(), t),
-            &pin.lines,
+            &pin.doc,
             &c.left,
             true,
         ),
         (
             l.right,
             side_title("Shown", &app.shown_label(), app.inspection(), t),
-            &app.shown.payload_lines,
+            &app.shown.payload,
             &c.right,
             false,
         ),
@@ -172,7 +172,7 @@ fn payloads(app: &App, pin: &Pin, c: &Compared, l: &DiffAreas, buf: &mut Buffer)
         ))
         .right_aligned()
     });
-    for (area, title, lines, marks, left) in sides {
+    for (area, title, doc, marks, left) in sides {
         let width = usize::from(area.width.saturating_sub(2));
         let body: Vec<Line> = c
             .rows
@@ -183,11 +183,11 @@ fn payloads(app: &App, pin: &Pin, c: &Compared, l: &DiffAreas, buf: &mut Buffer)
                 let Some(i) = (if left { row.0 } else { row.1 }) else {
                     return Line::raw("");
                 };
-                let Some(json) = lines.get(i) else {
+                if i >= doc.len() {
                     return Line::raw("");
-                };
+                }
                 let change = marks.get(i).copied().flatten();
-                let mut line = super::json::styled_line(json, false, t);
+                let mut line = super::json::styled_line(doc, i, false, t);
                 if let Some(kind) = c.kind(change) {
                     let (m, style) = mark(kind, t);
                     // The difference Enter went to: its marks stand out, its colour stays.

@@ -1,6 +1,7 @@
-//! Header and Payload panes: pretty JSON from `json_lines::json_lines`, coloured by token type,
+//! Header and Payload panes: pretty JSON from a `json_lines::JsonDoc`, coloured by token type,
 //! time claims annotated, and the line of the selected finding's claim highlighted. Only the
-//! visible lines are styled, so a 1 MB payload scrolls without lag.
+//! lines on screen are styled, as slices of the document's text, so a 1 MB payload draws and
+//! scrolls without lag.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -8,7 +9,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
-use crate::json_lines::{JsonLine, Tok};
+use crate::json_lines::{JsonDoc, Tok, indent};
 use crate::tui::state::{App, Pane};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::common::{fit_line, pane_block};
@@ -25,12 +26,15 @@ fn tok_style(t: &Theme, tok: Tok) -> Style {
     }
 }
 
-/// One JSON line as styled spans; the highlighted line gets a marker and the highlight style.
-pub fn styled_line<'a>(line: &JsonLine, highlight: bool, t: &Theme) -> Line<'a> {
-    let mut spans = vec![Span::raw(if highlight { "▶" } else { " " })];
-    spans.push(Span::raw("  ".repeat(line.depth)));
-    for (tok, text) in &line.parts {
-        spans.push(Span::styled(text.clone(), tok_style(t, *tok)));
+/// Line `i` of a document as styled spans borrowing its text; the highlighted line gets a
+/// marker and the highlight style.
+pub fn styled_line<'a>(doc: &'a JsonDoc, i: usize, highlight: bool, t: &Theme) -> Line<'a> {
+    let mut spans = vec![
+        Span::raw(if highlight { "▶" } else { " " }),
+        Span::raw(indent(doc.depth(i))),
+    ];
+    for (tok, text) in doc.parts(i) {
+        spans.push(Span::styled(text, tok_style(t, tok)));
     }
     let l = Line::from(spans);
     if highlight {
@@ -42,21 +46,17 @@ pub fn styled_line<'a>(line: &JsonLine, highlight: bool, t: &Theme) -> Line<'a> 
 
 pub fn render(app: &App, pane: Pane, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
-    let (all, shown) = match pane {
-        Pane::Header => (&app.shown.header_lines, &app.shown.header_visible),
-        _ => (&app.shown.payload_lines, &app.shown.payload_visible),
-    };
-    let folded = &app.folded[usize::from(pane != Pane::Header)];
-    let lines = shown;
+    let (doc, shown) = app.json_pane(App::json_slot(pane));
     let height = area.height.saturating_sub(2) as usize;
-    let scroll = app.scroll_of(pane).min(lines.len().saturating_sub(1));
+    let len = shown.len();
+    let scroll = app.scroll_of(pane).min(len.saturating_sub(1));
     let mut title = vec![Span::raw(pane.title())];
-    if lines.len() > height {
+    if len > height {
         title.push(Span::raw(format!(
             " · {}-{} of {}",
             scroll + 1,
-            (scroll + height).min(lines.len()),
-            lines.len()
+            (scroll + height).min(len),
+            len
         )));
     }
     if pane == Pane::Payload
@@ -65,23 +65,25 @@ pub fn render(app: &App, pane: Pane, area: Rect, buf: &mut Buffer) {
         title.push(Span::raw(format!(" · {note}")));
     }
     let block = pane_block(Line::from(title), app.focus == pane, t);
-    let claim = app.highlighted_claim();
+    // The selected finding's claim: its line (and an object's closing line), found once for
+    // the frame.
+    let claim = app.highlighted_claim().and_then(|c| doc.find(c));
+    let highlighted =
+        |i: usize| claim.is_some_and(|c| c == i || (doc.opens(c) && doc.closing(c) == i));
     // The fold cursor shows in the focused pane only.
     let cursor = app.cursor_of(pane).filter(|_| app.focus == pane);
-    let visible: Vec<Line> = lines
-        .iter()
-        .enumerate()
-        .skip(scroll)
+    let visible: Vec<Line> = shown
+        .lines_from(scroll)
         .take(height)
-        .filter_map(|(n, i)| all.get(*i).map(|l| (n, *i, l)))
-        .map(|(n, i, l)| {
-            let mut line = styled_line(l, claim.is_some_and(|c| c == l.pointer), t);
-            if cursor == Some(n) {
+        .enumerate()
+        .map(|(k, i)| {
+            let mut line = styled_line(doc, i, highlighted(i), t);
+            if cursor == Some(scroll + k) {
                 line = line.patch_style(t.finding_selected);
             }
-            if l.opens && folded.contains(&l.pointer) {
+            if shown.folded_at(doc, i) {
                 line.spans.push(Span::styled(
-                    format!(" … {} lines folded", crate::tui::fold::hidden(all, i)),
+                    format!(" … {} lines folded", crate::tui::fold::hidden(doc, i)),
                     t.json_note,
                 ));
             }

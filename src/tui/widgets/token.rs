@@ -29,49 +29,63 @@ pub fn fixed_rows(app: &App) -> usize {
 /// All rows of the pane at this inner width.
 pub fn len(app: &App, width: usize) -> usize {
     let rows = app.inspection().map_or(0, |insp| {
-        if plain(insp) {
+        if app.shown.token_plain {
             let chars = insp.segments.iter().map(String::len).sum::<usize>()
                 + insp.segments.len().saturating_sub(1);
             chars.div_ceil(width.max(1))
         } else {
-            laid_out(insp, width).len()
+            laid_out(insp, width, 0, 0).1
         }
     });
     fixed_rows(app) + rows
 }
 
 /// Whether every segment is printable ASCII, as base64url is: one column per byte and nothing
-/// to escape, so rows are sliced, not laid out.
-fn plain(insp: &Inspection) -> bool {
+/// to escape, so rows are sliced, not laid out. Worked out once per inspection
+/// (`Shown::token_plain`): a 1 MB token is not read through at each frame.
+pub fn plain(insp: &Inspection) -> bool {
     insp.segments
         .iter()
         .all(|s| s.bytes().all(|b| (0x20..0x7f).contains(&b)))
 }
 
+/// One row of a token that is not plain: its characters, each with its segment (None for
+/// the dots between segments).
+type LaidRow = Vec<(char, Option<usize>)>;
+
 /// The rows of a token that is not plain (an unencoded `b64: false` payload can hold any
 /// text): each segment escaped, then cut where the next character would pass `width`
-/// columns. Each character comes with its segment (None for the dots between segments).
-fn laid_out(insp: &Inspection, width: usize) -> Vec<Vec<(char, Option<usize>)>> {
+/// columns. Only rows `first..first + count` are kept (a 1 MB token is walked, not copied, at
+/// each frame); returns them and the number of rows in all.
+fn laid_out(insp: &Inspection, width: usize, first: usize, count: usize) -> (Vec<LaidRow>, usize) {
     use unicode_width::UnicodeWidthChar;
     let width = width.max(1);
-    let mut rows = vec![Vec::new()];
-    let mut used = 0;
+    let keep = |n: usize| n >= first && n - first < count;
+    let mut rows = Vec::new();
+    let mut row = Vec::new();
+    let (mut n, mut used) = (0, 0);
     for (i, seg) in insp.segments.iter().enumerate() {
         let dot = (i > 0).then_some(('.', None));
         let shown = crate::escape::line(seg);
         for (c, seg) in dot.into_iter().chain(shown.chars().map(|c| (c, Some(i)))) {
             let w = c.width().unwrap_or(0);
             if used + w > width && used > 0 {
-                rows.push(Vec::new());
+                if keep(n) {
+                    rows.push(std::mem::take(&mut row));
+                }
+                n += 1;
                 used = 0;
             }
             used += w;
-            if let Some(row) = rows.last_mut() {
+            if keep(n) {
                 row.push((c, seg));
             }
         }
     }
-    rows
+    if keep(n) {
+        rows.push(row);
+    }
+    (rows, n + 1)
 }
 
 fn layer_line<'a>(app: &App, i: usize, layer: &Layer, t: &Theme) -> Line<'a> {
@@ -147,11 +161,10 @@ fn token_lines<'a>(app: &App, width: usize, t: &Theme, first: usize, rows: usize
         spans.push(Span::styled(run, style));
         Line::from(spans)
     };
-    if !plain(insp) {
-        return laid_out(insp, width)
+    if !app.shown.token_plain {
+        return laid_out(insp, width, first, rows)
+            .0
             .into_iter()
-            .skip(first)
-            .take(rows)
             .map(|row| {
                 let chars: Vec<(char, Style)> = row
                     .into_iter()
@@ -320,7 +333,8 @@ mod tests {
         let insp = app.inspection().unwrap();
         assert!(!plain(insp));
         for width in [1, 2, 3, 7, 40] {
-            let rows = laid_out(insp, width);
+            let (rows, n) = laid_out(insp, width, 0, usize::MAX);
+            assert_eq!(rows.len(), n);
             for row in &rows {
                 let w: usize = row.iter().map(|(c, _)| c.width().unwrap_or(0)).sum();
                 // A double-width character alone is wider than a 1-column pane.
@@ -329,6 +343,14 @@ mod tests {
             let text: String = rows.iter().flatten().map(|(c, _)| *c).collect();
             assert_eq!(text, format!("{header}.漢字\\u{{202e}}x.c2ln"));
             assert_eq!(len(&app, width), fixed_rows(&app) + rows.len());
+            // A window is the same rows of the whole, laid out alone.
+            let t = app.theme.clone();
+            let all = token_lines(&app, width, &t, 0, usize::MAX);
+            for first in [0, 1, 4, all.len().saturating_sub(1), all.len() + 2] {
+                let window = token_lines(&app, width, &t, first, 3);
+                let expected: Vec<_> = all.iter().skip(first).take(3).cloned().collect();
+                assert_eq!(window, expected, "width {width}, first {first}");
+            }
         }
     }
 }

@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, Widget};
 
 use crate::Profile;
-use crate::rules::checklist::{CheckState, claim_checks};
+use crate::rules::checklist::CheckState;
 use crate::rules::tables::{
     PARTICIPATION_RULES, TABLE_PARTICIPATION, TABLE_PARTICIPATION_RULES, TABLE_WIN,
     TABLE_WIN_RULES, WIN_RULES,
@@ -267,9 +267,10 @@ fn pieces<'a>(app: &'a App, width: u16) -> Vec<Piece<'a>> {
         format!("Required claims ({}):", v.profile),
         t.table_header,
     )));
-    // The checklist as the inspection found it (`rules::checklist::claim_checks`): it
-    // agrees with Findings, and nothing is ✔ in claims that were never read.
-    for check in claim_checks(insp) {
+    // The checklist as the inspection found it (`rules::checklist::claim_checks`, worked
+    // out with the inspection): it agrees with Findings, and nothing is ✔ in claims that
+    // were never read.
+    for check in &app.shown.checks {
         let style = match check.state {
             CheckState::Ok => t.check_ok,
             CheckState::Warning => t.finding_warning,

@@ -362,3 +362,37 @@ pub mod crypto {
         format!("{h}.{p}.{}", b64url(&tag))
     }
 }
+
+/// Claims with about 1 MiB of structured data, as `gen_tokens ALG 1 DIR 1048576` makes them
+/// (a Qualifio participation whose `custom.items` holds about 8,700 small objects): the size
+/// the TUI's speed and memory targets are measured on (`scripts/bench`).
+pub fn big_claims(iat: i64, exp: i64) -> serde_json::Value {
+    use serde_json::{Value, json};
+    let mut items = Vec::new();
+    let mut size = 0;
+    while size < 1024 * 1024 {
+        let n = items.len();
+        let item = json!({
+            "id": n,
+            "sku": format!("SKU-{n:06}"),
+            "label": format!("Prize item number {n}"),
+            "qty": n % 7,
+            "price": 12.5,
+            "tags": ["gold", "crm"],
+            "active": n % 3 != 0,
+        });
+        size += item.to_string().len() + 1;
+        items.push(item);
+    }
+    json!({
+        "sub": "participant-00000000",
+        "iss": "ACME Games",
+        "iat": iat,
+        "nbf": iat - 60,
+        "exp": exp,
+        "campaignId": "123456",
+        "limit": {"canPlay": true, "nb": 3},
+        "gift": {"cw": true, "label": "five-night getaway to Lanzarote"},
+        "custom": {"segment": "gold", "origin": "crm-export", "items": Value::Array(items)},
+    })
+}

@@ -12,7 +12,7 @@ fn the_demo_opens_on_an_accepted_winner() {
         "{:?}",
         insp.findings
     );
-    assert!(!app.shown.payload_lines.is_empty());
+    assert!(!app.shown.payload.is_empty());
     assert_eq!(app.history.len(), 6);
 }
 
@@ -233,12 +233,8 @@ fn the_configured_campaign_that_matches_is_applied_and_named() {
 fn time_display_rewrites_the_time_notes() {
     let mut app = demo();
     let note = |app: &App| {
-        app.shown
-            .payload_lines
-            .iter()
-            .find(|l| l.pointer == "/exp")
-            .map(|l| l.text())
-            .unwrap()
+        let doc = &app.shown.payload;
+        doc.find("/exp").map(|i| doc.text(i)).unwrap()
     };
     assert!(
         note(&app).contains("// 2024-05-01T13:00:00Z (in 60 minutes)"),

@@ -4,8 +4,6 @@ use super::*;
 use crate::batch::follow::{Event, FileId, Rotation};
 use crate::report::Overall;
 use crate::tui::browser::{News, Row};
-use ratatui::buffer::Buffer;
-use ratatui::widgets::Widget;
 
 fn row(generation: u32, line: usize, offset: u64) -> Row {
     Row {
@@ -29,26 +27,6 @@ fn part(rows: Vec<Row>) -> crate::tui::browser::Part {
         rows,
         summary: Default::default(),
     }
-}
-
-fn render(app: &App) -> Buffer {
-    let area = ratatui::layout::Rect::new(0, 0, app.size.0, app.size.1);
-    let mut buf = Buffer::empty(area);
-    app.render(area, &mut buf);
-    buf
-}
-
-fn screen(app: &App) -> String {
-    let buf = render(app);
-    let area = buf.area;
-    (0..area.height)
-        .map(|y| {
-            (0..area.width)
-                .map(|x| buf[(x, y)].symbol().to_string())
-                .collect::<String>()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 fn news(app: &mut App, news: News) {
