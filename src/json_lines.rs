@@ -125,7 +125,6 @@ impl JsonDoc {
         self.rows.is_empty()
     }
 
-    /// Append `value` laid out whole, its pointers starting with `prefix` (`/header`).
     fn row(&self, i: usize) -> Option<&Row> {
         self.rows.get(i)
     }
