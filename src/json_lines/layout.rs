@@ -37,6 +37,18 @@ enum Node<'v> {
 }
 
 impl Note {
+    /// The note of a top-level member `key` holding `value`, when it is a time claim: its
+    /// date in UTC and its age at `at` (the human report writes the same notes).
+    pub fn of_claim(key: &str, value: &serde_json::Number, at: i64) -> Option<Note> {
+        if !TIME_CLAIMS.contains(&key) {
+            return None;
+        }
+        let secs = value
+            .as_i64()
+            .or_else(|| value.as_f64().map(|f| f as i64))?;
+        Some(Note::utc(secs, at))
+    }
+
     /// The note in UTC, its age at `at`.
     fn utc(secs: i64, at: i64) -> Note {
         let millis = secs > MILLISECONDS;
@@ -169,12 +181,10 @@ impl JsonDoc {
             self.rows.push(row);
             if depth == 1
                 && let Some(k) = key
-                && TIME_CLAIMS.contains(&k)
                 && let Some(at) = at
-                && let Node::Value(v) = v
-                && let Some(secs) = v.as_i64().or_else(|| v.as_f64().map(|f| f as i64))
+                && let Node::Value(Value::Number(n)) = v
+                && let Some(mut note) = Note::of_claim(k, n, at)
             {
-                let mut note = Note::utc(secs, at);
                 note.row = i as usize;
                 self.notes.push(note);
             }

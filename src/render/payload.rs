@@ -10,8 +10,7 @@ use serde_json::{Number, Value};
 
 use super::{Style, indent, paint};
 use crate::inspect::Claims;
-use crate::json_lines::Tok;
-use crate::time::{relative, rfc3339};
+use crate::json_lines::{Note, Tok};
 use crate::token::tree::Json;
 
 /// A JSON value, read the same way from either tree.
@@ -53,10 +52,6 @@ impl Node for Json<'_> {
         }
     }
 }
-
-/// Time claims annotated with their date (RFC 7519 4.1.4-4.1.6, and OIDC's auth_time), as
-/// `json_lines` annotates them.
-const TIME_CLAIMS: &[&str] = &["exp", "nbf", "iat", "auth_time"];
 
 /// The claims as pretty JSON; top-level time claims get a note with their UTC date and age
 /// at `at`.
@@ -149,8 +144,11 @@ impl<O: Write> Walk<'_, O> {
         if !comma.is_empty() {
             paint(self.out, Tok::Punct, comma, self.style);
         }
-        if let Some(note) = n.and_then(|n| time_note(key, n, depth, self.at)) {
-            paint(self.out, Tok::Note, &note, self.style);
+        if depth == 1
+            && let (Some(key), Some(n)) = (key, n)
+            && let Some(note) = Note::of_claim(key, n, self.at)
+        {
+            paint(self.out, Tok::Note, &note.text, self.style);
         }
         let _ = self.out.write_char('\n');
     }
@@ -180,21 +178,6 @@ impl<O: Write> Walk<'_, O> {
         );
         let _ = self.out.write_char('\n');
     }
-}
-
-fn time_note(key: Option<&str>, n: &Number, depth: usize, at: i64) -> Option<String> {
-    if depth != 1 || !TIME_CLAIMS.contains(&key?) {
-        return None;
-    }
-    let secs = n.as_i64().or_else(|| n.as_f64().map(|f| f as i64))?;
-    // Values that look like milliseconds get a note of their own (RULES.md section 2).
-    if secs > 100_000_000_000 {
-        return Some(format!(
-            "  // looks like milliseconds: {} as seconds",
-            rfc3339(secs / 1000)
-        ));
-    }
-    Some(format!("  // {} ({})", rfc3339(secs), relative(secs, at)))
 }
 
 #[cfg(test)]
