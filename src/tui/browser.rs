@@ -421,24 +421,26 @@ impl Browser {
 
     /// Move the selection by `delta` rows (groups, summary lines), in a window of `height`.
     pub fn move_by(&mut self, delta: i64, height: usize) {
+        // The summary's lines, counted only when it is on screen.
+        let lines = matches!(self.view, View::Summary { .. })
+            .then(|| self.summary_text().lines().count())
+            .unwrap_or(0);
         match &mut self.view {
             View::Groups(g) => return g.move_by(delta, height),
             View::Summary { scroll } => {
-                let lines = self.summary.render(None).lines().count() + 2;
                 let max = lines.saturating_sub(height) as i64;
                 *scroll = (*scroll as i64).saturating_add(delta).clamp(0, max) as usize;
                 return;
             }
             View::List => {}
         }
-        let max = self.shown.len().saturating_sub(1) as i64;
-        self.sel = (self.sel as i64).saturating_add(delta).clamp(0, max.max(0)) as usize;
-        let height = height.max(1);
-        if self.sel < self.scroll {
-            self.scroll = self.sel;
-        } else if self.sel >= self.scroll + height {
-            self.scroll = self.sel + 1 - height;
-        }
+        move_in(
+            &mut self.sel,
+            &mut self.scroll,
+            delta,
+            self.shown.len(),
+            height,
+        );
     }
 
     /// The summary as `inspect --batch` prints it for people.
@@ -458,6 +460,19 @@ impl Browser {
         top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
         top.truncate(n);
         top
+    }
+}
+
+/// Move a selection among `len` items by `delta`, keeping it in a window of `height` items
+/// that starts at `scroll` (the list's rows, the groups).
+fn move_in(sel: &mut usize, scroll: &mut usize, delta: i64, len: usize, height: usize) {
+    let max = len.saturating_sub(1) as i64;
+    *sel = (*sel as i64).saturating_add(delta).clamp(0, max) as usize;
+    let height = height.max(1);
+    if *sel < *scroll {
+        *scroll = *sel;
+    } else if *sel >= *scroll + height {
+        *scroll = *sel + 1 - height;
     }
 }
 

@@ -106,14 +106,13 @@ impl Groups {
 
     /// Move the selection by `delta`, in a window of `height` groups.
     pub fn move_by(&mut self, delta: i64, height: usize) {
-        let max = self.groups.len().saturating_sub(1) as i64;
-        self.sel = (self.sel as i64).saturating_add(delta).clamp(0, max.max(0)) as usize;
-        let height = height.max(1);
-        if self.sel < self.scroll {
-            self.scroll = self.sel;
-        } else if self.sel >= self.scroll + height {
-            self.scroll = self.sel + 1 - height;
-        }
+        super::move_in(
+            &mut self.sel,
+            &mut self.scroll,
+            delta,
+            self.groups.len(),
+            height,
+        );
     }
 
     /// The filter word that shows the selected group's rows (the rows with no value: the
