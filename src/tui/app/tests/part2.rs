@@ -192,17 +192,22 @@ fn the_log_browser_lists_filters_opens_and_comes_back() {
     assert_eq!(app.browser.as_ref().unwrap().selected().unwrap().line, 3);
 }
 
-#[test]
-fn a_pasted_log_is_browsed_grouped_and_summed_up_like_the_cli() {
-    let mut app = demo();
+/// A log of 12 lines, each holding one of the demo's tokens.
+fn demo_log(app: &App) -> String {
     let lines: Vec<String> = (0..12)
         .map(|i| {
             let e = &app.history[i % app.history.len()];
             format!("2024-05-01 login {i} token={}", e.text.trim())
         })
         .collect();
+    lines.join("\n")
+}
+
+#[test]
+fn a_pasted_log_is_browsed_grouped_and_summed_up_like_the_cli() {
+    let mut app = demo();
     // A paste of many tokens, a line each: the browser, not the picker.
-    app.update(Action::Paste(lines.join("\n")));
+    app.update(Action::Paste(demo_log(&app)));
     assert!(app.browsing());
     assert!(matches!(app.modal, Modal::None), "{:?}", app.modal);
     let b = app.browser.as_ref().unwrap();
@@ -242,13 +247,7 @@ fn a_pasted_log_is_browsed_grouped_and_summed_up_like_the_cli() {
 #[test]
 fn p_on_a_row_of_the_list_pins_it_and_the_next_row_opened_is_compared() {
     let mut app = demo();
-    let lines: Vec<String> = (0..12)
-        .map(|i| {
-            let e = &app.history[i % app.history.len()];
-            format!("2024-05-01 login {i} token={}", e.text.trim())
-        })
-        .collect();
-    app.update(Action::Paste(lines.join("\n")));
+    app.update(Action::Paste(demo_log(&app)));
     assert!(app.browsing());
     app.update(Action::Pin);
     // Still the list, with line 1 pinned.
@@ -268,13 +267,7 @@ fn p_on_a_row_of_the_list_pins_it_and_the_next_row_opened_is_compared() {
 #[test]
 fn a_token_pasted_over_the_list_shows_in_the_panes_and_esc_comes_back() {
     let mut app = demo();
-    let lines: Vec<String> = (0..12)
-        .map(|i| {
-            let e = &app.history[i % app.history.len()];
-            format!("2024-05-01 login {i} token={}", e.text.trim())
-        })
-        .collect();
-    app.update(Action::Paste(lines.join("\n")));
+    app.update(Action::Paste(demo_log(&app)));
     assert!(app.browsing());
     let one = app.history[1].text.clone();
     app.update(Action::Paste(one.clone()));
