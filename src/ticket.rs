@@ -46,11 +46,22 @@ const PERSONAL: &[&str] = &[
 /// `value` with its first and last character kept and the rest starred (`j******e`); two
 /// characters or fewer are starred whole.
 pub fn mask(value: &str) -> String {
+    mask_with(value, "*", usize::MAX)
+}
+
+/// [`mask`] with `star` for the hidden characters, at most `most` of them between the two
+/// kept (a list column keeps its width).
+pub fn mask_with(value: &str, star: &str, most: usize) -> String {
     let chars: Vec<char> = value.chars().collect();
     match chars.len() {
         0 => String::new(),
-        n if n <= 2 => "*".repeat(n),
-        n => format!("{}{}{}", chars[0], "*".repeat(n - 2), chars[n - 1]),
+        n if n <= 2 => star.repeat(n),
+        n => format!(
+            "{}{}{}",
+            chars[0],
+            star.repeat((n - 2).min(most)),
+            chars[n - 1]
+        ),
     }
 }
 

@@ -18,12 +18,7 @@ const WIDTHS: [u16; 7] = [8, 12, 10, 12, 9, 9, 11];
 
 /// `sub` as the list shows it: its first and last characters.
 fn masked(sub: &str) -> String {
-    let chars: Vec<char> = sub.chars().collect();
-    match chars.len() {
-        0 => String::new(),
-        1..=2 => "•".repeat(chars.len()),
-        n => format!("{}{}{}", chars[0], "•".repeat((n - 2).min(6)), chars[n - 1]),
-    }
+    crate::ticket::mask_with(sub, "•", 6)
 }
 
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
