@@ -338,9 +338,6 @@ fn payload_changes(a: &Inspection, b: &Inspection) -> Vec<Change> {
     }
 }
 
-/// The time claims RFC 7519 defines as NumericDate.
-const TIME_CLAIMS: [&str; 3] = ["exp", "nbf", "iat"];
-
 fn time_changes(a: Option<&Value>, b: Option<&Value>, at: i64) -> Vec<TimeChange> {
     let claim = |p: Option<&Value>, name: &str| -> Value {
         p.and_then(|p| p.get(name)).cloned().unwrap_or(Value::Null)
@@ -354,7 +351,8 @@ fn time_changes(a: Option<&Value>, b: Option<&Value>, at: i64) -> Vec<TimeChange
         })?;
         Some(crate::time::relative(secs, at))
     };
-    TIME_CLAIMS
+    // The time claims RFC 7519 defines as NumericDate, as the rules read them.
+    crate::rules::generic::TIME_CLAIMS
         .iter()
         .filter_map(|&name| {
             let (va, vb) = (claim(a, name), claim(b, name));
