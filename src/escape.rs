@@ -208,63 +208,87 @@ pub fn write_json_string(out: &mut Vec<u8>, s: &str) {
     // Room for the text and a few escapes: pushes below rarely grow the buffer.
     out.reserve(bytes.len() + bytes.len() / 4 + 2);
     out.push(b'"');
+    // A token and its segments need no escape: one check that vectorises, and one copy.
+    if !any_special(bytes) {
+        out.extend_from_slice(bytes);
+        out.push(b'"');
+        return;
+    }
     let mut i = 0;
-    while i < bytes.len() {
-        // Eight plain bytes at a time; a word holding anything else, byte by byte.
-        if let Some(chunk) = bytes.get(i..i + 8) {
-            let mut word = [0; 8];
-            word.copy_from_slice(chunk);
-            if plain_word(u64::from_le_bytes(word)) {
-                out.extend_from_slice(&word);
-                i += 8;
-                continue;
-            }
+    loop {
+        // Each run of plain bytes is found a word at a time and copied at once: a token and
+        // its segments are one run.
+        let run = plain_run(&bytes[i..]);
+        out.extend_from_slice(&bytes[i..i + run]);
+        i += run;
+        let Some(&b) = bytes.get(i) else {
+            break;
+        };
+        let short: &[u8] = match b {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            0x08 => b"\\b",
+            0x0c => b"\\f",
+            _ => b"",
+        };
+        if !short.is_empty() {
+            out.extend_from_slice(short);
+            i += 1;
+            continue;
         }
-        let stop = (i + 8).min(bytes.len());
-        while i < stop {
-            let b = bytes[i];
-            if (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\' {
-                out.push(b);
-                i += 1;
-                continue;
+        // A control character, DEL, or a character past ASCII.
+        let c = s[i..].chars().next().unwrap_or_default();
+        let len = c.len_utf8();
+        if must_escape(c) {
+            // Every character `must_escape` names is in the BMP: four hex digits.
+            out.extend_from_slice(b"\\u");
+            for shift in [12, 8, 4, 0] {
+                out.push(HEX[(c as usize >> shift) & 0xf]);
             }
-            let short: &[u8] = match b {
-                b'"' => b"\\\"",
-                b'\\' => b"\\\\",
-                b'\n' => b"\\n",
-                b'\r' => b"\\r",
-                b'\t' => b"\\t",
-                0x08 => b"\\b",
-                0x0c => b"\\f",
-                _ => b"",
-            };
-            if !short.is_empty() {
-                out.extend_from_slice(short);
-                i += 1;
-                continue;
-            }
-            // A control character, DEL, or a character past ASCII.
-            let c = s[i..].chars().next().unwrap_or_default();
-            let len = c.len_utf8();
-            if must_escape(c) {
-                // Every character `must_escape` names is in the BMP: four hex digits.
-                out.extend_from_slice(b"\\u");
-                for shift in [12, 8, 4, 0] {
-                    out.push(HEX[(c as usize >> shift) & 0xf]);
-                }
-            } else {
-                out.extend_from_slice(&bytes[i..i + len]);
-            }
-            i += len;
+        } else {
+            out.extend_from_slice(&bytes[i..i + len]);
         }
+        i += len;
     }
     out.push(b'"');
 }
 
-/// None of the eight bytes of `word` needs a look: no control character, `"`, `\` or byte
-/// from DEL up (each test is the classic "has a byte less than / equal to" bit trick, exact
-/// for "any byte").
-fn plain_word(word: u64) -> bool {
+/// Whether any byte of `bytes` may need a look (see [`special_bytes`]); without an early
+/// exit, so that the loop vectorises.
+fn any_special(bytes: &[u8]) -> bool {
+    bytes.iter().fold(false, |seen, &b| {
+        seen | (b < 0x20) | (b == b'"') | (b == b'\\') | (b >= 0x7f)
+    })
+}
+
+/// How many bytes at the start of `bytes` need no look (see [`special_bytes`]).
+fn plain_run(bytes: &[u8]) -> usize {
+    let mut words = bytes.chunks_exact(8);
+    let mut at = 0;
+    for chunk in words.by_ref() {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        let special = special_bytes(u64::from_le_bytes(word));
+        if special != 0 {
+            // The lowest flagged byte is always a real one (a false flag only follows one).
+            return at + special.trailing_zeros() as usize / 8;
+        }
+        at += 8;
+    }
+    at + words
+        .remainder()
+        .iter()
+        .take_while(|&&b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\')
+        .count()
+}
+
+/// Bit 7 of each byte of `word` that may need a look: a control character, `"`, `\`, or a
+/// byte from DEL up (each test is the classic "has a byte less than / equal to" bit trick,
+/// exact for "any byte" and for the lowest such byte).
+fn special_bytes(word: u64) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
     let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS;
@@ -274,7 +298,7 @@ fn plain_word(word: u64) -> bool {
     // A byte from 0x7f up sets bit 7 in itself or in itself plus one (a carry out of 0xff
     // only follows a byte that already has it).
     let high = (word | word.wrapping_add(ONES)) & HIGHS;
-    control | quote | backslash | high == 0
+    control | quote | backslash | high
 }
 
 /// A JSON string literal, escaped.
@@ -345,16 +369,28 @@ mod tests {
     }
 
     #[test]
-    fn a_plain_word_is_eight_plain_bytes() {
+    fn the_first_special_byte_of_a_word_is_found_exactly() {
         let plain = |b: u8| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\';
         for b in 0..=255u8 {
             for at in 0..8 {
-                for fill in [b'a', b'~', b' ', b'!', b'#', b'[', b']'] {
-                    let mut word = [fill; 8];
+                // After the byte looked at: plain bytes, or bytes that a borrow or a carry
+                // out of it could flag wrongly.
+                for fill in [b'a', b'~', b' ', b'!', b'#', b'[', b']', 0x7e, 0x00, 0xff] {
+                    let mut word = [b'a'; 8];
                     word[at] = b;
+                    for later in &mut word[at + 1..] {
+                        *later = fill;
+                    }
+                    let special = special_bytes(u64::from_le_bytes(word));
+                    let first = word.iter().position(|&b| !plain(b));
+                    let found = (special != 0).then(|| special.trailing_zeros() as usize / 8);
+                    assert_eq!(found, first, "{b:#x} at {at}, then {fill:#x}");
+                    assert_eq!(plain_run(&word), first.unwrap_or(8));
+                    assert_eq!(any_special(&word), first.is_some());
+                    let longer = [&word[..], b"plain text"].concat();
                     assert_eq!(
-                        plain_word(u64::from_le_bytes(word)),
-                        plain(b),
+                        plain_run(&longer),
+                        first.unwrap_or(8 + 10),
                         "{b:#x} at {at}"
                     );
                 }

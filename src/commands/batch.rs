@@ -47,6 +47,17 @@ pub(super) fn batch(args: &InspectArgs, source: &str, ctx: &Context) -> Result<E
         summary.track(&c.id);
     }
     let records = crate::inspect::Records::new(opts.at);
+    // Emptied record buffers, for the next parts (at most one per part in flight).
+    let spare_lines: std::sync::Mutex<Vec<Vec<u8>>> = std::sync::Mutex::default();
+    let recycle = |mut lines: Vec<u8>| {
+        lines.clear();
+        if lines.capacity() > 0
+            && let Ok(mut spare) = spare_lines.lock()
+            && spare.len() <= 2 * threads
+        {
+            spare.push(lines);
+        }
+    };
     let follow_records = args.follow;
     let process = |part: &mut Part, item: Item<'_>| {
         part.summary.add(&crate::batch::Stats::of(&item));
@@ -55,7 +66,14 @@ pub(super) fn batch(args: &InspectArgs, source: &str, ctx: &Context) -> Result<E
             // started at that size, they are copied less often as they grow (each copy of a
             // growing buffer costs as much as writing it), and 1,024 threads reserve no more
             // than one.
+            // Buffers come back from the sink: a fresh one would be paged in again by the
+            // system (and copied as it grows), which costs as much as writing the records.
             if part.lines.capacity() == 0 {
+                part.lines = spare_lines
+                    .lock()
+                    .ok()
+                    .and_then(|mut spare| spare.pop())
+                    .unwrap_or_default();
                 part.lines.reserve(((4 << 20) / threads).max(64 << 10));
             }
             let generation = follow_records.then_some(item.generation);
@@ -102,6 +120,7 @@ pub(super) fn batch(args: &InspectArgs, source: &str, ctx: &Context) -> Result<E
                     bar.force_draw();
                 }
                 out.write_all(&part.lines)?;
+                recycle(part.lines);
                 // Each record as soon as it is known: a reader of the pipe waits for it.
                 out.flush()
             },
@@ -130,7 +149,9 @@ pub(super) fn batch(args: &InspectArgs, source: &str, ctx: &Context) -> Result<E
             if let Some(bar) = &progress {
                 bar.set_message(format!("{} tokens", summary.tokens));
             }
-            out.write_all(&part.lines)
+            out.write_all(&part.lines)?;
+            recycle(part.lines);
+            Ok(())
         })?;
     }
     if let Some(bar) = progress {
