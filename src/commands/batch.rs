@@ -47,11 +47,12 @@ pub(super) fn batch(args: &InspectArgs, source: &str, ctx: &Context) -> Result<E
         summary.track(&c.id);
     }
     let records = crate::inspect::Records::new(opts.at);
-    // Emptied record buffers, for the next parts (at most one per part in flight).
+    // Emptied record buffers, for the next parts (about two per thread). One that a huge
+    // token made huge is let go: a followed log would hold it for as long as it runs.
     let spare_lines: std::sync::Mutex<Vec<Vec<u8>>> = std::sync::Mutex::default();
     let recycle = |mut lines: Vec<u8>| {
         lines.clear();
-        if lines.capacity() > 0
+        if (1..=16 << 20).contains(&lines.capacity())
             && let Ok(mut spare) = spare_lines.lock()
             && spare.len() <= 2 * threads
         {
