@@ -198,36 +198,29 @@ fn run_lines<A: Default + Send>(
     mut sink: impl FnMut(A) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
     let threads = threads.max(1);
-    let each =
-        |acc: &mut A, generation: u32, line: usize, offset: u64, found: Found<'_>| match found {
-            Found::Token(token) => evaluate_token(token, ring, opts, |result| {
-                process(
-                    acc,
-                    Item {
-                        generation,
-                        line,
-                        offset,
-                        result,
-                    },
-                )
-            }),
+    let each = |acc: &mut A, generation: u32, line: usize, offset: u64, found: Found<'_>| {
+        let mut item = |result: Result<&Evaluation<'_>, Unreadable<'_>>| {
+            process(
+                acc,
+                Item {
+                    generation,
+                    line,
+                    offset,
+                    result,
+                },
+            )
+        };
+        match found {
+            Found::Token(token) => evaluate_token(token, ring, opts, item),
             Found::TooLong(len) => {
                 let error = TokenError::LineTooLong { len, max: MAX_LINE };
-                let result = Err(Unreadable {
+                item(Err(Unreadable {
                     error: &error,
                     partial: None,
-                });
-                process(
-                    acc,
-                    Item {
-                        generation,
-                        line,
-                        offset,
-                        result,
-                    },
-                )
+                }))
             }
-        };
+        }
+    };
 
     if threads == 1 {
         let mut spare = None;
