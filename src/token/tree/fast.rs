@@ -13,7 +13,7 @@ use std::borrow::Cow;
 
 use serde_json::Number;
 
-use super::{Json, Object};
+use super::{Json, Object, same_name};
 
 /// Nesting given up on, well below serde_json's limit of 128.
 const MAX_DEPTH: usize = 64;
@@ -174,7 +174,8 @@ impl<'a> Reader<'a> {
                     return None;
                 }
                 let value = self.value(depth)?;
-                if members.len() == MAX_MEMBERS || members.iter().any(|(k, _)| same(k, &name)) {
+                if members.len() == MAX_MEMBERS || members.iter().any(|(k, _)| same_name(k, &name))
+                {
                     return None;
                 }
                 members.push((name, value));
@@ -188,12 +189,6 @@ impl<'a> Reader<'a> {
         }
         Some(Json::Object(Object { members }))
     }
-}
-
-/// Two member names are the same: their lengths and last bytes first, before a call to compare
-/// them whole (most names of a claims set differ there).
-fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.as_bytes().last() == b.as_bytes().last() && a == b
 }
 
 /// Where the first `"` or `\` of `bytes` is, eight bytes at a time (claims strings are
