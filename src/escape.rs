@@ -263,9 +263,13 @@ pub fn write_json_string(out: &mut Vec<u8>, s: &str) {
 /// Whether any byte of `bytes` may need a look (see [`special_bytes`]); without an early
 /// exit, so that the loop vectorises.
 fn any_special(bytes: &[u8]) -> bool {
-    bytes.iter().fold(false, |seen, &b| {
-        seen | (b < 0x20) | (b == b'"') | (b == b'\\') | (b >= 0x7f)
-    })
+    bytes.iter().fold(false, |seen, &b| seen | special(b))
+}
+
+/// A byte that may need a look: a control character, `"`, `\`, or a byte from DEL up (the
+/// start of a character past ASCII).
+fn special(b: u8) -> bool {
+    (b < 0x20) | (b == b'"') | (b == b'\\') | (b >= 0x7f)
 }
 
 /// How many bytes at the start of `bytes` need no look (see [`special_bytes`]).
@@ -285,7 +289,7 @@ fn plain_run(bytes: &[u8]) -> usize {
     at + words
         .remainder()
         .iter()
-        .take_while(|&&b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\')
+        .take_while(|&&b| !special(b))
         .count()
 }
 
