@@ -268,18 +268,6 @@ fn closes_quietly(mut cmd: StdCommand) {
     );
 }
 
-fn std_cmd(sb: &Sandbox) -> StdCommand {
-    let mut cmd = StdCommand::new(assert_cmd::cargo::cargo_bin("tokenscope"));
-    for (k, _) in std::env::vars_os() {
-        if k.to_string_lossy().starts_with("TOKENSCOPE_") {
-            cmd.env_remove(k);
-        }
-    }
-    cmd.env("TOKENSCOPE_HOME", sb.home.path());
-    cmd.env("NO_COLOR", "1");
-    cmd
-}
-
 #[test]
 fn a_closed_pipe_ends_batch_json_lines_quietly() {
     let sb = Sandbox::new();
@@ -289,7 +277,7 @@ fn a_closed_pipe_ends_batch_json_lines_quietly() {
     let secret = sb.write("secret.txt", SECRET);
     std::fs::set_permissions(&secret, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
     let secret = format!("@{}", secret.display());
-    let mut cmd = std_cmd(&sb);
+    let mut cmd = sb.std_cmd();
     cmd.args([
         "inspect",
         "--json",
@@ -319,7 +307,7 @@ fn a_closed_pipe_ends_a_big_report_quietly() {
     std::fs::set_permissions(&secret, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
     let secret = format!("@{}", secret.display());
     for json in [false, true] {
-        let mut cmd = std_cmd(&sb);
+        let mut cmd = sb.std_cmd();
         cmd.args(["inspect", "--secret", &secret, "--file"])
             .arg(&file);
         if json {
@@ -349,10 +337,10 @@ fn a_closed_pipe_ends_a_big_report_quietly() {
 #[test]
 fn a_closed_pipe_ends_completions_and_man_quietly() {
     let sb = Sandbox::new();
-    let mut cmd = std_cmd(&sb);
+    let mut cmd = sb.std_cmd();
     cmd.args(["completions", "zsh"]);
     closes_quietly(cmd);
-    let mut cmd = std_cmd(&sb);
+    let mut cmd = sb.std_cmd();
     cmd.arg("man");
     closes_quietly(cmd);
 }

@@ -44,19 +44,6 @@ fn append(path: &Path, text: &str) {
     f.write_all(text.as_bytes()).unwrap();
 }
 
-/// The binary, as `Sandbox::cmd` sets it up, to run with pipes of its own.
-fn bin(sb: &Sandbox) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_tokenscope"));
-    for (k, _) in std::env::vars_os() {
-        if k.to_string_lossy().starts_with("TOKENSCOPE_") {
-            cmd.env_remove(k);
-        }
-    }
-    cmd.env("TOKENSCOPE_HOME", sb.home.path())
-        .env("NO_COLOR", "1");
-    cmd
-}
-
 /// The binary running, killed if the test fails before it ends; its stdout lines come on a
 /// channel as they are written.
 struct Running {
@@ -69,7 +56,8 @@ impl Running {
         let secret = sb.write("secret.txt", SECRET);
         std::fs::set_permissions(&secret, std::os::unix::fs::PermissionsExt::from_mode(0o600))
             .unwrap();
-        let mut child = bin(sb)
+        let mut child = sb
+            .std_cmd()
             .args(["inspect", "--secret", &format!("@{}", secret.display())])
             .args(args)
             .stdin(stdin)
@@ -226,7 +214,8 @@ fn records_written_to_the_followed_log_itself_are_refused() {
     let sb = Sandbox::new();
     let log = sb.write("app.log", format!("{}\n", token("a")));
     let out = std::fs::OpenOptions::new().append(true).open(&log).unwrap();
-    let mut child = bin(&sb)
+    let mut child = sb
+        .std_cmd()
         .args(["inspect", "--json", "--follow", "--batch"])
         .arg(&log)
         .stdin(Stdio::null())

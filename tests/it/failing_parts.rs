@@ -42,19 +42,6 @@ fn names(sb: &Sandbox) -> Vec<String> {
     out
 }
 
-/// A std Command for the binary with the sandbox's environment.
-fn raw(sb: &Sandbox) -> std::process::Command {
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_tokenscope"));
-    for (k, _) in std::env::vars_os() {
-        if k.to_string_lossy().starts_with("TOKENSCOPE_") {
-            cmd.env_remove(k);
-        }
-    }
-    cmd.env("TOKENSCOPE_HOME", sb.home.path())
-        .env("NO_COLOR", "1");
-    cmd
-}
-
 #[test]
 fn sixteen_concurrent_keys_add_lose_nothing() {
     const WRITERS: usize = 16;
@@ -71,7 +58,7 @@ fn sixteen_concurrent_keys_add_lose_nothing() {
         .success();
     let children: Vec<_> = (0..WRITERS)
         .map(|i| {
-            raw(&sb)
+            sb.std_cmd()
                 .args(["keys", "add", &format!("writer-{i:02}"), "--secret"])
                 .arg(format!("secret-number-{i:02}-0123456789abcdef0123"))
                 .stdout(std::process::Stdio::null())
@@ -110,7 +97,8 @@ fn a_writer_killed_at_any_moment_leaves_the_old_store_or_the_new_one() {
     let mut confirmed = vec!["base".to_string()];
     for i in 0..24u64 {
         let name = format!("k{i:02}");
-        let mut child = raw(&sb)
+        let mut child = sb
+            .std_cmd()
             .args(["keys", "add", &name, "--secret"])
             .arg(format!("secret-{i:02}-0123456789abcdef0123456789"))
             .stdout(std::process::Stdio::null())
@@ -172,7 +160,7 @@ fn a_full_disk_leaves_the_old_store_intact_with_a_clear_error() {
         before.len() > 600,
         "the store must be larger than the limit"
     );
-    let mut cmd = raw(&sb);
+    let mut cmd = sb.std_cmd();
     cmd.args([
         "keys",
         "add",
@@ -203,7 +191,7 @@ fn a_full_disk_leaves_the_old_store_intact_with_a_clear_error() {
         .collect();
     assert!(stray.is_empty(), "left behind: {stray:?}");
     // `keys remove` on a full disk: same.
-    let mut cmd = raw(&sb);
+    let mut cmd = sb.std_cmd();
     cmd.args(["keys", "remove", "key-0"]);
     let out = with_full_disk(cmd, 512);
     assert!(!out.status.success());

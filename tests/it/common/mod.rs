@@ -27,7 +27,12 @@ impl Sandbox {
 
     /// `tokenscope` with no inherited tokenscope variables, NO_COLOR set, and this sandbox's home.
     pub fn cmd(&self) -> Command {
-        let mut cmd = Command::cargo_bin("tokenscope").expect("binary built");
+        Command::from_std(self.std_cmd())
+    }
+
+    /// [`Sandbox::cmd`] as a std `Command`, for a test that drives the process's pipes itself.
+    pub fn std_cmd(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_tokenscope"));
         for (k, _) in std::env::vars_os() {
             if k.to_string_lossy().starts_with("TOKENSCOPE_") {
                 cmd.env_remove(k);
