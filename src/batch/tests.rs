@@ -96,13 +96,7 @@ fn subs(threads: usize, text: &str) -> Vec<(usize, String)> {
         &opts,
         threads,
         |part: &mut Vec<(usize, String)>, item| {
-            let sub = item
-                .result
-                .ok()
-                .and_then(|i| i.payload)
-                .and_then(|p| p.get("sub").and_then(|s| s.as_str().map(str::to_string)))
-                .unwrap_or_default();
-            part.push((item.line, sub));
+            part.push((item.line, sub_of(&item)));
         },
         |part| {
             out.extend(part);
@@ -364,4 +358,13 @@ fn each_item_knows_where_its_line_starts() {
             assert!(at.starts_with(nth), "line {line} at {offset}");
         }
     }
+}
+
+/// The `sub` claim of an item's token, or "" (a token that did not decode, or has none).
+pub(in crate::batch) fn sub_of(item: &Item<'_>) -> String {
+    item.result
+        .ok()
+        .and_then(|i| i.payload)
+        .and_then(|p| p.get("sub").and_then(|s| s.as_str().map(str::to_string)))
+        .unwrap_or_default()
 }

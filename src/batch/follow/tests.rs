@@ -283,12 +283,7 @@ fn engine(path: &Path, threads: usize, stop: &Stop) -> mpsc::Receiver<Seen2> {
             &Options::default(),
             threads,
             |part: &mut Vec<Seen2>, item: Item| {
-                let sub = item
-                    .result
-                    .ok()
-                    .and_then(|i| i.payload)
-                    .and_then(|p| p.get("sub").and_then(|s| s.as_str().map(str::to_string)))
-                    .unwrap_or_default();
+                let sub = crate::batch::tests::sub_of(&item);
                 part.push(Seen2::Item(item.generation, item.line, item.offset, sub));
             },
             |part| {
